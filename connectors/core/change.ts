@@ -1,0 +1,34 @@
+// The unit of capture: one change a source saw, before it becomes an outbox record.
+
+/** One change captured by a source. Keys must be deterministic: capturing the same change twice yields the same key. */
+export interface CapturedChange {
+  /** Deterministic identity of the change (see DESIGN.md "Idempotency key"); sent as the Idempotency-Key header. */
+  idempotencyKey: string;
+  /** Records sharing an ordering key are delivered in capture order; a failing head blocks only its own key. */
+  orderingKey: string;
+  /** Human-facing key for search (invoice number, file name, …). */
+  businessKey?: string;
+  contentType: string;
+  payload: Buffer;
+  /** Small, non-secret facts about where the change came from (file path, table, row id). */
+  origin?: Record<string, string | number>;
+}
+
+/** A checkpoint entry written in the same transaction as the changes it covers; `value: null` removes the entry. */
+export interface CheckpointUpdate {
+  key: string;
+  value: string | null;
+}
+
+/** What a source hands to the outbox: changes plus the checkpoint that covers them, committed atomically. */
+export interface ChangeBatch {
+  changes: CapturedChange[];
+  checkpoints: CheckpointUpdate[];
+}
+
+export interface EnqueueResult {
+  /** Changes newly stored. */
+  inserted: number;
+  /** Changes already in the outbox under the same idempotency key (captured twice, stored once). */
+  duplicates: number;
+}

@@ -1,0 +1,39 @@
+// The Source contract: how a capture connector plugs into the engine.
+import type { Logger } from 'pino';
+import type { ChangeBatch, EnqueueResult } from './change.js';
+
+export type SourceState = 'starting' | 'running' | 'paused' | 'degraded' | 'stopped' | 'failed';
+
+export interface SourceHealth {
+  state: SourceState;
+  /** Plain-words explanation when not simply running ("paused: outbox is over its 100,000-record cap"). */
+  detail?: string;
+  /** Plain-words delivery guarantee of this source's mode. */
+  guarantee: string;
+  /** Milliseconds since epoch of the last change captured. */
+  lastCaptureAt?: number;
+}
+
+/** Everything the engine gives a source: the only way it talks to the outbox. */
+export interface SourceContext {
+  /** Store the batch and its checkpoint in one transaction. Throws if the outbox cannot take it (disk full, …): the checkpoint is then unchanged. */
+  emit(batch: ChangeBatch): EnqueueResult;
+  /** Read a checkpoint entry this source stored earlier. */
+  checkpoint(key: string): string | undefined;
+  /** All checkpoint entries of this source (for catch-up comparisons). */
+  checkpoints(): Map<string, string>;
+  logger: Logger;
+  /** Called by the source whenever its health changes. */
+  reportHealth(health: SourceHealth): void;
+}
+
+export interface Source {
+  readonly type: string;
+  start(context: SourceContext): Promise<void>;
+  /** Stop capturing; resolves once no emit is in progress. */
+  stop(): Promise<void>;
+  /** Backpressure: stop taking new changes until resume(); `reason` is shown in status. */
+  pause(reason: string): void;
+  resume(): void;
+  health(): SourceHealth;
+}

@@ -1,0 +1,90 @@
+// The dead-letter queue: list records that failed permanently, replay them with the same key, or discard them.
+import type { Database, Statement } from 'better-sqlite3';
+import type { AuditLog } from './audit-log.js';
+import type { OutboxCounters } from './counters.js';
+import { recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
+
+export interface DeadLetterQuery {
+  connection: string;
+  limit: number;
+  /** Page after this record id (ascending ids: oldest first). */
+  afterId?: number;
+}
+
+export interface DeadLetterActionResult {
+  /** Ids that were dead and have been acted on. */
+  done: number[];
+  /** Ids that were not dead letters (already replayed, discarded, unknown): left alone. */
+  skipped: number[];
+}
+
+export class DeadLetters {
+  private readonly list: Statement;
+  private readonly replayOne: Statement;
+  private readonly discardOne: Statement;
+  private readonly event: Statement;
+  private readonly replayTx: (ids: number[], actor: string, now: number) => { result: DeadLetterActionResult; rows: { connection: string; size: number }[] };
+  private readonly discardTx: (ids: number[], actor: string, now: number) => { result: DeadLetterActionResult; rows: { connection: string; size: number }[] };
+
+  constructor(
+    db: Database,
+    private readonly counters: OutboxCounters,
+    audit: AuditLog,
+  ) {
+    this.list = db.prepare(
+      `SELECT ${recordColumns} FROM records WHERE connection = ? AND state = 'dead' AND id > ? ORDER BY id LIMIT ?`,
+    );
+    // A replayed record goes behind any open record of its ordering key, keeping at most one head per key.
+    this.replayOne = db.prepare(`
+      UPDATE records SET state = 'pending', next_attempt_at = ?, settled_at = NULL, last_error = NULL,
+        blocked = EXISTS (SELECT 1 FROM records o WHERE o.connection = records.connection
+                          AND o.ordering_key = records.ordering_key AND o.state IN ('pending', 'leased'))
+      WHERE id = ? AND state = 'dead' RETURNING connection, size`);
+    this.discardOne = db.prepare(`
+      UPDATE records SET state = 'discarded', settled_at = ? WHERE id = ? AND state = 'dead' RETURNING connection, size`);
+    this.event = db.prepare('INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, ?, ?)');
+    const act = (statement: Statement, kind: 'replayed' | 'discarded', args: (id: number, now: number) => unknown[]) =>
+      db.transaction((ids: number[], actor: string, now: number) => {
+        const result: DeadLetterActionResult = { done: [], skipped: [] };
+        const rows: { connection: string; size: number }[] = [];
+        for (const id of ids) {
+          const row = statement.get(...args(id, now)) as { connection: string; size: number } | undefined;
+          if (!row) {
+            result.skipped.push(id);
+            continue;
+          }
+          rows.push(row);
+          result.done.push(id);
+          this.event.run(id, now, kind, JSON.stringify({ actor }));
+        }
+        if (result.done.length > 0) {
+          audit.record(now, actor, `dead-letter.${kind === 'replayed' ? 'replay' : 'discard'}`, null, { ids: result.done });
+        }
+        return { result, rows };
+      }).immediate;
+    this.replayTx = act(this.replayOne, 'replayed', (id, now) => [now, id]);
+    this.discardTx = act(this.discardOne, 'discarded', (id, now) => [now, id]);
+  }
+
+  page(query: DeadLetterQuery): OutboxRecord[] {
+    const rows = this.list.all(query.connection, query.afterId ?? 0, query.limit) as RecordRow[];
+    return rows.map(toRecord);
+  }
+
+  /** Puts dead letters back in the queue with their original idempotency key, due now. */
+  replay(ids: number[], actor: string, now: number): DeadLetterActionResult {
+    const { result, rows } = this.replayTx(ids, actor, now);
+    for (const row of rows) {
+      this.counters.addDead(row.connection, -1);
+      this.counters.addPending(row.connection, 1, row.size);
+    }
+    return result;
+  }
+
+  /** Gives up on dead letters for good; they stay searchable until retention removes them. */
+  discard(ids: number[], actor: string, now: number): DeadLetterActionResult {
+    const { result, rows } = this.discardTx(ids, actor, now);
+    for (const row of rows) this.counters.addDead(row.connection, -1);
+    return result;
+  }
+}

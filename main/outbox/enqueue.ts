@@ -1,0 +1,62 @@
+// Stores captured changes and the source checkpoint that covers them in one transaction, deduplicated by key.
+import type { Database, Statement } from 'better-sqlite3';
+import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
+import type { OutboxCounters } from './counters.js';
+
+export class Enqueuer {
+  private readonly insert: Statement;
+  private readonly upsertCheckpoint: Statement;
+  private readonly deleteCheckpoint: Statement;
+  private readonly run: (connection: string, batch: ChangeBatch, now: number) => EnqueueResult & { bytes: number };
+
+  constructor(
+    db: Database,
+    private readonly counters: OutboxCounters,
+  ) {
+    // `blocked` is 1 when an older record of the same ordering key is still open: only heads are leased.
+    this.insert = db.prepare(`
+      INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
+                                     origin, created_at, state, blocked, next_attempt_at)
+      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @payload, @size,
+              @origin, @now, 'pending',
+              EXISTS (SELECT 1 FROM records WHERE connection = @connection AND ordering_key = @orderingKey
+                      AND state IN ('pending', 'leased')),
+              @now)`);
+    this.upsertCheckpoint = db.prepare(`
+      INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (source, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+    this.deleteCheckpoint = db.prepare('DELETE FROM checkpoints WHERE source = ? AND key = ?');
+    this.run = db.transaction((connection: string, batch: ChangeBatch, now: number) => {
+      let inserted = 0;
+      let bytes = 0;
+      for (const change of batch.changes) {
+        const info = this.insert.run({
+          connection,
+          idempotencyKey: change.idempotencyKey,
+          orderingKey: change.orderingKey,
+          businessKey: change.businessKey ?? null,
+          contentType: change.contentType,
+          payload: change.payload,
+          size: change.payload.length,
+          origin: change.origin ? JSON.stringify(change.origin) : null,
+          now,
+        });
+        if (info.changes > 0) {
+          inserted += 1;
+          bytes += change.payload.length;
+        }
+      }
+      for (const checkpoint of batch.checkpoints) {
+        if (checkpoint.value === null) this.deleteCheckpoint.run(connection, checkpoint.key);
+        else this.upsertCheckpoint.run(connection, checkpoint.key, checkpoint.value, now);
+      }
+      return { inserted, duplicates: batch.changes.length - inserted, bytes };
+    }).immediate;
+  }
+
+  enqueue(connection: string, batch: ChangeBatch, now: number): EnqueueResult {
+    const { inserted, duplicates, bytes } = this.run(connection, batch, now);
+    this.counters.addPending(connection, inserted, bytes);
+    return { inserted, duplicates };
+  }
+}

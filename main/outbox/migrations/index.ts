@@ -1,0 +1,10 @@
+// The ordered list of outbox migrations; the last one's version is the current schema version.
+import type { Migration } from './migration.js';
+import { recordsAndCheckpoints } from './0001-records-and-checkpoints.js';
+import { timelineAndAudit } from './0002-timeline-and-audit.js';
+
+export type { Migration } from './migration.js';
+
+export const outboxMigrations: readonly Migration[] = [recordsAndCheckpoints, timelineAndAudit];
+
+export const currentSchemaVersion = outboxMigrations.length;

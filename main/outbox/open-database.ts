@@ -1,0 +1,131 @@
+// Opens the outbox SQLite file: pragmas, integrity check, quarantine of corrupt files, migrations.
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrate, NewerSchemaError } from './migrate.js';
+import { outboxMigrations } from './migrations/index.js';
+
+export type SynchronousMode = 'FULL' | 'NORMAL';
+
+export interface OpenOptions {
+  synchronous: SynchronousMode;
+  busyTimeoutMs: number;
+  /** Hard cap on the file size (SQLite max_page_count); writes past it fail like a full disk. */
+  maxDatabaseBytes?: number;
+  readonly?: boolean;
+}
+
+export interface QuarantineNotice {
+  movedTo: string;
+  reason: string;
+  at: number;
+}
+
+export interface OpenedDatabase {
+  db: SqliteDatabase;
+  quarantined?: QuarantineNotice;
+}
+
+/** The data directory or database file cannot be used at all; the message says why and what to do. */
+export class OutboxUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OutboxUnavailableError';
+  }
+}
+
+const corruptionCodes = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_IOERR_SHORT_READ']);
+
+function sqliteCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+function describeAccessProblem(file: string, error: unknown): OutboxUnavailableError | undefined {
+  const code = sqliteCode(error);
+  const dir = dirname(file);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'EROFS') {
+    return new OutboxUnavailableError(
+      `Cannot write the outbox ${file} (${code}): the data directory ${dir} is read-only or not writable by this user. ` +
+        `Fix: give the agent's user write access to ${dir} (chown/chmod), or point --data-dir at a writable directory.`,
+      { cause: error },
+    );
+  }
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
+    return new OutboxUnavailableError(
+      `Cannot open the outbox ${file}: the disk holding ${dir} is full (${code}). Fix: free space on that disk; ` +
+        `nothing already stored in the outbox has been lost.`,
+      { cause: error },
+    );
+  }
+  return undefined;
+}
+
+function applyPragmas(db: SqliteDatabase, options: OpenOptions, fresh: boolean): void {
+  if (fresh) db.pragma('auto_vacuum = INCREMENTAL'); // only takes effect before the first table exists
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous}`);
+  }
+  db.pragma('foreign_keys = ON');
+  if (options.maxDatabaseBytes !== undefined) {
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`max_page_count = ${Math.max(16, Math.floor(options.maxDatabaseBytes / pageSize))}`);
+  }
+}
+
+/** Returns a description of the damage, or undefined when the file is healthy. */
+function checkIntegrity(db: SqliteDatabase): string | undefined {
+  const rows = db.pragma('quick_check') as { quick_check: string }[];
+  const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+  return problems.length > 0 ? problems.slice(0, 3).join('; ') : undefined;
+}
+
+function quarantine(file: string, reason: string, now: number): QuarantineNotice {
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  const movedTo = `${file}.corrupt-${stamp}`;
+  renameSync(file, movedTo);
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+  }
+  return { movedTo, reason, at: now };
+}
+
+function openChecked(file: string, options: OpenOptions): SqliteDatabase {
+  const fresh = !existsSync(file);
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  try {
+    applyPragmas(db, options, fresh);
+    const damage = checkIntegrity(db);
+    if (damage) throw Object.assign(new Error(`integrity check failed: ${damage}`), { code: 'SQLITE_CORRUPT' });
+    if (!options.readonly) migrate(db, outboxMigrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens (creating if needed) the outbox. A file that is not SQLite or fails its integrity check is moved aside to a
+ * timestamped quarantine file and a fresh outbox is created, so the agent never crash-loops on a bad file.
+ */
+export function openOutboxDatabase(file: string, options: OpenOptions, now = Date.now()): OpenedDatabase {
+  try {
+    if (!options.readonly) mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw describeAccessProblem(file, error) ?? error;
+  }
+  try {
+    return { db: openChecked(file, options) };
+  } catch (error) {
+    if (error instanceof NewerSchemaError) throw error;
+    const access = describeAccessProblem(file, error);
+    if (access) throw access;
+    const code = sqliteCode(error);
+    if (!code || !corruptionCodes.has(code) || options.readonly) throw error;
+    const notice = quarantine(file, error instanceof Error ? error.message : String(error), now);
+    return { db: openChecked(file, options), quarantined: notice };
+  }
+}

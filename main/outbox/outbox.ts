@@ -1,0 +1,151 @@
+// The durable outbox: one facade over enqueue, lease, settle, dead letters, timelines, retention and counts.
+import type { Database, Statement } from 'better-sqlite3';
+import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
+import { AuditLog } from './audit-log.js';
+import { OutboxCounters, type ConnectionCounts } from './counters.js';
+import { DeadLetters, type DeadLetterActionResult, type DeadLetterQuery } from './dead-letters.js';
+import { Enqueuer } from './enqueue.js';
+import { Leaser, type Lease, type LeaseRequest } from './lease.js';
+import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './open-database.js';
+import type { OutboxRecord } from './record.js';
+import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
+import { Settler, type SettleResult, type Settlement } from './settle.js';
+import { Timelines, type RecordTimeline, type SearchQuery } from './timeline.js';
+
+export type Clock = () => number;
+
+export class Outbox {
+  readonly counters = new OutboxCounters();
+  readonly audit: AuditLog;
+  private readonly enqueuer: Enqueuer;
+  private readonly leaser: Leaser;
+  private readonly settler: Settler;
+  private readonly dead: DeadLetters;
+  private readonly timelines: Timelines;
+  private readonly retention: Retention;
+  private readonly checkpointGet: Statement;
+  private readonly checkpointAll: Statement;
+  private readonly oldestOpen: Statement;
+  private readonly lastDelivered: Statement;
+  private readonly listeners = new Set<(connection: string) => void>();
+
+  private constructor(
+    readonly db: Database,
+    readonly clock: Clock,
+  ) {
+    this.counters.load(db);
+    this.audit = new AuditLog(db);
+    this.enqueuer = new Enqueuer(db, this.counters);
+    this.leaser = new Leaser(db);
+    this.settler = new Settler(db, this.counters);
+    this.dead = new DeadLetters(db, this.counters, this.audit);
+    this.timelines = new Timelines(db);
+    this.retention = new Retention(db);
+    this.checkpointGet = db.prepare('SELECT value FROM checkpoints WHERE source = ? AND key = ?').pluck();
+    this.checkpointAll = db.prepare('SELECT key, value FROM checkpoints WHERE source = ?');
+    this.oldestOpen = db
+      .prepare(
+        `SELECT min(created_at) FROM (
+           SELECT created_at FROM (SELECT created_at FROM records WHERE connection = ?1 AND state = 'pending' ORDER BY id LIMIT 1)
+           UNION ALL
+           SELECT created_at FROM (SELECT created_at FROM records WHERE connection = ?1 AND state = 'leased' ORDER BY id LIMIT 1))`,
+      )
+      .pluck();
+    this.lastDelivered = db
+      .prepare(`SELECT settled_at FROM records WHERE connection = ? AND state = 'delivered' ORDER BY id DESC LIMIT 1`)
+      .pluck();
+  }
+
+  /** Opens the outbox file; a corrupt file is quarantined (recorded in the audit log) and a fresh one created. */
+  static open(file: string, options: OpenOptions, clock: Clock = Date.now): Outbox {
+    const { db, quarantined } = openOutboxDatabase(file, options, clock());
+    const outbox = new Outbox(db, clock);
+    if (quarantined) outbox.audit.record(quarantined.at, 'agent', 'outbox.quarantined', quarantined.movedTo, quarantined);
+    outbox.leaser.releaseOrphanedLeases();
+    return outbox;
+  }
+
+  /** Quarantine events, newest first: shown in status so nobody misses that an old outbox was set aside. */
+  quarantineNotices(): QuarantineNotice[] {
+    return this.audit.recent('outbox.quarantined').map((e) => e.detail as QuarantineNotice);
+  }
+
+  enqueue(connection: string, batch: ChangeBatch): EnqueueResult {
+    const result = this.enqueuer.enqueue(connection, batch, this.clock());
+    if (result.inserted > 0) this.notify(connection);
+    return result;
+  }
+
+  private notify(connection: string): void {
+    for (const listener of this.listeners) listener(connection);
+  }
+
+  /** Called with the connection id after new records were committed. */
+  onEnqueued(listener: (connection: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  lease(request: LeaseRequest): Lease {
+    return this.leaser.lease(request, this.clock());
+  }
+
+  nextDueAt(connection: string): number | undefined {
+    return this.leaser.nextDueAt(connection);
+  }
+
+  settle(token: string, settlements: Settlement[]): SettleResult {
+    return this.settler.settle(token, settlements, this.clock());
+  }
+
+  deadLetters(query: DeadLetterQuery): OutboxRecord[] {
+    return this.dead.page(query);
+  }
+
+  replay(ids: number[], actor: string): DeadLetterActionResult {
+    const result = this.dead.replay(ids, actor, this.clock());
+    if (result.done.length > 0) for (const c of this.counters.connections()) this.notify(c);
+    return result;
+  }
+
+  discard(ids: number[], actor: string): DeadLetterActionResult {
+    return this.dead.discard(ids, actor, this.clock());
+  }
+
+  timeline(id: number): RecordTimeline | undefined {
+    return this.timelines.timeline(id);
+  }
+
+  search(query: SearchQuery) {
+    return this.timelines.search(query);
+  }
+
+  checkpoint(source: string, key: string): string | undefined {
+    return this.checkpointGet.get(source, key) as string | undefined;
+  }
+
+  checkpoints(source: string): Map<string, string> {
+    const rows = this.checkpointAll.all(source) as { key: string; value: string }[];
+    return new Map(rows.map((r) => [r.key, r.value]));
+  }
+
+  counts(connection: string): ConnectionCounts {
+    return { ...this.counters.of(connection) };
+  }
+
+  oldestPendingAt(connection: string): number | undefined {
+    return (this.oldestOpen.get(connection) as number | null) ?? undefined;
+  }
+
+  lastDeliveredAt(connection: string): number | undefined {
+    return (this.lastDelivered.get(connection) as number | null) ?? undefined;
+  }
+
+  applyRetention(policy: RetentionPolicy): RetentionResult {
+    return this.retention.run(policy, this.clock());
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,67 @@
+// The outbox record as the rest of the agent sees it, and its mapping from a database row.
+import type { Receipt } from '../../connectors/core/destination.js';
+
+export type RecordState = 'pending' | 'leased' | 'delivered' | 'dead' | 'discarded';
+
+export interface OutboxRecord {
+  id: number;
+  connection: string;
+  idempotencyKey: string;
+  orderingKey: string;
+  businessKey: string | null;
+  contentType: string;
+  /** Null once retention has compacted the record. */
+  payload: Buffer | null;
+  size: number;
+  origin: Record<string, string | number> | null;
+  createdAt: number;
+  state: RecordState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  receipt: Receipt | null;
+  settledAt: number | null;
+}
+
+export interface RecordRow {
+  id: number;
+  connection: string;
+  idempotency_key: string;
+  ordering_key: string;
+  business_key: string | null;
+  content_type: string;
+  payload: Buffer | null;
+  size: number;
+  origin: string | null;
+  created_at: number;
+  state: RecordState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  receipt: string | null;
+  settled_at: number | null;
+}
+
+export const recordColumns = `id, connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
+  origin, created_at, state, attempts, next_attempt_at, last_error, receipt, settled_at`;
+
+export function toRecord(row: RecordRow): OutboxRecord {
+  return {
+    id: row.id,
+    connection: row.connection,
+    idempotencyKey: row.idempotency_key,
+    orderingKey: row.ordering_key,
+    businessKey: row.business_key,
+    contentType: row.content_type,
+    payload: row.payload,
+    size: row.size,
+    origin: row.origin === null ? null : (JSON.parse(row.origin) as Record<string, string | number>),
+    createdAt: row.created_at,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    receipt: row.receipt === null ? null : (JSON.parse(row.receipt) as Receipt),
+    settledAt: row.settled_at,
+  };
+}

@@ -1,0 +1,113 @@
+// Records the outcome of a send: delivered with a receipt, retry at a time, or dead with the reason.
+import type { Database, Statement } from 'better-sqlite3';
+import type { Receipt, ResponseSummary } from '../../connectors/core/destination.js';
+import type { OutboxCounters } from './counters.js';
+
+export type Settlement =
+  | { id: number; kind: 'delivered'; receipt: Receipt; latencyMs: number; traceparent?: string }
+  | { id: number; kind: 'retry'; retryAt: number; error: string; status?: number; latencyMs: number; traceparent?: string }
+  | {
+      id: number;
+      kind: 'dead';
+      error: string;
+      response?: ResponseSummary;
+      status?: number;
+      latencyMs: number;
+      traceparent?: string;
+    };
+
+export interface SettleResult {
+  settled: number;
+  /** Settlements whose lease had expired or been taken over: ignored, the record is handled by its new lease. */
+  stale: number[];
+}
+
+interface Closed {
+  connection: string;
+  size: number;
+  dead: boolean;
+}
+
+interface SettledRow {
+  connection: string;
+  ordering_key: string;
+  size: number;
+}
+
+export class Settler {
+  private readonly delivered: Statement;
+  private readonly retry: Statement;
+  private readonly dead: Statement;
+  private readonly unblockNext: Statement;
+  private readonly event: Statement;
+  private readonly run: (token: string, settlements: Settlement[], now: number) => SettleResult & { closed: Closed[] };
+
+  constructor(
+    db: Database,
+    private readonly counters: OutboxCounters,
+  ) {
+    const ownLease = `WHERE id = ? AND state = 'leased' AND lease_token = ? RETURNING connection, ordering_key, size`;
+    this.delivered = db.prepare(`
+      UPDATE records SET state = 'delivered', receipt = ?, settled_at = ?, last_error = NULL,
+        lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
+    this.retry = db.prepare(`
+      UPDATE records SET state = 'pending', next_attempt_at = ?, last_error = ?,
+        lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
+    this.dead = db.prepare(`
+      UPDATE records SET state = 'dead', last_error = ?, settled_at = ?,
+        lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
+    this.unblockNext = db.prepare(`
+      UPDATE records SET blocked = 0 WHERE id = (
+        SELECT id FROM records WHERE connection = ? AND ordering_key = ? AND state IN ('pending', 'leased')
+        ORDER BY id LIMIT 1) AND blocked = 1`);
+    this.event = db.prepare('INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, ?, ?)');
+    this.run = db.transaction((token: string, settlements: Settlement[], now: number) => {
+      const stale: number[] = [];
+      const closed: Closed[] = [];
+      for (const s of settlements) {
+        const row = this.apply(token, s, now);
+        if (!row) {
+          stale.push(s.id);
+          continue;
+        }
+        if (s.kind !== 'retry') {
+          this.unblockNext.run(row.connection, row.ordering_key);
+          closed.push({ connection: row.connection, size: row.size, dead: s.kind === 'dead' });
+        }
+      }
+      return { settled: settlements.length - stale.length, stale, closed };
+    }).immediate;
+  }
+
+  private apply(token: string, s: Settlement, now: number): SettledRow | undefined {
+    const attempt = { latencyMs: s.latencyMs, ...(s.traceparent ? { traceparent: s.traceparent } : {}) };
+    let row: SettledRow | undefined;
+    if (s.kind === 'delivered') {
+      row = this.delivered.get(JSON.stringify(s.receipt), now, s.id, token) as SettledRow | undefined;
+      if (row) this.event.run(s.id, now, 'delivered', JSON.stringify({ ...attempt, receipt: s.receipt }));
+    } else if (s.kind === 'retry') {
+      row = this.retry.get(s.retryAt, s.error, s.id, token) as SettledRow | undefined;
+      if (row) {
+        const detail = { ...attempt, error: s.error, status: s.status, retryAt: s.retryAt };
+        this.event.run(s.id, now, 'attempt', JSON.stringify(detail));
+      }
+    } else {
+      row = this.dead.get(s.error, now, s.id, token) as SettledRow | undefined;
+      if (row) {
+        const detail = { ...attempt, error: s.error, status: s.status, response: s.response };
+        this.event.run(s.id, now, 'dead', JSON.stringify(detail));
+      }
+    }
+    return row;
+  }
+
+  /** Counters change only after the transaction commits, so a rolled-back settle leaves them right. */
+  settle(token: string, settlements: Settlement[], now: number): SettleResult {
+    const { settled, stale, closed } = this.run(token, settlements, now);
+    for (const c of closed) {
+      this.counters.addPending(c.connection, -1, -c.size);
+      if (c.dead) this.counters.addDead(c.connection, 1);
+    }
+    return { settled, stale };
+  }
+}

@@ -1,0 +1,77 @@
+// Per-record timelines (captured → queued → attempts → delivered/dead) and search by business or idempotency key.
+import type { Database, Statement } from 'better-sqlite3';
+import { recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
+
+export interface TimelineEvent {
+  at: number;
+  kind: 'captured' | 'queued' | 'attempt' | 'delivered' | 'dead' | 'replayed' | 'discarded' | 'lease-expired' | 'compacted';
+  detail: Record<string, unknown> | null;
+}
+
+export interface RecordTimeline {
+  record: Omit<OutboxRecord, 'payload'>;
+  events: TimelineEvent[];
+}
+
+export interface SearchQuery {
+  /** Exact match or prefix of a business key (invoice number, file name…). */
+  businessKey?: string;
+  idempotencyKey?: string;
+  limit: number;
+}
+
+const withoutPayload = recordColumns.replace('payload,', 'NULL AS payload,');
+
+export class Timelines {
+  private readonly byId: Statement;
+  private readonly events: Statement;
+  private readonly byBusinessKey: Statement;
+  private readonly byIdempotencyKey: Statement;
+  private readonly connections: Statement;
+  private readonly payloadKept: Statement;
+
+  constructor(db: Database) {
+    this.byId = db.prepare(`SELECT ${withoutPayload} FROM records WHERE id = ?`);
+    this.payloadKept = db.prepare('SELECT payload IS NOT NULL AS kept FROM records WHERE id = ?');
+    this.events = db.prepare('SELECT at, kind, detail FROM record_events WHERE record_id = ? ORDER BY id');
+    // Range on the business_key index: exact key and every key it prefixes.
+    this.byBusinessKey = db.prepare(`
+      SELECT ${withoutPayload} FROM records WHERE business_key >= ? AND business_key < ? ORDER BY business_key, id LIMIT ?`);
+    this.byIdempotencyKey = db.prepare(`SELECT ${withoutPayload} FROM records WHERE connection = ? AND idempotency_key = ?`);
+    this.connections = db.prepare('SELECT DISTINCT connection FROM records');
+  }
+
+  timeline(id: number): RecordTimeline | undefined {
+    const row = this.byId.get(id) as RecordRow | undefined;
+    if (!row) return undefined;
+    const { payload: _omitted, ...record } = toRecord(row);
+    const events: TimelineEvent[] = [
+      { at: row.created_at, kind: 'captured', detail: record.origin },
+      { at: row.created_at, kind: 'queued', detail: { idempotencyKey: row.idempotency_key, size: row.size } },
+    ];
+    for (const e of this.events.all(id) as { at: number; kind: TimelineEvent['kind']; detail: string | null }[]) {
+      events.push({ at: e.at, kind: e.kind, detail: e.detail === null ? null : (JSON.parse(e.detail) as Record<string, unknown>) });
+    }
+    const kept = this.payloadKept.get(id) as { kept: number };
+    if (!kept.kept && row.settled_at !== null) events.push({ at: row.settled_at, kind: 'compacted', detail: null });
+    return { record, events };
+  }
+
+  search(query: SearchQuery): Omit<OutboxRecord, 'payload'>[] {
+    const rows: RecordRow[] = [];
+    if (query.businessKey !== undefined && query.businessKey !== '') {
+      rows.push(...(this.byBusinessKey.all(query.businessKey, `${query.businessKey}\u{10FFFF}`, query.limit) as RecordRow[]));
+    }
+    if (query.idempotencyKey !== undefined && query.idempotencyKey !== '') {
+      // One indexed lookup per connection: the unique index is (connection, idempotency_key).
+      for (const { connection } of this.connections.all() as { connection: string }[]) {
+        const row = this.byIdempotencyKey.get(connection, query.idempotencyKey) as RecordRow | undefined;
+        if (row && !rows.some((r) => r.id === row.id)) rows.push(row);
+      }
+    }
+    return rows.slice(0, query.limit).map((row) => {
+      const { payload: _omitted, ...record } = toRecord(row);
+      return record;
+    });
+  }
+}
