@@ -1,4 +1,4 @@
-// The Destination contract: how a delivery connector sends leased outbox records.
+// The Destination contract: how a delivery connector sends one leased outbox record and reports what happened.
 
 /** A record as handed to a destination for sending. */
 export interface OutgoingRecord {
@@ -7,6 +7,7 @@ export interface OutgoingRecord {
   businessKey: string | null;
   contentType: string;
   payload: Buffer;
+  /** Attempts including this one. */
   attempts: number;
 }
 
@@ -23,16 +24,15 @@ export interface ResponseSummary {
   bodyExcerpt: string;
 }
 
-/** The outcome of one send, already classified. */
-export type SendOutcome =
-  | { kind: 'delivered'; receipt: Receipt; latencyMs: number }
-  | { kind: 'retry'; error: string; retryAfterMs?: number; status?: number; latencyMs: number }
-  | { kind: 'dead'; error: string; response?: ResponseSummary; latencyMs: number };
+/** The raw result of one send; main/delivery classifies it (delivered / retry / dead) in one place. */
+export type SendResult =
+  | { kind: 'response'; response: ResponseSummary; serverId?: string; latencyMs: number }
+  | { kind: 'failure'; error: string; code?: string; latencyMs: number };
 
 export interface Destination {
   readonly type: string;
   /** Human label for status, without secrets (e.g. "POST https://api.example.com/invoices"). */
   readonly label: string;
-  send(record: OutgoingRecord, signal: AbortSignal): Promise<SendOutcome>;
+  send(record: OutgoingRecord, signal: AbortSignal): Promise<SendResult>;
   close(): Promise<void>;
 }

@@ -1,0 +1,55 @@
+// Renders a status snapshot as plain text for the terminal.
+import type { AgentStatus } from '../../preload/contract/status.js';
+import type { StoppedStatus } from './status-command.js';
+
+const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`);
+const age = (at: number | undefined, now: number) => (at === undefined ? '-' : `${Math.max(0, Math.round((now - at) / 1000))} s ago`);
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatStatus(status: AgentStatus | StoppedStatus, now: number): string {
+  if (status.state === 'not-running') {
+    const lines = [`Agent is not running (data dir ${status.dataDir}).`];
+    if (status.connections.length === 0) lines.push('The outbox is empty.');
+    else {
+      lines.push(
+        table([
+          ['CONNECTION', 'PENDING', 'BYTES', 'DEAD'],
+          ...status.connections.map((c) => [c.id, String(c.pending), bytes(c.pendingBytes), String(c.dead)]),
+        ]),
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  }
+  const lines = [
+    `integration-agent ${status.version}: ${status.state} (pid ${status.pid})${status.sandbox ? ', SANDBOX' : ''}, data dir ${status.dataDir}`,
+    `Health: ${status.health}. ${status.summary}`,
+    `Outbox: ${status.outbox.pending} pending (${bytes(status.outbox.pendingBytes)}), ${status.outbox.dead} dead` +
+      (status.outbox.capturePaused ? `; capture paused: ${status.outbox.capturePausedReason ?? ''}` : ''),
+  ];
+  if (now - status.updatedAt > 15_000) lines.push(`(snapshot is ${age(status.updatedAt, now)}: the agent may be stuck)`);
+  for (const n of status.notices) lines.push(`${n.level.toUpperCase()}: ${n.message}`);
+  lines.push(
+    '',
+    table([
+      ['CONNECTION', 'HEALTH', 'SOURCE', 'DESTINATION', 'PENDING', 'DEAD', 'LAST DELIVERY'],
+      ...status.connections.map((c) => [
+        c.id,
+        c.health,
+        c.source ? `${c.source.type} ${c.source.state}` : '-',
+        c.destination ? `${c.destination.state} ${c.destination.label}` : '-',
+        String(c.pending),
+        String(c.dead),
+        age(c.lastDeliveredAt, now),
+      ]),
+    ]),
+  );
+  for (const c of status.connections) {
+    if (c.reason) lines.push(`  ${c.id}: ${c.reason}`);
+    if (c.source) lines.push(`  ${c.id} guarantee: ${c.source.guarantee}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,41 @@
+// Decides which config and data directory a command uses: --config, the data dir's config.yaml, or the sandbox.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../config/errors.js';
+import { loadConfigFile } from '../config/load-config.js';
+import type { AgentConfig } from '../config/schema.js';
+import { defaultConfigFile, defaultDataDir } from '../engine/data-dir.js';
+import { CliError, exitCodes } from './cli-error.js';
+
+export interface SetupOptions {
+  config?: string;
+  dataDir?: string;
+}
+
+export interface Setup {
+  dataDir: string;
+  /** Undefined: no config anywhere, run the embedded sandbox. */
+  config?: AgentConfig;
+  configFile?: string;
+}
+
+async function load(file: string): Promise<AgentConfig> {
+  try {
+    return (await loadConfigFile(file)).config;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, exitCodes.badConfig);
+    throw error;
+  }
+}
+
+export async function resolveSetup(options: SetupOptions): Promise<Setup> {
+  if (options.config) {
+    const configFile = resolve(options.config);
+    const config = await load(configFile);
+    return { dataDir: resolve(options.dataDir ?? config.dataDir ?? defaultDataDir()), config, configFile };
+  }
+  const dataDir = resolve(options.dataDir ?? defaultDataDir());
+  const configFile = defaultConfigFile(dataDir);
+  if (existsSync(configFile)) return { dataDir, config: await load(configFile), configFile };
+  return { dataDir };
+}

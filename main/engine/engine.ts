@@ -1,0 +1,189 @@
+// Composition root: config → outbox → sources and dispatchers; backpressure, retention and status events.
+import { renameSync, writeFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { SourceContext } from '../../connectors/core/source.js';
+import type { AgentStatus, Notice } from '../../preload/contract/status.js';
+import type { AgentConfig } from '../config/schema.js';
+import { evaluateBackpressure, freeDiskBytes, type BackpressureState } from '../outbox/backpressure.js';
+import { Outbox } from '../outbox/outbox.js';
+import { buildConnection, noSecretStore, type ConnectionRuntime, type SecretResolver } from './build-connection.js';
+import { outboxFile, statusFile } from './data-dir.js';
+import { buildSnapshot } from './status-snapshot.js';
+
+export interface EngineOptions {
+  config: AgentConfig;
+  dataDir: string;
+  logger: Logger;
+  version: string;
+  secrets?: SecretResolver;
+  /** Extra notices to show in status from the start (e.g. "running the sandbox"). */
+  notices?: Notice[];
+}
+
+const day = 24 * 60 * 60 * 1000;
+const backpressureIntervalMs = 1000;
+const retentionIntervalMs = 60 * 60 * 1000;
+const statusIntervalMs = 2000;
+
+export class Engine {
+  private readonly connections: ConnectionRuntime[] = [];
+  private readonly listeners = new Set<(status: AgentStatus) => void>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly notices: Notice[];
+  private backpressure: BackpressureState = { paused: false };
+  private state: AgentStatus['state'] = 'running';
+  private statusQueued = false;
+  private readonly startedAt = Date.now();
+
+  private constructor(
+    private readonly options: EngineOptions,
+    readonly outbox: Outbox,
+  ) {
+    this.notices = [...(options.notices ?? [])];
+    for (const q of outbox.quarantineNotices()) {
+      this.notices.push({
+        level: 'error',
+        at: q.at,
+        message:
+          `The outbox file was damaged (${q.reason}) and was moved aside to ${q.movedTo}; a fresh outbox was started. ` +
+          `Records still in the damaged file were not delivered: keep that file and contact support.`,
+      });
+    }
+  }
+
+  static async start(options: EngineOptions): Promise<Engine> {
+    const { config, dataDir } = options;
+    const outbox = Outbox.open(outboxFile(dataDir), {
+      synchronous: config.outbox.synchronous,
+      busyTimeoutMs: config.outbox.busyTimeoutMs,
+      ...(config.outbox.maxDatabaseBytes ? { maxDatabaseBytes: config.outbox.maxDatabaseBytes } : {}),
+    });
+    const engine = new Engine(options, outbox);
+    await engine.startConnections();
+    engine.every(backpressureIntervalMs, () => engine.checkBackpressure());
+    engine.every(retentionIntervalMs, () => engine.applyRetention());
+    engine.every(statusIntervalMs, () => engine.publishStatus());
+    engine.checkBackpressure();
+    engine.applyRetention();
+    engine.publishStatus();
+    return engine;
+  }
+
+  status(): AgentStatus {
+    return buildSnapshot({
+      version: this.options.version,
+      sandbox: this.options.config.sandbox,
+      dataDir: this.options.dataDir,
+      startedAt: this.startedAt,
+      state: this.state,
+      notices: this.notices,
+      capturePausedReason: this.backpressure.reason,
+      connections: this.connections,
+      outbox: this.outbox,
+      now: Date.now(),
+    });
+  }
+
+  onStatus(listener: (status: AgentStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Graceful stop: capture first, then in-flight sends (finished or released), then the database. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    for (const timer of this.timers) clearInterval(timer);
+    await Promise.all(this.connections.map((c) => c.source?.stop()));
+    await Promise.all(this.connections.map((c) => c.dispatcher?.stop(graceMs)));
+    await Promise.all(this.connections.map((c) => c.destination?.close()));
+    this.state = 'stopped';
+    this.publishStatus();
+    this.outbox.close();
+  }
+
+  private async startConnections(): Promise<void> {
+    const { config, logger } = this.options;
+    for (const connectionConfig of config.connections) {
+      const log = logger.child({ connection: connectionConfig.id });
+      const runtime = buildConnection(connectionConfig, this.outbox, log, this.options.secrets ?? noSecretStore, () =>
+        this.queueStatus(),
+      );
+      this.connections.push(runtime);
+      runtime.dispatcher?.start();
+      await runtime.source?.start(this.sourceContext(connectionConfig.id, log));
+    }
+  }
+
+  private sourceContext(connection: string, logger: Logger): SourceContext {
+    return {
+      emit: (batch) => this.outbox.enqueue(connection, batch),
+      checkpoint: (key) => this.outbox.checkpoint(connection, key),
+      checkpoints: () => this.outbox.checkpoints(connection),
+      logger,
+      reportHealth: () => this.queueStatus(),
+    };
+  }
+
+  private every(ms: number, task: () => void): void {
+    const timer = setInterval(() => {
+      try {
+        task();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'periodic engine task failed');
+      }
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private checkBackpressure(): void {
+    const next = evaluateBackpressure(
+      this.outbox.counters.totals(),
+      freeDiskBytes(this.options.dataDir),
+      this.options.config.outbox,
+      this.backpressure,
+    );
+    if (next.paused === this.backpressure.paused && next.reason === this.backpressure.reason) return;
+    const wasPaused = this.backpressure.paused;
+    this.backpressure = next;
+    for (const c of this.connections) {
+      if (next.paused && next.reason) c.source?.pause(next.reason);
+      else if (wasPaused) c.source?.resume();
+    }
+    if (next.paused) this.options.logger.warn({ reason: next.reason }, 'capture paused (backpressure)');
+    else this.options.logger.info('capture resumed');
+    this.queueStatus();
+  }
+
+  private applyRetention(): void {
+    const { retention } = this.options.config.outbox;
+    const result = this.outbox.applyRetention({
+      compactAfterMs: retention.compactAfterDays * day,
+      removeAfterMs: retention.removeAfterDays * day,
+      chunk: 1000,
+    });
+    if (result.compacted + result.removed > 0) this.options.logger.info(result, 'outbox retention applied');
+  }
+
+  private queueStatus(): void {
+    if (this.statusQueued) return;
+    this.statusQueued = true;
+    setTimeout(() => {
+      this.statusQueued = false;
+      if (this.state !== 'stopped') this.publishStatus();
+    }, 250).unref();
+  }
+
+  private publishStatus(): void {
+    const status = this.status();
+    const file = statusFile(this.options.dataDir);
+    try {
+      writeFileSync(`${file}.tmp`, JSON.stringify(status, null, 2));
+      renameSync(`${file}.tmp`, file);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not write status.json');
+    }
+    for (const listener of this.listeners) listener(status);
+  }
+}

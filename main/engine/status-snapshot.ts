@@ -1,0 +1,77 @@
+// Assembles the AgentStatus snapshot from the outbox counters and each connection's live health.
+import type { AgentStatus, ConnectionStatus, Notice } from '../../preload/contract/status.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { ConnectionRuntime } from './build-connection.js';
+import { connectionHealth, overallHealth, summarize } from './health.js';
+
+export interface SnapshotInput {
+  version: string;
+  sandbox: boolean;
+  dataDir: string;
+  startedAt: number;
+  state: AgentStatus['state'];
+  notices: Notice[];
+  capturePausedReason: string | undefined;
+  connections: ConnectionRuntime[];
+  outbox: Outbox;
+  now: number;
+}
+
+function connectionStatus(runtime: ConnectionRuntime, outbox: Outbox): ConnectionStatus {
+  const { config } = runtime;
+  const counts = outbox.counts(config.id);
+  const source = runtime.source?.health();
+  const destination = runtime.dispatcher?.status();
+  const facts: Omit<ConnectionStatus, 'health' | 'reason'> = {
+    id: config.id,
+    name: config.name ?? config.id,
+    enabled: config.enabled,
+    ...(source ? { source: { type: runtime.source?.type ?? 'unknown', ...source } } : {}),
+    ...(destination && runtime.destination
+      ? {
+          destination: {
+            type: runtime.destination.type,
+            label: runtime.destination.label,
+            ...destination,
+            ...(runtime.destination.warning ? { warning: runtime.destination.warning } : {}),
+          },
+        }
+      : {}),
+    pending: counts.pending,
+    pendingBytes: counts.pendingBytes,
+    dead: counts.dead,
+  };
+  const oldest = outbox.oldestPendingAt(config.id);
+  const lastDelivered = outbox.lastDeliveredAt(config.id);
+  if (oldest !== undefined) facts.oldestPendingAt = oldest;
+  if (lastDelivered !== undefined) facts.lastDeliveredAt = lastDelivered;
+  if (runtime.error) return { ...facts, health: 'attention', reason: `cannot start: ${runtime.error}` };
+  return { ...facts, ...connectionHealth(facts) };
+}
+
+export function buildSnapshot(input: SnapshotInput): AgentStatus {
+  const connections = input.connections.map((c) => connectionStatus(c, input.outbox));
+  const running = input.state === 'running';
+  const health = overallHealth(connections, running);
+  const totals = input.outbox.counters.totals();
+  return {
+    version: input.version,
+    pid: process.pid,
+    sandbox: input.sandbox,
+    dataDir: input.dataDir,
+    startedAt: input.startedAt,
+    updatedAt: input.now,
+    state: input.state,
+    health,
+    summary: summarize(connections, health, input.now),
+    notices: input.notices,
+    outbox: {
+      pending: totals.pending,
+      pendingBytes: totals.pendingBytes,
+      dead: totals.dead,
+      capturePaused: input.capturePausedReason !== undefined,
+      ...(input.capturePausedReason ? { capturePausedReason: input.capturePausedReason } : {}),
+    },
+    connections,
+  };
+}
