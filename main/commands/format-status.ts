@@ -13,7 +13,7 @@ function table(rows: string[][]): string {
 export function formatStatus(status: AgentStatus | StoppedStatus, now: number): string {
   if (status.state === 'not-running') {
     const lines = [`Agent is not running (data dir ${status.dataDir}).`];
-    if (status.connections.length === 0) lines.push('The outbox is empty.');
+    if (status.connections.length === 0) lines.push('Nothing is waiting for delivery.');
     else {
       lines.push(
         table([

@@ -1,12 +1,9 @@
 // `integration-agent run`: hosts the engine headless until SIGINT/SIGTERM, then shuts down gracefully.
-import { mkdirSync } from 'node:fs';
 import type { LevelWithSilent } from 'pino';
-import { Engine } from '../engine/engine.js';
-import { acquireInstanceLock, AlreadyRunningError } from '../engine/instance-lock.js';
-import { createLogger } from '../observability/logger.js';
-import { OutboxUnavailableError } from '../outbox/open-database.js';
+import { DataDirError, hostAgent, type HostedAgent } from '../engine/host.js';
+import { AlreadyRunningError } from '../engine/instance-lock.js';
 import { NewerSchemaError } from '../outbox/migrate.js';
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-config.js';
+import { OutboxUnavailableError } from '../outbox/open-database.js';
 import { agentVersion } from '../version.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
@@ -18,76 +15,43 @@ export interface RunOptions extends SetupOptions {
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-function prepareDataDir(dataDir: string): void {
+async function start(options: RunOptions, setup: Awaited<ReturnType<typeof resolveSetup>>): Promise<HostedAgent> {
   try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new CliError(
-      `Cannot create the data directory ${dataDir} (${code}). Fix: create it with write access for this user, or pass --data-dir.`,
-      exitCodes.dataDirUnusable,
-    );
-  }
-}
-
-export async function runAgent(options: RunOptions): Promise<void> {
-  const setup = await resolveSetup(options);
-  prepareDataDir(setup.dataDir);
-  let lock;
-  try {
-    lock = acquireInstanceLock(setup.dataDir);
+    return await hostAgent({
+      dataDir: setup.dataDir,
+      ...(setup.config ? { config: setup.config } : {}),
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      jsonLogs: options.jsonLogs ?? false,
+    });
   } catch (error) {
     if (error instanceof AlreadyRunningError) throw new CliError(error.message, exitCodes.alreadyRunning);
-    throw new CliError(
-      `Cannot lock the data directory ${setup.dataDir}: ${(error as Error).message}. Fix: make it writable for this user.`,
-      exitCodes.dataDirUnusable,
-    );
-  }
-  let sandbox: Sandbox | undefined;
-  let engine: Engine | undefined;
-  try {
-    if (!setup.config) sandbox = await startSandbox(setup.dataDir);
-    const config = setup.config ?? sandbox!.config;
-    const logger = createLogger({
-      dataDir: setup.dataDir,
-      level: options.logLevel ?? config.logging.level,
-      maxFileBytes: config.logging.maxFileBytes,
-      maxFiles: config.logging.maxFiles,
-      stdout: options.jsonLogs ?? false,
-    });
-    engine = await Engine.start({
-      config,
-      dataDir: setup.dataDir,
-      logger,
-      version: agentVersion,
-      notices: sandbox
-        ? [{ level: 'info', at: Date.now(), message: `SANDBOX: no config found; drop files into ${sandbox.inbox}` }]
-        : [],
-    });
-    say(`integration-agent ${agentVersion} running (pid ${process.pid}), data in ${setup.dataDir}`);
-    say(setup.configFile ? `config: ${setup.configFile}` : 'config: none found, running the built-in SANDBOX');
-    if (sandbox) {
-      say(`SANDBOX: drop files into ${sandbox.inbox}`);
-      say(`SANDBOX: see them arrive at ${sandbox.ingest.url}/ (a local test API; nothing leaves this machine)`);
-    }
-    let lastSummary = '';
-    engine.onStatus((status) => {
-      if (status.summary !== lastSummary) say(`[${new Date().toISOString()}] ${(lastSummary = status.summary)}`);
-    });
-  } catch (error) {
-    await engine?.stop(1000);
-    await sandbox?.ingest.close();
-    lock.release();
-    if (error instanceof OutboxUnavailableError || error instanceof NewerSchemaError) {
+    if (error instanceof DataDirError || error instanceof OutboxUnavailableError || error instanceof NewerSchemaError) {
       throw new CliError(error.message, exitCodes.dataDirUnusable);
     }
     throw error;
   }
-  await waitForShutdownSignal();
+}
+
+export async function runAgent(options: RunOptions): Promise<void> {
+  const shutdown = waitForShutdownSignal(); // listen first: a signal during start-up still stops gracefully
+  const setup = await resolveSetup(options);
+  const agent = await start(options, setup);
+  say(`integration-agent ${agentVersion} running (pid ${process.pid}), data in ${setup.dataDir}`);
+  say(setup.configFile ? `config: ${setup.configFile}` : 'config: none found, running the built-in SANDBOX');
+  if (agent.sandbox) {
+    say(`SANDBOX: drop files into ${agent.sandbox.inbox}`);
+    say(`SANDBOX: see them arrive at ${agent.sandbox.ingest.url}/ (a local test API; nothing leaves this machine)`);
+  }
+  let lastState = '';
+  agent.engine.onStatus((status) => {
+    // One line per change of health or backlog, not per "last delivery N s ago" tick.
+    const state = `${status.health}|${status.outbox.pending}|${status.outbox.dead}|${status.outbox.capturePaused}`;
+    if (state !== lastState) say(`[${new Date().toISOString()}] ${status.summary}`);
+    lastState = state;
+  });
+  await shutdown;
   say('stopping: finishing in-flight deliveries…');
-  await engine.stop();
-  await sandbox?.ingest.close();
-  lock.release();
+  await agent.stop();
   say('stopped cleanly.');
 }
 

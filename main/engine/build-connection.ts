@@ -4,7 +4,8 @@ import type { Destination } from '../../connectors/core/destination.js';
 import type { Source } from '../../connectors/core/source.js';
 import { HttpDestination } from '../../connectors/destinations/http/destination.js';
 import { FolderSource } from '../../connectors/sources/folder/source.js';
-import type { ConnectionConfig, HttpDestinationConfig } from '../config/schema.js';
+import type { HttpDestinationConfig } from '../../connectors/destinations/http/config.js';
+import type { ConnectionConfig } from '../config/schema.js';
 import { Dispatcher } from '../delivery/dispatcher.js';
 import type { Outbox } from '../outbox/outbox.js';
 

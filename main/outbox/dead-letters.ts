@@ -47,7 +47,8 @@ export class DeadLetters {
       db.transaction((ids: number[], actor: string, now: number) => {
         const result: DeadLetterActionResult = { done: [], skipped: [] };
         const rows: { connection: string; size: number }[] = [];
-        for (const id of ids) {
+        // Ascending ids: replaying several dead records of one ordering key must keep their capture order.
+        for (const id of [...ids].sort((a, b) => a - b)) {
           const row = statement.get(...args(id, now)) as { connection: string; size: number } | undefined;
           if (!row) {
             result.skipped.push(id);

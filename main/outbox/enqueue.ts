@@ -2,17 +2,22 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
 import type { OutboxCounters } from './counters.js';
+import { pageLimits } from './open-database.js';
 
 export class Enqueuer {
   private readonly insert: Statement;
   private readonly upsertCheckpoint: Statement;
   private readonly deleteCheckpoint: Statement;
   private readonly run: (connection: string, batch: ChangeBatch, now: number) => EnqueueResult & { bytes: number };
+  private readonly limits: { capture: number; drain: number } | undefined;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly counters: OutboxCounters,
+    maxDatabaseBytes?: number,
   ) {
+    this.limits =
+      maxDatabaseBytes === undefined ? undefined : pageLimits(maxDatabaseBytes, db.pragma('page_size', { simple: true }) as number);
     // `blocked` is 1 when an older record of the same ordering key is still open: only heads are leased.
     this.insert = db.prepare(`
       INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
@@ -55,8 +60,19 @@ export class Enqueuer {
   }
 
   enqueue(connection: string, batch: ChangeBatch, now: number): EnqueueResult {
-    const { inserted, duplicates, bytes } = this.run(connection, batch, now);
+    const { inserted, duplicates, bytes } = this.capped(() => this.run(connection, batch, now));
     this.counters.addPending(connection, inserted, bytes);
     return { inserted, duplicates };
+  }
+
+  /** Capture stops at the size cap; the reserve above it is left for the writes that drain the outbox. */
+  private capped<T>(write: () => T): T {
+    if (!this.limits) return write();
+    this.db.pragma(`max_page_count = ${this.limits.capture}`);
+    try {
+      return write();
+    } finally {
+      this.db.pragma(`max_page_count = ${this.limits.drain}`);
+    }
   }
 }

@@ -1,9 +1,9 @@
 // Opens the outbox SQLite file: pragmas, integrity check, quarantine of corrupt files, migrations.
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrate, NewerSchemaError } from './migrate.js';
+import { migrate, NewerSchemaError, schemaVersion } from './migrate.js';
 import { outboxMigrations } from './migrations/index.js';
 
 export type SynchronousMode = 'FULL' | 'NORMAL';
@@ -11,7 +11,10 @@ export type SynchronousMode = 'FULL' | 'NORMAL';
 export interface OpenOptions {
   synchronous: SynchronousMode;
   busyTimeoutMs: number;
-  /** Hard cap on the file size (SQLite max_page_count); writes past it fail like a full disk. */
+  /**
+   * Hard cap on the file size (SQLite max_page_count): capture (enqueue) past it fails like a full disk. Draining
+   * writes (lease, settle, retention) may use a small reserve beyond it, so a full outbox can still empty.
+   */
   maxDatabaseBytes?: number;
   readonly?: boolean;
 }
@@ -51,6 +54,13 @@ function describeAccessProblem(file: string, error: unknown): OutboxUnavailableE
       { cause: error },
     );
   }
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    return new OutboxUnavailableError(
+      `Cannot create the outbox ${file} (${code}): the data directory ${dir} (or one of its parents) exists but is not a directory. ` +
+        `Fix: move that file out of the way, or point --data-dir at a directory.`,
+      { cause: error },
+    );
+  }
   if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
     return new OutboxUnavailableError(
       `Cannot open the outbox ${file}: the disk holding ${dir} is full (${code}). Fix: free space on that disk; ` +
@@ -71,8 +81,14 @@ function applyPragmas(db: SqliteDatabase, options: OpenOptions, fresh: boolean):
   db.pragma('foreign_keys = ON');
   if (options.maxDatabaseBytes !== undefined) {
     const pageSize = db.pragma('page_size', { simple: true }) as number;
-    db.pragma(`max_page_count = ${Math.max(16, Math.floor(options.maxDatabaseBytes / pageSize))}`);
+    db.pragma(`max_page_count = ${pageLimits(options.maxDatabaseBytes, pageSize).drain}`);
   }
+}
+
+/** Page limits for a size cap: `capture` bounds enqueue, `drain` (a little more) bounds every other write. */
+export function pageLimits(maxDatabaseBytes: number, pageSize: number): { capture: number; drain: number } {
+  const capture = Math.max(16, Math.floor(maxDatabaseBytes / pageSize));
+  return { capture, drain: capture + Math.max(16, Math.ceil(capture / 10)) };
 }
 
 /** Returns a description of the damage, or undefined when the file is healthy. */
@@ -93,9 +109,13 @@ function quarantine(file: string, reason: string, now: number): QuarantineNotice
 }
 
 function openChecked(file: string, options: OpenOptions): SqliteDatabase {
-  const fresh = !existsSync(file);
+  // An empty file (created but never written, e.g. after a crash) is as fresh as a missing one.
+  const fresh = !existsSync(file) || statSync(file).size === 0;
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   try {
+    // Refuse a newer schema before any pragma (journal_mode = WAL) can rewrite the file's header.
+    const found = schemaVersion(db);
+    if (found > outboxMigrations.length) throw new NewerSchemaError(file, found, outboxMigrations.length);
     applyPragmas(db, options, fresh);
     const damage = checkIntegrity(db);
     if (damage) throw Object.assign(new Error(`integrity check failed: ${damage}`), { code: 'SQLITE_CORRUPT' });

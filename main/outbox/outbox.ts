@@ -32,10 +32,11 @@ export class Outbox {
   private constructor(
     readonly db: Database,
     readonly clock: Clock,
+    maxDatabaseBytes?: number,
   ) {
     this.counters.load(db);
     this.audit = new AuditLog(db);
-    this.enqueuer = new Enqueuer(db, this.counters);
+    this.enqueuer = new Enqueuer(db, this.counters, maxDatabaseBytes);
     this.leaser = new Leaser(db);
     this.settler = new Settler(db, this.counters);
     this.dead = new DeadLetters(db, this.counters, this.audit);
@@ -46,22 +47,27 @@ export class Outbox {
     this.oldestOpen = db
       .prepare(
         `SELECT min(created_at) FROM (
-           SELECT created_at FROM (SELECT created_at FROM records WHERE connection = ?1 AND state = 'pending' ORDER BY id LIMIT 1)
+           SELECT created_at FROM (SELECT created_at FROM records WHERE connection = @connection AND state = 'pending' ORDER BY id LIMIT 1)
            UNION ALL
-           SELECT created_at FROM (SELECT created_at FROM records WHERE connection = ?1 AND state = 'leased' ORDER BY id LIMIT 1))`,
+           SELECT created_at FROM (SELECT created_at FROM records WHERE connection = @connection AND state = 'leased' ORDER BY id LIMIT 1))`,
       )
       .pluck();
     this.lastDelivered = db
-      .prepare(`SELECT settled_at FROM records WHERE connection = ? AND state = 'delivered' ORDER BY id DESC LIMIT 1`)
+      // Latest settle time, not highest id: an old record that retried for hours may be the most recent delivery.
+      // Walks records_expirable backwards (the unary + keeps the planner off records_by_state and a sort).
+      .prepare(
+        `SELECT settled_at FROM records WHERE state IN ('delivered', 'discarded') AND +connection = ? AND +state = 'delivered'
+         ORDER BY settled_at DESC LIMIT 1`,
+      )
       .pluck();
   }
 
   /** Opens the outbox file; a corrupt file is quarantined (recorded in the audit log) and a fresh one created. */
   static open(file: string, options: OpenOptions, clock: Clock = Date.now): Outbox {
     const { db, quarantined } = openOutboxDatabase(file, options, clock());
-    const outbox = new Outbox(db, clock);
+    const outbox = new Outbox(db, clock, options.maxDatabaseBytes);
     if (quarantined) outbox.audit.record(quarantined.at, 'agent', 'outbox.quarantined', quarantined.movedTo, quarantined);
-    outbox.leaser.releaseOrphanedLeases();
+    if (!options.readonly) outbox.leaser.releaseOrphanedLeases(); // a read-only view (CLI status) must not write
     return outbox;
   }
 
@@ -134,7 +140,7 @@ export class Outbox {
   }
 
   oldestPendingAt(connection: string): number | undefined {
-    return (this.oldestOpen.get(connection) as number | null) ?? undefined;
+    return (this.oldestOpen.get({ connection }) as number | null) ?? undefined; // named: used twice in the query
   }
 
   lastDeliveredAt(connection: string): number | undefined {

@@ -31,14 +31,15 @@ export class Retention {
 
   run(policy: RetentionPolicy, now: number): RetentionResult {
     const result: RetentionResult = { compacted: 0, removed: 0 };
-    for (;;) {
-      const n = this.compact.run(now - policy.compactAfterMs, policy.chunk).changes;
-      result.compacted += n;
-      if (n < policy.chunk) break;
-    }
+    // Remove first: compacting rows that are deleted a moment later would only rewrite them for nothing.
     for (;;) {
       const n = this.remove.run(now - policy.removeAfterMs, policy.chunk).changes;
       result.removed += n;
+      if (n < policy.chunk) break;
+    }
+    for (;;) {
+      const n = this.compact.run(now - policy.compactAfterMs, policy.chunk).changes;
+      result.compacted += n;
       if (n < policy.chunk) break;
     }
     if (result.compacted + result.removed > 0) this.db.pragma('incremental_vacuum');

@@ -1,0 +1,47 @@
+// Replaces a file atomically: write a temp file in the same folder, fsync it, rename it over the target.
+import { randomBytes } from 'node:crypto';
+import { chmod, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** After a crash the file holds either the old or the new content, never a mix; an existing file keeps its mode. */
+export async function writeFileAtomically(file: string, data: string): Promise<void> {
+  const dir = dirname(file);
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const mode = await existingMode(file);
+  const handle = await open(temp, 'wx');
+  try {
+    try {
+      await handle.writeFile(data, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (mode !== undefined) await chmod(temp, mode);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncDirectory(dir);
+}
+
+async function existingMode(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(file)).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes the rename itself durable. Windows cannot fsync a directory; its rename needs no help. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Not supported on this platform; the data itself is already on disk.
+  } finally {
+    await handle?.close();
+  }
+}

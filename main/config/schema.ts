@@ -1,0 +1,138 @@
+// Zod schema for the agent's config file (version 1): outbox, logging, connections, with defaults.
+import { z } from 'zod';
+import { httpDestinationSchema } from '../../connectors/destinations/http/config.js';
+import { folderSourceSchema } from '../../connectors/sources/folder/config.js';
+
+export const currentConfigVersion = 1;
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+
+const retentionSchema = z
+  .strictObject({
+    compactAfterDays: z
+      .number()
+      .positive()
+      .default(7)
+      .describe('Delivered records drop their payload after this many days'),
+    removeAfterDays: z
+      .number()
+      .positive()
+      .default(90)
+      .describe('Delivered records are removed entirely after this many days'),
+  })
+  .superRefine((retention, ctx) => {
+    if (retention.removeAfterDays < retention.compactAfterDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['removeAfterDays'],
+        message: `removeAfterDays (${retention.removeAfterDays}) is shorter than compactAfterDays (${retention.compactAfterDays}); records would be removed before they are compacted`,
+        params: {
+          fix: `set removeAfterDays to at least ${retention.compactAfterDays}, or lower compactAfterDays`,
+        },
+      });
+    }
+  });
+
+const outboxSchema = z
+  .strictObject({
+    synchronous: z
+      .enum(['FULL', 'NORMAL'])
+      .default('FULL')
+      .describe('SQLite synchronous mode: FULL survives power loss, NORMAL is faster'),
+    busyTimeoutMs: z.int().min(0).default(5000).describe('How long a write waits for a locked database'),
+    maxDatabaseBytes: z.int().positive().optional().describe('Hard cap on the outbox file size'),
+    maxPendingRecords: z
+      .int()
+      .positive()
+      .default(1_000_000)
+      .describe('Sources pause when this many records wait for delivery'),
+    maxPendingBytes: z
+      .int()
+      .positive()
+      .default(2 * GiB)
+      .describe('Sources pause when pending payloads reach this size'),
+    minFreeDiskBytes: z
+      .int()
+      .min(0)
+      .default(512 * MiB)
+      .describe('Sources pause when free disk space falls below this'),
+    retention: retentionSchema.prefault({}),
+  })
+  .describe('Durable SQLite outbox between sources and destinations');
+
+const loggingSchema = z
+  .strictObject({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+    maxFileBytes: z
+      .int()
+      .positive()
+      .default(10 * MiB)
+      .describe('A log file is rotated when it reaches this size'),
+    maxFiles: z.int().min(1).max(100).default(5).describe('How many rotated log files are kept'),
+  })
+  .describe('Log level and rotation');
+
+
+
+
+
+const sourceSchema = z.discriminatedUnion('type', [folderSourceSchema]);
+const destinationSchema = z.discriminatedUnion('type', [httpDestinationSchema]);
+
+const connectionIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export const connectionSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(connectionIdPattern, {
+      error:
+        'must use only lowercase letters, digits, - and _, up to 63 chars, starting with a letter or digit',
+    })
+    .describe('Stable identifier; delivery history is keyed by it'),
+  name: z.string().optional().describe('Display name'),
+  enabled: z.boolean().default(true),
+  source: sourceSchema,
+  destination: destinationSchema,
+});
+
+const connectionsSchema = z
+  .array(connectionSchema)
+  .default([])
+  .superRefine((connections, ctx) => {
+    const firstIndex = new Map<string, number>();
+    connections.forEach((connection, index) => {
+      const earlier = firstIndex.get(connection.id);
+      if (earlier === undefined) {
+        firstIndex.set(connection.id, index);
+        return;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'id'],
+        message: `duplicate connection id "${connection.id}" (also used by connections[${earlier}])`,
+        params: { fix: 'give every connection its own id' },
+      });
+    });
+  });
+
+export const agentConfigSchema = z
+  .strictObject({
+    configVersion: z.literal(currentConfigVersion).describe('Version of this file format'),
+    dataDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Where the outbox and logs live; a per-user default when absent'),
+    outbox: outboxSchema.prefault({}),
+    logging: loggingSchema.prefault({}),
+    connections: connectionsSchema,
+    sandbox: z.boolean().default(false).describe('Marks the embedded demo config'),
+  })
+  .describe('Integration agent configuration');
+
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+export type AgentConfigInput = z.input<typeof agentConfigSchema>;
+export type ConnectionConfig = AgentConfig['connections'][number];

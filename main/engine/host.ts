@@ -1,0 +1,76 @@
+// Hosts one agent on a data dir: lock, logger, sandbox when unconfigured, engine; used by the CLI and the Electron shell.
+import { mkdirSync } from 'node:fs';
+import type { LevelWithSilent } from 'pino';
+import type { AgentConfig } from '../config/schema.js';
+import { createLogger } from '../observability/logger.js';
+import { startSandbox, type Sandbox } from '../sandbox/sandbox-config.js';
+import { agentVersion } from '../version.js';
+import { Engine } from './engine.js';
+import { acquireInstanceLock } from './instance-lock.js';
+
+export interface HostOptions {
+  dataDir: string;
+  /** Undefined: no config anywhere, run the embedded sandbox. */
+  config?: AgentConfig;
+  logLevel?: LevelWithSilent;
+  jsonLogs?: boolean;
+}
+
+export interface HostedAgent {
+  engine: Engine;
+  sandbox?: Sandbox;
+  stop(): Promise<void>;
+}
+
+/** The data directory cannot be created; the message says why and what to do. */
+export class DataDirError extends Error {
+  constructor(dataDir: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+    super(`Cannot create the data directory ${dataDir} (${code}). Fix: create it with write access for this user, or pass --data-dir.`);
+    this.name = 'DataDirError';
+  }
+}
+
+/** Throws AlreadyRunningError, DataDirError, OutboxUnavailableError or NewerSchemaError with a clear message; cleans up on failure. */
+export async function hostAgent(options: HostOptions): Promise<HostedAgent> {
+  try {
+    mkdirSync(options.dataDir, { recursive: true });
+  } catch (error) {
+    throw new DataDirError(options.dataDir, error);
+  }
+  const lock = acquireInstanceLock(options.dataDir);
+  let sandbox: Sandbox | undefined;
+  try {
+    if (!options.config) sandbox = await startSandbox(options.dataDir);
+    const config = options.config ?? sandbox!.config;
+    const logger = createLogger({
+      dataDir: options.dataDir,
+      level: options.logLevel ?? config.logging.level,
+      maxFileBytes: config.logging.maxFileBytes,
+      maxFiles: config.logging.maxFiles,
+      stdout: options.jsonLogs ?? false,
+    });
+    const engine = await Engine.start({
+      config,
+      dataDir: options.dataDir,
+      logger,
+      version: agentVersion,
+      notices: sandbox
+        ? [{ level: 'info', at: Date.now(), message: `SANDBOX: no config found; drop files into ${sandbox.inbox}` }]
+        : [],
+    });
+    return {
+      engine,
+      ...(sandbox ? { sandbox } : {}),
+      async stop() {
+        await engine.stop();
+        await sandbox?.ingest.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    await sandbox?.ingest.close();
+    lock.release();
+    throw error;
+  }
+}
