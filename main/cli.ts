@@ -2,23 +2,40 @@
 // The integration-agent command line (commander): run, status, config. Errors print one clear line and exit non-zero.
 import { Command, Option } from 'commander';
 import { CliError, exitCodes } from './commands/cli-error.js';
-import { migrateConfigCommand, printSchemaCommand, validateConfigCommand } from './commands/config-command.js';
+import {
+  migrateConfigCommand,
+  printSchemaCommand,
+  validateConfigCommand,
+} from './commands/config-command.js';
 import { runAgent } from './commands/run-command.js';
 import { printStatus } from './commands/status-command.js';
 import { agentVersion } from './version.js';
 
 const program = new Command()
   .name('integration-agent')
-  .description('Captures changes from local folders and databases and delivers them to cloud APIs, exactly once in effect.')
+  .description(
+    'Captures changes from local folders and databases and delivers them to cloud APIs, exactly once in effect.',
+  )
   .version(agentVersion)
   .showHelpAfterError();
 
 program
   .command('run')
-  .description('run the agent headless (as a service) until SIGINT/SIGTERM; with no config, runs the built-in sandbox')
+  .description(
+    'run the agent headless (as a service) until SIGINT/SIGTERM; with no config, runs the built-in sandbox',
+  )
   .option('-c, --config <file>', 'config file (JSON or YAML); default: config.yaml in the data directory')
   .option('-d, --data-dir <dir>', 'where the outbox, logs and lock live')
-  .addOption(new Option('--log-level <level>', 'override the config log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']))
+  .addOption(
+    new Option('--log-level <level>', 'override the config log level').choices([
+      'trace',
+      'debug',
+      'info',
+      'warn',
+      'error',
+      'fatal',
+    ]),
+  )
   .option('--json-logs', 'also write JSON logs to stdout (for journald and the like)')
   .action(runAgent);
 
@@ -30,9 +47,18 @@ program
   .action(printStatus);
 
 const config = program.command('config').description('validate, migrate and describe config files');
-config.command('validate <file>').description('check a config file and explain every problem').action(validateConfigCommand);
-config.command('migrate <file>').description('upgrade a config file written for an older agent (keeps a .bak)').action(migrateConfigCommand);
-config.command('print-schema').description('print the JSON Schema of the config file (for editors)').action(printSchemaCommand);
+config
+  .command('validate <file>')
+  .description('check a config file and explain every problem')
+  .action(validateConfigCommand);
+config
+  .command('migrate <file>')
+  .description('upgrade a config file written for an older agent (keeps a .bak)')
+  .action(migrateConfigCommand);
+config
+  .command('print-schema')
+  .description('print the JSON Schema of the config file (for editors)')
+  .action(printSchemaCommand);
 
 try {
   await program.parseAsync(process.argv);

@@ -22,6 +22,8 @@ const child = binary
       'Electron is not installed on this machine (its binary could not be downloaded), so the desktop window is not ' +
         'available: running the agent headless instead. See README "Desktop app".\n',
     ),
-    spawn(process.execPath, [join(packageRoot, 'dist', 'main', 'cli.js'), 'run', ...args], { stdio: 'inherit' }));
+    spawn(process.execPath, [join(packageRoot, 'dist', 'main', 'cli.js'), 'run', ...args], {
+      stdio: 'inherit',
+    }));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -15,5 +15,7 @@ export const packageRoot = dirname(findPackageJson(dirname(fileURLToPath(import.
 
 export const agentVersion: string = (() => {
   const file = findPackageJson(dirname(fileURLToPath(import.meta.url)));
-  return file ? ((JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0') : '0.0.0';
+  return file
+    ? ((JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0')
+    : '0.0.0';
 })();

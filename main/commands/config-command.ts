@@ -16,7 +16,10 @@ async function asCliError<T>(work: () => Promise<T>): Promise<T> {
 
 export async function validateConfigCommand(file: string): Promise<void> {
   const { config, migratedFrom } = await asCliError(() => loadConfigFile(file));
-  const note = migratedFrom !== undefined ? ` (written for version ${migratedFrom}; run 'config migrate' to upgrade it)` : '';
+  const note =
+    migratedFrom !== undefined
+      ? ` (written for version ${migratedFrom}; run 'config migrate' to upgrade it)`
+      : '';
   process.stdout.write(`${file} is valid: ${config.connections.length} connection(s)${note}.\n`);
 }
 

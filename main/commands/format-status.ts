@@ -2,12 +2,21 @@
 import type { AgentStatus } from '../../preload/contract/status.js';
 import type { StoppedStatus } from './status-command.js';
 
-const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`);
-const age = (at: number | undefined, now: number) => (at === undefined ? '-' : `${Math.max(0, Math.round((now - at) / 1000))} s ago`);
+const bytes = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
+const age = (at: number | undefined, now: number) =>
+  at === undefined ? '-' : `${Math.max(0, Math.round((now - at) / 1000))} s ago`;
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function formatStatus(status: AgentStatus | StoppedStatus, now: number): string {
@@ -30,7 +39,8 @@ export function formatStatus(status: AgentStatus | StoppedStatus, now: number): 
     `Outbox: ${status.outbox.pending} pending (${bytes(status.outbox.pendingBytes)}), ${status.outbox.dead} dead` +
       (status.outbox.capturePaused ? `; capture paused: ${status.outbox.capturePausedReason ?? ''}` : ''),
   ];
-  if (now - status.updatedAt > 15_000) lines.push(`(snapshot is ${age(status.updatedAt, now)}: the agent may be stuck)`);
+  if (now - status.updatedAt > 15_000)
+    lines.push(`(snapshot is ${age(status.updatedAt, now)}: the agent may be stuck)`);
   for (const n of status.notices) lines.push(`${n.level.toUpperCase()}: ${n.message}`);
   lines.push(
     '',

@@ -15,7 +15,10 @@ export interface RunOptions extends SetupOptions {
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function start(options: RunOptions, setup: Awaited<ReturnType<typeof resolveSetup>>): Promise<HostedAgent> {
+async function start(
+  options: RunOptions,
+  setup: Awaited<ReturnType<typeof resolveSetup>>,
+): Promise<HostedAgent> {
   try {
     return await hostAgent({
       dataDir: setup.dataDir,
@@ -25,7 +28,11 @@ async function start(options: RunOptions, setup: Awaited<ReturnType<typeof resol
     });
   } catch (error) {
     if (error instanceof AlreadyRunningError) throw new CliError(error.message, exitCodes.alreadyRunning);
-    if (error instanceof DataDirError || error instanceof OutboxUnavailableError || error instanceof NewerSchemaError) {
+    if (
+      error instanceof DataDirError ||
+      error instanceof OutboxUnavailableError ||
+      error instanceof NewerSchemaError
+    ) {
       throw new CliError(error.message, exitCodes.dataDirUnusable);
     }
     throw error;
@@ -40,7 +47,9 @@ export async function runAgent(options: RunOptions): Promise<void> {
   say(setup.configFile ? `config: ${setup.configFile}` : 'config: none found, running the built-in SANDBOX');
   if (agent.sandbox) {
     say(`SANDBOX: drop files into ${agent.sandbox.inbox}`);
-    say(`SANDBOX: see them arrive at ${agent.sandbox.ingest.url}/ (a local test API; nothing leaves this machine)`);
+    say(
+      `SANDBOX: see them arrive at ${agent.sandbox.ingest.url}/ (a local test API; nothing leaves this machine)`,
+    );
   }
   let lastState = '';
   agent.engine.onStatus((status) => {

@@ -47,5 +47,7 @@ export function readStatus(options: StatusOptions): AgentStatus | StoppedStatus 
 
 export function printStatus(options: StatusOptions): void {
   const status = readStatus(options);
-  process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status, Date.now()));
+  process.stdout.write(
+    options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status, Date.now()),
+  );
 }

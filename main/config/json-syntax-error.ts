@@ -5,11 +5,13 @@ export interface JsonSyntaxError {
   message: string;
 }
 
-class Stop {
+class Stop extends Error {
   constructor(
     readonly offset: number,
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The first syntax error in `text`, or undefined when it is valid JSON. */

@@ -9,7 +9,6 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
-
 const retentionSchema = z
   .strictObject({
     compactAfterDays: z
@@ -74,10 +73,6 @@ const loggingSchema = z
     maxFiles: z.int().min(1).max(100).default(5).describe('How many rotated log files are kept'),
   })
   .describe('Log level and rotation');
-
-
-
-
 
 const sourceSchema = z.discriminatedUnion('type', [folderSourceSchema]);
 const destinationSchema = z.discriminatedUnion('type', [httpDestinationSchema]);

@@ -6,7 +6,11 @@ export interface BackoffPolicy {
 }
 
 /** `attempt` counts the attempts made so far (1 after the first failure). `random` returns [0, 1). */
-export function backoffDelayMs(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  policy: BackoffPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
   return Math.floor(random() * ceiling);
 }

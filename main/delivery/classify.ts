@@ -22,7 +22,8 @@ function describeStatus(response: ResponseSummary, idempotencyKey: string): stri
       `(key reused with a different payload). Replaying sends the same key and payload again${excerpt}`
     );
   }
-  if (response.status === 409) return `HTTP 409: a request with this Idempotency-Key is still in progress at the server`;
+  if (response.status === 409)
+    return `HTTP 409: a request with this Idempotency-Key is still in progress at the server`;
   return `HTTP ${response.status}${excerpt}`;
 }
 
@@ -34,13 +35,22 @@ export function classify(result: SendResult, idempotencyKey: string, now: number
   if (response.status >= 200 && response.status < 300) {
     return {
       kind: 'delivered',
-      receipt: { status: response.status, at: now, ...(result.serverId ? { serverId: result.serverId } : {}) },
+      receipt: {
+        status: response.status,
+        at: now,
+        ...(result.serverId ? { serverId: result.serverId } : {}),
+      },
     };
   }
   const error = describeStatus(response, idempotencyKey);
   if (isTransientStatus(response.status)) {
     const after = retryAfterMs(response.headers, now);
-    return { kind: 'retry', error, status: response.status, ...(after !== undefined ? { retryAfterMs: after } : {}) };
+    return {
+      kind: 'retry',
+      error,
+      status: response.status,
+      ...(after !== undefined ? { retryAfterMs: after } : {}),
+    };
   }
   return { kind: 'dead', error, status: response.status, response };
 }

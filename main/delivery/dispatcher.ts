@@ -77,7 +77,8 @@ export class Dispatcher {
     this.unsubscribe();
     this.wake.notify();
     const deadline = Date.now() + graceMs;
-    while (this.inFlight.size > 0 && Date.now() < deadline) await this.wake.wait(Math.min(50, deadline - Date.now()));
+    while (this.inFlight.size > 0 && Date.now() < deadline)
+      await this.wake.wait(Math.min(50, deadline - Date.now()));
     for (const controller of this.inFlight.values()) controller.abort();
     while (this.inFlight.size > 0) await this.wake.wait(50);
     await this.loop;
@@ -107,7 +108,8 @@ export class Dispatcher {
       if (lease.records.length === 0) {
         if (this.inFlight.size === 0 && this.health.state === 'sending') this.setHealth({ state: 'idle' });
         const due = this.outbox.nextDueAt(this.connection);
-        const sleep = due === undefined ? this.options.idlePollMs : Math.min(this.options.idlePollMs, due - Date.now());
+        const sleep =
+          due === undefined ? this.options.idlePollMs : Math.min(this.options.idlePollMs, due - Date.now());
         await this.wake.wait(Math.max(sleep, 5));
         continue;
       }
@@ -120,7 +122,9 @@ export class Dispatcher {
     const controller = new AbortController();
     this.inFlight.set(record.id, controller);
     this.deliver(token, record, controller.signal)
-      .catch((error: unknown) => this.logger.error({ recordId: record.id, err: error }, 'settling a record failed'))
+      .catch((error: unknown) =>
+        this.logger.error({ recordId: record.id, err: error }, 'settling a record failed'),
+      )
       .finally(() => {
         this.inFlight.delete(record.id);
         this.wake.notify();
@@ -137,22 +141,44 @@ export class Dispatcher {
     let settlement: Settlement;
     if (outcome.kind === 'delivered') {
       settlement = { id: record.id, kind: 'delivered', receipt: outcome.receipt, latencyMs };
-      this.logger.info({ recordId: record.id, status: outcome.receipt.status, latencyMs }, 'record delivered');
+      this.logger.info(
+        { recordId: record.id, status: outcome.receipt.status, latencyMs },
+        'record delivered',
+      );
       this.setHealth({ state: 'sending', lastSuccessAt: now, consecutiveFailures: 0, detail: undefined });
     } else if (outcome.kind === 'retry') {
-      const backoff = signal.aborted ? 0 : backoffDelayMs(this.options.retry, record.attempts, this.options.random);
+      const backoff = signal.aborted
+        ? 0
+        : backoffDelayMs(this.options.retry, record.attempts, this.options.random);
       const retryAt = now + Math.max(backoff, outcome.retryAfterMs ?? 0);
       const status = outcome.status === undefined ? {} : { status: outcome.status };
       settlement = { id: record.id, kind: 'retry', retryAt, error: outcome.error, latencyMs, ...status };
-      this.logger.warn({ recordId: record.id, attempt: record.attempts, error: outcome.error, retryAt }, 'send failed; will retry');
+      this.logger.warn(
+        { recordId: record.id, attempt: record.attempts, error: outcome.error, retryAt },
+        'send failed; will retry',
+      );
       if (!signal.aborted) this.noteFailure(outcome.error, now, 'retrying');
     } else {
-      settlement = { id: record.id, kind: 'dead', error: outcome.error, status: outcome.status, response: outcome.response, latencyMs };
-      this.logger.error({ recordId: record.id, status: outcome.status, error: outcome.error }, 'record dead-lettered');
+      settlement = {
+        id: record.id,
+        kind: 'dead',
+        error: outcome.error,
+        status: outcome.status,
+        response: outcome.response,
+        latencyMs,
+      };
+      this.logger.error(
+        { recordId: record.id, status: outcome.status, error: outcome.error },
+        'record dead-lettered',
+      );
       this.noteFailure(outcome.error, now, this.health.state);
     }
     const { stale } = this.outbox.settle(token, [settlement]);
-    if (stale.length > 0) this.logger.warn({ recordId: record.id }, 'lease had expired before the send finished; outcome ignored');
+    if (stale.length > 0)
+      this.logger.warn(
+        { recordId: record.id },
+        'lease had expired before the send finished; outcome ignored',
+      );
   }
 
   private noteFailure(error: string, at: number, state: DestinationState): void {

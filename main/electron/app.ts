@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     const setup = await resolveSetup({});
     agent = await hostAgent({ dataDir: setup.dataDir, ...(setup.config ? { config: setup.config } : {}) });
   } catch (error) {
-    dialog.showErrorBox('Integration agent cannot start', error instanceof Error ? error.message : String(error));
+    dialog.showErrorBox(
+      'Integration agent cannot start',
+      error instanceof Error ? error.message : String(error),
+    );
     app.exit(1);
     return;
   }

@@ -6,7 +6,12 @@ import type { AgentStatus, Notice } from '../../preload/contract/status.js';
 import type { AgentConfig } from '../config/schema.js';
 import { evaluateBackpressure, freeDiskBytes, type BackpressureState } from '../outbox/backpressure.js';
 import { Outbox } from '../outbox/outbox.js';
-import { buildConnection, noSecretStore, type ConnectionRuntime, type SecretResolver } from './build-connection.js';
+import {
+  buildConnection,
+  noSecretStore,
+  type ConnectionRuntime,
+  type SecretResolver,
+} from './build-connection.js';
 import { outboxFile, statusFile } from './data-dir.js';
 import { buildSnapshot } from './status-snapshot.js';
 
@@ -94,9 +99,9 @@ export class Engine {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     for (const timer of this.timers) clearInterval(timer);
-    await Promise.all(this.connections.map((c) => c.source?.stop()));
-    await Promise.all(this.connections.map((c) => c.dispatcher?.stop(graceMs)));
-    await Promise.all(this.connections.map((c) => c.destination?.close()));
+    await Promise.all(this.connections.flatMap((c) => (c.source ? [c.source.stop()] : [])));
+    await Promise.all(this.connections.flatMap((c) => (c.dispatcher ? [c.dispatcher.stop(graceMs)] : [])));
+    await Promise.all(this.connections.flatMap((c) => (c.destination ? [c.destination.close()] : [])));
     this.state = 'stopped';
     this.publishStatus();
     this.outbox.close();
@@ -106,8 +111,12 @@ export class Engine {
     const { config, logger } = this.options;
     for (const connectionConfig of config.connections) {
       const log = logger.child({ connection: connectionConfig.id });
-      const runtime = buildConnection(connectionConfig, this.outbox, log, this.options.secrets ?? noSecretStore, () =>
-        this.queueStatus(),
+      const runtime = buildConnection(
+        connectionConfig,
+        this.outbox,
+        log,
+        this.options.secrets ?? noSecretStore,
+        () => this.queueStatus(),
       );
       this.connections.push(runtime);
       runtime.dispatcher?.start();

@@ -5,13 +5,20 @@ type ConnectionFacts = Omit<ConnectionStatus, 'health' | 'reason'>;
 
 export function connectionHealth(c: ConnectionFacts): { health: OverallHealth; reason?: string } {
   if (!c.enabled) return { health: 'stopped', reason: 'disabled in the config' };
-  if (c.source?.state === 'failed') return { health: 'attention', reason: `source: ${c.source.detail ?? 'failed'}` };
-  if (c.dead > 0) return { health: 'attention', reason: `${c.dead} record(s) in the dead-letter queue need a decision` };
-  if (c.source?.state === 'degraded') return { health: 'attention', reason: `source: ${c.source.detail ?? 'degraded'}` };
+  if (c.source?.state === 'failed')
+    return { health: 'attention', reason: `source: ${c.source.detail ?? 'failed'}` };
+  if (c.dead > 0)
+    return { health: 'attention', reason: `${c.dead} record(s) in the dead-letter queue need a decision` };
+  if (c.source?.state === 'degraded')
+    return { health: 'attention', reason: `source: ${c.source.detail ?? 'degraded'}` };
   if (c.destination?.state === 'retrying') {
-    return { health: 'attention', reason: `destination: ${c.destination.detail ?? c.destination.lastError ?? 'retrying'}` };
+    return {
+      health: 'attention',
+      reason: `destination: ${c.destination.detail ?? c.destination.lastError ?? 'retrying'}`,
+    };
   }
-  if (c.source?.state === 'paused') return { health: 'catching-up', reason: `capture paused: ${c.source.detail ?? ''}` };
+  if (c.source?.state === 'paused')
+    return { health: 'catching-up', reason: `capture paused: ${c.source.detail ?? ''}` };
   if (c.pending > 0) return { health: 'catching-up', reason: `${c.pending} record(s) waiting for delivery` };
   if (c.source?.state === 'stopped' || c.destination?.state === 'stopped') return { health: 'stopped' };
   return { health: 'in-sync' };
@@ -21,7 +28,10 @@ const rank: Record<OverallHealth, number> = { 'in-sync': 0, stopped: 1, 'catchin
 
 export function overallHealth(connections: ConnectionStatus[], running: boolean): OverallHealth {
   if (!running) return 'stopped';
-  return connections.reduce<OverallHealth>((worst, c) => (rank[c.health] > rank[worst] ? c.health : worst), 'in-sync');
+  return connections.reduce<OverallHealth>(
+    (worst, c) => (rank[c.health] > rank[worst] ? c.health : worst),
+    'in-sync',
+  );
 }
 
 function ago(ms: number): string {

@@ -26,7 +26,9 @@ export interface HostedAgent {
 export class DataDirError extends Error {
   constructor(dataDir: string, cause: unknown) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
-    super(`Cannot create the data directory ${dataDir} (${code}). Fix: create it with write access for this user, or pass --data-dir.`);
+    super(
+      `Cannot create the data directory ${dataDir} (${code}). Fix: create it with write access for this user, or pass --data-dir.`,
+    );
     this.name = 'DataDirError';
   }
 }
@@ -56,7 +58,13 @@ export async function hostAgent(options: HostOptions): Promise<HostedAgent> {
       logger,
       version: agentVersion,
       notices: sandbox
-        ? [{ level: 'info', at: Date.now(), message: `SANDBOX: no config found; drop files into ${sandbox.inbox}` }]
+        ? [
+            {
+              level: 'info',
+              at: Date.now(),
+              message: `SANDBOX: no config found; drop files into ${sandbox.inbox}`,
+            },
+          ]
         : [],
     });
     return {

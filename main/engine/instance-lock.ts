@@ -21,7 +21,10 @@ export interface InstanceLock {
 
 function describeHolder(pidFile: string): string {
   try {
-    const { pid, startedAt } = JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number; startedAt: string };
+    const { pid, startedAt } = JSON.parse(readFileSync(pidFile, 'utf8')) as {
+      pid: number;
+      startedAt: string;
+    };
     return `pid ${pid}, started ${startedAt}`;
   } catch {
     return 'pid unknown';
@@ -38,7 +41,8 @@ export function acquireInstanceLock(dataDir: string): InstanceLock {
     db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS holder (pid INTEGER); COMMIT;');
   } catch (error) {
     db.close();
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new AlreadyRunningError(dataDir, describeHolder(pidFile));
+    if ((error as { code?: string }).code === 'SQLITE_BUSY')
+      throw new AlreadyRunningError(dataDir, describeHolder(pidFile));
     throw error;
   }
   writeFileSync(pidFile, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));

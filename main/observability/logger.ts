@@ -13,8 +13,18 @@ export interface LoggerOptions {
 }
 
 const secretFields = [
-  'password', 'passphrase', 'secret', 'token', 'accessToken', 'refreshToken', 'apiKey', 'clientSecret',
-  'authorization', 'Authorization', 'cookie', 'privateKey',
+  'password',
+  'passphrase',
+  'secret',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'apiKey',
+  'clientSecret',
+  'authorization',
+  'Authorization',
+  'cookie',
+  'privateKey',
 ];
 
 /** Field paths whose values never reach a log line, at the top level and up to two levels deep. */
@@ -40,7 +50,8 @@ export function createLogger(options: LoggerOptions): Logger {
       },
     },
   ];
-  if (options.stdout) targets.push({ target: 'pino/file', level: options.level, options: { destination: 1 } });
+  if (options.stdout)
+    targets.push({ target: 'pino/file', level: options.level, options: { destination: 1 } });
   return pino(
     {
       level: options.level,

@@ -78,7 +78,14 @@ export async function startIngestServer(options: IngestServerOptions = {}): Prom
   const store = new IngestStore(options.storeFile ?? ':memory:');
   const inFlight = new Set<string>();
   const sockets = new Set<Socket>();
-  const stats: IngestStats = { requests: 0, applied: 0, duplicates: 0, conflicts: 0, inProgress: 0, faults: 0 };
+  const stats: IngestStats = {
+    requests: 0,
+    applied: 0,
+    duplicates: 0,
+    conflicts: 0,
+    inProgress: 0,
+    faults: 0,
+  };
   let faults = options.faults;
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
 
@@ -97,19 +104,38 @@ export async function startIngestServer(options: IngestServerOptions = {}): Prom
     }
     if (fault?.kind === 'reset' && !fault.afterApply) return req.socket.destroy();
     if (!keyValue) return problem(res, 400, 'Idempotency-Key missing', 'Send an Idempotency-Key header.');
-    const fingerprint = createHash('sha256').update(req.method ?? '').update(path).update(body).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(req.method ?? '')
+      .update(path)
+      .update(body)
+      .digest('hex');
     const known = store.lookup(keyValue);
     if (known) {
       if (known.fingerprint !== fingerprint) {
         stats.conflicts += 1;
-        return problem(res, 422, 'Idempotency-Key reused', 'This key was already used with a different payload.');
+        return problem(
+          res,
+          422,
+          'Idempotency-Key reused',
+          'This key was already used with a different payload.',
+        );
       }
       stats.duplicates += 1;
-      return json(res, 201, { id: `rec_${known.seq}` }, { 'idempotent-replayed': 'true', location: `/records/${known.seq}` });
+      return json(
+        res,
+        201,
+        { id: `rec_${known.seq}` },
+        { 'idempotent-replayed': 'true', location: `/records/${known.seq}` },
+      );
     }
     if (inFlight.has(keyValue)) {
       stats.inProgress += 1;
-      return problem(res, 409, 'Request in progress', 'A request with this Idempotency-Key is still being processed.');
+      return problem(
+        res,
+        409,
+        'Request in progress',
+        'A request with this Idempotency-Key is still being processed.',
+      );
     }
     inFlight.add(keyValue);
     try {
@@ -127,12 +153,20 @@ export async function startIngestServer(options: IngestServerOptions = {}): Prom
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path.startsWith('/ingest') && ['POST', 'PUT', 'PATCH'].includes(req.method ?? '')) {
       handleIngest(req, res, path).catch((error: unknown) => {
-        if (!res.headersSent) problem(res, 500, 'Ingest failed', error instanceof Error ? error.message : String(error));
+        if (!res.headersSent)
+          problem(res, 500, 'Ingest failed', error instanceof Error ? error.message : String(error));
       });
     } else if (req.method === 'GET' && path === '/records') {
-      json(res, 200, store.latest(100).map(({ body, ...r }) => ({ ...r, size: body.length })));
+      json(
+        res,
+        200,
+        store.latest(100).map(({ body, ...r }) => ({ ...r, size: body.length })),
+      );
     } else if (req.method === 'GET' && path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      });
       res.end(renderSandboxPage(store.latest(50), stats, options.sandbox ?? false));
     } else {
       problem(res, 404, 'Not found', 'POST records to /ingest/<anything>.');

@@ -23,7 +23,14 @@ export class IngestStore {
   private readonly insertKey: Statement;
   private readonly listApplied: Statement;
   private readonly recent: Statement;
-  readonly apply: (key: string, fingerprint: string, path: string, contentType: string, body: Buffer, at: number) => number;
+  readonly apply: (
+    key: string,
+    fingerprint: string,
+    path: string,
+    contentType: string,
+    body: Buffer,
+    at: number,
+  ) => number;
 
   /** `file` ':memory:' keeps nothing across restarts; the sandbox uses a file so a restart never re-applies a key. */
   constructor(file: string) {
@@ -41,11 +48,13 @@ export class IngestStore {
     this.insertKey = this.db.prepare('INSERT INTO idempotency_keys (key, fingerprint, seq) VALUES (?, ?, ?)');
     this.listApplied = this.db.prepare('SELECT * FROM applied ORDER BY seq');
     this.recent = this.db.prepare('SELECT * FROM applied ORDER BY seq DESC LIMIT ?');
-    this.apply = this.db.transaction((key: string, fingerprint: string, path: string, contentType: string, body: Buffer, at: number) => {
-      const seq = Number(this.insertApplied.run(key, path, contentType, body, at).lastInsertRowid);
-      this.insertKey.run(key, fingerprint, seq);
-      return seq;
-    });
+    this.apply = this.db.transaction(
+      (key: string, fingerprint: string, path: string, contentType: string, body: Buffer, at: number) => {
+        const seq = Number(this.insertApplied.run(key, path, contentType, body, at).lastInsertRowid);
+        this.insertKey.run(key, fingerprint, seq);
+        return seq;
+      },
+    );
   }
 
   lookup(key: string): StoredKey | undefined {

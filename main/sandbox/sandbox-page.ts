@@ -3,7 +3,10 @@ import type { AppliedRecord } from './ingest-store.js';
 import type { IngestStats } from './ingest-server.js';
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 export function renderSandboxPage(records: AppliedRecord[], stats: IngestStats, sandbox: boolean): string {
   const rows = records

@@ -10,7 +10,11 @@ const colours: Record<OverallHealth, string> = {
 
 export function StatusBanner({ status }: { status: AgentStatus }) {
   return (
-    <section role="status" aria-live="polite" style={{ borderLeft: `6px solid ${colours[status.health]}`, padding: '8px 12px' }}>
+    <section
+      role="status"
+      aria-live="polite"
+      style={{ borderLeft: `6px solid ${colours[status.health]}`, padding: '8px 12px' }}
+    >
       {status.sandbox && <strong>SANDBOX · </strong>}
       {status.summary}
     </section>

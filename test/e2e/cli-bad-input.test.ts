@@ -56,7 +56,11 @@ describe('integration-agent run on bad input', () => {
         {
           id: 'a',
           source: { type: 'folder', path: dir },
-          destination: { type: 'http', url: 'https://example.invalid/x', headers: { Authorization: 'Bearer abc123' } },
+          destination: {
+            type: 'http',
+            url: 'https://example.invalid/x',
+            headers: { Authorization: 'Bearer abc123' },
+          },
         },
       ],
     };

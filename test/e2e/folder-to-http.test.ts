@@ -71,7 +71,11 @@ describe('folder → outbox → HTTP, with the agent killed mid-flight', () => {
     expected.set('/ingest/e2e|invoice 0, corrected\n', 'invoice 0, corrected\n');
     writeFileSync(join(inbox, 'invoice-1.txt'), `invoice 1\n${'x'.repeat(201)}\n`);
 
-    await waitFor(() => ingest!.applied().length >= expected.size, 60_000, `${expected.size} records applied`);
+    await waitFor(
+      () => ingest!.applied().length >= expected.size,
+      60_000,
+      `${expected.size} records applied`,
+    );
     await new Promise((r) => setTimeout(r, 1500)); // anything extra would arrive now
     const applied = ingest.applied();
     const seen = applied.map((a) => `${a.path}|${a.body.toString()}`);

@@ -15,7 +15,14 @@ export interface HttpDestinationOptions {
   concurrency: number;
 }
 
-const keptResponseHeaders = ['content-type', 'retry-after', 'ratelimit-reset', 'location', 'x-request-id', 'idempotent-replayed'];
+const keptResponseHeaders = [
+  'content-type',
+  'retry-after',
+  'ratelimit-reset',
+  'location',
+  'x-request-id',
+  'idempotent-replayed',
+];
 
 function pickHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const kept: Record<string, string> = {};
@@ -50,7 +57,10 @@ export class HttpDestination implements Destination {
     this.warning = checkTransport(url, options.allowInsecureHttp);
     this.label = `${options.method} ${url.origin}${url.pathname}`;
     const agentOptions = { keepAlive: true, maxSockets: options.concurrency };
-    this.agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent({ ...agentOptions, minVersion: 'TLSv1.2' }) };
+    this.agents = {
+      http: new HttpAgent(agentOptions),
+      https: new HttpsAgent({ ...agentOptions, minVersion: 'TLSv1.2' }),
+    };
     this.client = got.extend({
       retry: { limit: 0 },
       throwHttpErrors: false,
@@ -83,18 +93,24 @@ export class HttpDestination implements Destination {
       return {
         kind: 'response',
         latencyMs: Math.round(performance.now() - started),
-        response: { status: response.statusCode, headers, bodyExcerpt: response.body.subarray(0, 512).toString('utf8') },
+        response: {
+          status: response.statusCode,
+          headers,
+          bodyExcerpt: response.body.subarray(0, 512).toString('utf8'),
+        },
         ...(serverId ? { serverId } : {}),
       };
     } catch (error) {
       const latencyMs = Math.round(performance.now() - started);
-      if (error instanceof RequestError) return { kind: 'failure', error: error.message, code: error.code, latencyMs };
+      if (error instanceof RequestError)
+        return { kind: 'failure', error: error.message, code: error.code, latencyMs };
       return { kind: 'failure', error: error instanceof Error ? error.message : String(error), latencyMs };
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.agents.http.destroy();
     this.agents.https.destroy();
+    return Promise.resolve();
   }
 }

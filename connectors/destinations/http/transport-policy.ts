@@ -19,7 +19,8 @@ export class InsecureTransportError extends Error {
 /** Returns a warning to log and show in status when an insecure URL is explicitly allowed. */
 export function checkTransport(url: URL, allowInsecureHttp: boolean): string | undefined {
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol !== 'http:') throw new Error(`Unsupported URL scheme ${url.protocol} in ${url.origin}: use https://`);
+  if (url.protocol !== 'http:')
+    throw new Error(`Unsupported URL scheme ${url.protocol} in ${url.origin}: use https://`);
   if (isLoopbackHost(url.hostname)) return undefined;
   if (!allowInsecureHttp) throw new InsecureTransportError(url);
   return `INSECURE: records to ${url.origin} travel unencrypted (allowInsecureHttp is set)`;

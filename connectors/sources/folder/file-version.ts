@@ -14,7 +14,12 @@ export function contentHash(bytes: Buffer): string {
 
 /** Same relative path + same bytes → same key, on every machine and every run. */
 export function fileVersionKey(relativePath: string, hash: string): string {
-  return createHash('sha256').update('folder-file\0').update(relativePath).update('\0').update(hash).digest('hex');
+  return createHash('sha256')
+    .update('folder-file\0')
+    .update(relativePath)
+    .update('\0')
+    .update(hash)
+    .digest('hex');
 }
 
 export const checkpointKey = (relativePath: string) => `file:${relativePath}`;

@@ -4,7 +4,14 @@ import { basename, relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import type { Source, SourceContext, SourceHealth } from '../../core/source.js';
-import { checkpointKey, contentHash, contentTypeFor, fileVersionKey, parseFileState, type FileState } from './file-version.js';
+import {
+  checkpointKey,
+  contentHash,
+  contentTypeFor,
+  fileVersionKey,
+  parseFileState,
+  type FileState,
+} from './file-version.js';
 
 export interface FolderSourceOptions {
   path: string;
@@ -49,8 +56,11 @@ export class FolderSource implements Source {
     this.context = context;
     const info = await stat(this.root).catch((error: NodeJS.ErrnoException) => error);
     if (info instanceof Error || !info.isDirectory()) {
-      const why = info instanceof Error ? info.code ?? info.message : 'it is not a directory';
-      this.report({ state: 'failed', detail: `cannot watch ${this.root}: ${why}. Fix: create the folder or correct the path` });
+      const why = info instanceof Error ? (info.code ?? info.message) : 'it is not a directory';
+      this.report({
+        state: 'failed',
+        detail: `cannot watch ${this.root}: ${why}. Fix: create the folder or correct the path`,
+      });
       return;
     }
     this.watcher = watch(this.root, {
@@ -58,7 +68,10 @@ export class FolderSource implements Source {
       depth: this.options.recursive ? undefined : 0,
       awaitWriteFinish:
         this.options.quietPeriodMs > 0
-          ? { stabilityThreshold: this.options.quietPeriodMs, pollInterval: Math.min(100, this.options.quietPeriodMs) }
+          ? {
+              stabilityThreshold: this.options.quietPeriodMs,
+              pollInterval: Math.min(100, this.options.quietPeriodMs),
+            }
           : false,
       ignored: (path, stats) => {
         const rel = this.relative(path);
@@ -131,7 +144,10 @@ export class FolderSource implements Source {
       } catch (error) {
         this.queue.add(path);
         const message = error instanceof Error ? error.message : String(error);
-        this.context?.logger.error({ file: this.relative(path), err: error }, 'capturing a file failed; will retry');
+        this.context?.logger.error(
+          { file: this.relative(path), err: error },
+          'capturing a file failed; will retry',
+        );
         this.report({ state: 'degraded', detail: `cannot capture ${this.relative(path)}: ${message}` });
         clearTimeout(this.retryTimer);
         this.retryTimer = setTimeout(() => this.drain(), retryDelayMs);
@@ -144,10 +160,14 @@ export class FolderSource implements Source {
     const context = this.context;
     if (!context) return;
     const rel = this.relative(path);
-    const info = await stat(path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+    const info = await stat(path).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? undefined : Promise.reject(error),
+    );
     if (!info?.isFile()) return; // vanished before we got to it: nothing to capture
     if (info.size > this.options.maxFileBytes) {
-      throw new Error(`file is ${info.size} bytes, over the ${this.options.maxFileBytes}-byte limit (maxFileBytes)`);
+      throw new Error(
+        `file is ${info.size} bytes, over the ${this.options.maxFileBytes}-byte limit (maxFileBytes)`,
+      );
     }
     const bytes = await readFile(path);
     const hash = contentHash(bytes);

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfigFile } from '../../../main/config/load-config.js';
 import type { ConfigMigration } from '../../../main/config/migrations.js';
+import type * as Migrations from '../../../main/config/migrations.js';
 import { migrateConfigFile } from '../../../main/config/save-config.js';
 import { makeTempDir } from './config-error-helpers.js';
 
 vi.mock('../../../main/config/migrations.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../main/config/migrations.js')>();
+  const original = await importOriginal<typeof Migrations>();
   const zeroToOne: ConfigMigration = {
     from: 0,
     to: 1,

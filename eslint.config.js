@@ -1,0 +1,102 @@
+// ESLint flat config: typescript-eslint (type-aware) plus the house boundaries between processes.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'stream',
+  'url',
+  'util',
+  'worker_threads',
+  'events',
+  'module',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/', '.tsbuild/', 'node_modules/', 'test-output/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    // Only main/electron may talk to Electron; engine, outbox, delivery, config and connectors run under plain Node.
+    files: ['main/**/*.ts', 'connectors/**/*.ts'],
+    ignores: ['main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only main/electron may import electron (see DESIGN.md).' }] },
+      ],
+    },
+  },
+  {
+    // The renderer runs in a sandboxed browser page: no Node modules, no main-process code, no raw IPC.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer talks only to window.agent.' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'The renderer cannot use Node modules.' },
+            {
+              group: ['**/main/**', '**/connectors/**'],
+              message: 'The renderer may import only preload/contract.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The contract is shared with the browser: it must stay free of Node and Electron.
+    files: ['preload/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [{ group: nodeBuiltins, message: 'The contract must stay browser-safe.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts', '**/*.config.ts', 'eslint.config.js'],
+    rules: {
+      'no-restricted-syntax': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);
