@@ -36,6 +36,8 @@ export class Engine {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly notices: Notice[];
   private backpressure: BackpressureState = { paused: false };
+  /** Refreshed by the backpressure timer: statfs is too costly to call after every enqueue. */
+  private freeDisk = Number.POSITIVE_INFINITY;
   private state: AgentStatus['state'] = 'running';
   private statusQueued = false;
   private readonly startedAt = Date.now();
@@ -65,10 +67,10 @@ export class Engine {
     });
     const engine = new Engine(options, outbox);
     await engine.startConnections();
-    engine.every(backpressureIntervalMs, () => engine.checkBackpressure());
+    engine.every(backpressureIntervalMs, () => engine.checkBackpressure(true));
     engine.every(retentionIntervalMs, () => engine.applyRetention());
     engine.every(statusIntervalMs, () => engine.publishStatus());
-    engine.checkBackpressure();
+    engine.checkBackpressure(true);
     engine.applyRetention();
     engine.publishStatus();
     return engine;
@@ -126,7 +128,11 @@ export class Engine {
 
   private sourceContext(connection: string, logger: Logger): SourceContext {
     return {
-      emit: (batch) => this.outbox.enqueue(connection, batch),
+      emit: (batch) => {
+        const result = this.outbox.enqueue(connection, batch);
+        this.checkBackpressure(false); // pause at the cap itself, not up to a timer tick later
+        return result;
+      },
       checkpoint: (key) => this.outbox.checkpoint(connection, key),
       checkpoints: () => this.outbox.checkpoints(connection),
       logger,
@@ -146,10 +152,11 @@ export class Engine {
     this.timers.push(timer);
   }
 
-  private checkBackpressure(): void {
+  private checkBackpressure(measureDisk: boolean): void {
+    if (measureDisk) this.freeDisk = freeDiskBytes(this.options.dataDir);
     const next = evaluateBackpressure(
       this.outbox.counters.totals(),
-      freeDiskBytes(this.options.dataDir),
+      this.freeDisk,
       this.options.config.outbox,
       this.backpressure,
     );

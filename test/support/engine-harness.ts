@@ -1,0 +1,54 @@
+// Runs a real Engine in-process on a temp data dir with one folder → HTTP connection, for integration tests.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { agentConfigSchema, type AgentConfigInput } from '../../main/config/schema.js';
+import { Engine } from '../../main/engine/engine.js';
+import type { AgentStatus } from '../../preload/contract/status.js';
+import { waitFor } from './agent-process.js';
+
+export interface HarnessOptions {
+  dataDir: string;
+  inbox: string;
+  url: string;
+  outbox?: NonNullable<AgentConfigInput['outbox']>;
+}
+
+export async function startEngine(options: HarnessOptions): Promise<Engine> {
+  mkdirSync(options.inbox, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true });
+  const config = agentConfigSchema.parse({
+    configVersion: 1,
+    outbox: { minFreeDiskBytes: 0, ...options.outbox },
+    connections: [
+      {
+        id: 'it',
+        source: { type: 'folder', path: options.inbox, quietPeriodMs: 100 },
+        destination: { type: 'http', url: `${options.url}/ingest/it`, retry: { baseMs: 20, capMs: 200 } },
+      },
+    ],
+  });
+  return Engine.start({
+    config,
+    dataDir: options.dataDir,
+    logger: pino({ level: 'silent' }),
+    version: 'test',
+  });
+}
+
+export function connectionOf(status: AgentStatus) {
+  const connection = status.connections[0];
+  if (!connection) throw new Error('no connection in status');
+  return connection;
+}
+
+export function waitForStatus(
+  engine: Engine,
+  predicate: (s: AgentStatus) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+) {
+  return waitFor(() => predicate(engine.status()), timeoutMs, what);
+}
+
+export const paths = (dir: string) => ({ dataDir: join(dir, 'data'), inbox: join(dir, 'inbox') });
