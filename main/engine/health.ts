@@ -18,7 +18,10 @@ export function connectionHealth(c: ConnectionFacts): { health: OverallHealth; r
     };
   }
   if (c.source?.state === 'paused')
-    return { health: 'catching-up', reason: `capture paused: ${c.source.detail ?? ''}` };
+    return {
+      health: 'catching-up',
+      reason: c.source.detail ? `capture paused: ${c.source.detail}` : 'capture paused',
+    };
   if (c.pending > 0) return { health: 'catching-up', reason: `${c.pending} record(s) waiting for delivery` };
   if (c.source?.state === 'stopped' || c.destination?.state === 'stopped') return { health: 'stopped' };
   return { health: 'in-sync' };
@@ -26,12 +29,12 @@ export function connectionHealth(c: ConnectionFacts): { health: OverallHealth; r
 
 const rank: Record<OverallHealth, number> = { 'in-sync': 0, stopped: 1, 'catching-up': 2, attention: 3 };
 
+/** A disabled (or stopping) connection says nothing about whether the running agent is in sync. */
 export function overallHealth(connections: ConnectionStatus[], running: boolean): OverallHealth {
   if (!running) return 'stopped';
-  return connections.reduce<OverallHealth>(
-    (worst, c) => (rank[c.health] > rank[worst] ? c.health : worst),
-    'in-sync',
-  );
+  return connections
+    .filter((c) => c.health !== 'stopped')
+    .reduce<OverallHealth>((worst, c) => (rank[c.health] > rank[worst] ? c.health : worst), 'in-sync');
 }
 
 function ago(ms: number): string {

@@ -15,7 +15,9 @@ export class AuditLog {
   private readonly byAction: Statement;
 
   constructor(db: Database) {
-    this.insert = db.prepare('INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)');
+    this.insert = db.prepare(
+      'INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)',
+    );
     this.byAction = db.prepare('SELECT * FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT ?');
   }
 
@@ -24,7 +26,9 @@ export class AuditLog {
   }
 
   recent(action: string, limit = 20): AuditEntry[] {
-    const rows = this.byAction.all(action, limit) as (Omit<AuditEntry, 'detail'> & { detail: string | null })[];
+    const rows = this.byAction.all(action, limit) as (Omit<AuditEntry, 'detail'> & {
+      detail: string | null;
+    })[];
     return rows.map((r) => ({ ...r, detail: r.detail === null ? null : (JSON.parse(r.detail) as unknown) }));
   }
 }

@@ -23,8 +23,16 @@ export class DeadLetters {
   private readonly replayOne: Statement;
   private readonly discardOne: Statement;
   private readonly event: Statement;
-  private readonly replayTx: (ids: number[], actor: string, now: number) => { result: DeadLetterActionResult; rows: { connection: string; size: number }[] };
-  private readonly discardTx: (ids: number[], actor: string, now: number) => { result: DeadLetterActionResult; rows: { connection: string; size: number }[] };
+  private readonly replayTx: (
+    ids: number[],
+    actor: string,
+    now: number,
+  ) => { result: DeadLetterActionResult; rows: { connection: string; size: number }[] };
+  private readonly discardTx: (
+    ids: number[],
+    actor: string,
+    now: number,
+  ) => { result: DeadLetterActionResult; rows: { connection: string; size: number }[] };
 
   constructor(
     db: Database,
@@ -43,7 +51,11 @@ export class DeadLetters {
     this.discardOne = db.prepare(`
       UPDATE records SET state = 'discarded', settled_at = ? WHERE id = ? AND state = 'dead' RETURNING connection, size`);
     this.event = db.prepare('INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, ?, ?)');
-    const act = (statement: Statement, kind: 'replayed' | 'discarded', args: (id: number, now: number) => unknown[]) =>
+    const act = (
+      statement: Statement,
+      kind: 'replayed' | 'discarded',
+      args: (id: number, now: number) => unknown[],
+    ) =>
       db.transaction((ids: number[], actor: string, now: number) => {
         const result: DeadLetterActionResult = { done: [], skipped: [] };
         const rows: { connection: string; size: number }[] = [];
@@ -59,12 +71,16 @@ export class DeadLetters {
           this.event.run(id, now, kind, JSON.stringify({ actor }));
         }
         if (result.done.length > 0) {
-          audit.record(now, actor, `dead-letter.${kind === 'replayed' ? 'replay' : 'discard'}`, null, { ids: result.done });
+          audit.record(now, actor, `dead-letter.${kind === 'replayed' ? 'replay' : 'discard'}`, null, {
+            ids: result.done,
+          });
         }
         return { result, rows };
-      }).immediate;
-    this.replayTx = act(this.replayOne, 'replayed', (id, now) => [now, id]);
-    this.discardTx = act(this.discardOne, 'discarded', (id, now) => [now, id]);
+      });
+    const replay = act(this.replayOne, 'replayed', (id, now) => [now, id]);
+    const discard = act(this.discardOne, 'discarded', (id, now) => [now, id]);
+    this.replayTx = (ids, actor, now) => replay.immediate(ids, actor, now);
+    this.discardTx = (ids, actor, now) => discard.immediate(ids, actor, now);
   }
 
   page(query: DeadLetterQuery): OutboxRecord[] {

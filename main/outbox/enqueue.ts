@@ -8,7 +8,11 @@ export class Enqueuer {
   private readonly insert: Statement;
   private readonly upsertCheckpoint: Statement;
   private readonly deleteCheckpoint: Statement;
-  private readonly run: (connection: string, batch: ChangeBatch, now: number) => EnqueueResult & { bytes: number };
+  private readonly run: (
+    connection: string,
+    batch: ChangeBatch,
+    now: number,
+  ) => EnqueueResult & { bytes: number };
   private readonly limits: { capture: number; drain: number } | undefined;
 
   constructor(
@@ -17,7 +21,9 @@ export class Enqueuer {
     maxDatabaseBytes?: number,
   ) {
     this.limits =
-      maxDatabaseBytes === undefined ? undefined : pageLimits(maxDatabaseBytes, db.pragma('page_size', { simple: true }) as number);
+      maxDatabaseBytes === undefined
+        ? undefined
+        : pageLimits(maxDatabaseBytes, db.pragma('page_size', { simple: true }) as number);
     // `blocked` is 1 when an older record of the same ordering key is still open: only heads are leased.
     this.insert = db.prepare(`
       INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
@@ -31,7 +37,7 @@ export class Enqueuer {
       INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (source, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
     this.deleteCheckpoint = db.prepare('DELETE FROM checkpoints WHERE source = ? AND key = ?');
-    this.run = db.transaction((connection: string, batch: ChangeBatch, now: number) => {
+    const transaction = db.transaction((connection: string, batch: ChangeBatch, now: number) => {
       let inserted = 0;
       let bytes = 0;
       for (const change of batch.changes) {
@@ -56,7 +62,8 @@ export class Enqueuer {
         else this.upsertCheckpoint.run(connection, checkpoint.key, checkpoint.value, now);
       }
       return { inserted, duplicates: batch.changes.length - inserted, bytes };
-    }).immediate;
+    });
+    this.run = (...args) => transaction.immediate(...args);
   }
 
   enqueue(connection: string, batch: ChangeBatch, now: number): EnqueueResult {

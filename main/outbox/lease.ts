@@ -54,7 +54,7 @@ export class Leaser {
       SELECT min(next_attempt_at) AS due FROM records WHERE connection = ? AND state = 'pending' AND blocked = 0`);
     this.releaseAll = db.prepare(`
       UPDATE records SET state = 'pending', lease_token = NULL, lease_expires_at = NULL WHERE state = 'leased'`);
-    this.run = db.transaction((request: LeaseRequest, now: number): Lease => {
+    const transaction = db.transaction((request: LeaseRequest, now: number): Lease => {
       for (const { id } of this.expire.all(request.connection, now) as { id: number }[]) {
         this.expiredEvent.run(id, now);
       }
@@ -75,7 +75,8 @@ export class Leaser {
         });
       }
       return { token, records };
-    }).immediate;
+    });
+    this.run = (...args) => transaction.immediate(...args);
   }
 
   lease(request: LeaseRequest, now: number): Lease {

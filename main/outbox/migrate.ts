@@ -22,9 +22,14 @@ export function schemaVersion(db: Database): number {
 }
 
 /** Brings the database up to `target` (default: the last migration). Each step commits on its own, so a crash mid-way resumes cleanly. */
-export function migrate(db: Database, migrations: readonly Migration[], target = migrations.length): number[] {
+export function migrate(
+  db: Database,
+  migrations: readonly Migration[],
+  target = migrations.length,
+): number[] {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migration list is broken: position ${i + 1} holds version ${m.version}`);
+    if (m.version !== i + 1)
+      throw new Error(`Migration list is broken: position ${i + 1} holds version ${m.version}`);
   });
   const found = schemaVersion(db);
   if (found > migrations.length) throw new NewerSchemaError(db.name, found, migrations.length);

@@ -47,7 +47,13 @@ function sqliteCode(error: unknown): string | undefined {
 function describeAccessProblem(file: string, error: unknown): OutboxUnavailableError | undefined {
   const code = sqliteCode(error);
   const dir = dirname(file);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'EROFS') {
+  if (
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'SQLITE_CANTOPEN' ||
+    code === 'SQLITE_READONLY' ||
+    code === 'EROFS'
+  ) {
     return new OutboxUnavailableError(
       `Cannot write the outbox ${file} (${code}): the data directory ${dir} is read-only or not writable by this user. ` +
         `Fix: give the agent's user write access to ${dir} (chown/chmod), or point --data-dir at a writable directory.`,
@@ -111,14 +117,18 @@ function quarantine(file: string, reason: string, now: number): QuarantineNotice
 function openChecked(file: string, options: OpenOptions): SqliteDatabase {
   // An empty file (created but never written, e.g. after a crash) is as fresh as a missing one.
   const fresh = !existsSync(file) || statSync(file).size === 0;
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new Database(file, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   try {
     // Refuse a newer schema before any pragma (journal_mode = WAL) can rewrite the file's header.
     const found = schemaVersion(db);
     if (found > outboxMigrations.length) throw new NewerSchemaError(file, found, outboxMigrations.length);
     applyPragmas(db, options, fresh);
     const damage = checkIntegrity(db);
-    if (damage) throw Object.assign(new Error(`integrity check failed: ${damage}`), { code: 'SQLITE_CORRUPT' });
+    if (damage)
+      throw Object.assign(new Error(`integrity check failed: ${damage}`), { code: 'SQLITE_CORRUPT' });
     if (!options.readonly) migrate(db, outboxMigrations);
     return db;
   } catch (error) {

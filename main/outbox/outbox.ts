@@ -66,7 +66,8 @@ export class Outbox {
   static open(file: string, options: OpenOptions, clock: Clock = Date.now): Outbox {
     const { db, quarantined } = openOutboxDatabase(file, options, clock());
     const outbox = new Outbox(db, clock, options.maxDatabaseBytes);
-    if (quarantined) outbox.audit.record(quarantined.at, 'agent', 'outbox.quarantined', quarantined.movedTo, quarantined);
+    if (quarantined)
+      outbox.audit.record(quarantined.at, 'agent', 'outbox.quarantined', quarantined.movedTo, quarantined);
     if (!options.readonly) outbox.leaser.releaseOrphanedLeases(); // a read-only view (CLI status) must not write
     return outbox;
   }

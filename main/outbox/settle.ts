@@ -5,7 +5,15 @@ import type { OutboxCounters } from './counters.js';
 
 export type Settlement =
   | { id: number; kind: 'delivered'; receipt: Receipt; latencyMs: number; traceparent?: string }
-  | { id: number; kind: 'retry'; retryAt: number; error: string; status?: number; latencyMs: number; traceparent?: string }
+  | {
+      id: number;
+      kind: 'retry';
+      retryAt: number;
+      error: string;
+      status?: number;
+      latencyMs: number;
+      traceparent?: string;
+    }
   | {
       id: number;
       kind: 'dead';
@@ -40,7 +48,11 @@ export class Settler {
   private readonly dead: Statement;
   private readonly unblockNext: Statement;
   private readonly event: Statement;
-  private readonly run: (token: string, settlements: Settlement[], now: number) => SettleResult & { closed: Closed[] };
+  private readonly run: (
+    token: string,
+    settlements: Settlement[],
+    now: number,
+  ) => SettleResult & { closed: Closed[] };
 
   constructor(
     db: Database,
@@ -61,7 +73,7 @@ export class Settler {
         SELECT id FROM records WHERE connection = ? AND ordering_key = ? AND state IN ('pending', 'leased')
         ORDER BY id LIMIT 1) AND blocked = 1`);
     this.event = db.prepare('INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, ?, ?)');
-    this.run = db.transaction((token: string, settlements: Settlement[], now: number) => {
+    const transaction = db.transaction((token: string, settlements: Settlement[], now: number) => {
       const stale: number[] = [];
       const closed: Closed[] = [];
       for (const s of settlements) {
@@ -76,7 +88,8 @@ export class Settler {
         }
       }
       return { settled: settlements.length - stale.length, stale, closed };
-    }).immediate;
+    });
+    this.run = (...args) => transaction.immediate(...args);
   }
 
   private apply(token: string, s: Settlement, now: number): SettledRow | undefined {

@@ -4,7 +4,16 @@ import { recordColumns, toRecord, type OutboxRecord, type RecordRow } from './re
 
 export interface TimelineEvent {
   at: number;
-  kind: 'captured' | 'queued' | 'attempt' | 'delivered' | 'dead' | 'replayed' | 'discarded' | 'lease-expired' | 'compacted';
+  kind:
+    | 'captured'
+    | 'queued'
+    | 'attempt'
+    | 'delivered'
+    | 'dead'
+    | 'replayed'
+    | 'discarded'
+    | 'lease-expired'
+    | 'compacted';
   detail: Record<string, unknown> | null;
 }
 
@@ -37,7 +46,9 @@ export class Timelines {
     // Range on the business_key index: exact key and every key it prefixes.
     this.byBusinessKey = db.prepare(`
       SELECT ${withoutPayload} FROM records WHERE business_key >= ? AND business_key < ? ORDER BY business_key, id LIMIT ?`);
-    this.byIdempotencyKey = db.prepare(`SELECT ${withoutPayload} FROM records WHERE connection = ? AND idempotency_key = ?`);
+    this.byIdempotencyKey = db.prepare(
+      `SELECT ${withoutPayload} FROM records WHERE connection = ? AND idempotency_key = ?`,
+    );
     this.connections = db.prepare('SELECT DISTINCT connection FROM records');
   }
 
@@ -49,18 +60,33 @@ export class Timelines {
       { at: row.created_at, kind: 'captured', detail: record.origin },
       { at: row.created_at, kind: 'queued', detail: { idempotencyKey: row.idempotency_key, size: row.size } },
     ];
-    for (const e of this.events.all(id) as { at: number; kind: TimelineEvent['kind']; detail: string | null }[]) {
-      events.push({ at: e.at, kind: e.kind, detail: e.detail === null ? null : (JSON.parse(e.detail) as Record<string, unknown>) });
+    for (const e of this.events.all(id) as {
+      at: number;
+      kind: TimelineEvent['kind'];
+      detail: string | null;
+    }[]) {
+      events.push({
+        at: e.at,
+        kind: e.kind,
+        detail: e.detail === null ? null : (JSON.parse(e.detail) as Record<string, unknown>),
+      });
     }
     const kept = this.payloadKept.get(id) as { kept: number };
-    if (!kept.kept && row.settled_at !== null) events.push({ at: row.settled_at, kind: 'compacted', detail: null });
+    if (!kept.kept && row.settled_at !== null)
+      events.push({ at: row.settled_at, kind: 'compacted', detail: null });
     return { record, events };
   }
 
   search(query: SearchQuery): Omit<OutboxRecord, 'payload'>[] {
     const rows: RecordRow[] = [];
     if (query.businessKey !== undefined && query.businessKey !== '') {
-      rows.push(...(this.byBusinessKey.all(query.businessKey, `${query.businessKey}\u{10FFFF}`, query.limit) as RecordRow[]));
+      rows.push(
+        ...(this.byBusinessKey.all(
+          query.businessKey,
+          `${query.businessKey}\u{10FFFF}`,
+          query.limit,
+        ) as RecordRow[]),
+      );
     }
     if (query.idempotencyKey !== undefined && query.idempotencyKey !== '') {
       // One indexed lookup per connection: the unique index is (connection, idempotency_key).
