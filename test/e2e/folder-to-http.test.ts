@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnAgent, waitFor, type AgentProcess } from '../support/agent-process.js';
-import { mixedFaults, seededRandom, startIngestServer, type IngestServer } from '../support/ingest.js';
+import { mixedFaults, startIngestServer, type IngestServer } from '../support/ingest.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 const tempDir = useTempDir({ prefix: 'e2e-' });

@@ -3,18 +3,6 @@ import type { FaultPlan, IngestFault } from '../../main/sandbox/ingest-server.js
 
 export { startIngestServer, type IngestServer } from '../../main/sandbox/ingest-server.js';
 
-/** A seeded PRNG (mulberry32): tests that use randomness stay reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Fails roughly `rate` of requests with a mix of 503, 429 + Retry-After, resets before and after applying. */
 export function mixedFaults(rate: number, random: () => number): FaultPlan {
   const kinds: IngestFault[] = [

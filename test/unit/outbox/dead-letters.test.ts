@@ -11,16 +11,11 @@ import {
   leaseKeys,
   outboxHarness,
   rowOf,
-  testClock,
 } from './outbox-fixture.js';
 
 const h = outboxHarness();
 
-function setup() {
-  const clock = testClock();
-  const outbox = h.open(h.file(), defaultOptions, clock);
-  return { clock, outbox };
-}
+const setup = () => h.setup();
 
 /** Leases everything due and settles it all as dead. */
 function killAll(outbox: Outbox, connection = 'conn-a', error = 'HTTP 400 Bad Request'): number[] {

@@ -9,16 +9,11 @@ import {
   leaseKeys,
   outboxHarness,
   rowOf,
-  testClock,
 } from './outbox-fixture.js';
 
 const h = outboxHarness();
 
-function setup() {
-  const clock = testClock();
-  const outbox = h.open(h.file(), defaultOptions, clock);
-  return { clock, outbox };
-}
+const setup = () => h.setup();
 
 function retry(id: number, retryAt: number, error = 'HTTP 503', status = 503) {
   return { id, kind: 'retry' as const, retryAt, error, status, latencyMs: 30 };

@@ -58,6 +58,13 @@ export function outboxHarness() {
       opened.push(outbox);
       return outbox;
     },
+    /** A fresh outbox in this test's directory with its own controllable clock. */
+    setup() {
+      const clock = testClock();
+      const outbox = Outbox.open(path.join(tempDir(), 'outbox.db'), defaultOptions, clock);
+      opened.push(outbox);
+      return { clock, outbox };
+    },
   };
 }
 

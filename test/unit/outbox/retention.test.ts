@@ -21,11 +21,7 @@ const hour = 3_600_000;
 const day = 24 * hour;
 const policy: RetentionPolicy = { compactAfterMs: hour, removeAfterMs: 7 * day, chunk: 500 };
 
-function setup() {
-  const clock = testClock();
-  const outbox = h.open(h.file(), defaultOptions, clock);
-  return { clock, outbox };
-}
+const setup = () => h.setup();
 
 function deliverAll(outbox: Outbox, clock: TestClock, connection = 'conn-a') {
   const lease = leaseKeys(outbox, connection);

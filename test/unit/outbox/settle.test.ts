@@ -1,5 +1,6 @@
 // Settling sends: delivered (receipt), retry (stays head, due later), dead (unblocks its key); per-key FIFO holds.
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../support/seeded-random.js';
 import type { OutgoingRecord } from '../../../connectors/core/destination.js';
 import type { Outbox } from '../../../main/outbox/outbox.js';
 import {
@@ -16,23 +17,7 @@ import {
 
 const h = outboxHarness();
 
-function setup() {
-  const clock = testClock();
-  const outbox = h.open(h.file(), defaultOptions, clock);
-  return { clock, outbox };
-}
-
-/** Small seeded PRNG (mulberry32) so the randomized test is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const setup = () => h.setup();
 
 describe('settle', () => {
   it('delivered: keeps the receipt, drops the counters, unblocks the next record of the key in capture order', () => {
@@ -239,7 +224,7 @@ describe('settle', () => {
       WHERE state IN ('pending', 'leased') GROUP BY ordering_key HAVING heads <> 1`;
 
     function run(seed: number, outcomes: Outcome[], replayChance = 0) {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
       const clock = testClock();
       // NORMAL: durability is not under test here, and FULL's fsync per commit would make the run slow.

@@ -1,23 +1,10 @@
 // Record timelines and search by business key (exact and prefix) or idempotency key; payloads never leave.
 import { describe, expect, it } from 'vitest';
-import {
-  batch,
-  change,
-  defaultOptions,
-  delivered,
-  idOf,
-  leaseKeys,
-  outboxHarness,
-  testClock,
-} from './outbox-fixture.js';
+import { batch, change, delivered, idOf, leaseKeys, outboxHarness } from './outbox-fixture.js';
 
 const h = outboxHarness();
 
-function setup() {
-  const clock = testClock();
-  const outbox = h.open(h.file(), defaultOptions, clock);
-  return { clock, outbox };
-}
+const setup = () => h.setup();
 
 const secret = 'SECRET-PAYLOAD-CONTENT';
 
