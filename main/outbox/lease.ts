@@ -52,8 +52,10 @@ export class Leaser {
       WHERE id = ?`);
     this.nextDue = db.prepare(`
       SELECT min(next_attempt_at) AS due FROM records WHERE connection = ? AND state = 'pending' AND blocked = 0`);
+    // Per connection, so it is a search of records_by_state rather than a scan of the whole table.
     this.releaseAll = db.prepare(`
-      UPDATE records SET state = 'pending', lease_token = NULL, lease_expires_at = NULL WHERE state = 'leased'`);
+      UPDATE records SET state = 'pending', lease_token = NULL, lease_expires_at = NULL
+      WHERE connection = ? AND state = 'leased'`);
     const transaction = db.transaction((request: LeaseRequest, now: number): Lease => {
       for (const { id } of this.expire.all(request.connection, now) as { id: number }[]) {
         this.expiredEvent.run(id, now);
@@ -90,7 +92,10 @@ export class Leaser {
   }
 
   /** At start-up, leases held by a previous (crashed) process are void: this process holds the data dir lock. */
-  releaseOrphanedLeases(): number {
-    return this.releaseAll.run().changes;
+  releaseOrphanedLeases(connections: readonly string[]): number {
+    return connections.reduce(
+      (released, connection) => released + this.releaseAll.run(connection).changes,
+      0,
+    );
   }
 }

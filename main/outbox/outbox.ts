@@ -68,7 +68,7 @@ export class Outbox {
     const outbox = new Outbox(db, clock, options.maxDatabaseBytes);
     if (quarantined)
       outbox.audit.record(quarantined.at, 'agent', 'outbox.quarantined', quarantined.movedTo, quarantined);
-    if (!options.readonly) outbox.leaser.releaseOrphanedLeases(); // a read-only view (CLI status) must not write
+    if (!options.readonly) outbox.leaser.releaseOrphanedLeases(outbox.counters.connections()); // a read-only view (CLI status) must not write
     return outbox;
   }
 

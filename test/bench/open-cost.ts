@@ -23,11 +23,12 @@ export function measureOpenCost(file: string): OpenCost {
     db.pragma('quick_check');
     const quickCheckMs = nowMs() - t;
     t = nowMs();
-    new OutboxCounters().load(db);
+    const counters = new OutboxCounters();
+    counters.load(db);
     const countersLoadMs = nowMs() - t;
     const leaser = new Leaser(db);
     t = nowMs();
-    leaser.releaseOrphanedLeases();
+    leaser.releaseOrphanedLeases(counters.connections());
     const releaseOrphansMs = nowMs() - t;
     return { openMs, quickCheckMs, countersLoadMs, releaseOrphansMs };
   } finally {
