@@ -46,7 +46,7 @@ export class DeadLetters {
     this.replayOne = db.prepare(`
       UPDATE records SET state = 'pending', next_attempt_at = ?, settled_at = NULL, last_error = NULL,
         blocked = EXISTS (SELECT 1 FROM records o WHERE o.connection = records.connection
-                          AND o.ordering_key = records.ordering_key AND o.state IN ('pending', 'leased'))
+                          AND o.ordering_key = records.ordering_key AND o.settled_at IS NULL)
       WHERE id = ? AND state = 'dead' RETURNING connection, size`);
     this.discardOne = db.prepare(`
       UPDATE records SET state = 'discarded', settled_at = ? WHERE id = ? AND state = 'dead' RETURNING connection, size`);

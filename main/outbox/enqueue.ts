@@ -31,7 +31,7 @@ export class Enqueuer {
       VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @payload, @size,
               @origin, @now, 'pending',
               EXISTS (SELECT 1 FROM records WHERE connection = @connection AND ordering_key = @orderingKey
-                      AND state IN ('pending', 'leased')),
+                      AND settled_at IS NULL),
               @now)`);
     this.upsertCheckpoint = db.prepare(`
       INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?)

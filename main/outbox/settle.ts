@@ -70,7 +70,7 @@ export class Settler {
         lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
     this.unblockNext = db.prepare(`
       UPDATE records SET blocked = 0 WHERE id = (
-        SELECT id FROM records WHERE connection = ? AND ordering_key = ? AND state IN ('pending', 'leased')
+        SELECT id FROM records WHERE connection = ? AND ordering_key = ? AND settled_at IS NULL
         ORDER BY id LIMIT 1) AND blocked = 1`);
     this.event = db.prepare('INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, ?, ?)');
     const transaction = db.transaction((token: string, settlements: Settlement[], now: number) => {

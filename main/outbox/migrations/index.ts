@@ -2,9 +2,14 @@
 import type { Migration } from './migration.js';
 import { recordsAndCheckpoints } from './0001-records-and-checkpoints.js';
 import { timelineAndAudit } from './0002-timeline-and-audit.js';
+import { openRecordsBySettledAt } from './0003-open-records-by-settled-at.js';
 
 export type { Migration } from './migration.js';
 
-export const outboxMigrations: readonly Migration[] = [recordsAndCheckpoints, timelineAndAudit];
+export const outboxMigrations: readonly Migration[] = [
+  recordsAndCheckpoints,
+  timelineAndAudit,
+  openRecordsBySettledAt,
+];
 
 export const currentSchemaVersion = outboxMigrations.length;

@@ -124,6 +124,42 @@ describe('outbox migrations', () => {
     db.close();
   });
 
+  it('migration 3 re-keys the open-records index on settled_at, keeping data and the head-of-key lookups', () => {
+    const db = rawDb();
+    migrate(db, outboxMigrations, 2);
+    const payload = Buffer.from('x');
+    const insert = db.prepare(insertRecord);
+    insert.run('c', 'open-pending', payload, 1, 'pending');
+    insert.run('c', 'open-leased', payload, 1, 'leased');
+    const settled = insert.run('c', 'delivered', payload, 1, 'delivered').lastInsertRowid;
+    db.prepare('UPDATE records SET settled_at = 5000 WHERE id = ?').run(settled);
+
+    expect(migrate(db, outboxMigrations, 3)).toEqual([3]);
+    expect(schemaVersion(db)).toBe(3);
+    const indexSql = db
+      .prepare(`SELECT sql FROM sqlite_master WHERE name = 'records_open_by_ordering_key'`)
+      .pluck()
+      .get() as string;
+    expect(indexSql).toContain('WHERE settled_at IS NULL');
+    expect(db.prepare('SELECT count(*) FROM records').pluck().get()).toBe(3);
+    // The index holds exactly the open records, and the head-of-key lookups still search it.
+    const open = db
+      .prepare(
+        `SELECT idempotency_key FROM records INDEXED BY records_open_by_ordering_key
+         WHERE connection = 'c' AND ordering_key = 'ok-1' AND settled_at IS NULL ORDER BY id`,
+      )
+      .pluck()
+      .all();
+    expect(open).toEqual(['open-pending', 'open-leased']);
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT 1 FROM records WHERE connection = 'c' AND ordering_key = 'ok-1' AND settled_at IS NULL`,
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('records_open_by_ordering_key');
+    db.close();
+  });
+
   it('an outbox migrated step by step ends with the same schema as one migrated at once, and opens with its data', () => {
     const stepwise = rawDb('stepwise.db');
     for (let v = 1; v <= currentSchemaVersion; v++) migrate(stepwise, outboxMigrations, v);
@@ -227,8 +263,8 @@ describe('outbox migrations', () => {
     expect(db.prepare('SELECT count(*) FROM records').pluck().get()).toBe(1);
 
     // Once the migration is fixed it applies cleanly on top.
-    expect(migrate(db, outboxMigrations)).toEqual([2]);
-    expect(schemaVersion(db)).toBe(2);
+    expect(migrate(db, outboxMigrations)).toEqual(outboxMigrations.slice(1).map((m) => m.version));
+    expect(schemaVersion(db)).toBe(currentSchemaVersion);
     db.close();
   });
 

@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { currentSchemaVersion } from '../../../main/outbox/migrations/index.js';
 import { describe, expect, it } from 'vitest';
 import { OutboxUnavailableError } from '../../../main/outbox/open-database.js';
 import { Outbox } from '../../../main/outbox/outbox.js';
@@ -30,7 +31,7 @@ describe('opening the outbox database', () => {
     expect(pragma(outbox, 'foreign_keys')).toBe(1);
     expect(pragma(outbox, 'auto_vacuum')).toBe(2);
     expect(pragma(outbox, 'busy_timeout')).toBe(1000);
-    expect(pragma(outbox, 'user_version')).toBe(2);
+    expect(pragma(outbox, 'user_version')).toBe(currentSchemaVersion);
     expect(fs.existsSync(h.file())).toBe(true);
   });
 
