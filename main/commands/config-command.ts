@@ -1,21 +1,11 @@
 // `integration-agent config validate|migrate|print-schema`: check and upgrade config files, export the JSON Schema.
-import { ConfigError } from '../config/errors.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { migrateConfigFile } from '../config/save-config.js';
-import { CliError, exitCodes } from './cli-error.js';
-
-async function asCliError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, exitCodes.badConfig);
-    throw error;
-  }
-}
+import { withConfigErrors } from './cli-error.js';
 
 export async function validateConfigCommand(file: string): Promise<void> {
-  const { config, migratedFrom } = await asCliError(() => loadConfigFile(file));
+  const { config, migratedFrom } = await withConfigErrors(() => loadConfigFile(file));
   const note =
     migratedFrom !== undefined
       ? ` (written for version ${migratedFrom}; run 'config migrate' to upgrade it)`
@@ -24,7 +14,7 @@ export async function validateConfigCommand(file: string): Promise<void> {
 }
 
 export async function migrateConfigCommand(file: string): Promise<void> {
-  const result = await asCliError(() => migrateConfigFile(file));
+  const result = await withConfigErrors(() => migrateConfigFile(file));
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

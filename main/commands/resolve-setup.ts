@@ -1,11 +1,10 @@
 // Decides which config and data directory a command uses: --config, the data dir's config.yaml, or the sandbox.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load-config.js';
 import type { AgentConfig } from '../config/schema.js';
 import { defaultConfigFile, defaultDataDir } from '../engine/data-dir.js';
-import { CliError, exitCodes } from './cli-error.js';
+import { withConfigErrors } from './cli-error.js';
 
 export interface SetupOptions {
   config?: string;
@@ -20,12 +19,7 @@ export interface Setup {
 }
 
 async function load(file: string): Promise<AgentConfig> {
-  try {
-    return (await loadConfigFile(file)).config;
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, exitCodes.badConfig);
-    throw error;
-  }
+  return (await withConfigErrors(() => loadConfigFile(file))).config;
 }
 
 export async function resolveSetup(options: SetupOptions): Promise<Setup> {

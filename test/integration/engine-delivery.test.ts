@@ -1,31 +1,19 @@
 // The engine in-process against the real ingest server: dead letters and replay, Retry-After, per-key order.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine } from '../../main/engine/engine.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/agent-process.js';
-import { connectionOf, paths, startEngine, waitForStatus } from '../support/engine-harness.js';
-import { startIngestServer, type IngestServer } from '../support/ingest.js';
-import { useTempDir } from '../support/temp-dir.js';
+import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine-harness.js';
 
-const tempDir = useTempDir({ prefix: 'engine-' });
-let engine: Engine | undefined;
-let ingest: IngestServer | undefined;
-
-afterEach(async () => {
-  await engine?.stop(1000);
-  await ingest?.close();
-  engine = undefined;
-  ingest = undefined;
-});
+const h = useEngineHarness('engine-');
 
 describe('engine delivery', () => {
   it('dead-letters a permanent 400 with the response, and a replay delivers it with the same key', async () => {
-    const { dataDir, inbox } = paths(tempDir());
-    ingest = await startIngestServer({
+    const { dataDir, inbox } = h.paths();
+    const ingest = await h.ingest({
       faults: () => ({ kind: 'status', status: 400, body: '{"error":"customer 17 unknown"}' }),
     });
-    engine = await startEngine({ dataDir, inbox, url: ingest.url });
+    const engine = await h.engine({ dataDir, inbox, url: ingest.url });
     writeFileSync(join(inbox, 'order-1.json'), '{"order":1}');
     await waitForStatus(engine, (s) => connectionOf(s).dead === 1, 'a dead letter');
 
@@ -39,40 +27,36 @@ describe('engine delivery', () => {
 
     ingest.setFaults(undefined); // the cause is fixed
     expect(engine.outbox.replay([dead!.id], 'test').done).toEqual([dead!.id]);
-    await waitFor(() => ingest!.applied().length === 1, 10_000, 'the replayed record to arrive');
+    await waitFor(() => ingest.applied().length === 1, 10_000, 'the replayed record to arrive');
     expect(ingest.applied()[0]?.key).toBe(dead!.idempotencyKey);
     await waitForStatus(engine, (s) => s.health === 'in-sync', 'in sync');
   });
 
   it('honours Retry-After on 429 and records every attempt on the timeline', async () => {
-    const { dataDir, inbox } = paths(tempDir());
+    const { dataDir, inbox } = h.paths();
     let calls = 0;
     const seenAt: number[] = [];
-    ingest = await startIngestServer({
+    const ingest = await h.ingest({
       faults: () => {
         seenAt.push(Date.now());
         calls += 1;
         return calls === 1 ? { kind: 'status', status: 429, headers: { 'retry-after': '1' } } : undefined;
       },
     });
-    engine = await startEngine({ dataDir, inbox, url: ingest.url });
+    const engine = await h.engine({ dataDir, inbox, url: ingest.url });
     writeFileSync(join(inbox, 'a.txt'), 'a');
-    await waitFor(() => ingest!.applied().length === 1, 10_000, 'delivery after Retry-After');
+    await waitFor(() => ingest.applied().length === 1, 10_000, 'delivery after Retry-After');
     expect(seenAt[1]! - seenAt[0]!).toBeGreaterThanOrEqual(950);
     const [record] = engine.outbox.search({ businessKey: 'a.txt', limit: 1 });
-    await waitFor(
-      () => engine!.outbox.timeline(record!.id)?.record.state === 'delivered',
-      5000,
-      'the settle',
-    );
+    await waitFor(() => engine.outbox.timeline(record!.id)?.record.state === 'delivered', 5000, 'the settle');
     const kinds = engine.outbox.timeline(record!.id)?.events.map((e) => e.kind);
     expect(kinds).toEqual(['captured', 'queued', 'attempt', 'delivered']);
   });
 
   it('delivers versions of one file in capture order even when the first attempts fail', async () => {
-    const { dataDir, inbox } = paths(tempDir());
-    ingest = await startIngestServer({ faults: () => ({ kind: 'status', status: 503 }) });
-    engine = await startEngine({ dataDir, inbox, url: ingest.url });
+    const { dataDir, inbox } = h.paths();
+    const ingest = await h.ingest({ faults: () => ({ kind: 'status', status: 503 }) });
+    const engine = await h.engine({ dataDir, inbox, url: ingest.url });
     for (const version of ['v1', 'v2', 'v3']) {
       writeFileSync(join(inbox, 'stock.csv'), version);
       await waitForStatus(
@@ -82,7 +66,7 @@ describe('engine delivery', () => {
       );
     }
     ingest.setFaults(undefined);
-    await waitFor(() => ingest!.applied().length === 3, 10_000, 'three versions delivered');
+    await waitFor(() => ingest.applied().length === 3, 10_000, 'three versions delivered');
     expect(ingest.applied().map((a) => a.body.toString())).toEqual(['v1', 'v2', 'v3']);
   });
 });

@@ -1,29 +1,17 @@
 // The engine under pressure: capture pauses at the backlog cap and resumes; a full outbox loses nothing.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine } from '../../main/engine/engine.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/agent-process.js';
-import { connectionOf, paths, startEngine, waitForStatus } from '../support/engine-harness.js';
-import { startIngestServer, type IngestServer } from '../support/ingest.js';
-import { useTempDir } from '../support/temp-dir.js';
+import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine-harness.js';
 
-const tempDir = useTempDir({ prefix: 'limits-' });
-let engine: Engine | undefined;
-let ingest: IngestServer | undefined;
-
-afterEach(async () => {
-  await engine?.stop(1000);
-  await ingest?.close();
-  engine = undefined;
-  ingest = undefined;
-});
+const h = useEngineHarness('limits-');
 
 describe('engine limits', () => {
   it('pauses capture at maxPendingRecords, says why, and resumes when delivery drains the backlog', async () => {
-    const { dataDir, inbox } = paths(tempDir());
-    ingest = await startIngestServer({ faults: () => ({ kind: 'status', status: 503 }) });
-    engine = await startEngine({ dataDir, inbox, url: ingest.url, outbox: { maxPendingRecords: 3 } });
+    const { dataDir, inbox } = h.paths();
+    const ingest = await h.ingest({ faults: () => ({ kind: 'status', status: 503 }) });
+    const engine = await h.engine({ dataDir, inbox, url: ingest.url, outbox: { maxPendingRecords: 3 } });
     for (let i = 0; i < 8; i += 1) writeFileSync(join(inbox, `f${i}.txt`), `file ${i}`);
     await waitForStatus(engine, (s) => s.outbox.capturePaused, 'capture to pause');
     const paused = engine.status();
@@ -33,7 +21,7 @@ describe('engine limits', () => {
     expect(engine.status().outbox.pending).toBe(3); // capture really stopped at the cap
 
     ingest.setFaults(undefined);
-    await waitFor(() => ingest!.applied().length === 8, 20_000, 'all 8 files delivered after resume');
+    await waitFor(() => ingest.applied().length === 8, 20_000, 'all 8 files delivered after resume');
     await waitForStatus(
       engine,
       (s) => !s.outbox.capturePaused && s.health === 'in-sync',
@@ -42,24 +30,29 @@ describe('engine limits', () => {
   });
 
   it('keeps a file that does not fit in a full outbox queued, and captures it after restart with room', async () => {
-    const { dataDir, inbox } = paths(tempDir());
-    ingest = await startIngestServer();
-    engine = await startEngine({ dataDir, inbox, url: ingest.url, outbox: { maxDatabaseBytes: 256 * 1024 } });
+    const { dataDir, inbox } = h.paths();
+    const ingest = await h.ingest();
+    const engine = await h.engine({
+      dataDir,
+      inbox,
+      url: ingest.url,
+      outbox: { maxDatabaseBytes: 256 * 1024 },
+    });
     writeFileSync(join(inbox, 'small.txt'), 'fits');
-    await waitFor(() => ingest!.applied().length === 1, 10_000, 'the small file delivered');
+    await waitFor(() => ingest.applied().length === 1, 10_000, 'the small file delivered');
     writeFileSync(join(inbox, 'big.bin'), Buffer.alloc(600 * 1024, 7));
     await waitForStatus(engine, (s) => connectionOf(s).source?.state === 'degraded', 'source degraded');
     expect(connectionOf(engine.status()).source?.detail).toMatch(/big\.bin: .*full/);
     expect(engine.status().health).toBe('attention');
     await engine.stop(1000);
 
-    engine = await startEngine({
+    await h.engine({
       dataDir,
       inbox,
       url: ingest.url,
       outbox: { maxDatabaseBytes: 8 * 1024 * 1024 },
     });
-    await waitFor(() => ingest!.applied().length === 2, 10_000, 'the big file delivered after restart');
+    await waitFor(() => ingest.applied().length === 2, 10_000, 'the big file delivered after restart');
     expect(ingest.applied().map((a) => a.body.length)).toEqual([4, 600 * 1024]);
   });
 });

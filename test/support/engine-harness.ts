@@ -2,10 +2,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { afterEach } from 'vitest';
 import { agentConfigSchema, type AgentConfigInput } from '../../main/config/schema.js';
 import { Engine } from '../../main/engine/engine.js';
 import type { AgentStatus } from '../../preload/contract/status.js';
+import {
+  startIngestServer,
+  type IngestServer,
+  type IngestServerOptions,
+} from '../../main/sandbox/ingest-server.js';
 import { waitFor } from './agent-process.js';
+import { useTempDir } from './temp-dir.js';
 
 export interface HarnessOptions {
   dataDir: string;
@@ -52,3 +59,30 @@ export function waitForStatus(
 }
 
 export const paths = (dir: string) => ({ dataDir: join(dir, 'data'), inbox: join(dir, 'inbox') });
+
+/**
+ * Per-test temp dir plus cleanup: every engine and ingest server a test starts through the harness is stopped
+ * after it (Engine.stop is idempotent, so a test may stop and restart engines itself).
+ */
+export function useEngineHarness(prefix: string) {
+  const tempDir = useTempDir({ prefix });
+  const engines: Engine[] = [];
+  const servers: IngestServer[] = [];
+  afterEach(async () => {
+    for (const engine of engines.splice(0)) await engine.stop(1000);
+    for (const server of servers.splice(0)) await server.close();
+  });
+  return {
+    paths: () => paths(tempDir()),
+    async ingest(options?: IngestServerOptions): Promise<IngestServer> {
+      const server = await startIngestServer(options);
+      servers.push(server);
+      return server;
+    },
+    async engine(options: HarnessOptions): Promise<Engine> {
+      const engine = await startEngine(options);
+      engines.push(engine);
+      return engine;
+    },
+  };
+}
