@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (as root), skipping what is already there.
 set -euo pipefail
-# Compilers for better-sqlite3 (node-gyp builds it from source).
-packages=(build-essential python3)
+# build-essential, python3: node-gyp builds better-sqlite3 and keytar from source.
+# libsecret-1-dev, gnome-keyring, dbus-x11: keytar and a real OS keychain session for the secret store tests.
+# squid, apache2-utils (htpasswd): a real authenticating HTTP proxy for the delivery tests.
+packages=(build-essential python3 libsecret-1-dev gnome-keyring dbus-x11 squid apache2-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -13,5 +15,5 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
