@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { httpDestinationSchema } from '../../connectors/destinations/http/config.js';
 import { folderSourceSchema } from '../../connectors/sources/folder/config.js';
+import { secretsConfigSchema } from '../secrets/config.js';
 
 export const currentConfigVersion = 1;
 
@@ -124,6 +125,7 @@ export const agentConfigSchema = z
     outbox: outboxSchema.prefault({}),
     logging: loggingSchema.prefault({}),
     connections: connectionsSchema,
+    secrets: secretsConfigSchema,
     sandbox: z.boolean().default(false).describe('Marks the embedded demo config'),
   })
   .describe('Integration agent configuration');
