@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The integration-agent command line (commander): run, status, config. Errors print one clear line and exit non-zero.
+// The integration-agent command line (commander): run, status, config, secrets. Errors print one clear line and exit non-zero.
 import { Command, Option } from 'commander';
 import { CliError, exitCodes } from './commands/cli-error.js';
 import {
@@ -8,6 +8,7 @@ import {
   validateConfigCommand,
 } from './commands/config-command.js';
 import { runAgent } from './commands/run-command.js';
+import { registerSecretsCommand } from './commands/secrets-command.js';
 import { printStatus } from './commands/status-command.js';
 import { agentVersion } from './version.js';
 
@@ -59,6 +60,8 @@ config
   .command('print-schema')
   .description('print the JSON Schema of the config file (for editors)')
   .action(printSchemaCommand);
+
+registerSecretsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
