@@ -1,0 +1,225 @@
+// Zod schemas for a destination's delivery protection: circuit breaker, rate limit, sending windows, status overrides.
+import { z } from 'zod';
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+const clockTimePattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes since midnight of an "HH:MM" 24-hour time; "24:00" (1440) only when `endOfDay`; undefined when malformed. */
+export function minutesOfDay(text: string, endOfDay: boolean): number | undefined {
+  if (endOfDay && text === '24:00') return 24 * 60;
+  const match = clockTimePattern.exec(text);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
+}
+
+/** Whether Intl (and so the sending schedule) accepts `name` as a time zone. */
+export function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A user's value for an error message: quoted, and cut short so a stray paste does not flood the message. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 32 ? `${value.slice(0, 32)}…` : value);
+}
+
+const circuitBreakerObjectSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Stop sending to a destination that keeps failing and probe it now and then instead'),
+    failureThreshold: z
+      .int()
+      .min(1)
+      .default(5)
+      .describe('Open the circuit after this many failures in a row'),
+    errorRate: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe('Also open it when this share of the requests in the window failed (0.5 = 50 %)'),
+    windowMs: z
+      .int()
+      .min(1000)
+      .default(60_000)
+      .describe('Sliding window over which the error rate is measured'),
+    minRequests: z
+      .int()
+      .min(1)
+      .default(20)
+      .describe('The error rate counts only once the window holds at least this many finished requests'),
+    openMs: z
+      .int()
+      .min(1000)
+      .default(30_000)
+      .describe('How long the circuit stays open before one probe request is let through'),
+    maxOpenMs: z
+      .int()
+      .min(1000)
+      .default(300_000)
+      .describe('The open period doubles after each failed probe, up to this'),
+  })
+  .superRefine((breaker, ctx) => {
+    if (breaker.maxOpenMs < breaker.openMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxOpenMs'],
+        message: `maxOpenMs (${breaker.maxOpenMs}) is shorter than openMs (${breaker.openMs})`,
+        params: { fix: `set maxOpenMs to at least ${breaker.openMs}, or lower openMs` },
+      });
+    }
+  })
+  .describe('Stops sending to a failing destination for a while, then probes it with one request');
+
+/** Embed as a field: absent means all defaults. */
+export const circuitBreakerConfigSchema = circuitBreakerObjectSchema.prefault({});
+export type CircuitBreakerConfig = z.output<typeof circuitBreakerConfigSchema>;
+
+const rateLimitObjectSchema = z
+  .strictObject({
+    requestsPerSecond: z
+      .number()
+      .gt(0)
+      .describe('Average requests per second at most; fractions such as 0.5 (one every 2 s) work'),
+    burst: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('Requests that may go at once after a quiet spell; default: requestsPerSecond rounded up'),
+  })
+  .describe('Caps how fast records are sent to this destination');
+
+/** Embed as a field: absent means no rate limit. The output always has `burst`. */
+export const rateLimitConfigSchema = rateLimitObjectSchema
+  .transform((limit) => ({
+    requestsPerSecond: limit.requestsPerSecond,
+    burst: limit.burst ?? Math.max(1, Math.ceil(limit.requestsPerSecond)),
+  }))
+  .optional();
+export type RateLimitConfig = NonNullable<z.output<typeof rateLimitConfigSchema>>;
+
+function clockTimeSchema(endOfDay: boolean) {
+  const examples = endOfDay
+    ? 'a 24-hour time with two-digit hours and minutes, such as "18:00"; "24:00" means the end of the day'
+    : 'a 24-hour time with two-digit hours and minutes, such as "08:00"';
+  const inner = clockTimePattern.source.slice(1, -1);
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      if (minutesOfDay(value, endOfDay) !== undefined) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: `${shown(value)} is not a time in HH:MM format`,
+        params: { fix: `write ${examples}` },
+      });
+    })
+    .meta({ pattern: endOfDay ? `^(${inner}|24:00)$` : clockTimePattern.source });
+}
+
+const sendingWindowSchema = z
+  .strictObject({
+    days: z
+      .array(z.enum(weekdays).describe('Day of the week: mon, tue, wed, thu, fri, sat or sun'))
+      .superRefine((days, ctx) => {
+        if (days.length > 0) return;
+        ctx.addIssue({
+          code: 'custom',
+          message: 'lists no days, so the window would never open',
+          params: { fix: 'name at least one day, or leave days out for every day' },
+        });
+      })
+      .default([...weekdays])
+      .describe('Days on which the window starts; every day when left out'),
+    from: clockTimeSchema(false).describe('Local time the window opens, HH:MM (24-hour clock)'),
+    to: clockTimeSchema(true).describe(
+      'Local time the window closes, HH:MM; earlier than from means the next morning, 24:00 means midnight',
+    ),
+  })
+  .superRefine((window, ctx) => {
+    if (window.from !== window.to) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `from and to are both ${shown(window.from)}, so the window has no length`,
+      params: { fix: 'use 00:00–24:00 for all day' },
+    });
+  })
+  .describe('A time of day during which records may be sent');
+export type SendingWindowConfig = z.output<typeof sendingWindowSchema>;
+
+const sendingWindowsObjectSchema = z
+  .strictObject({
+    timeZone: z
+      .string()
+      .superRefine((name, ctx) => {
+        if (isKnownTimeZone(name)) return;
+        ctx.addIssue({
+          code: 'custom',
+          message: `${shown(name)} is not a known time zone`,
+          params: { fix: 'use an IANA name like Europe/Berlin' },
+        });
+      })
+      .optional()
+      .describe("Time zone the windows are read in; the machine's own time zone when left out"),
+    windows: z
+      .array(sendingWindowSchema)
+      .describe('Records are sent only inside these windows; an empty list means at any time'),
+  })
+  .describe('Times of day when this destination may receive records');
+
+/** Embed as a field: absent means records may be sent at any time. */
+export const sendingWindowsConfigSchema = sendingWindowsObjectSchema.optional();
+export type SendingWindowsConfig = NonNullable<z.output<typeof sendingWindowsConfigSchema>>;
+
+const httpStatusSchema = z.int().min(100).max(599).describe('An HTTP status code');
+
+function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+const classificationObjectSchema = z
+  .strictObject({
+    retryOn: z
+      .array(httpStatusSchema)
+      .default([])
+      .describe('HTTP statuses to retry later, in addition to 408, 409, 425, 429 and 5xx'),
+    deadOn: z
+      .array(httpStatusSchema)
+      .default([])
+      .describe('HTTP statuses to dead-letter at once, even ones retried by default (such as 501)'),
+  })
+  .superRefine((lists, ctx) => {
+    for (const list of ['retryOn', 'deadOn'] as const) {
+      lists[list].forEach((status, index) => {
+        if (!isSuccessStatus(status)) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: [list, index],
+          message: `${status} is a success status; a 2xx answer always counts as delivered`,
+          params: { fix: `remove ${status} from ${list}` },
+        });
+      });
+    }
+    const retried = new Set(lists.retryOn);
+    lists.deadOn.forEach((status, index) => {
+      if (!retried.has(status)) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deadOn', index],
+        message: `${status} is in both retryOn and deadOn`,
+        params: { fix: `keep ${status} in only one of the two lists` },
+      });
+    });
+  })
+  .describe('Overrides which HTTP statuses are retried and which are dead-lettered');
+
+/** Embed as a field: absent means the default classification. */
+export const classificationConfigSchema = classificationObjectSchema.prefault({});
+export type ClassificationConfig = z.output<typeof classificationConfigSchema>;
