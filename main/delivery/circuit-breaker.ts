@@ -219,7 +219,8 @@ export class CircuitBreaker {
 
   private tripCause(now: number): string | undefined {
     if (this.consecutiveFailures >= this.policy.failureThreshold) {
-      return `opened after ${this.consecutiveFailures} consecutive failures`;
+      const n = this.consecutiveFailures;
+      return `opened after ${n} consecutive failure${n === 1 ? '' : 's'}`;
     }
     const { requests, failures } = this.window.totals(now);
     if (requests < this.policy.minRequests || failures / requests < this.policy.errorRate) return undefined;

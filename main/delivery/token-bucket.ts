@@ -43,8 +43,11 @@ export class TokenBucket {
   waitMs(n = 1): number {
     this.check(n);
     this.refill();
-    const missing = n - this.tokens;
-    return missing <= epsilon ? 0 : Math.ceil((missing * 1000) / this.policy.requestsPerSecond);
+    if (this.tokens + epsilon >= n) return 0;
+    const rate = this.policy.requestsPerSecond;
+    const ms = Math.ceil(((n - this.tokens) * 1000) / rate);
+    // The division can round up past a whole millisecond; one less is enough if the refill arithmetic says so.
+    return this.tokens + ((ms - 1) * rate) / 1000 + epsilon >= n ? ms - 1 : ms;
   }
 
   private check(n: number): void {
