@@ -23,8 +23,8 @@ function setup(policy: Partial<CircuitBreakerPolicy> = {}) {
     () => clock.now,
     (s) => changes.push(s),
   );
-  /** One request start to finish: acquire, then report. */
-  const request = (outcome: 'ok' | string) => {
+  /** One request start to finish: acquire, then report "ok" or a failure reason. */
+  const request = (outcome: string) => {
     expect(breaker.tryAcquire()).toBe(true);
     if (outcome === 'ok') breaker.onSuccess();
     else breaker.onFailure(outcome);
