@@ -1,0 +1,194 @@
+// The HTTP destination's transport: a got client over keep-alive agents with verified TLS, pins, mTLS and proxy tunnels.
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
+import got, { type Got } from 'got';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { resolveProxyRoute, type ProxyRoute } from './proxy.js';
+import type { ProxyConfig, TlsConfig } from './security-config.js';
+import { loadTls, type TlsConnectOptions } from './tls.js';
+import { proxyFailure, watchHandshake } from './transport-errors.js';
+
+export { describeTransportError } from './transport-errors.js';
+
+export interface TransportOptions {
+  /** Destination URL; decides proxy or direct for its host (other hosts, e.g. a token endpoint, are decided per request). */
+  url: string;
+  timeouts: { connectMs: number; responseMs: number; totalMs: number };
+  /** maxSockets of each keep-alive agent. */
+  concurrency: number;
+  tls: TlsConfig;
+  proxy: ProxyConfig;
+  /** Synchronous secret lookup (values prefetched from the secret store). */
+  secrets: (name: string) => string;
+  /** Environment for proxy mode env (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface TransportDescription {
+  /** Origin of the proxy used for the destination URL (never credentials). */
+  proxy?: string;
+  pinned: boolean;
+  extraCa: boolean;
+  clientCert: boolean;
+}
+
+export interface HttpTransport {
+  /** got with retry 0, throwHttpErrors false, followRedirect false, timeouts, TLS and proxy agents. */
+  client: Got;
+  describe(): TransportDescription;
+  /** Destroys every agent and its sockets. */
+  close(): void;
+}
+
+interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+type ConnectionCallback = (error: Error | null, stream: Duplex) => void;
+
+function targetOf(options: http.ClientRequestArgs): string {
+  return `${options.host ?? options.hostname ?? 'localhost'}:${options.port ?? ''}`;
+}
+
+class DirectHttpsAgent extends https.Agent {
+  override createConnection(
+    options: http.ClientRequestArgs,
+    callback?: ConnectionCallback,
+  ): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback);
+    if (socket instanceof TLSSocket) watchHandshake(socket, targetOf(options));
+    return socket;
+  }
+}
+
+/** hpagent reads Proxy-Authorization from proxyRequestOptions; keep it out of JSON and inspect output of errors. */
+function hideProxyLogin(agent: http.Agent, route: ProxyRoute, ca: string[] | undefined): void {
+  const headers: Record<string, string> = {};
+  if (route.credentials !== undefined) {
+    const { username, password } = route.credentials;
+    headers['proxy-authorization'] = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  }
+  Object.defineProperty(agent, 'proxyRequestOptions', {
+    value: { headers, ...(ca === undefined ? {} : { ca }) },
+    enumerable: false,
+  });
+}
+
+/** Wraps the tunnel callback: proxy failures become ProxyError (with the proxy's origin), TLS sockets are watched. */
+function tunnelCallback(route: ProxyRoute, options: http.ClientRequestArgs, callback: ConnectionCallback) {
+  const target = targetOf(options);
+  return (error: Error | null, socket: Duplex) => {
+    if (error) {
+      callback(proxyFailure(error, route.origin, target, route.credentialHint), socket);
+      return;
+    }
+    if (socket instanceof TLSSocket) watchHandshake(socket, target);
+    callback(null, socket);
+  };
+}
+
+class TunnelHttpAgent extends HttpProxyAgent {
+  constructor(
+    private readonly route: ProxyRoute,
+    options: http.AgentOptions,
+  ) {
+    super({ ...options, proxy: route.url });
+    hideProxyLogin(this, route, undefined);
+  }
+
+  override createConnection(options: http.ClientRequestArgs, callback?: ConnectionCallback): undefined {
+    if (callback) super.createConnection(options, tunnelCallback(this.route, options, callback));
+    return undefined;
+  }
+}
+
+class TunnelHttpsAgent extends HttpsProxyAgent {
+  constructor(
+    private readonly route: ProxyRoute,
+    options: https.AgentOptions,
+  ) {
+    super({ ...options, proxy: route.url });
+    hideProxyLogin(this, route, options.ca === undefined ? undefined : (options.ca as string[]));
+  }
+
+  override createConnection(options: http.ClientRequestArgs, callback?: ConnectionCallback): undefined {
+    if (callback) super.createConnection(options, tunnelCallback(this.route, options, callback));
+    return undefined;
+  }
+}
+
+function createAgents(route: ProxyRoute | undefined, tls: TlsConnectOptions, concurrency: number): Agents {
+  const base = { keepAlive: true, maxSockets: concurrency };
+  if (route === undefined)
+    return { http: new http.Agent(base), https: new DirectHttpsAgent({ ...base, ...tls }) };
+  return {
+    http: new TunnelHttpAgent(route, base),
+    https: new TunnelHttpsAgent(route, { ...base, ...tls }),
+  };
+}
+
+/** Builds the transport; reads the TLS files and resolves the proxy now, so bad settings fail at start. */
+export function createHttpTransport(options: TransportOptions): HttpTransport {
+  const env = options.env ?? process.env;
+  const loaded = loadTls(options.tls, options.secrets);
+  const agentsByRoute = new Map<string, Agents>();
+  const routeByOrigin = new Map<string, Agents>();
+
+  const agentsFor = (target: URL): Agents => {
+    const known = routeByOrigin.get(target.origin);
+    if (known) return known;
+    const route = resolveProxyRoute(target, options.proxy, options.secrets, env);
+    const key = route === undefined ? 'direct' : `${route.origin} ${route.credentials?.username ?? ''}`;
+    let agents = agentsByRoute.get(key);
+    if (!agents) {
+      agents = createAgents(route, loaded.options, options.concurrency);
+      agentsByRoute.set(key, agents);
+    }
+    routeByOrigin.set(target.origin, agents);
+    return agents;
+  };
+
+  const destination = new URL(options.url);
+  const destinationProxy = resolveProxyRoute(destination, options.proxy, options.secrets, env);
+  agentsFor(destination);
+
+  const client = got.extend({
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    timeout: {
+      connect: options.timeouts.connectMs,
+      response: options.timeouts.responseMs,
+      request: options.timeouts.totalMs,
+    },
+    hooks: {
+      beforeRequest: [
+        (request) => {
+          const url = request.url instanceof URL ? request.url : new URL(String(request.url));
+          request.agent = agentsFor(url);
+        },
+      ],
+    },
+  });
+
+  return {
+    client,
+    describe: () => ({
+      ...(destinationProxy === undefined ? {} : { proxy: destinationProxy.origin }),
+      pinned: loaded.pinned,
+      extraCa: loaded.extraCa,
+      clientCert: loaded.clientCert,
+    }),
+    close: () => {
+      for (const agents of agentsByRoute.values()) {
+        agents.http.destroy();
+        agents.https.destroy();
+      }
+      agentsByRoute.clear();
+      routeByOrigin.clear();
+    },
+  };
+}
