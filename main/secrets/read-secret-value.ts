@@ -15,10 +15,10 @@ export function readHiddenLine(
   output: NodeJS.WritableStream,
   prompt: string,
 ): Promise<string> {
-  output.write(prompt);
-  input.setRawMode(true);
+  input.setRawMode(true); // before the prompt: whatever is typed once it shows is never echoed
   input.setEncoding('utf8');
   input.resume();
+  output.write(prompt);
   let chars: string[] = [];
   return new Promise<string>((resolve, reject) => {
     const finish = (error?: Error) => {
