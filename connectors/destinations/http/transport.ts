@@ -77,12 +77,18 @@ function hideProxyLogin(agent: http.Agent, route: ProxyRoute, ca: string[] | und
   });
 }
 
+/** What a tunnel agent keeps about its proxy: nothing secret (the login lives only in hidden proxyRequestOptions). */
+interface Tunnel {
+  origin: string;
+  credentialHint: string;
+}
+
 /** Wraps the tunnel callback: proxy failures become ProxyError (with the proxy's origin), TLS sockets are watched. */
-function tunnelCallback(route: ProxyRoute, options: http.ClientRequestArgs, callback: ConnectionCallback) {
+function tunnelCallback(tunnel: Tunnel, options: http.ClientRequestArgs, callback: ConnectionCallback) {
   const target = targetOf(options);
   return (error: Error | null, socket: Duplex) => {
     if (error) {
-      callback(proxyFailure(error, route.origin, target, route.credentialHint), socket);
+      callback(proxyFailure(error, tunnel.origin, target, tunnel.credentialHint), socket);
       return;
     }
     if (socket instanceof TLSSocket) watchHandshake(socket, target);
@@ -91,31 +97,31 @@ function tunnelCallback(route: ProxyRoute, options: http.ClientRequestArgs, call
 }
 
 class TunnelHttpAgent extends HttpProxyAgent {
-  constructor(
-    private readonly route: ProxyRoute,
-    options: http.AgentOptions,
-  ) {
+  readonly #tunnel: Tunnel;
+
+  constructor(route: ProxyRoute, options: http.AgentOptions) {
     super({ ...options, proxy: route.url });
+    this.#tunnel = { origin: route.origin, credentialHint: route.credentialHint };
     hideProxyLogin(this, route, undefined);
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectionCallback): undefined {
-    if (callback) super.createConnection(options, tunnelCallback(this.route, options, callback));
+    if (callback) super.createConnection(options, tunnelCallback(this.#tunnel, options, callback));
     return undefined;
   }
 }
 
 class TunnelHttpsAgent extends HttpsProxyAgent {
-  constructor(
-    private readonly route: ProxyRoute,
-    options: https.AgentOptions,
-  ) {
+  readonly #tunnel: Tunnel;
+
+  constructor(route: ProxyRoute, options: https.AgentOptions) {
     super({ ...options, proxy: route.url });
+    this.#tunnel = { origin: route.origin, credentialHint: route.credentialHint };
     hideProxyLogin(this, route, options.ca === undefined ? undefined : (options.ca as string[]));
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectionCallback): undefined {
-    if (callback) super.createConnection(options, tunnelCallback(this.route, options, callback));
+    if (callback) super.createConnection(options, tunnelCallback(this.#tunnel, options, callback));
     return undefined;
   }
 }
