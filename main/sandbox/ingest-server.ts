@@ -360,6 +360,7 @@ export async function startIngestServer(options: IngestServerOptions = {}): Prom
       faults = plan;
     },
     close: async () => {
+      if (closing.signal.aborted) return;
       closing.abort();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -23,7 +23,7 @@ export interface PostOptions {
   contentType?: string;
   headers?: Record<string, string>;
   path?: string;
-  /** Give up (destroy the request) after this many ms. */
+  /** Give up (destroy the request) this many ms after sending, answer or not (a total deadline, not idle time). */
   timeoutMs?: number;
   /** Send the body with chunked transfer encoding (no Content-Length). */
   chunked?: boolean;
@@ -58,9 +58,11 @@ export function post(server: IngestServer, options: PostOptions = {}): Promise<R
       },
     });
     if (options.timeoutMs !== undefined) {
-      req.setTimeout(options.timeoutMs, () =>
-        req.destroy(new Error(`client timeout after ${options.timeoutMs} ms`)),
+      const timer = setTimeout(
+        () => req.destroy(new Error(`client timeout after ${options.timeoutMs} ms`)),
+        options.timeoutMs,
       );
+      req.on('close', () => clearTimeout(timer));
     }
     req.on('error', reject);
     req.on('response', (res) => {
