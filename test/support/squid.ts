@@ -99,7 +99,7 @@ export async function startSquid(options: SquidOptions = {}): Promise<Squid> {
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new Error(`htpasswd is not installed: ${installHint}`);
+        throw new Error(`htpasswd is not installed: ${installHint}`, { cause: error });
       throw error;
     }
     fs.chmodSync(htpasswd, 0o644);

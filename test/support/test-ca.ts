@@ -42,9 +42,9 @@ function openssl(dir: string, args: string[]): void {
     execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new Error('openssl is not installed: apt-get install -y openssl');
+      throw new Error('openssl is not installed: apt-get install -y openssl', { cause: error });
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`openssl ${args[0] ?? ''} failed: ${stderr}`);
+    throw new Error(`openssl ${args[0] ?? ''} failed: ${stderr}`, { cause: error });
   }
 }
 

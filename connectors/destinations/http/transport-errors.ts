@@ -173,8 +173,10 @@ export function describeTransportError(error: unknown): { message: string; code?
 }
 
 function describeNetwork(chain: Error[], code: string | undefined): string | undefined {
-  const detail = chain.find((link) => (link as NodeJS.ErrnoException).syscall !== undefined) as
-    (NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string }) | undefined;
+  const detail = chain.find(
+    (link): link is NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string } =>
+      (link as NodeJS.ErrnoException).syscall !== undefined,
+  );
   if (code === 'ECONNREFUSED' && detail?.address !== undefined)
     return `connection refused by ${detail.address}:${detail.port ?? ''}. Fix: check the host and port in destination.url and that the API is running`;
   if (code === 'ENOTFOUND' && detail?.hostname !== undefined)

@@ -31,7 +31,7 @@ function basicCredentials(clientId: string, clientSecret: string): string {
 function parseJson(body: Buffer): TokenResponse | undefined {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as TokenResponse) : undefined;
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -64,6 +64,7 @@ export class OAuthClientCredentials implements RequestAuth {
       if (!(error instanceof InsecureTransportError)) throw error;
       throw new Error(
         `Refusing to send the OAuth client secret to ${url.origin} over plain http. Fix: use the https:// address of the token endpoint in auth.tokenUrl`,
+        { cause: error },
       );
     }
   }
