@@ -96,14 +96,20 @@ const rateLimitObjectSchema = z
   })
   .describe('Caps how fast records are sent to this destination');
 
-/** Embed as a field: absent means no rate limit. The output always has `burst`. */
-export const rateLimitConfigSchema = rateLimitObjectSchema
-  .transform((limit) => ({
+/**
+ * Embed as a field: absent means no rate limit. No transform here: a transform anywhere inside the config hides every
+ * enclosing default from the exported JSON Schema, so the burst default is applied by `rateLimitPolicy`.
+ */
+export const rateLimitConfigSchema = rateLimitObjectSchema.optional();
+export type RateLimitConfig = NonNullable<z.output<typeof rateLimitConfigSchema>>;
+
+/** The policy with its default burst: requestsPerSecond rounded up, at least 1. */
+export function rateLimitPolicy(limit: RateLimitConfig): { requestsPerSecond: number; burst: number } {
+  return {
     requestsPerSecond: limit.requestsPerSecond,
     burst: limit.burst ?? Math.max(1, Math.ceil(limit.requestsPerSecond)),
-  }))
-  .optional();
-export type RateLimitConfig = NonNullable<z.output<typeof rateLimitConfigSchema>>;
+  };
+}
 
 function clockTimeSchema(endOfDay: boolean) {
   const examples = endOfDay

@@ -1,11 +1,17 @@
-// One delivery worker per connection: leases due heads from the outbox, sends them, settles each outcome.
+// One delivery worker per connection: leases due records or batches, sends them through the gate, settles outcomes.
 import type { Logger } from 'pino';
-import type { Destination, OutgoingRecord } from '../../connectors/core/destination.js';
+import type { Destination, OutgoingRequest } from '../../connectors/core/destination.js';
+import { traceparentFor } from '../observability/traceparent.js';
+import type { Lease } from '../outbox/lease.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { Settlement } from '../outbox/settle.js';
-import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
-import { classify, type Classified } from './classify.js';
+import type { BackoffPolicy } from './backoff.js';
+import { defaultClassification, type ClassificationPolicy } from './classify.js';
+import { DeliveryGate } from './delivery-gate.js';
+import type { DestinationHealth, DestinationState } from './destination-health.js';
+import { settlementsFor, type RequestOutcome } from './settlements.js';
 import { WakeSignal } from './wake-signal.js';
+
+export type { DestinationHealth, DestinationState } from './destination-health.js';
 
 export interface DispatcherOptions {
   concurrency: number;
@@ -14,26 +20,28 @@ export interface DispatcherOptions {
   retry: BackoffPolicy;
   /** Longest idle sleep before looking at the outbox again even without a wake-up. */
   idlePollMs: number;
+  classification?: ClassificationPolicy;
+  /** Send a W3C traceparent with every request. */
+  traceContext?: boolean;
+  gate?: DeliveryGate;
   random?: () => number;
 }
 
-export type DestinationState = 'idle' | 'sending' | 'retrying' | 'paused' | 'stopped';
-
-export interface DestinationHealth {
-  state: DestinationState;
-  detail?: string;
-  lastSuccessAt?: number;
-  lastError?: string;
-  lastErrorAt?: number;
-  consecutiveFailures: number;
+/** One request's worth of leased records. */
+interface Unit {
+  token: string;
+  request: OutgoingRequest;
+  batchKey?: string;
 }
 
 export class Dispatcher {
   private readonly wake = new WakeSignal();
   private readonly inFlight = new Map<number, AbortController>();
+  private readonly gate: DeliveryGate;
   private running = false;
   private paused = false;
   private loop: Promise<void> | undefined;
+  private nextUnitId = 1;
   private readonly health: DestinationHealth = { state: 'idle', consecutiveFailures: 0 };
   private readonly unsubscribe: () => void;
 
@@ -45,6 +53,7 @@ export class Dispatcher {
     private readonly logger: Logger,
     private readonly onChange: () => void = () => {},
   ) {
+    this.gate = options.gate ?? new DeliveryGate();
     this.unsubscribe = outbox.onEnqueued((c) => {
       if (c === connection) this.wake.notify();
     });
@@ -68,7 +77,7 @@ export class Dispatcher {
   }
 
   status(): DestinationHealth {
-    return { ...this.health };
+    return { ...this.health, ...this.gate.snapshot(Date.now()) };
   }
 
   /** Stops leasing; waits up to `graceMs` for sends in flight, then aborts them (they are settled for retry). */
@@ -92,93 +101,136 @@ export class Dispatcher {
         await this.wake.wait(this.options.idlePollMs);
         continue;
       }
-      let lease;
+      let sleepUntil: number | undefined;
       try {
-        lease = this.outbox.lease({
-          connection: this.connection,
-          max: free,
-          maxBytes: this.options.maxLeaseBytes,
-          leaseMs: this.options.leaseMs,
-        });
+        sleepUntil = this.dispatch(free);
       } catch (error) {
         this.logger.error({ err: error }, 'leasing from the outbox failed; retrying shortly');
-        await this.wake.wait(1000);
-        continue;
+        sleepUntil = Date.now() + 1000;
       }
-      if (lease.records.length === 0) {
-        if (this.inFlight.size === 0 && this.health.state === 'sending') this.setHealth({ state: 'idle' });
-        const due = this.outbox.nextDueAt(this.connection);
-        const sleep =
-          due === undefined ? this.options.idlePollMs : Math.min(this.options.idlePollMs, due - Date.now());
-        await this.wake.wait(Math.max(sleep, 5));
-        continue;
-      }
-      if (this.health.state !== 'retrying') this.setHealth({ state: 'sending' });
-      for (const record of lease.records) this.sendOne(lease.token, record);
+      if (sleepUntil !== undefined) await this.wake.wait(Math.max(sleepUntil - Date.now(), 5));
     }
   }
 
-  private sendOne(token: string, record: OutgoingRecord): void {
+  /** Starts what may start now; returns when to look again, or undefined to loop at once. */
+  private dispatch(free: number): number | undefined {
+    const now = Date.now();
+    const closed = this.gate.closed(now);
+    if (closed) {
+      this.setState(closed.state, closed.detail);
+      return Math.min(closed.until, now + this.options.idlePollMs);
+    }
+    const batching = this.destination.batching;
+    const peek = this.outbox.peekReady(this.connection, batching ? batching.maxRecords : free);
+    if (peek.count === 0) {
+      if (this.inFlight.size === 0 && this.health.state !== 'retrying') this.setState('idle');
+      const due = this.outbox.nextDueAt(this.connection);
+      return Math.min(due ?? Number.POSITIVE_INFINITY, now + this.options.idlePollMs);
+    }
+    if (batching && !peek.storedBatch && peek.count < batching.maxRecords) {
+      const lingerEnds = (peek.firstDueAt ?? now) + batching.lingerMs;
+      if (lingerEnds > now) return lingerEnds; // an enqueue wakes us earlier to count again
+    }
+    const wanted = batching ? 1 : Math.min(free, peek.count);
+    const { granted, retryAt } = this.gate.acquire(wanted, now);
+    if (granted === 0) return retryAt;
+    const units = this.leaseUnits(granted);
+    this.gate.release(granted - units.length);
+    if (units.length > 0 && this.health.state !== 'retrying') this.setState('sending');
+    for (const unit of units) this.sendUnit(unit);
+    return units.length === 0 ? now + 50 : undefined;
+  }
+
+  private leaseUnits(count: number): Unit[] {
+    const batching = this.destination.batching;
+    const lease: Lease = this.outbox.lease({
+      connection: this.connection,
+      max: batching ? batching.maxRecords : count,
+      maxBytes: batching ? batching.maxBytes : this.options.maxLeaseBytes,
+      leaseMs: this.options.leaseMs,
+      batch: batching !== undefined,
+    });
+    if (lease.records.length === 0) return [];
+    const units = lease.batchKey
+      ? [{ key: lease.batchKey, records: lease.records, batchKey: lease.batchKey }]
+      : lease.records.map((r) => ({ key: r.idempotencyKey, records: [r], batchKey: undefined }));
+    return units.map(({ key, records, batchKey }) => ({
+      token: lease.token,
+      request: {
+        idempotencyKey: key,
+        records,
+        ...(this.options.traceContext ? { traceparent: traceparentFor(key) } : {}),
+      },
+      ...(batchKey ? { batchKey } : {}),
+    }));
+  }
+
+  private sendUnit(unit: Unit): void {
     const controller = new AbortController();
-    this.inFlight.set(record.id, controller);
-    this.deliver(token, record, controller.signal)
+    const id = this.nextUnitId++;
+    this.inFlight.set(id, controller);
+    this.deliver(unit, controller.signal)
       .catch((error: unknown) =>
-        this.logger.error({ recordId: record.id, err: error }, 'settling a record failed'),
+        this.logger.error(
+          { recordIds: unit.request.records.map((r) => r.id), err: error },
+          'settling a request failed; its lease will expire and it is sent again',
+        ),
       )
       .finally(() => {
-        this.inFlight.delete(record.id);
+        this.inFlight.delete(id);
         this.wake.notify();
       });
   }
 
-  private async deliver(token: string, record: OutgoingRecord, signal: AbortSignal): Promise<void> {
-    const result = await this.destination.send(record, signal);
+  private async deliver(unit: Unit, signal: AbortSignal): Promise<void> {
+    const { request } = unit;
+    const result = await this.destination.send(request, signal);
     const now = Date.now();
-    const outcome: Classified = signal.aborted
-      ? { kind: 'retry', error: 'interrupted: the agent was shutting down' }
-      : classify(result, record.idempotencyKey, now);
-    const latencyMs = result.latencyMs;
-    let settlement: Settlement;
-    if (outcome.kind === 'delivered') {
-      settlement = { id: record.id, kind: 'delivered', receipt: outcome.receipt, latencyMs };
-      this.logger.info(
-        { recordId: record.id, status: outcome.receipt.status, latencyMs },
-        'record delivered',
-      );
+    const outcome = settlementsFor(request, result, {
+      now,
+      retry: this.options.retry,
+      classification: this.options.classification ?? defaultClassification,
+      interrupted: signal.aborted,
+      ...(unit.batchKey ? { batchKey: unit.batchKey } : {}),
+      ...(this.options.random ? { random: this.options.random } : {}),
+    });
+    const { stale } = this.outbox.settle(unit.token, outcome.settlements);
+    if (stale.length > 0)
+      this.logger.warn({ recordIds: stale }, 'lease had expired before the send finished; outcome ignored');
+    this.record(unit, outcome, signal.aborted, now);
+  }
+
+  /** Logs the outcome and updates gate and health. */
+  private record(unit: Unit, outcome: RequestOutcome, aborted: boolean, now: number): void {
+    const { classified } = outcome;
+    const ids = unit.request.records.map((r) => r.id);
+    const where = ids.length === 1 ? { recordId: ids[0] } : { recordIds: ids, batchKey: unit.batchKey };
+    for (const s of outcome.settlements.filter((s) => s.kind === 'dead' && s.latencyMs === 0 && !classified))
+      this.logger.error({ recordId: s.id }, 'record could not be sent and was dead-lettered');
+    if (!classified) {
+      this.gate.report('abandoned', '', now);
+      return;
+    }
+    const retryAfter = classified.kind === 'retry' ? classified.retryAfterMs : undefined;
+    this.gate.report(
+      aborted ? 'abandoned' : classified.signal,
+      classified.kind === 'delivered' ? '' : classified.error,
+      now,
+      retryAfter,
+    );
+    if (classified.kind === 'delivered') {
+      this.logger.info({ ...where, status: classified.receipt.status }, 'delivered');
       this.setHealth({ state: 'sending', lastSuccessAt: now, consecutiveFailures: 0, detail: undefined });
-    } else if (outcome.kind === 'retry') {
-      const backoff = signal.aborted
-        ? 0
-        : backoffDelayMs(this.options.retry, record.attempts, this.options.random);
-      const retryAt = now + Math.max(backoff, outcome.retryAfterMs ?? 0);
-      const status = outcome.status === undefined ? {} : { status: outcome.status };
-      settlement = { id: record.id, kind: 'retry', retryAt, error: outcome.error, latencyMs, ...status };
+    } else if (classified.kind === 'retry') {
       this.logger.warn(
-        { recordId: record.id, attempt: record.attempts, error: outcome.error, retryAt },
+        { ...where, error: classified.error, retryAt: outcome.retryAt },
         'send failed; will retry',
       );
-      if (!signal.aborted) this.noteFailure(outcome.error, now, 'retrying');
+      if (!aborted) this.noteFailure(classified.error, now, 'retrying');
     } else {
-      settlement = {
-        id: record.id,
-        kind: 'dead',
-        error: outcome.error,
-        status: outcome.status,
-        response: outcome.response,
-        latencyMs,
-      };
-      this.logger.error(
-        { recordId: record.id, status: outcome.status, error: outcome.error },
-        'record dead-lettered',
-      );
-      this.noteFailure(outcome.error, now, this.health.state);
+      this.logger.error({ ...where, status: classified.status, error: classified.error }, 'dead-lettered');
+      this.noteFailure(classified.error, now, this.health.state);
     }
-    const { stale } = this.outbox.settle(token, [settlement]);
-    if (stale.length > 0)
-      this.logger.warn(
-        { recordId: record.id },
-        'lease had expired before the send finished; outcome ignored',
-      );
   }
 
   private noteFailure(error: string, at: number, state: DestinationState): void {
@@ -189,6 +241,11 @@ export class Dispatcher {
       consecutiveFailures: this.health.consecutiveFailures + 1,
       detail: state === 'retrying' ? `retrying after: ${error}` : this.health.detail,
     });
+  }
+
+  private setState(state: DestinationState, detail?: string): void {
+    if (this.health.state === state && this.health.detail === detail) return;
+    this.setHealth({ state, detail });
   }
 
   private setHealth(patch: Partial<DestinationHealth>): void {

@@ -1,13 +1,21 @@
 // Builds a connection's source, destination and dispatcher from its config; a bad connection fails alone.
 import type { Logger } from 'pino';
+import { rateLimitPolicy } from '../../connectors/core/delivery-policy-config.js';
 import type { Destination } from '../../connectors/core/destination.js';
 import type { Source } from '../../connectors/core/source.js';
-import { HttpDestination } from '../../connectors/destinations/http/destination.js';
-import { FolderSource } from '../../connectors/sources/folder/source.js';
+import { createRequestAuth } from '../../connectors/destinations/http/auth/request-auth.js';
 import type { HttpDestinationConfig } from '../../connectors/destinations/http/config.js';
+import { HttpDestination } from '../../connectors/destinations/http/destination.js';
+import { createHttpTransport, describeTransportError } from '../../connectors/destinations/http/transport.js';
+import { FolderSource } from '../../connectors/sources/folder/source.js';
 import type { ConnectionConfig } from '../config/schema.js';
+import { CircuitBreaker } from '../delivery/circuit-breaker.js';
+import { DeliveryGate } from '../delivery/delivery-gate.js';
 import { Dispatcher } from '../delivery/dispatcher.js';
+import { SendingSchedule } from '../delivery/sending-window.js';
+import { TokenBucket } from '../delivery/token-bucket.js';
 import type { Outbox } from '../outbox/outbox.js';
+import type { SecretResolver } from './connection-secrets.js';
 
 export interface ConnectionRuntime {
   config: ConnectionConfig;
@@ -18,14 +26,9 @@ export interface ConnectionRuntime {
   error?: string;
 }
 
-/** Resolves `{ secretRef }` header values. Until a secret store is configured every reference is refused clearly. */
-export type SecretResolver = (name: string) => string;
-
-export const noSecretStore: SecretResolver = (name) => {
-  throw new Error(
-    `header references secret "${name}", but no secret store is available in this version of the agent. ` +
-      `Fix: remove the header for now; secret store support (OS keychain / encrypted file) comes with the delivery release.`,
-  );
+/** For connections without any `{ secretRef }`: nothing to look up. */
+const noSecrets: SecretResolver = (name) => {
+  throw new Error(`secret "${name}" was not loaded`);
 };
 
 function resolveHeaders(config: HttpDestinationConfig, secrets: SecretResolver): Record<string, string> {
@@ -36,15 +39,40 @@ function resolveHeaders(config: HttpDestinationConfig, secrets: SecretResolver):
   return headers;
 }
 
-function buildDestination(config: ConnectionConfig, secrets: SecretResolver): HttpDestination {
-  const d = config.destination;
-  return new HttpDestination({
+function buildDestination(d: HttpDestinationConfig, secrets: SecretResolver): HttpDestination {
+  const transport = createHttpTransport({
     url: d.url,
-    method: d.method,
-    headers: resolveHeaders(d, secrets),
-    allowInsecureHttp: d.allowInsecureHttp,
     timeouts: d.timeouts,
     concurrency: d.concurrency,
+    tls: d.tls,
+    proxy: d.proxy,
+    secrets,
+  });
+  try {
+    return new HttpDestination({
+      url: d.url,
+      method: d.method,
+      headers: resolveHeaders(d, secrets),
+      allowInsecureHttp: d.allowInsecureHttp,
+      batch: d.batch,
+      transport,
+      credentials: createRequestAuth(d.auth, { transport, secrets }),
+      describeError: describeTransportError,
+    });
+  } catch (error) {
+    transport.close();
+    throw error;
+  }
+}
+
+function buildGate(d: HttpDestinationConfig): DeliveryGate {
+  const { enabled, ...breaker } = d.circuitBreaker;
+  return new DeliveryGate({
+    ...(enabled ? { circuit: new CircuitBreaker(breaker) } : {}),
+    ...(d.rateLimit ? { rateLimit: new TokenBucket(rateLimitPolicy(d.rateLimit)) } : {}),
+    ...(d.sendingWindows
+      ? { schedule: new SendingSchedule(d.sendingWindows.windows, d.sendingWindows.timeZone) }
+      : {}),
   });
 }
 
@@ -65,14 +93,15 @@ export function buildConnection(
   config: ConnectionConfig,
   outbox: Outbox,
   logger: Logger,
-  secrets: SecretResolver,
+  secrets: SecretResolver | Error | undefined,
   onChange: () => void,
 ): ConnectionRuntime {
   if (!config.enabled) return { config };
   try {
-    const destination = buildDestination(config, secrets);
-    const source = buildSource(config);
+    if (secrets instanceof Error) throw secrets;
     const d = config.destination;
+    const destination = buildDestination(d, secrets ?? noSecrets);
+    const source = buildSource(config);
     const dispatcher = new Dispatcher(
       config.id,
       outbox,
@@ -83,6 +112,9 @@ export function buildConnection(
         maxLeaseBytes: 16 * 1024 * 1024,
         retry: d.retry,
         idlePollMs: 5000,
+        classification: d.classification,
+        traceContext: d.traceContext,
+        gate: buildGate(d),
       },
       logger,
       onChange,

@@ -6,12 +6,9 @@ import type { AgentStatus, Notice } from '../../preload/contract/status.js';
 import type { AgentConfig } from '../config/schema.js';
 import { evaluateBackpressure, freeDiskBytes, type BackpressureState } from '../outbox/backpressure.js';
 import { Outbox } from '../outbox/outbox.js';
-import {
-  buildConnection,
-  noSecretStore,
-  type ConnectionRuntime,
-  type SecretResolver,
-} from './build-connection.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { buildConnection, type ConnectionRuntime } from './build-connection.js';
+import { loadConnectionSecrets } from './connection-secrets.js';
 import { outboxFile, statusFile } from './data-dir.js';
 import { buildSnapshot } from './status-snapshot.js';
 
@@ -20,7 +17,8 @@ export interface EngineOptions {
   dataDir: string;
   logger: Logger;
   version: string;
-  secrets?: SecretResolver;
+  /** The secret store to use instead of the one the config chooses (tests). */
+  secretStore?: SecretStore;
   /** Extra notices to show in status from the start (e.g. "running the sandbox"). */
   notices?: Notice[];
 }
@@ -110,14 +108,15 @@ export class Engine {
   }
 
   private async startConnections(): Promise<void> {
-    const { config, logger } = this.options;
+    const { config, logger, dataDir } = this.options;
+    const secrets = await loadConnectionSecrets(config, dataDir, logger, this.options.secretStore);
     for (const connectionConfig of config.connections) {
       const log = logger.child({ connection: connectionConfig.id });
       const runtime = buildConnection(
         connectionConfig,
         this.outbox,
         log,
-        this.options.secrets ?? noSecretStore,
+        secrets.get(connectionConfig.id),
         () => this.queueStatus(),
       );
       this.connections.push(runtime);

@@ -11,12 +11,20 @@ export function connectionHealth(c: ConnectionFacts): { health: OverallHealth; r
     return { health: 'attention', reason: `${c.dead} record(s) in the dead-letter queue need a decision` };
   if (c.source?.state === 'degraded')
     return { health: 'attention', reason: `source: ${c.source.detail ?? 'degraded'}` };
-  if (c.destination?.state === 'retrying') {
+  const troubled = ['retrying', 'circuit-open'] as const;
+  if (c.destination && (troubled as readonly string[]).includes(c.destination.state)) {
     return {
       health: 'attention',
-      reason: `destination: ${c.destination.detail ?? c.destination.lastError ?? 'retrying'}`,
+      reason: `destination: ${c.destination.detail ?? c.destination.lastError ?? c.destination.state}`,
     };
   }
+  const [warning] = c.warnings;
+  if (warning !== undefined) return { health: 'attention', reason: warning };
+  if (c.pending > 0 && c.destination && ['throttled', 'outside-window'].includes(c.destination.state))
+    return {
+      health: 'catching-up',
+      reason: `${c.pending} record(s) waiting: ${c.destination.detail ?? c.destination.state}`,
+    };
   if (c.source?.state === 'paused')
     return {
       health: 'catching-up',

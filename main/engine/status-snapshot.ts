@@ -17,7 +17,36 @@ export interface SnapshotInput {
   now: number;
 }
 
-function connectionStatus(runtime: ConnectionRuntime, outbox: Outbox): ConnectionStatus {
+const minute = 60_000;
+const hour = 60 * minute;
+
+function age(ms: number): string {
+  return ms >= 2 * hour ? `${(ms / hour).toFixed(1)} h` : `${Math.round(ms / minute)} min`;
+}
+
+/** Old pending records: an alert condition past the configured age, a duplicate risk past the server's dedupe window. */
+function pendingAgeWarnings(
+  config: ConnectionRuntime['config'],
+  oldestAt: number | undefined,
+  now: number,
+): string[] {
+  if (oldestAt === undefined) return [];
+  const pendingFor = now - oldestAt;
+  const { dedupeWindowHours, maxPendingAgeMinutes } = config.destination;
+  const warnings: string[] = [];
+  if (pendingFor > maxPendingAgeMinutes * minute)
+    warnings.push(
+      `the oldest pending record has waited ${age(pendingFor)} (alert after ${maxPendingAgeMinutes} min)`,
+    );
+  if (pendingFor > dedupeWindowHours * hour)
+    warnings.push(
+      `a queued record is older than the server's ${dedupeWindowHours} h Idempotency-Key window: if an earlier attempt ` +
+        `reached the server, it may no longer recognise the resend as a duplicate`,
+    );
+  return warnings;
+}
+
+function connectionStatus(runtime: ConnectionRuntime, outbox: Outbox, now: number): ConnectionStatus {
   const { config } = runtime;
   const counts = outbox.counts(config.id);
   const source = runtime.source?.health();
@@ -40,17 +69,19 @@ function connectionStatus(runtime: ConnectionRuntime, outbox: Outbox): Connectio
     pending: counts.pending,
     pendingBytes: counts.pendingBytes,
     dead: counts.dead,
+    warnings: [],
   };
   const oldest = outbox.oldestPendingAt(config.id);
   const lastDelivered = outbox.lastDeliveredAt(config.id);
   if (oldest !== undefined) facts.oldestPendingAt = oldest;
+  facts.warnings = pendingAgeWarnings(config, oldest, now);
   if (lastDelivered !== undefined) facts.lastDeliveredAt = lastDelivered;
   if (runtime.error) return { ...facts, health: 'attention', reason: `cannot start: ${runtime.error}` };
   return { ...facts, ...connectionHealth(facts) };
 }
 
 export function buildSnapshot(input: SnapshotInput): AgentStatus {
-  const connections = input.connections.map((c) => connectionStatus(c, input.outbox));
+  const connections = input.connections.map((c) => connectionStatus(c, input.outbox, input.now));
   const running = input.state === 'running';
   const health = overallHealth(connections, running);
   const totals = input.outbox.counters.totals();

@@ -42,9 +42,11 @@ export class DeadLetters {
     this.list = db.prepare(
       `SELECT ${recordColumns} FROM records WHERE connection = ? AND state = 'dead' AND id > ? ORDER BY id LIMIT ?`,
     );
-    // A replayed record goes behind any open record of its ordering key, keeping at most one head per key.
+    // A replayed record goes behind any open record of its ordering key, keeping at most one head per key. It leaves
+    // its old batch (the server refused that batch, so it applied nothing): it is batched afresh, and a batch of the
+    // same members gets the same derived key again.
     this.replayOne = db.prepare(`
-      UPDATE records SET state = 'pending', next_attempt_at = ?, settled_at = NULL, last_error = NULL,
+      UPDATE records SET state = 'pending', next_attempt_at = ?, settled_at = NULL, last_error = NULL, batch_key = NULL,
         blocked = EXISTS (SELECT 1 FROM records o WHERE o.connection = records.connection
                           AND o.ordering_key = records.ordering_key AND o.settled_at IS NULL)
       WHERE id = ? AND state = 'dead' RETURNING connection, size`);

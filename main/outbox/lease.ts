@@ -1,6 +1,7 @@
 // Hands out the oldest eligible head-of-key records for sending, and takes back leases that expired.
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
+import { batchIdempotencyKey } from '../../connectors/core/batch-key.js';
 import type { OutgoingRecord } from '../../connectors/core/destination.js';
 
 export interface LeaseRequest {
@@ -9,11 +10,28 @@ export interface LeaseRequest {
   maxBytes: number;
   /** How long the sender may hold the records before they become eligible again. */
   leaseMs: number;
+  /**
+   * Lease one batch: fresh records get a batch key stored on them; a batch that was sent before and is due again is
+   * leased whole, with exactly its open members, so a retry sends the same members under the same key.
+   */
+  batch?: boolean;
+}
+
+/** What is due now, without leasing it: lets a batching sender wait (linger) for a fuller batch. */
+export interface ReadyPeek {
+  /** Due heads, counted up to the requested limit. */
+  count: number;
+  /** When the earliest due head became due. */
+  firstDueAt?: number;
+  /** The earliest due head belongs to a batch that was sent before: resend it now, no lingering. */
+  storedBatch: boolean;
 }
 
 export interface Lease {
   token: string;
   records: OutgoingRecord[];
+  /** The batch's Idempotency-Key, for a batch lease. */
+  batchKey?: string;
 }
 
 interface ReadyRow {
@@ -24,14 +42,30 @@ interface ReadyRow {
   payload: Buffer;
   size: number;
   attempts: number;
+  batch_key: string | null;
+}
+
+const readyColumns = 'id, idempotency_key, business_key, content_type, payload, size, attempts, batch_key';
+
+function toOutgoing(row: ReadyRow): OutgoingRecord {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    businessKey: row.business_key,
+    contentType: row.content_type,
+    payload: row.payload,
+    attempts: row.attempts + 1,
+  };
 }
 
 export class Leaser {
   private readonly expire: Statement;
   private readonly expiredEvent: Statement;
   private readonly ready: Statement;
+  private readonly batchMembers: Statement;
   private readonly take: Statement;
   private readonly nextDue: Statement;
+  private readonly peek: Statement;
   private readonly releaseAll: Statement;
   private readonly run: (request: LeaseRequest, now: number) => Lease;
 
@@ -44,14 +78,24 @@ export class Leaser {
     );
     // Only heads (blocked = 0) are in the records_ready index, so this is an index range scan of at most `max` rows.
     this.ready = db.prepare(`
-      SELECT id, idempotency_key, business_key, content_type, payload, size, attempts FROM records
+      SELECT ${readyColumns} FROM records
       WHERE connection = ? AND state = 'pending' AND blocked = 0 AND next_attempt_at <= ?
       ORDER BY next_attempt_at, id LIMIT ?`);
+    this.batchMembers = db.prepare(`
+      SELECT ${readyColumns} FROM records
+      WHERE connection = ? AND batch_key = ? AND settled_at IS NULL AND state = 'pending' ORDER BY id`);
     this.take = db.prepare(`
-      UPDATE records SET state = 'leased', lease_token = ?, lease_expires_at = ?, attempts = attempts + 1
+      UPDATE records SET state = 'leased', lease_token = ?, lease_expires_at = ?, attempts = attempts + 1,
+        batch_key = coalesce(batch_key, ?)
       WHERE id = ?`);
     this.nextDue = db.prepare(`
       SELECT min(next_attempt_at) AS due FROM records WHERE connection = ? AND state = 'pending' AND blocked = 0`);
+    this.peek = db.prepare(`
+      SELECT count(*) AS count, min(next_attempt_at) AS first,
+        (SELECT batch_key IS NOT NULL FROM records WHERE connection = @connection AND state = 'pending' AND blocked = 0
+           AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 1) AS stored
+      FROM (SELECT next_attempt_at FROM records WHERE connection = @connection AND state = 'pending' AND blocked = 0
+              AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT @limit)`);
     // Per connection, so it is a search of records_by_state rather than a scan of the whole table.
     this.releaseAll = db.prepare(`
       UPDATE records SET state = 'pending', lease_token = NULL, lease_expires_at = NULL
@@ -61,28 +105,50 @@ export class Leaser {
         this.expiredEvent.run(id, now);
       }
       const token = randomUUID();
-      const records: OutgoingRecord[] = [];
-      let bytes = 0;
-      for (const row of this.ready.all(request.connection, now, request.max) as ReadyRow[]) {
-        if (records.length > 0 && bytes + row.size > request.maxBytes) break;
-        bytes += row.size;
-        this.take.run(token, now + request.leaseMs, row.id);
-        records.push({
-          id: row.id,
-          idempotencyKey: row.idempotency_key,
-          businessKey: row.business_key,
-          contentType: row.content_type,
-          payload: row.payload,
-          attempts: row.attempts + 1,
-        });
-      }
-      return { token, records };
+      const ready = this.ready.all(request.connection, now, request.max) as ReadyRow[];
+      const stored = request.batch ? ready[0]?.batch_key : undefined;
+      const rows = stored
+        ? (this.batchMembers.all(request.connection, stored) as ReadyRow[])
+        : this.withinBytes(
+            request.batch ? ready.filter((r) => r.batch_key === null) : ready,
+            request.maxBytes,
+          );
+      const batchKey = request.batch
+        ? (stored ?? batchIdempotencyKey(rows.map((r) => r.idempotency_key)))
+        : undefined;
+      for (const row of rows) this.take.run(token, now + request.leaseMs, batchKey ?? null, row.id);
+      const records = rows.map(toOutgoing);
+      return batchKey && records.length > 0 ? { token, records, batchKey } : { token, records };
     });
     this.run = (...args) => transaction.immediate(...args);
   }
 
+  private withinBytes(rows: ReadyRow[], maxBytes: number): ReadyRow[] {
+    let bytes = 0;
+    let count = 0;
+    for (const row of rows) {
+      if (count > 0 && bytes + row.size > maxBytes) break;
+      bytes += row.size;
+      count += 1;
+    }
+    return rows.slice(0, count);
+  }
+
   lease(request: LeaseRequest, now: number): Lease {
     return this.run(request, now);
+  }
+
+  peekReady(connection: string, limit: number, now: number): ReadyPeek {
+    const row = this.peek.get({ connection, now, limit }) as {
+      count: number;
+      first: number | null;
+      stored: number | null;
+    };
+    return {
+      count: row.count,
+      ...(row.first === null ? {} : { firstDueAt: row.first }),
+      storedBatch: row.stored === 1,
+    };
   }
 
   /** When the next head of this connection becomes due (ms since epoch), or undefined when nothing waits. */

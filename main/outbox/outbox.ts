@@ -5,7 +5,7 @@ import { AuditLog } from './audit-log.js';
 import { OutboxCounters, type ConnectionCounts } from './counters.js';
 import { DeadLetters, type DeadLetterActionResult, type DeadLetterQuery } from './dead-letters.js';
 import { Enqueuer } from './enqueue.js';
-import { Leaser, type Lease, type LeaseRequest } from './lease.js';
+import { Leaser, type Lease, type LeaseRequest, type ReadyPeek } from './lease.js';
 import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './open-database.js';
 import type { OutboxRecord } from './record.js';
 import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
@@ -95,6 +95,10 @@ export class Outbox {
 
   lease(request: LeaseRequest): Lease {
     return this.leaser.lease(request, this.clock());
+  }
+
+  peekReady(connection: string, limit: number): ReadyPeek {
+    return this.leaser.peekReady(connection, limit, this.clock());
   }
 
   nextDueAt(connection: string): number | undefined {

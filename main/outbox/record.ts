@@ -21,6 +21,8 @@ export interface OutboxRecord {
   lastError: string | null;
   receipt: Receipt | null;
   settledAt: number | null;
+  /** The Idempotency-Key of the batch the record was sent in, once it was sent in one. */
+  batchKey: string | null;
 }
 
 export interface RecordRow {
@@ -40,10 +42,11 @@ export interface RecordRow {
   last_error: string | null;
   receipt: string | null;
   settled_at: number | null;
+  batch_key: string | null;
 }
 
 export const recordColumns = `id, connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
-  origin, created_at, state, attempts, next_attempt_at, last_error, receipt, settled_at`;
+  origin, created_at, state, attempts, next_attempt_at, last_error, receipt, settled_at, batch_key`;
 
 export function toRecord(row: RecordRow): OutboxRecord {
   return {
@@ -63,5 +66,6 @@ export function toRecord(row: RecordRow): OutboxRecord {
     lastError: row.last_error,
     receipt: row.receipt === null ? null : (JSON.parse(row.receipt) as Receipt),
     settledAt: row.settled_at,
+    batchKey: row.batch_key,
   };
 }

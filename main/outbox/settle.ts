@@ -1,28 +1,22 @@
 // Records the outcome of a send: delivered with a receipt, retry at a time, or dead with the reason.
 import type { Database, Statement } from 'better-sqlite3';
-import type { Receipt, ResponseSummary } from '../../connectors/core/destination.js';
+import type { Receipt, RequestSummary, ResponseSummary } from '../../connectors/core/destination.js';
 import type { OutboxCounters } from './counters.js';
 
-export type Settlement =
-  | { id: number; kind: 'delivered'; receipt: Receipt; latencyMs: number; traceparent?: string }
-  | {
-      id: number;
-      kind: 'retry';
-      retryAt: number;
-      error: string;
-      status?: number;
-      latencyMs: number;
-      traceparent?: string;
-    }
-  | {
-      id: number;
-      kind: 'dead';
-      error: string;
-      response?: ResponseSummary;
-      status?: number;
-      latencyMs: number;
-      traceparent?: string;
-    };
+/** Facts about the attempt that go on the record's timeline next to its outcome. */
+interface AttemptFacts {
+  latencyMs: number;
+  traceparent?: string;
+  /** What was sent (method, URL, size), never the payload. */
+  request?: RequestSummary;
+}
+
+export type Settlement = AttemptFacts &
+  (
+    | { id: number; kind: 'delivered'; receipt: Receipt }
+    | { id: number; kind: 'retry'; retryAt: number; error: string; status?: number }
+    | { id: number; kind: 'dead'; error: string; response?: ResponseSummary; status?: number }
+  );
 
 export interface SettleResult {
   settled: number;
@@ -93,7 +87,11 @@ export class Settler {
   }
 
   private apply(token: string, s: Settlement, now: number): SettledRow | undefined {
-    const attempt = { latencyMs: s.latencyMs, ...(s.traceparent ? { traceparent: s.traceparent } : {}) };
+    const attempt = {
+      latencyMs: s.latencyMs,
+      ...(s.traceparent ? { traceparent: s.traceparent } : {}),
+      ...(s.request ? { request: s.request } : {}),
+    };
     let row: SettledRow | undefined;
     if (s.kind === 'delivered') {
       row = this.delivered.get(JSON.stringify(s.receipt), now, s.id, token) as SettledRow | undefined;

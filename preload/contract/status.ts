@@ -11,16 +11,41 @@ export const sourceStatusSchema = z.object({
   lastCaptureAt: z.number().optional(),
 });
 
+export const circuitStatusSchema = z.object({
+  state: z.enum(['closed', 'open', 'half-open']),
+  /** Why it opened, in plain words. */
+  reason: z.string().optional(),
+  openedAt: z.number().optional(),
+  /** When the next probe request may go out. */
+  probeAt: z.number().optional(),
+  consecutiveFailures: z.number(),
+});
+
 export const destinationStatusSchema = z.object({
   type: z.string(),
   label: z.string(),
-  state: z.enum(['idle', 'sending', 'retrying', 'paused', 'stopped']),
+  state: z.enum([
+    'idle',
+    'sending',
+    'retrying',
+    'throttled',
+    'circuit-open',
+    'outside-window',
+    'paused',
+    'stopped',
+  ]),
   detail: z.string().optional(),
   warning: z.string().optional(),
   lastSuccessAt: z.number().optional(),
   lastError: z.string().optional(),
   lastErrorAt: z.number().optional(),
   consecutiveFailures: z.number(),
+  circuit: circuitStatusSchema.optional(),
+  sendingWindow: z
+    .object({ open: z.boolean(), schedule: z.string(), nextOpenAt: z.number().optional() })
+    .optional(),
+  /** The server asked the whole destination to wait until then (429/503 with Retry-After). */
+  holdUntil: z.number().optional(),
 });
 
 export const connectionStatusSchema = z.object({
@@ -37,6 +62,8 @@ export const connectionStatusSchema = z.object({
   dead: z.number(),
   oldestPendingAt: z.number().optional(),
   lastDeliveredAt: z.number().optional(),
+  /** Conditions worth a look even while records flow (old pending records, records past the dedupe window). */
+  warnings: z.array(z.string()).default([]),
 });
 
 export const noticeSchema = z.object({

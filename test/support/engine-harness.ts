@@ -31,7 +31,12 @@ export async function startEngine(options: HarnessOptions): Promise<Engine> {
       {
         id: 'it',
         source: { type: 'folder', path: options.inbox, quietPeriodMs: 100 },
-        destination: { type: 'http', url: `${options.url}/ingest/it`, retry: { baseMs: 20, capMs: 200 } },
+        destination: {
+          type: 'http',
+          url: `${options.url}/ingest/it`,
+          retry: { baseMs: 20, capMs: 200 },
+          circuitBreaker: { openMs: 1000, maxOpenMs: 1000 },
+        },
       },
     ],
   });

@@ -1,11 +1,25 @@
-// Config schema of the HTTP destination.
+// Config schema of the HTTP destination: request, batching, timeouts, retry, protection, security and status alerts.
 import { z } from 'zod';
+import {
+  circuitBreakerConfigSchema,
+  classificationConfigSchema,
+  rateLimitConfigSchema,
+  sendingWindowsConfigSchema,
+} from '../../core/delivery-policy-config.js';
 import { secretRefSchema } from '../../core/secret-ref.js';
+import { authConfigSchema, proxyConfigSchema, tlsConfigSchema } from './security-config.js';
+import { templateFields, templateProblems } from './url-template.js';
+
+const MiB = 1024 * 1024;
 
 const timeoutsSchema = z.strictObject({
-  connectMs: z.int().positive().default(10_000),
-  responseMs: z.int().positive().default(30_000),
-  totalMs: z.int().positive().default(60_000),
+  connectMs: z.int().positive().default(10_000).describe('Give up connecting (TCP + TLS) after this long'),
+  responseMs: z
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('Give up waiting for the response headers after this long'),
+  totalMs: z.int().positive().default(60_000).describe('Give up on the whole request after this long'),
 });
 
 const retrySchema = z.strictObject({
@@ -13,12 +27,35 @@ const retrySchema = z.strictObject({
   capMs: z.int().positive().default(300_000).describe('Longest retry delay'),
 });
 
+const batchSchema = z
+  .strictObject({
+    format: z
+      .enum(['none', 'json-array', 'ndjson'])
+      .default('none')
+      .describe('none: one record per request; json-array / ndjson: several JSON records per request'),
+    maxRecords: z.int().min(1).max(10_000).default(500).describe('Most records in one request'),
+    maxBytes: z
+      .int()
+      .min(1024)
+      .default(MiB)
+      .describe('Most payload bytes in one request (a single larger record is still sent alone)'),
+    lingerMs: z
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(200)
+      .describe('Once a record is due, wait up to this long for a fuller batch'),
+  })
+  .describe('Send records in batches; each batch gets an Idempotency-Key derived from its members');
+
 export const httpDestinationSchema = z
   .strictObject({
     type: z.literal('http'),
     url: z
       .url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' })
-      .describe('Endpoint that receives each record'),
+      .describe(
+        'Endpoint that receives the records; the path and query may use {{idempotencyKey}}, {{businessKey}} or {{record.<field>}}',
+      ),
     method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
     headers: z
       .record(z.string(), z.union([z.string(), secretRefSchema]))
@@ -28,15 +65,75 @@ export const httpDestinationSchema = z
       .boolean()
       .default(false)
       .describe('Allow a plain http:// URL to a non-loopback host (only for trusted local networks)'),
+    batch: batchSchema.prefault({}),
     timeouts: timeoutsSchema.prefault({}),
     concurrency: z.int().min(1).max(64).default(4).describe('Requests in flight at once'),
     leaseMs: z
       .int()
       .min(1000)
       .default(120_000)
-      .describe('How long a record stays claimed by one delivery attempt'),
+      .describe('How long records stay claimed by one delivery attempt'),
     retry: retrySchema.prefault({}),
+    classification: classificationConfigSchema,
+    circuitBreaker: circuitBreakerConfigSchema,
+    rateLimit: rateLimitConfigSchema,
+    sendingWindows: sendingWindowsConfigSchema,
+    auth: authConfigSchema.prefault({ type: 'none' }),
+    tls: tlsConfigSchema.prefault({}),
+    proxy: proxyConfigSchema.prefault({}),
+    traceContext: z
+      .boolean()
+      .default(false)
+      .describe('Send a W3C traceparent header with every request and keep it on the record timeline'),
+    dedupeWindowHours: z
+      .number()
+      .positive()
+      .default(24)
+      .describe(
+        'How long the server remembers Idempotency-Keys; status warns when a queued record gets older than this',
+      ),
+    maxPendingAgeMinutes: z
+      .number()
+      .positive()
+      .default(60)
+      .describe('Status asks for attention when the oldest pending record is older than this'),
   })
-  .describe('Sends each record to an HTTP endpoint');
+  .superRefine((destination, ctx) => {
+    for (const problem of templateProblems(destination.url)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: problem,
+        params: { fix: 'see the README section "URL templates"' },
+      });
+    }
+    if (destination.batch.format !== 'none' && templateFields(destination.url).length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: `placeholders ${templateFields(destination.url)
+          .map((f) => `{{${f}}}`)
+          .join(', ')} have no single value in a batch of records`,
+        params: { fix: 'remove the placeholders from the URL, or set batch.format to none' },
+      });
+    }
+    if (destination.timeouts.totalMs < destination.timeouts.connectMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeouts', 'totalMs'],
+        message: `totalMs (${destination.timeouts.totalMs}) is shorter than connectMs (${destination.timeouts.connectMs})`,
+        params: { fix: 'make totalMs at least as long as connectMs and responseMs' },
+      });
+    }
+    if (destination.leaseMs >= 1000 && destination.leaseMs <= destination.timeouts.totalMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['leaseMs'],
+        message: `leaseMs (${destination.leaseMs}) must be longer than timeouts.totalMs (${destination.timeouts.totalMs}): a lease could expire while its request is still running`,
+        params: { fix: `set leaseMs to at least ${destination.timeouts.totalMs + 10_000}` },
+      });
+    }
+  })
+  .describe('Sends records to an HTTP endpoint');
 
 export type HttpDestinationConfig = z.output<typeof httpDestinationSchema>;

@@ -1,116 +1,113 @@
-// HTTP destination: sends one record per request with got, an Idempotency-Key header and timeouts on every phase.
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import got, { type Got, RequestError } from 'got';
-import type { Destination, OutgoingRecord, SendResult } from '../../core/destination.js';
+// HTTP destination: one record or one batch per request, with the Idempotency-Key, auth, trace context and timeouts.
+import type { BatchLimits, Destination, OutgoingRequest, SendResult } from '../../core/destination.js';
+import type { RequestAuth } from './auth/request-auth.js';
+import { encodeBody, type BatchFormat } from './request-body.js';
+import { serverIdsFrom, summarizeResponse } from './response-summary.js';
 import { checkTransport } from './transport-policy.js';
+import type { HttpTransport } from './transport.js';
+import { renderUrl, UrlTemplateError } from './url-template.js';
 
 export interface HttpDestinationOptions {
+  /** May hold {{placeholders}} in the path and query (see url-template.ts). */
   url: string;
   method: 'POST' | 'PUT' | 'PATCH';
   /** Header values already resolved (secrets fetched from the secret store by the engine). */
   headers: Record<string, string>;
   allowInsecureHttp: boolean;
-  timeouts: { connectMs: number; responseMs: number; totalMs: number };
-  concurrency: number;
+  batch: { format: BatchFormat } & BatchLimits;
+  transport: HttpTransport;
+  /** Adds credentials; after a 401, `invalidate()` says whether one retry with fresh credentials makes sense. */
+  credentials?: RequestAuth;
+  /** Turns a transport error (TLS, proxy, DNS…) into plain words with a fix. */
+  describeError?: (error: unknown) => { message: string; code?: string };
 }
 
-const keptResponseHeaders = [
-  'content-type',
-  'retry-after',
-  'ratelimit-reset',
-  'location',
-  'x-request-id',
-  'idempotent-replayed',
-];
-
-function pickHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const name of keptResponseHeaders) {
-    const value = headers[name];
-    if (value !== undefined) kept[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return kept;
-}
-
-function serverIdFrom(body: Buffer, headers: Record<string, string>): string | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { id?: unknown; data?: { id?: unknown } };
-    const id = parsed.id ?? parsed.data?.id;
-    if (typeof id === 'string' || typeof id === 'number') return String(id);
-  } catch {
-    // not JSON: fall back to Location
-  }
-  return headers.location;
+function plainError(error: unknown): { message: string; code?: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }
 
 export class HttpDestination implements Destination {
   readonly type = 'http';
   readonly label: string;
+  readonly batching: BatchLimits | undefined;
   /** Set when plain http to a non-loopback host was explicitly allowed. */
   readonly warning: string | undefined;
-  private readonly client: Got;
-  private readonly agents: { http: HttpAgent; https: HttpsAgent };
 
   constructor(private readonly options: HttpDestinationOptions) {
     const url = new URL(options.url);
     this.warning = checkTransport(url, options.allowInsecureHttp);
-    this.label = `${options.method} ${url.origin}${url.pathname}`;
-    const agentOptions = { keepAlive: true, maxSockets: options.concurrency };
-    this.agents = {
-      http: new HttpAgent(agentOptions),
-      https: new HttpsAgent({ ...agentOptions, minVersion: 'TLSv1.2' }),
-    };
-    this.client = got.extend({
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      agent: this.agents,
-      timeout: {
-        connect: options.timeouts.connectMs,
-        response: options.timeouts.responseMs,
-        request: options.timeouts.totalMs,
+    this.label = `${options.method} ${url.origin}${decodeURI(url.pathname)}`;
+    const { format, ...limits } = options.batch;
+    this.batching = format === 'none' ? undefined : limits;
+  }
+
+  async send(request: OutgoingRequest, signal: AbortSignal): Promise<SendResult> {
+    const { format } = this.options.batch;
+    let url: string;
+    try {
+      url = renderUrl(this.options.url, format === 'none' ? request.records[0] : undefined);
+    } catch (error) {
+      if (!(error instanceof UrlTemplateError)) throw error;
+      const rejected = request.records.map((r) => ({
+        id: r.id,
+        error: `cannot build the URL: ${error.message}`,
+      }));
+      return { kind: 'not-sent', latencyMs: 0, rejected };
+    }
+    const { body, contentType, sent, rejected } = encodeBody(request.records, format);
+    if (sent.length === 0) return { kind: 'not-sent', latencyMs: 0, rejected };
+    const summary = { method: this.options.method, url, bytes: body.length, records: sent.length };
+    const started = performance.now();
+    const extra = { request: summary, ...(rejected.length > 0 ? { rejected } : {}) };
+    try {
+      let response = await this.post(url, body, contentType, request, signal);
+      if (response.statusCode === 401 && this.options.credentials?.invalidate())
+        response = await this.post(url, body, contentType, request, signal);
+      const summaryOfResponse = summarizeResponse(response.statusCode, response.headers, response.body);
+      const serverIds = serverIdsFrom(response.body, summaryOfResponse.headers, sent);
+      return {
+        kind: 'response',
+        latencyMs: Math.round(performance.now() - started),
+        response: summaryOfResponse,
+        ...(serverIds ? { serverIds } : {}),
+        ...extra,
+      };
+    } catch (error) {
+      const { message, code } = (this.options.describeError ?? plainError)(error);
+      const latencyMs = Math.round(performance.now() - started);
+      return { kind: 'failure', error: message, ...(code ? { code } : {}), latencyMs, ...extra };
+    }
+  }
+
+  private async post(
+    url: string,
+    body: Buffer,
+    contentType: string,
+    request: OutgoingRequest,
+    signal: AbortSignal,
+  ) {
+    const credentials = await this.options.credentials?.headers({ method: this.options.method, url, body });
+    return this.options.transport.client(url, {
+      method: this.options.method,
+      responseType: 'buffer',
+      body,
+      signal,
+      headers: {
+        ...this.options.headers,
+        ...credentials,
+        'content-type': contentType,
+        'idempotency-key': request.idempotencyKey,
+        ...(request.traceparent ? { traceparent: request.traceparent } : {}),
       },
     });
   }
 
-  async send(record: OutgoingRecord, signal: AbortSignal): Promise<SendResult> {
-    const started = performance.now();
-    try {
-      const response = await this.client(this.options.url, {
-        method: this.options.method,
-        responseType: 'buffer',
-        body: record.payload,
-        signal,
-        headers: {
-          ...this.options.headers,
-          'content-type': record.contentType,
-          'idempotency-key': record.idempotencyKey,
-        },
-      });
-      const headers = pickHeaders(response.headers);
-      const serverId = serverIdFrom(response.body, headers);
-      return {
-        kind: 'response',
-        latencyMs: Math.round(performance.now() - started),
-        response: {
-          status: response.statusCode,
-          headers,
-          bodyExcerpt: response.body.subarray(0, 512).toString('utf8'),
-        },
-        ...(serverId ? { serverId } : {}),
-      };
-    } catch (error) {
-      const latencyMs = Math.round(performance.now() - started);
-      if (error instanceof RequestError)
-        return { kind: 'failure', error: error.message, code: error.code, latencyMs };
-      return { kind: 'failure', error: error instanceof Error ? error.message : String(error), latencyMs };
-    }
-  }
-
   close(): Promise<void> {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.options.transport.close();
     return Promise.resolve();
   }
 }

@@ -3,6 +3,7 @@ import type { Migration } from './migration.js';
 import { recordsAndCheckpoints } from './0001-records-and-checkpoints.js';
 import { timelineAndAudit } from './0002-timeline-and-audit.js';
 import { openRecordsBySettledAt } from './0003-open-records-by-settled-at.js';
+import { batchMembership } from './0004-batch-membership.js';
 
 export type { Migration } from './migration.js';
 
@@ -10,6 +11,7 @@ export const outboxMigrations: readonly Migration[] = [
   recordsAndCheckpoints,
   timelineAndAudit,
   openRecordsBySettledAt,
+  batchMembership,
 ];
 
 export const currentSchemaVersion = outboxMigrations.length;

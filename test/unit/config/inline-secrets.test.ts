@@ -99,15 +99,15 @@ describe('validateConfig and inline secrets', () => {
 
   it('refuses a nested password and an apiKey, reported once each (not also as unknown keys)', () => {
     const error = configErrorOf(() =>
-      validateConfig(withDestination({ auth: { password: 'hunter2' }, apiKey: 'k-123' }), 'a.yaml'),
+      validateConfig(withDestination({ extra: { password: 'hunter2' }, apiKey: 'k-123' }), 'a.yaml'),
     );
     expect(error.issues.map((i) => i.path)).toEqual([
-      'connections[0].destination.auth.password',
+      'connections[0].destination.extra.password',
       'connections[0].destination.apiKey',
-      'connections[0].destination.auth',
+      'connections[0].destination.extra',
     ]);
     expect(error.issues[0]?.fix).toBe(fix);
-    expect(error.issues[2]?.problem).toBe('unknown key "auth"');
+    expect(error.issues[2]?.problem).toBe('unknown key "extra"');
     expect(error.message).not.toContain('hunter2');
   });
 

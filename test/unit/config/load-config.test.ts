@@ -67,6 +67,7 @@ describe('validateConfig defaults', () => {
       logging: { level: 'info', maxFileBytes: 10 * 1024 ** 2, maxFiles: 5 },
       connections: [],
       sandbox: false,
+      secrets: { backend: 'keychain' },
     });
   });
 
@@ -106,6 +107,23 @@ describe('validateConfig defaults', () => {
         concurrency: 4,
         leaseMs: 120_000,
         retry: { baseMs: 1000, capMs: 300_000 },
+        batch: { format: 'none', maxRecords: 500, maxBytes: 1024 ** 2, lingerMs: 200 },
+        classification: { retryOn: [], deadOn: [] },
+        circuitBreaker: {
+          enabled: true,
+          failureThreshold: 5,
+          errorRate: 0.5,
+          windowMs: 60_000,
+          minRequests: 20,
+          openMs: 30_000,
+          maxOpenMs: 300_000,
+        },
+        auth: { type: 'none' },
+        tls: {},
+        proxy: { mode: 'env', noProxy: [] },
+        traceContext: false,
+        dedupeWindowHours: 24,
+        maxPendingAgeMinutes: 60,
       },
     });
   });

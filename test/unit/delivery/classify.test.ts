@@ -1,6 +1,6 @@
 // Classification of send results: delivered with a receipt, transient statuses retried, permanent ones dead-lettered.
 import { describe, expect, it } from 'vitest';
-import type { ResponseSummary, SendResult } from '../../../connectors/core/destination.js';
+import type { ResponseSummary, SentResult } from '../../../connectors/core/destination.js';
 import { classify, isTransientStatus } from '../../../main/delivery/classify.js';
 
 const now = 1_900_000_000_000;
@@ -10,27 +10,17 @@ function response(status: number, headers: Record<string, string> = {}, bodyExce
   return { status, headers, bodyExcerpt };
 }
 
-function answered(status: number, headers: Record<string, string> = {}, bodyExcerpt = ''): SendResult {
+function answered(status: number, headers: Record<string, string> = {}, bodyExcerpt = ''): SentResult {
   return { kind: 'response', response: response(status, headers, bodyExcerpt), latencyMs: 12 };
 }
 
 describe('classify', () => {
-  it('marks 2xx as delivered and keeps the server id in the receipt', () => {
-    const result: SendResult = {
-      kind: 'response',
-      response: response(201),
-      serverId: 'inv-42',
-      latencyMs: 5,
-    };
-    expect(classify(result, key, now)).toEqual({
+  it.each([200, 201, 202, 204])('marks HTTP %i as delivered with a receipt', (status) => {
+    expect(classify(answered(status), key, now)).toEqual({
       kind: 'delivered',
-      receipt: { status: 201, at: now, serverId: 'inv-42' },
+      receipt: { status, at: now },
+      signal: 'healthy',
     });
-  });
-
-  it('leaves serverId out of the receipt when the server gave none', () => {
-    const outcome = classify(answered(204), key, now);
-    expect(outcome).toEqual({ kind: 'delivered', receipt: { status: 204, at: now } });
   });
 
   it.each([408, 409, 425, 429, 500, 502, 503, 504, 599])('retries HTTP %i', (status) => {
@@ -70,6 +60,7 @@ describe('classify', () => {
       status,
       response: res,
       error: `HTTP ${status}: {"error":"nope"}`,
+      signal: 'healthy',
     });
   });
 
@@ -89,24 +80,58 @@ describe('classify', () => {
     expect(outcome.response.status).toBe(422);
   });
 
-  it('retries network failures and puts the error code in the message', () => {
-    const outcome = classify(
+  it('retries network failures as a failure of the destination, adding the code when the message lacks it', () => {
+    const refused = classify(
       { kind: 'failure', error: 'connect ECONNREFUSED 10.0.0.5:443', code: 'ECONNREFUSED', latencyMs: 1 },
       key,
       now,
     );
-    expect(outcome).toEqual({ kind: 'retry', error: 'ECONNREFUSED: connect ECONNREFUSED 10.0.0.5:443' });
+    expect(refused).toEqual({ kind: 'retry', error: 'connect ECONNREFUSED 10.0.0.5:443', signal: 'failure' });
+    const timeout = classify(
+      { kind: 'failure', error: 'Timeout awaiting response', code: 'ETIMEDOUT', latencyMs: 1 },
+      key,
+      now,
+    );
+    expect(timeout).toEqual({
+      kind: 'retry',
+      error: 'ETIMEDOUT: Timeout awaiting response',
+      signal: 'failure',
+    });
   });
 
   it('retries failures without a code using the bare message', () => {
     const outcome = classify({ kind: 'failure', error: 'socket hang up', latencyMs: 1 }, key, now);
-    expect(outcome).toEqual({ kind: 'retry', error: 'socket hang up' });
+    expect(outcome).toEqual({ kind: 'retry', error: 'socket hang up', signal: 'failure' });
+  });
+
+  it('tells the circuit breaker that 429 and 409 are throttling, 5xx and 408 failures', () => {
+    expect(classify(answered(429), key, now)).toMatchObject({ signal: 'throttled' });
+    expect(classify(answered(409), key, now)).toMatchObject({ signal: 'throttled' });
+    expect(classify(answered(503), key, now)).toMatchObject({ signal: 'failure' });
+    expect(classify(answered(408), key, now)).toMatchObject({ signal: 'failure' });
+  });
+
+  it('dead-letters a redirect, naming where it points and that redirects are not followed', () => {
+    const outcome = classify(answered(301, { location: 'https://api.example.com/v2/invoices' }), key, now);
+    expect(outcome.kind).toBe('dead');
+    if (outcome.kind === 'dead') {
+      expect(outcome.error).toContain('https://api.example.com/v2/invoices');
+      expect(outcome.error).toContain('does not follow redirects');
+    }
+  });
+
+  it('applies per-destination overrides: retryOn makes a 4xx transient, deadOn makes a 5xx permanent', () => {
+    const policy = { retryOn: [401], deadOn: [501] };
+    expect(classify(answered(401), key, now, policy).kind).toBe('retry');
+    expect(classify(answered(501), key, now, policy).kind).toBe('dead');
+    expect(classify(answered(503), key, now, policy).kind).toBe('retry');
+    expect(classify(answered(403), key, now, policy).kind).toBe('dead');
   });
 });
 
 describe('isTransientStatus', () => {
   it('separates transient from permanent statuses', () => {
-    expect([408, 409, 425, 429, 500, 503].every(isTransientStatus)).toBe(true);
-    expect([400, 401, 403, 404, 413, 422].some(isTransientStatus)).toBe(false);
+    expect([408, 409, 425, 429, 500, 503].every((s) => isTransientStatus(s))).toBe(true);
+    expect([400, 401, 403, 404, 413, 422].some((s) => isTransientStatus(s))).toBe(false);
   });
 });

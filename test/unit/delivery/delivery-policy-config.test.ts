@@ -7,6 +7,7 @@ import {
   isKnownTimeZone,
   minutesOfDay,
   rateLimitConfigSchema,
+  rateLimitPolicy,
   sendingWindowsConfigSchema,
 } from '../../../connectors/core/delivery-policy-config.js';
 import { fromZodError, type ConfigIssue } from '../../../main/config/errors.js';
@@ -50,7 +51,10 @@ describe('delivery policy defaults', () => {
   });
 
   it('defaults burst to the rate rounded up, at least 1', () => {
-    const burstOf = (rateLimit: unknown) => destinationSchema.parse({ rateLimit }).rateLimit?.burst;
+    const burstOf = (rateLimit: unknown) => {
+      const parsed = destinationSchema.parse({ rateLimit }).rateLimit;
+      return parsed && rateLimitPolicy(parsed).burst;
+    };
     expect(burstOf({ requestsPerSecond: 0.5 })).toBe(1);
     expect(burstOf({ requestsPerSecond: 2.5 })).toBe(3);
     expect(burstOf({ requestsPerSecond: 10 })).toBe(10);
@@ -75,7 +79,7 @@ describe('delivery policy defaults', () => {
       },
     });
     expect(new CircuitBreaker(parsed.circuitBreaker).tryAcquire()).toBe(true);
-    const bucket = new TokenBucket(parsed.rateLimit!, () => 0);
+    const bucket = new TokenBucket(rateLimitPolicy(parsed.rateLimit!), () => 0);
     expect(bucket.tryTake()).toBe(true);
     expect(bucket.waitMs()).toBe(2000);
     const windows = parsed.sendingWindows!;

@@ -24,6 +24,7 @@ function facts(overrides: Partial<Facts> = {}): Facts {
     pending: 0,
     pendingBytes: 0,
     dead: 0,
+    warnings: [],
     ...overrides,
   };
 }

@@ -1,0 +1,14 @@
+// The live health of one destination's delivery worker, as shown in status.
+import type { GateSnapshot } from './delivery-gate.js';
+
+export type DestinationState =
+  'idle' | 'sending' | 'retrying' | 'throttled' | 'circuit-open' | 'outside-window' | 'paused' | 'stopped';
+
+export interface DestinationHealth extends GateSnapshot {
+  state: DestinationState;
+  detail?: string;
+  lastSuccessAt?: number;
+  lastError?: string;
+  lastErrorAt?: number;
+  consecutiveFailures: number;
+}
