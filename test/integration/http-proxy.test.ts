@@ -102,6 +102,26 @@ describe('explicit proxy', () => {
     expect(t.describe().proxy).toBeUndefined();
   });
 
+  it('explains a tunnel the proxy refuses (squid here only allows loopback targets)', async () => {
+    const target = 'https://10.255.255.1:8443/';
+    const t = transport(target, { mode: 'explicit', url: squid.url });
+    const error: unknown = await t.client.get(target).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const described = describeTransportError(error);
+    expect(described.code).toBe('ERR_PROXY_REFUSED');
+    expect(described.message).toContain(
+      `the proxy at ${squid.url} refused to open a connection to 10.255.255.1:8443 (HTTP 403)`,
+    );
+  });
+
+  it('refuses requests after close() instead of quietly opening new connections', async () => {
+    const t = transport(api.url, { mode: 'explicit', url: squid.url });
+    t.close();
+    await expect(t.client.get(api.url)).rejects.toThrow('the HTTP transport of this destination is closed');
+  });
+
   it('names the proxy when it cannot be reached', async () => {
     const port = await deadPort();
     const t = transport(api.url, { mode: 'explicit', url: `http://127.0.0.1:${port}` });

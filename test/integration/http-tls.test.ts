@@ -78,7 +78,7 @@ describe('server certificate verification', () => {
     const error = await failure(t, s.url);
     const described = describeTransportError(error);
     expect(described.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
-    expect(described.message).toContain("the server's certificate is not trusted");
+    expect(described.message).toContain(`the server's certificate (127.0.0.1:${s.port}) is not trusted`);
     expect(described.message).toContain('issuer: CN=Agent Test Root CA, O=Integration Agent Tests');
     expect(described.message).toContain('destination.tls.caFile');
     expect(s.requests()).toBe(0);

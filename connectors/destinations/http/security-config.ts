@@ -84,7 +84,11 @@ export const proxyConfigSchema = z
       })
       .optional()
       .describe('Proxy to use in explicit mode, e.g. http://proxy.example.com:3128 (no credentials here)'),
-    username: z.string().min(1).optional().describe('User name for proxy authentication (Basic)'),
+    username: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('User name for proxy authentication (Basic), in explicit or env mode'),
     password: secretRefSchema.optional().describe('Proxy password, from the secret store'),
     noProxy: z
       .array(z.string().min(1))
@@ -154,7 +158,7 @@ const oauth2ClientCredentialsSchema = z
   .strictObject({
     type: z.literal('oauth2-client-credentials'),
     tokenUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an absolute https:// URL' })
+      .url({ protocol: /^https?$/, error: 'must be an absolute https:// URL (http:// only on loopback)' })
       .describe('Token endpoint of the authorization server (https, or http only on loopback)'),
     clientId: z.string().min(1).describe('OAuth client_id'),
     clientSecret: secretRefSchema.describe('OAuth client_secret, from the secret store'),

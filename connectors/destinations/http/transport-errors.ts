@@ -126,9 +126,9 @@ function describeTls(error: Error, code: string, peer: PeerInfo | undefined): st
   const issuer = peer?.issuer ?? 'unknown';
   if (untrusted.has(code))
     return (
-      `the server's certificate is not trusted (issuer: ${issuer}). If your network inspects TLS, ` +
-      `add your corporate root CA with destination.tls.caFile; otherwise the server sends an incomplete or self-signed ` +
-      `certificate chain (ask the API provider) (${target}, ${code})`
+      `the server's certificate (${target}) is not trusted (issuer: ${issuer}). If your network inspects TLS, ` +
+      `add your corporate root CA with destination.tls.caFile; otherwise ask the API provider to send a complete ` +
+      `certificate chain from a public CA`
     );
   if (code === 'ERR_TLS_PIN_MISMATCH')
     return (

@@ -64,7 +64,10 @@ class DirectHttpsAgent extends https.Agent {
   }
 }
 
-/** hpagent reads Proxy-Authorization from proxyRequestOptions; keep it out of JSON and inspect output of errors. */
+/**
+ * hpagent reads Proxy-Authorization (and, for an https:// proxy, the CAs to verify it) from proxyRequestOptions;
+ * a non-enumerable property keeps the login out of JSON and inspect output of errors that reference the agent.
+ */
 function hideProxyLogin(agent: http.Agent, route: ProxyRoute, ca: string[] | undefined): void {
   const headers: Record<string, string> = {};
   if (route.credentials !== undefined) {
@@ -99,10 +102,10 @@ function tunnelCallback(tunnel: Tunnel, options: http.ClientRequestArgs, callbac
 class TunnelHttpAgent extends HttpProxyAgent {
   readonly #tunnel: Tunnel;
 
-  constructor(route: ProxyRoute, options: http.AgentOptions) {
+  constructor(route: ProxyRoute, options: http.AgentOptions, proxyCa: string[] | undefined) {
     super({ ...options, proxy: route.url });
     this.#tunnel = { origin: route.origin, credentialHint: route.credentialHint };
-    hideProxyLogin(this, route, undefined);
+    hideProxyLogin(this, route, proxyCa);
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectionCallback): undefined {
@@ -114,10 +117,10 @@ class TunnelHttpAgent extends HttpProxyAgent {
 class TunnelHttpsAgent extends HttpsProxyAgent {
   readonly #tunnel: Tunnel;
 
-  constructor(route: ProxyRoute, options: https.AgentOptions) {
+  constructor(route: ProxyRoute, options: https.AgentOptions, proxyCa: string[] | undefined) {
     super({ ...options, proxy: route.url });
     this.#tunnel = { origin: route.origin, credentialHint: route.credentialHint };
-    hideProxyLogin(this, route, options.ca === undefined ? undefined : (options.ca as string[]));
+    hideProxyLogin(this, route, proxyCa);
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectionCallback): undefined {
@@ -131,8 +134,8 @@ function createAgents(route: ProxyRoute | undefined, tls: TlsConnectOptions, con
   if (route === undefined)
     return { http: new http.Agent(base), https: new DirectHttpsAgent({ ...base, ...tls }) };
   return {
-    http: new TunnelHttpAgent(route, base),
-    https: new TunnelHttpsAgent(route, { ...base, ...tls }),
+    http: new TunnelHttpAgent(route, base, tls.ca),
+    https: new TunnelHttpsAgent(route, { ...base, ...tls }, tls.ca),
   };
 }
 
@@ -143,7 +146,10 @@ export function createHttpTransport(options: TransportOptions): HttpTransport {
   const agentsByRoute = new Map<string, Agents>();
   const routeByOrigin = new Map<string, Agents>();
 
+  let closed = false;
+
   const agentsFor = (target: URL): Agents => {
+    if (closed) throw new Error('the HTTP transport of this destination is closed');
     const known = routeByOrigin.get(target.origin);
     if (known) return known;
     const route = resolveProxyRoute(target, options.proxy, options.secrets, env);
@@ -189,6 +195,7 @@ export function createHttpTransport(options: TransportOptions): HttpTransport {
       clientCert: loaded.clientCert,
     }),
     close: () => {
+      closed = true;
       for (const agents of agentsByRoute.values()) {
         agents.http.destroy();
         agents.https.destroy();
