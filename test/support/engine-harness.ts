@@ -19,6 +19,10 @@ export interface HarnessOptions {
   inbox: string;
   url: string;
   outbox?: NonNullable<AgentConfigInput['outbox']>;
+  /** Destination settings merged over the harness defaults (fast retries, a 1 s circuit breaker). */
+  destination?: Record<string, unknown>;
+  /** Replaces the URL path after the ingest server's origin (default /ingest/it). */
+  path?: string;
 }
 
 export async function startEngine(options: HarnessOptions): Promise<Engine> {
@@ -33,9 +37,10 @@ export async function startEngine(options: HarnessOptions): Promise<Engine> {
         source: { type: 'folder', path: options.inbox, quietPeriodMs: 100 },
         destination: {
           type: 'http',
-          url: `${options.url}/ingest/it`,
+          url: `${options.url}${options.path ?? '/ingest/it'}`,
           retry: { baseMs: 20, capMs: 200 },
           circuitBreaker: { openMs: 1000, maxOpenMs: 1000 },
+          ...options.destination,
         },
       },
     ],
