@@ -60,6 +60,12 @@ export function formatStatus(status: AgentStatus | StoppedStatus, now: number): 
   for (const c of status.connections) {
     if (c.reason) lines.push(`  ${c.id}: ${c.reason}`);
     if (c.source) lines.push(`  ${c.id} guarantee: ${c.source.guarantee}`);
+    const d = c.destination;
+    if (d?.circuit && d.circuit.state !== 'closed')
+      lines.push(`  ${c.id} circuit ${d.circuit.state}: ${d.circuit.reason ?? ''}`);
+    if (d?.detail && d.state !== 'sending') lines.push(`  ${c.id} destination: ${d.detail}`);
+    if (d?.warning) lines.push(`  ${c.id} WARNING: ${d.warning}`);
+    for (const warning of c.warnings) lines.push(`  ${c.id} WARNING: ${warning}`);
   }
   return `${lines.join('\n')}\n`;
 }

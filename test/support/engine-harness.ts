@@ -21,6 +21,8 @@ export interface HarnessOptions {
   outbox?: NonNullable<AgentConfigInput['outbox']>;
   /** Destination settings merged over the harness defaults (fast retries, a 1 s circuit breaker). */
   destination?: Record<string, unknown>;
+  /** The secret store section of the config. */
+  secrets?: AgentConfigInput['secrets'];
   /** Replaces the URL path after the ingest server's origin (default /ingest/it). */
   path?: string;
 }
@@ -31,6 +33,7 @@ export async function startEngine(options: HarnessOptions): Promise<Engine> {
   const config = agentConfigSchema.parse({
     configVersion: 1,
     outbox: { minFreeDiskBytes: 0, ...options.outbox },
+    ...(options.secrets ? { secrets: options.secrets } : {}),
     connections: [
       {
         id: 'it',

@@ -1,0 +1,62 @@
+// Secrets reach the destination from the encrypted file store by name; a missing secret stops only its connection.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSecretStore } from '../../main/secrets/open-secret-store.js';
+import { waitFor } from '../support/agent-process.js';
+import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine-harness.js';
+
+const h = useEngineHarness('secrets-');
+
+function keyFileIn(dir: string): string {
+  const file = join(dir, 'secret.key');
+  writeFileSync(file, randomBytes(32).toString('base64'));
+  chmodSync(file, 0o600);
+  return file;
+}
+
+describe('secrets in the engine', () => {
+  it('sends a bearer token stored in the file backend, and never puts it in status', async () => {
+    const { dataDir, inbox } = h.paths();
+    const secrets = { backend: 'file' as const, keyFile: keyFileIn(join(dataDir, '..')) };
+    const store = await openSecretStore(secrets, dataDir);
+    await store.set('erp-token', 'tok-5f2c9e1d');
+    const seen: (string | undefined)[] = [];
+    const ingest = await h.ingest({
+      authorize: (authorization) => {
+        seen.push(authorization);
+        return authorization === 'Bearer tok-5f2c9e1d';
+      },
+    });
+    const engine = await h.engine({
+      dataDir,
+      inbox,
+      url: ingest.url,
+      secrets,
+      destination: { auth: { type: 'bearer', token: { secretRef: 'erp-token' } } },
+    });
+    writeFileSync(join(inbox, 'a.json'), '{}');
+    await waitFor(() => ingest.applied().length === 1, 10_000, 'an authorised delivery');
+    expect(seen).toEqual(['Bearer tok-5f2c9e1d']);
+    expect(JSON.stringify(engine.status())).not.toContain('tok-5f2c9e1d');
+  });
+
+  it('a connection whose secret is missing does not start, and status names the command that sets it', async () => {
+    const { dataDir, inbox } = h.paths();
+    const secrets = { backend: 'file' as const, keyFile: keyFileIn(join(dataDir, '..')) };
+    const ingest = await h.ingest();
+    const engine = await h.engine({
+      dataDir,
+      inbox,
+      url: ingest.url,
+      secrets,
+      destination: { auth: { type: 'api-key', value: { secretRef: 'partner-key' } } },
+    });
+    await waitForStatus(engine, (s) => connectionOf(s).reason !== undefined, 'a reason');
+    const status = connectionOf(engine.status());
+    expect(status.health).toBe('attention');
+    expect(status.reason).toMatch(/cannot start: .*partner-key/);
+    expect(status.reason).toContain('integration-agent secrets set partner-key');
+  });
+});
