@@ -1,9 +1,10 @@
 // Opens the secret store the config chooses: the OS keychain, or the encrypted file with its key. Never falls back.
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { SecretsConfig } from './config.js';
 import { FileSecretStore } from './file-store.js';
 import { KeychainSecretStore } from './keychain-store.js';
-import { readSecretKey } from './secret-key.js';
+import { SecretStoreError } from './errors.js';
+import { readSecretKey, type KeySource } from './secret-key.js';
 import type { SecretStore } from './secret-store.js';
 
 export const defaultSecretsFileName = 'secrets.enc.json';
@@ -15,9 +16,19 @@ export async function openSecretStore(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<SecretStore> {
   if (config.backend === 'keychain') return KeychainSecretStore.open();
-  const at = (path: string) => (isAbsolute(path) ? path : resolve(dataDir, path));
-  const source =
-    config.keyFile !== undefined ? { keyFile: at(config.keyFile) } : { keyEnv: config.keyEnv ?? '' };
+  const at = (path: string) => resolve(dataDir, path); // absolute paths stay as they are
+  const source: KeySource | undefined =
+    config.keyFile !== undefined
+      ? { keyFile: at(config.keyFile) }
+      : config.keyEnv !== undefined
+        ? { keyEnv: config.keyEnv }
+        : undefined;
+  if (source === undefined) {
+    throw new SecretStoreError(
+      'the file backend has no key: neither keyFile nor keyEnv is set',
+      'set secrets.keyFile or secrets.keyEnv in the config',
+    );
+  }
   const key = await readSecretKey(source, env);
-  return FileSecretStore.open(at(config.file ?? join(dataDir, defaultSecretsFileName)), key);
+  return FileSecretStore.open(at(config.file ?? defaultSecretsFileName), key);
 }
