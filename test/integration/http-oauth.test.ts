@@ -28,10 +28,8 @@ const revoked = new Set<string>();
 const transports: HttpTransport[] = [];
 
 beforeAll(async () => {
-  [oauth, squid] = await Promise.all([
-    startOAuthServer({ clients: [defaultOAuthClient, postClient], tokenTtlSeconds: 300 }),
-    startSquid(),
-  ]);
+  oauth = await startOAuthServer({ clients: [defaultOAuthClient, postClient], tokenTtlSeconds: 300 });
+  squid = await startSquid();
   apiServer = http.createServer((request, response) => {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     void (async () => {

@@ -29,7 +29,9 @@ beforeAll(async () => {
   plainApi = http.createServer((_request, response) => response.end('plain ok'));
   await new Promise<void>((resolve) => plainApi.listen(0, '127.0.0.1', resolve));
   plainUrl = `http://127.0.0.1:${(plainApi.address() as AddressInfo).port}/plain`;
-  [squid, authSquid] = await Promise.all([startSquid(), startSquid({ auth: login })]);
+  // One after the other, so afterAll can stop whichever started if the other fails.
+  squid = await startSquid();
+  authSquid = await startSquid({ auth: login });
 });
 afterEach(() => {
   for (const t of transports.splice(0)) t.close();

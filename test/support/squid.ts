@@ -109,7 +109,18 @@ export async function startSquid(options: SquidOptions = {}): Promise<Squid> {
   fs.writeFileSync(confFile, config(dir, port, htpasswd));
   fs.chmodSync(confFile, 0o644);
 
-  const child = spawn(squidBinary, ['-N', '-f', confFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A shell watchdog owns squid: when our end of its stdin closes (close(), or this test process dying, even by
+  // SIGKILL) it kills squid, so no proxy outlives the tests. It exits as soon as squid exits.
+  const watchdog = [
+    'exec 3<&0',
+    `${squidBinary} -N -f "$1" </dev/null &`,
+    'pid=$!',
+    '{ read -r _ <&3; kill -9 "$pid" 2>/dev/null; } &',
+    'wait "$pid"',
+  ].join('\n');
+  const child = spawn('/bin/sh', ['-c', watchdog, 'squid-watchdog', confFile], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -127,7 +138,7 @@ export async function startSquid(options: SquidOptions = {}): Promise<Squid> {
   const deadline = Date.now() + 10_000;
   while (!(await canConnect(port))) {
     if (!running || Date.now() > deadline) {
-      child.kill('SIGKILL');
+      child.stdin.end();
       await exited;
       fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`squid did not start on port ${port}:\n${output}\n${cacheLog()}`);
@@ -161,8 +172,8 @@ export async function startSquid(options: SquidOptions = {}): Promise<Squid> {
       }
     },
     async close() {
-      // Squid keeps nothing worth a graceful shutdown here (its graceful stop takes about 2 s).
-      if (running) child.kill('SIGKILL');
+      // Squid keeps nothing worth a graceful shutdown here (its graceful stop takes about 2 s): the watchdog kills it.
+      child.stdin.end();
       await exited;
       fs.rmSync(dir, { recursive: true, force: true });
     },
