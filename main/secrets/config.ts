@@ -48,7 +48,7 @@ const fileConfigSchema = z
           'the file backend needs the key that encrypts the store, but neither keyFile nor keyEnv is set',
         params: {
           fix:
-            'add keyFile: /etc/integration-agent/secrets.key (create it with `openssl rand -base64 32 > FILE && chmod 600 FILE`) ' +
+            'add keyFile: /etc/integration-agent/secrets.key (create it with `(umask 077 && openssl rand -base64 32 > FILE)`) ' +
             'or keyEnv: NAME of an environment variable that holds the key',
         },
       });

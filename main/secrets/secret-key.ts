@@ -15,7 +15,7 @@ export interface SecretKey {
 export const minKeyLength = 16;
 
 function generateHint(file: string): string {
-  return `openssl rand -base64 32 > ${file} && chmod 600 ${file}`;
+  return `(umask 077 && openssl rand -base64 32 > ${file})`;
 }
 
 export async function readSecretKey(

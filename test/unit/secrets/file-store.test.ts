@@ -290,7 +290,7 @@ describe('file secret store: permissions and keys', () => {
   it('names a missing key file and how to create it', async () => {
     const keyFile = join(dir(), 'absent.key');
     expect((await errorOf(() => open(keyFile))).message).toBe(
-      `the key file ${keyFile} does not exist. Fix: create it: openssl rand -base64 32 > ${keyFile} && chmod 600 ${keyFile}`,
+      `the key file ${keyFile} does not exist. Fix: create it: (umask 077 && openssl rand -base64 32 > ${keyFile})`,
     );
   });
 

@@ -35,7 +35,7 @@ describe('secrets config', () => {
         problem:
           'the file backend needs the key that encrypts the store, but neither keyFile nor keyEnv is set',
         fix:
-          'add keyFile: /etc/integration-agent/secrets.key (create it with `openssl rand -base64 32 > FILE && chmod 600 FILE`) ' +
+          'add keyFile: /etc/integration-agent/secrets.key (create it with `(umask 077 && openssl rand -base64 32 > FILE)`) ' +
           'or keyEnv: NAME of an environment variable that holds the key',
       },
     ]);
