@@ -4,7 +4,11 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RequestError } from 'got';
-import { tlsConfigSchema, proxyConfigSchema } from '../../connectors/destinations/http/security-config.js';
+import {
+  normalizeFingerprint,
+  proxyConfigSchema,
+  tlsConfigSchema,
+} from '../../connectors/destinations/http/security-config.js';
 import { TlsConfigError } from '../../connectors/destinations/http/tls.js';
 import {
   createHttpTransport,
@@ -145,10 +149,9 @@ describe('certificate pinning', () => {
   });
 
   it('normalises and validates fingerprints in the config', () => {
-    const parsed = tlsConfigSchema.parse({
-      pinnedSha256: [pki.server.sha256.replace(/:/g, ' ').toLowerCase()],
-    });
-    expect(parsed.pinnedSha256).toEqual([pki.server.sha256]);
+    const written = pki.server.sha256.replace(/:/g, ' ').toLowerCase();
+    const parsed = tlsConfigSchema.parse({ pinnedSha256: [written] });
+    expect(parsed.pinnedSha256?.map(normalizeFingerprint)).toEqual([pki.server.sha256]);
     const result = tlsConfigSchema.safeParse({ pinnedSha256: ['abcd'] });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toContain('SHA-256');

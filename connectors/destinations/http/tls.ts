@@ -2,7 +2,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import tls, { type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
-import type { TlsConfig } from './security-config.js';
+import { normalizeFingerprint, type TlsConfig } from './security-config.js';
 
 /** Options for https.Agent / tls.connect. Verification is always on; TLS 1.2 is the floor. */
 export interface TlsConnectOptions {
@@ -171,7 +171,7 @@ export function loadTls(config: TlsConfig, secrets: (name: string) => string): L
       ...(key.passphrase === undefined ? {} : { passphrase: key.passphrase }),
     };
   }
-  const pins = config.pinnedSha256 ?? [];
+  const pins = (config.pinnedSha256 ?? []).map(normalizeFingerprint);
   return {
     options: {
       ...(extra === undefined ? {} : { ca: [...tls.rootCertificates, ...extra] }),
