@@ -1,4 +1,4 @@
-// Secrets reach the destination from the encrypted file store by name; a missing secret stops only its connection.
+// Secrets reach the destination from the encrypted file store by name (bearer, OAuth 2.0); a missing one stops only its connection.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openSecretStore } from '../../main/secrets/open-secret-store.js';
 import { waitFor } from '../support/agent-process.js';
 import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine-harness.js';
+import { defaultOAuthClient, startOAuthServer } from '../support/oauth-server.js';
 
 const h = useEngineHarness('secrets-');
 
@@ -58,5 +59,43 @@ describe('secrets in the engine', () => {
     expect(status.health).toBe('attention');
     expect(status.reason).toMatch(/cannot start: .*partner-key/);
     expect(status.reason).toContain('integration-agent secrets set partner-key');
+  });
+
+  it('gets an OAuth 2.0 token from a real authorization server with the client secret from the store', async () => {
+    const { dataDir, inbox } = h.paths();
+    const oauth = await startOAuthServer({ tokenTtlSeconds: 300 });
+    try {
+      const secrets = { backend: 'file' as const, keyFile: keyFileIn(join(dataDir, '..')) };
+      const store = await openSecretStore(secrets, dataDir);
+      await store.set('erp-client-secret', defaultOAuthClient.clientSecret);
+      const ingest = await h.ingest({
+        authorize: async (authorization) => {
+          const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+          return token !== undefined && (await oauth.verify(token));
+        },
+      });
+      const engine = await h.engine({
+        dataDir,
+        inbox,
+        url: ingest.url,
+        secrets,
+        destination: {
+          auth: {
+            type: 'oauth2-client-credentials',
+            tokenUrl: oauth.tokenUrl,
+            clientId: defaultOAuthClient.clientId,
+            clientSecret: { secretRef: 'erp-client-secret' },
+            resource: oauth.resource,
+          },
+        },
+      });
+      for (const name of ['a', 'b', 'c']) writeFileSync(join(inbox, `${name}.json`), '{}');
+      await waitFor(() => ingest.applied().length === 3, 15_000, 'three authorised deliveries');
+      expect(ingest.stats().unauthorized).toBe(0);
+      expect(oauth.tokenRequests()).toBe(1); // cached for every later request
+      expect(JSON.stringify(engine.status())).not.toContain(defaultOAuthClient.clientSecret);
+    } finally {
+      await oauth.close();
+    }
   });
 });
