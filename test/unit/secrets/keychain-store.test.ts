@@ -64,4 +64,23 @@ describe('KeychainSecretStore', () => {
     expect((error as Error).message).not.toContain('TOP-SECRET-VALUE');
     expect(await store.list()).toEqual(['a', 'b']);
   });
+
+  it('rejects invalid names and empty values without calling the keychain', async () => {
+    const calls: string[] = [];
+    const recording: KeytarApi = {
+      getPassword: (_, account) => (calls.push(`get ${account}`), Promise.resolve(null)),
+      setPassword: (_, account) => (calls.push(`set ${account}`), Promise.resolve()),
+      deletePassword: (_, account) => (calls.push(`delete ${account}`), Promise.resolve(false)),
+      findCredentials: () => Promise.resolve([]),
+    };
+    const store = await KeychainSecretStore.open({ loadKeytar: () => Promise.resolve(recording) });
+    calls.length = 0;
+    await expect(store.set('no spaces', 'x')).rejects.toThrow('"no spaces" is not a valid secret name');
+    await expect(store.get('../etc')).rejects.toThrow('is not a valid secret name');
+    await expect(store.delete('')).rejects.toThrow('is not a valid secret name');
+    await expect(store.set('ok', '')).rejects.toThrow('the value for secret "ok" is empty');
+    expect(calls).toEqual([]);
+    await store.set('ok', 'v');
+    expect(calls).toEqual(['set ok']);
+  });
 });

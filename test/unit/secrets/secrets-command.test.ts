@@ -123,6 +123,10 @@ describe.concurrent('integration-agent secrets (file backend)', () => {
     });
     expect(fromEnv.code, fromEnv.stderr).toBe(0);
     expect(await storedValue(dataDir, keyFile, 'api-key')).toBe('env value\n');
+
+    const unset = await cli(['secrets', 'set', 'api-key', '--from-env', 'NOT_SET_ANYWHERE', '-d', dataDir]);
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('error: the environment variable NOT_SET_ANYWHERE is not set or empty.');
   });
 
   it('delete removes a secret and fails for an unknown one', async ({ expect }) => {
