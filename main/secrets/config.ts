@@ -62,4 +62,3 @@ export const secretsConfigSchema = z
   .describe('Where the secrets named by { "secretRef": … } are kept');
 
 export type SecretsConfig = z.output<typeof secretsConfigSchema>;
-export type FileSecretsConfig = z.output<typeof fileConfigSchema>;
