@@ -75,11 +75,22 @@ export interface BatchLimits {
   lingerMs: number;
 }
 
+/** How a destination connects, for status and support (never credentials). */
+export interface ConnectionFacts {
+  /** Proxy origin in use for the destination URL, if any. */
+  proxy?: string;
+  auth: string;
+  extraCa: boolean;
+  pinned: boolean;
+  clientCert: boolean;
+}
+
 export interface Destination {
   readonly type: string;
   /** Human label for status, without secrets (e.g. "POST https://api.example.com/invoices"). */
   readonly label: string;
   readonly batching?: BatchLimits;
+  describe?(): ConnectionFacts;
   send(request: OutgoingRequest, signal: AbortSignal): Promise<SendResult>;
   close(): Promise<void>;
 }

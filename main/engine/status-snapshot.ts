@@ -63,6 +63,7 @@ function connectionStatus(runtime: ConnectionRuntime, outbox: Outbox, now: numbe
             label: runtime.destination.label,
             ...destination,
             ...(runtime.destination.warning ? { warning: runtime.destination.warning } : {}),
+            ...(runtime.destination.describe ? { connection: runtime.destination.describe() } : {}),
           },
         }
       : {}),

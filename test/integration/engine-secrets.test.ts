@@ -40,6 +40,12 @@ describe('secrets in the engine', () => {
     writeFileSync(join(inbox, 'a.json'), '{}');
     await waitFor(() => ingest.applied().length === 1, 10_000, 'an authorised delivery');
     expect(seen).toEqual(['Bearer tok-5f2c9e1d']);
+    expect(connectionOf(engine.status()).destination?.connection).toEqual({
+      auth: 'bearer',
+      extraCa: false,
+      pinned: false,
+      clientCert: false,
+    });
     expect(JSON.stringify(engine.status())).not.toContain('tok-5f2c9e1d');
   });
 

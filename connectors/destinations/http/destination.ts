@@ -1,5 +1,11 @@
 // HTTP destination: one record or one batch per request, with the Idempotency-Key, auth, trace context and timeouts.
-import type { BatchLimits, Destination, OutgoingRequest, SendResult } from '../../core/destination.js';
+import type {
+  BatchLimits,
+  ConnectionFacts,
+  Destination,
+  OutgoingRequest,
+  SendResult,
+} from '../../core/destination.js';
 import type { RequestAuth } from './auth/request-auth.js';
 import { encodeBody, type BatchFormat } from './request-body.js';
 import { serverIdsFrom, summarizeResponse } from './response-summary.js';
@@ -104,6 +110,10 @@ export class HttpDestination implements Destination {
         ...(request.traceparent ? { traceparent: request.traceparent } : {}),
       },
     });
+  }
+
+  describe(): ConnectionFacts {
+    return { ...this.options.transport.describe(), auth: this.options.credentials?.kind ?? 'none' };
   }
 
   close(): Promise<void> {
