@@ -1,10 +1,19 @@
 // A config value that names an entry in the agent's secret store instead of holding the secret itself.
 import { z } from 'zod';
 
+/** Secret names: short, printable, safe as a keychain account and in a shell command. */
+export const secretNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
 /** Points at a value in the agent's secret store instead of holding the secret itself. */
 export const secretRefSchema = z
   .strictObject({
-    secretRef: z.string().min(1).describe("Name of the value in the agent's secret store"),
+    secretRef: z
+      .string()
+      .regex(secretNamePattern, {
+        error:
+          'is not a valid secret name: use 1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit',
+      })
+      .describe("Name of the value in the agent's secret store"),
   })
   .describe('Reference to a secret held in the secret store, never the secret itself');
 

@@ -23,6 +23,7 @@ async function start(
     return await hostAgent({
       dataDir: setup.dataDir,
       ...(setup.config ? { config: setup.config } : {}),
+      ...(setup.configFile ? { configFile: setup.configFile } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       jsonLogs: options.jsonLogs ?? false,
     });

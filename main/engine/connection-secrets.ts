@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { AgentConfig, ConnectionConfig } from '../config/schema.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
-import { resolveSecrets } from '../secrets/resolve-secrets.js';
+import { resolveSecrets, type ResolveSecretsOptions } from '../secrets/resolve-secrets.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
 /** Synchronous lookup of a prefetched secret; throws for a name that was not fetched. */
@@ -31,10 +31,10 @@ function resolverOf(values: Map<string, string>): SecretResolver {
  */
 export async function loadConnectionSecrets(
   config: AgentConfig,
-  dataDir: string,
   logger: Logger,
-  store?: SecretStore,
+  where: ResolveSecretsOptions & { dataDir: string; store?: SecretStore },
 ): Promise<Map<string, SecretResolver | Error>> {
+  const { store, ...hint } = where;
   const result = new Map<string, SecretResolver | Error>();
   const needs = new Map<ConnectionConfig, string[]>(
     config.connections.filter((c) => c.enabled).map((c) => [c, secretNamesIn(c)]),
@@ -42,7 +42,7 @@ export async function loadConnectionSecrets(
   if ([...needs.values()].every((names) => names.length === 0)) return result;
   let opened: SecretStore;
   try {
-    opened = store ?? (await openSecretStore(config.secrets, dataDir));
+    opened = store ?? (await openSecretStore(config.secrets, where.dataDir));
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     logger.error({ err: failure }, 'the secret store could not be opened');
@@ -52,7 +52,7 @@ export async function loadConnectionSecrets(
   for (const [connection, names] of needs) {
     if (names.length === 0) continue;
     try {
-      result.set(connection.id, resolverOf(await resolveSecrets(names, opened, { dataDir })));
+      result.set(connection.id, resolverOf(await resolveSecrets(names, opened, hint)));
     } catch (error) {
       result.set(connection.id, error instanceof Error ? error : new Error(String(error)));
     }

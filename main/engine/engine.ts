@@ -17,6 +17,8 @@ export interface EngineOptions {
   dataDir: string;
   logger: Logger;
   version: string;
+  /** The config file the config came from: named in hints such as the `secrets set` command. */
+  configFile?: string;
   /** The secret store to use instead of the one the config chooses (tests). */
   secretStore?: SecretStore;
   /** Extra notices to show in status from the start (e.g. "running the sandbox"). */
@@ -109,7 +111,11 @@ export class Engine {
 
   private async startConnections(): Promise<void> {
     const { config, logger, dataDir } = this.options;
-    const secrets = await loadConnectionSecrets(config, dataDir, logger, this.options.secretStore);
+    const secrets = await loadConnectionSecrets(config, logger, {
+      dataDir,
+      ...(this.options.configFile ? { configFile: this.options.configFile } : {}),
+      ...(this.options.secretStore ? { store: this.options.secretStore } : {}),
+    });
     for (const connectionConfig of config.connections) {
       const log = logger.child({ connection: connectionConfig.id });
       const runtime = buildConnection(

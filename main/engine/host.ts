@@ -14,6 +14,8 @@ export interface HostOptions {
   config?: AgentConfig;
   logLevel?: LevelWithSilent;
   jsonLogs?: boolean;
+  /** The config file the config came from: named in hints such as the `secrets set` command. */
+  configFile?: string;
 }
 
 export interface HostedAgent {
@@ -57,6 +59,7 @@ export async function hostAgent(options: HostOptions): Promise<HostedAgent> {
       dataDir: options.dataDir,
       logger,
       version: agentVersion,
+      ...(options.configFile ? { configFile: options.configFile } : {}),
       notices: sandbox
         ? [
             {

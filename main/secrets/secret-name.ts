@@ -1,7 +1,6 @@
 // Which names a secret may have: short, printable, safe as a keychain account and in a shell command.
+import { secretNamePattern } from '../../connectors/core/secret-ref.js';
 import { SecretStoreError } from './errors.js';
-
-export const secretNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Throws a SecretStoreError unless `name` is a valid secret name. */
 export function assertSecretName(name: string): void {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { SecretStoreError } from './errors.js';
 import { scryptLimits, type ScryptParams, type Sealed } from './secret-cipher.js';
-import { secretNamePattern } from './secret-name.js';
+import { secretNamePattern } from '../../connectors/core/secret-ref.js';
 
 export const storeFormat = 'integration-agent-secrets';
 export const storeFormatVersion = 1;
