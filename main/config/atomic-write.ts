@@ -3,12 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { chmod, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** After a crash the file holds either the old or the new content, never a mix; an existing file keeps its mode. */
-export async function writeFileAtomically(file: string, data: string): Promise<void> {
+/**
+ * After a crash the file holds either the old or the new content, never a mix. The new file gets `options.mode`
+ * (from the moment the temp file is created, so private data is never readable by others), else the existing file's mode.
+ */
+export async function writeFileAtomically(
+  file: string,
+  data: string,
+  options: { mode?: number } = {},
+): Promise<void> {
   const dir = dirname(file);
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const mode = await existingMode(file);
-  const handle = await open(temp, 'wx');
+  const mode = options.mode ?? (await existingMode(file));
+  const handle = await open(temp, 'wx', options.mode ?? 0o666);
   try {
     try {
       await handle.writeFile(data, 'utf8');

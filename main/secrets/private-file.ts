@@ -1,7 +1,7 @@
 // Files only their owner may read: refuse group/world access (as ssh does) and write them atomically with mode 0600.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileAtomically } from '../config/atomic-write.js';
 import { SecretStoreError } from './errors.js';
 
 /** Windows has no POSIX mode bits; its ACLs are left to the installer. */
@@ -26,38 +26,8 @@ export async function assertPrivateFile(file: string, what: string): Promise<voi
   }
 }
 
-/**
- * Replaces `file` with `data` so that a crash leaves the old or the new content, never a mix: a temp file created
- * with mode 0600 in the same folder, fsync, rename, fsync of the folder. Missing folders are created with mode 0700.
- */
+/** Replaces `file` atomically with mode 0600 from the first byte; missing folders are created with mode 0700. */
 export async function writePrivateFileAtomically(file: string, data: string): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    try {
-      await handle.writeFile(data, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncDirectory(dir);
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Windows cannot fsync a folder; its rename needs no help.
-  } finally {
-    await handle?.close();
-  }
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFileAtomically(file, data, { mode: 0o600 });
 }
