@@ -1,6 +1,7 @@
 // The chaos test's agent: its config file, and a runner that starts, SIGKILLs and stops the real agent process.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { statusFile } from '../../main/engine/data-dir.js';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { logDir, statusFile } from '../../main/engine/data-dir.js';
 import type { AgentStatus } from '../../preload/contract/status.js';
 import { spawnAgent, type AgentProcess } from '../support/agent-process.js';
 
@@ -107,4 +108,18 @@ export class AgentRunner {
     agent.kill('SIGKILL');
     await agent.exited;
   }
+}
+
+/** The agent's log lines at level error (50) or above, from every (rotated) log file in the data dir. */
+export function errorLogLines(dataDir: string): string[] {
+  const dir = logDir(dataDir);
+  return readdirSync(dir)
+    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'))
+    .filter((line) => {
+      try {
+        return (JSON.parse(line) as { level?: number }).level! >= 50;
+      } catch {
+        return false;
+      }
+    });
 }

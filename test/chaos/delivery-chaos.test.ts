@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/agent-process.js';
 import { startIngestServer, type IngestServer } from '../support/ingest.js';
 import { seededRandom } from '../support/seeded-random.js';
-import { AgentRunner, writeChaosConfig, type BatchFormat } from './chaos-agent.js';
+import { AgentRunner, errorLogLines, writeChaosConfig, type BatchFormat } from './chaos-agent.js';
 import { chaosFaults } from './chaos-faults.js';
 import { checkDeliveries, enqueueRange, planRecords, readOutboxFigures } from './chaos-records.js';
 
@@ -93,6 +93,8 @@ describe('delivery under chaos', () => {
     expect(check.missing.slice(0, 10), `never applied (${replay})`).toEqual([]);
     expect(check.foreign).toBe(0);
     expect(check.outOfOrder.slice(0, 5), `out of capture order (${replay})`).toEqual([]);
+    const errors = errorLogLines(dataDir);
+    expect(errors.slice(0, 5), `agent errors in ${dataDir}/logs (${replay})`).toEqual([]);
     const outbox = readOutboxFigures(dataDir);
     expect(outbox).toMatchObject({ total: RECORDS, pending: 0, dead: 0, delivered: RECORDS });
     const stats = ingest.stats();
