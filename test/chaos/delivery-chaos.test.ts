@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/agent-process.js';
 import { startIngestServer, type IngestServer } from '../support/ingest.js';
 import { seededRandom } from '../support/seeded-random.js';
@@ -25,14 +25,18 @@ const SEED = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : randomInt
 const FORMAT = (process.env.CHAOS_BATCH_FORMAT ?? formats[SEED % formats.length]) as BatchFormat;
 const replay = `replay: CHAOS_SEED=${SEED} CHAOS_BATCH_FORMAT=${FORMAT} npx vitest run test/chaos`;
 
-const dir = mkdtempSync(join(tmpdir(), 'delivery-chaos-'));
+let dir = '';
 let ingest: IngestServer | undefined;
 let runner: AgentRunner | undefined;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'delivery-chaos-'));
+});
 
 afterAll(async () => {
   await runner?.dispose();
   await ingest?.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Where capture phase `p` of `phases` ends: a bigger first phase, then equal slices. */
