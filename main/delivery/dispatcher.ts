@@ -5,7 +5,7 @@ import { traceparentFor } from '../observability/traceparent.js';
 import type { Lease } from '../outbox/lease.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { BackoffPolicy } from './backoff.js';
-import { defaultClassification, type ClassificationPolicy } from './classify.js';
+import { defaultClassification, type Classified, type ClassificationPolicy } from './classify.js';
 import { DeliveryGate } from './delivery-gate.js';
 import type { DestinationHealth, DestinationState } from './destination-health.js';
 import { settlementsFor, type RequestOutcome } from './settlements.js';
@@ -32,6 +32,13 @@ interface Unit {
   token: string;
   request: OutgoingRequest;
   batchKey?: string;
+}
+
+/** The reason the gate shows in status (circuit, server pause): the status or error, without the response body. */
+function shortReason(classified: Classified): string {
+  if (classified.kind === 'delivered') return '';
+  if (classified.status !== undefined) return `HTTP ${classified.status}`;
+  return classified.error.length > 160 ? `${classified.error.slice(0, 157)}...` : classified.error;
 }
 
 export class Dispatcher {
@@ -205,19 +212,18 @@ export class Dispatcher {
     const { classified } = outcome;
     const ids = unit.request.records.map((r) => r.id);
     const where = ids.length === 1 ? { recordId: ids[0] } : { recordIds: ids, batchKey: unit.batchKey };
-    for (const s of outcome.settlements.filter((s) => s.kind === 'dead' && s.latencyMs === 0 && !classified))
-      this.logger.error({ recordId: s.id }, 'record could not be sent and was dead-lettered');
+    for (const s of outcome.settlements)
+      if (s.kind === 'dead' && s.latencyMs === 0)
+        this.logger.error(
+          { recordId: s.id, error: s.error },
+          'record could not be sent and was dead-lettered',
+        );
     if (!classified) {
       this.gate.report('abandoned', '', now);
       return;
     }
     const retryAfter = classified.kind === 'retry' ? classified.retryAfterMs : undefined;
-    this.gate.report(
-      aborted ? 'abandoned' : classified.signal,
-      classified.kind === 'delivered' ? '' : classified.error,
-      now,
-      retryAfter,
-    );
+    this.gate.report(aborted ? 'abandoned' : classified.signal, shortReason(classified), now, retryAfter);
     if (classified.kind === 'delivered') {
       this.logger.info({ ...where, status: classified.receipt.status }, 'delivered');
       this.setHealth({ state: 'sending', lastSuccessAt: now, consecutiveFailures: 0, detail: undefined });
