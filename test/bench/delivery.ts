@@ -1,22 +1,17 @@
 // Delivery benchmark: agent engine vs raw got loop on the same batches and server, and enqueue-to-ack latency.
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { RssTracker, nowMs } from './measure.js';
 import { int, mib, ms, rate, ratio, seconds, table } from './format.js';
 import { deliveryUsage, parseDeliveryOptions, type DeliveryBenchOptions } from './delivery-options.js';
 import { RECORD_BYTES } from './delivery-records.js';
 import { runLatencyMode, type LatencyFigures, type LatencyMode } from './delivery-latency.js';
 import { runThroughputPhases, type ThroughputFigures } from './delivery-throughput.js';
-import { sweepStaleAreas, TempArea } from './temp-area.js';
+import type { TempArea } from './temp-area.js';
+import { benchMain, loadAverage } from './bench-main.js';
 
 const RATIO_TARGET = 0.8;
 
 type Log = (line?: string) => void;
-
-/** Other processes share this machine: the load average tells how quiet it was. */
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 
 function printThroughput(log: Log, f: ThroughputFigures): void {
   log(
@@ -108,7 +103,7 @@ async function run(options: DeliveryBenchOptions, area: TempArea): Promise<void>
     `  ingest server: main/sandbox/ingest-server.ts in a child process on loopback, fresh per run, no faults; the engine ` +
       `and the raw loop run in this process; outbox synchronous FULL (default)`,
   );
-  log(`  temp: ${area.root}; load average at start (1/5/15 min): ${load()}`);
+  log(`  temp: ${area.root}; load average at start (1/5/15 min): ${loadAverage()}`);
 
   log();
   log(
@@ -134,39 +129,9 @@ async function run(options: DeliveryBenchOptions, area: TempArea): Promise<void>
   printLatency(log, latency);
 
   log();
-  log(`Summary (${seconds(nowMs() - started)} total; load average at end (1/5/15 min): ${load()})`);
+  log(`Summary (${seconds(nowMs() - started)} total; load average at end (1/5/15 min): ${loadAverage()})`);
   rss.phase('end');
   printSummary(log, throughput, latency, rss);
 }
 
-async function main(): Promise<number> {
-  let options: DeliveryBenchOptions | 'help';
-  try {
-    options = parseDeliveryOptions(process.argv.slice(2), process.env);
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${deliveryUsage}\n`);
-    return 2;
-  }
-  if (options === 'help') {
-    process.stdout.write(`${deliveryUsage}\n`);
-    return 0;
-  }
-  let area: TempArea | undefined;
-  try {
-    const swept = sweepStaleAreas(options.tmpBase);
-    if (swept > 0) process.stderr.write(`removed ${swept} temp dir(s) left by killed runs\n`);
-    area = TempArea.create(options.tmpBase);
-    area.installExitHandlers();
-    await run(options, area);
-    return 0; // a report, not a test: targets missed still exit 0
-  } catch (error) {
-    process.stderr.write(
-      `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    return 1;
-  } finally {
-    area?.cleanup();
-  }
-}
-
-process.exitCode = await main();
+process.exitCode = await benchMain(parseDeliveryOptions, deliveryUsage, run);

@@ -1,6 +1,6 @@
 // Outbox benchmark: durable enqueue vs raw insert, lease+settle drain, lease latency vs backlog size, peak RSS.
 import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import Database from 'better-sqlite3';
 import { parseBenchOptions, usage, type BenchOptions } from './bench-options.js';
 import type { BenchContext } from './bench-context.js';
@@ -22,7 +22,8 @@ import {
 import { nowMs, RssTracker } from './measure.js';
 import { LEASE_MAX, LEASE_MAX_BYTES } from './outbox-driver.js';
 import { describePragmas } from './raw-table.js';
-import { sweepStaleAreas, TempArea } from './temp-area.js';
+import type { TempArea } from './temp-area.js';
+import { benchMain, loadAverage } from './bench-main.js';
 
 const ENQUEUE_TARGET = 0.5;
 const LATENCY_TARGET = 1.1;
@@ -35,13 +36,6 @@ function versions(): string {
   db.close();
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
   return `node ${process.version}, better-sqlite3 ${driver}, SQLite ${sqlite}, ${cpus().length} x ${cpu}`;
-}
-
-/** Other processes share this machine: the load average tells how quiet it was. */
-function load(): string {
-  return loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 }
 
 function printEnqueue(log: BenchContext['log'], f: EnqueueFigures): void {
@@ -201,7 +195,7 @@ async function run(options: BenchOptions, area: TempArea): Promise<void> {
     `  records=${int(options.records)}, lease latency at ${int(options.smallPending)} and ${int(options.largePending)} pending, ` +
       `${options.samples} samples, lease max ${LEASE_MAX} / ${mib(LEASE_MAX_BYTES)}, 1 KiB random payloads, ${options.keyStyle} idempotency keys`,
   );
-  log(`  temp: ${area.root}; load average at start (1/5/15 min): ${load()}`);
+  log(`  temp: ${area.root}; load average at start (1/5/15 min): ${loadAverage()}`);
 
   rss.phase('warm-up');
   await warmUp(ctx);
@@ -232,38 +226,8 @@ async function run(options: BenchOptions, area: TempArea): Promise<void> {
 
   rss.phase('end');
   log();
-  log(`Summary (${seconds(nowMs() - started)} total; load average at end (1/5/15 min): ${load()})`);
+  log(`Summary (${seconds(nowMs() - started)} total; load average at end (1/5/15 min): ${loadAverage()})`);
   printSummary(log, enqueue.figures, drain, latency, rss);
 }
 
-async function main(): Promise<number> {
-  let options: BenchOptions | 'help';
-  try {
-    options = parseBenchOptions(process.argv.slice(2), process.env);
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
-    return 2;
-  }
-  if (options === 'help') {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  let area: TempArea | undefined;
-  try {
-    const swept = sweepStaleAreas(options.tmpBase);
-    if (swept > 0) process.stderr.write(`removed ${swept} temp dir(s) left by killed runs\n`);
-    area = TempArea.create(options.tmpBase);
-    area.installExitHandlers();
-    await run(options, area);
-    return 0; // a report, not a test: targets missed still exit 0
-  } catch (error) {
-    process.stderr.write(
-      `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    return 1;
-  } finally {
-    area?.cleanup();
-  }
-}
-
-process.exitCode = await main();
+process.exitCode = await benchMain(parseBenchOptions, usage, run);
