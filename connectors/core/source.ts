@@ -10,8 +10,12 @@ export interface SourceHealth {
   detail?: string;
   /** Plain-words delivery guarantee of this source's mode. */
   guarantee: string;
+  /** The capture mode in a few words, e.g. "table orders, watermark updated_at" or "records (CSV)". */
+  mode?: string;
   /** Milliseconds since epoch of the last change captured. */
   lastCaptureAt?: number;
+  /** How far behind now capture is (e.g. now minus the newest watermark seen, or the age of the oldest unread file). */
+  lagMs?: number;
 }
 
 /** Everything the engine gives a source: the only way it talks to the outbox. */

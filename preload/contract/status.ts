@@ -8,7 +8,9 @@ export const sourceStatusSchema = z.object({
   state: z.enum(['starting', 'running', 'paused', 'degraded', 'stopped', 'failed']),
   detail: z.string().optional(),
   guarantee: z.string(),
+  mode: z.string().optional(),
   lastCaptureAt: z.number().optional(),
+  lagMs: z.number().optional(),
 });
 
 export const circuitStatusSchema = z.object({
