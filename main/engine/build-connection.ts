@@ -78,15 +78,7 @@ function buildGate(d: HttpDestinationConfig): DeliveryGate {
 
 function buildSource(config: ConnectionConfig): Source {
   const s = config.source;
-  return new FolderSource({
-    path: s.path,
-    include: s.include,
-    exclude: s.exclude,
-    recursive: s.recursive,
-    quietPeriodMs: s.quietPeriodMs,
-    maxFileBytes: s.maxFileBytes,
-    ...(s.contentType ? { contentType: s.contentType } : {}),
-  });
+  return new FolderSource(s); // the folder source takes its parsed config as it is
 }
 
 export function buildConnection(

@@ -1,192 +1,432 @@
-// Folder source: watches a folder with chokidar and captures each finished file version once, whole-file.
-import { readFile, stat } from 'node:fs/promises';
-import { basename, relative, resolve, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
-import picomatch from 'picomatch';
+// Folder source: watches folders, waits until each file is finished, captures every file version once, whole-file.
+import { resolve } from 'node:path';
 import type { Source, SourceContext, SourceHealth } from '../../core/source.js';
-import {
-  checkpointKey,
-  contentHash,
-  contentTypeFor,
-  fileVersionKey,
-  parseFileState,
-  type FileState,
-} from './file-version.js';
+import { AfterDelivery, versionOf, type DeliveredRecord, type FileVersionRef } from './after-delivery.js';
+import type { FolderSourceConfig } from './config.js';
+import { archiveRootFor } from './file-actions.js';
+import { describeReadError, FileCapture, type ReadFile } from './file-capture.js';
+import { FileFilter } from './file-filter.js';
+import { FileProblems, type FileProblem } from './file-problems.js';
+import { observe, readWholeFile } from './file-reader.js';
+import { fileVersionKey } from './file-version.js';
+import { finishRule, type FinishRule } from './finish-rule.js';
+import { FolderLayout, type FolderRoot } from './folder-layout.js';
+import { chokidarWatcher, FolderWatcher, type WatcherFactory } from './folder-watcher.js';
+import { folderGuarantee, folderMode } from './health-text.js';
+import { rescan, type RescanResult } from './rescan.js';
+import { StabilityTracker } from './stability-tracker.js';
 
-export interface FolderSourceOptions {
-  path: string;
-  include: string[];
-  exclude: string[];
-  recursive: boolean;
-  /** A file counts as finished once its size and mtime stayed unchanged this long. */
-  quietPeriodMs: number;
-  maxFileBytes: number;
-  contentType?: string;
+export type { DeliveredRecord } from './after-delivery.js';
+
+/** Seams for tests: the file reader (to make a file vanish mid-read) and the watcher (to fail like a full inotify). */
+export interface FolderIo {
+  readFile?: ReadFile;
+  watcherFactory?: WatcherFactory;
+  /** How often a polling watcher looks at each file (default 1 s). */
+  watcherPollMs?: number;
 }
 
-const retryDelayMs = 2000;
+export type FolderSourceOptions = Omit<FolderSourceConfig, 'type'> & { io?: FolderIo };
+
+/**
+ * What the engine may add to the source context so that after-delivery actions survive a restart: the outbox state
+ * ('pending', 'leased', 'delivered', 'dead', 'discarded') of records of this connection by idempotency key.
+ */
+export interface DeliveryLookup {
+  deliveryStates(idempotencyKeys: readonly string[]): Map<string, string>;
+}
+
+type Work =
+  | { kind: 'settle'; path: string; since: number }
+  | { kind: 'action'; version: FileVersionRef }
+  | { kind: 'claim'; path: string };
+
+const outboxRetryMs = 2000;
 
 export class FolderSource implements Source {
   readonly type = 'folder';
-  private readonly root: string;
-  private readonly included: (path: string) => boolean;
-  private readonly excluded: (path: string) => boolean;
-  private watcher: FSWatcher | undefined;
+  private readonly layout: FolderLayout;
+  private readonly filter: FileFilter;
+  private readonly rule: FinishRule;
+  private readonly tracker: StabilityTracker;
+  private readonly problems = new FileProblems();
+  private readonly capture: FileCapture;
+  private readonly actions: AfterDelivery;
+  private readonly watchers = new Map<string, FolderWatcher>();
+  /** Folder → why it cannot be watched: shown in status, tried again at every rescan. */
+  private readonly unavailable = new Map<string, string>();
+  /** Folder → why it is watched by polling (the OS watch limit was hit). */
+  private readonly pollingNotes = new Map<string, string>();
+  private readonly queue = new Map<string, Work>();
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private context: SourceContext | undefined;
-  private readonly queue = new Set<string>();
   private draining: Promise<void> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private rescanning: Promise<void> | undefined;
+  private outboxError: string | undefined;
+  private outboxTimer: NodeJS.Timeout | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
   private pausedReason: string | undefined;
   private stopped = false;
-  private readonly state: SourceHealth;
+  private lifecycle: 'starting' | 'running' | 'stopped' = 'starting';
+  private lastCaptureAt: number | undefined;
 
   constructor(private readonly options: FolderSourceOptions) {
-    this.root = resolve(options.path);
-    this.included = picomatch(options.include, { dot: false });
-    this.excluded = options.exclude.length > 0 ? picomatch(options.exclude) : () => false;
-    this.state = {
-      state: 'starting',
-      guarantee:
-        `every file in ${this.root} once per distinct content (SHA-256), after it stayed unchanged for ` +
-        `${options.quietPeriodMs} ms; files added or changed while the agent was off are caught up at start`,
-    };
+    this.layout = new FolderLayout(options.path, options.paths);
+    const archiveDirs =
+      options.afterDelivery === 'archive' && options.archiveDir
+        ? this.layout.roots.map((r) => resolve(archiveRootFor(r.dir, options.archiveDir as string)))
+        : [];
+    this.filter = new FileFilter(options, archiveDirs);
+    this.rule = finishRule(options, observe);
+    this.tracker = new StabilityTracker({
+      quietPeriodMs: options.quietPeriodMs,
+      pollMs: options.finishedWhen === 'quiet' ? Math.min(500, Math.max(25, options.quietPeriodMs / 4)) : 500,
+      rule: this.rule,
+      observe,
+      onSettled: (path, _seen, since) => this.enqueue({ kind: 'settle', path, since }),
+      onError: (path, error) =>
+        this.fileProblem(path, {
+          file: this.layout.locate(path)?.identity ?? path,
+          ...describeReadError(error),
+        }),
+    });
+    const log = () => this.ctx().logger;
+    this.capture = new FileCapture(options, {
+      emit: (batch) => this.ctx().emit(batch),
+      checkpoint: (key) => this.ctx().checkpoint(key),
+      get logger() {
+        return log();
+      },
+      readFile: options.io?.readFile ?? readWholeFile,
+      rewatch: (path) => this.tracker.watch(path),
+      problem: (path, problem) => this.fileProblem(path, problem),
+      resolved: (path, gone) => this.resolved(path, gone),
+      queueAction: (identity, hash, generation) =>
+        this.enqueue({ kind: 'action', version: { identity, hash, generation } }),
+      captured: (at) => {
+        this.lastCaptureAt = at;
+      },
+    });
+    this.actions = new AfterDelivery(options, {
+      emit: (batch) => this.ctx().emit(batch),
+      checkpoint: (key) => this.ctx().checkpoint(key),
+      get logger() {
+        return log();
+      },
+      layout: this.layout,
+      companionOf: (path) => this.rule.companionOf(path),
+      problem: (path, problem) => this.noteProblem(path, problem),
+      resolved: (path) => this.resolved(path),
+      retry: (version) => {
+        const path = this.layout.resolveIdentity(version.identity)?.abs;
+        const failures = (path && this.problems.get(path)?.failures) || 1;
+        this.later(`action:${version.identity}`, () => this.enqueue({ kind: 'action', version }), failures);
+      },
+    });
   }
 
   async start(context: SourceContext): Promise<void> {
     this.context = context;
-    const info = await stat(this.root).catch((error: NodeJS.ErrnoException) => error);
-    if (info instanceof Error || !info.isDirectory()) {
-      const why = info instanceof Error ? (info.code ?? info.message) : 'it is not a directory';
-      this.report({
-        state: 'failed',
-        detail: `cannot watch ${this.root}: ${why}. Fix: create the folder or correct the path`,
-      });
-      return;
-    }
-    this.watcher = watch(this.root, {
-      ignoreInitial: false,
-      depth: this.options.recursive ? undefined : 0,
-      awaitWriteFinish:
-        this.options.quietPeriodMs > 0
-          ? {
-              stabilityThreshold: this.options.quietPeriodMs,
-              pollInterval: Math.min(100, this.options.quietPeriodMs),
-            }
-          : false,
-      ignored: (path, stats) => {
-        const rel = this.relative(path);
-        if (rel === '') return false;
-        if (this.excluded(rel)) return true;
-        return stats?.isFile() === true && !this.included(rel);
-      },
-    });
-    this.watcher.on('add', (path) => this.schedule(path));
-    this.watcher.on('change', (path) => this.schedule(path));
-    this.watcher.on('error', (error) => {
-      context.logger.error({ err: error }, 'folder watcher error');
-      this.report({ state: 'degraded', detail: `watcher error: ${(error as Error).message}` });
-    });
-    await new Promise<void>((ready) => this.watcher?.once('ready', () => ready()));
-    if (this.state.state === 'starting') this.report({ state: this.pausedReason ? 'paused' : 'running' });
+    await this.rescanNow(); // catch-up; also starts the watcher of every folder that exists
+    this.rescanTimer = setInterval(() => void this.rescanNow(), this.options.rescanIntervalMs);
+    this.lifecycle = 'running';
+    this.changed();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
-    await this.watcher?.close();
+    clearInterval(this.rescanTimer);
+    clearTimeout(this.outboxTimer);
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    await this.rescanning;
+    await Promise.all([...this.watchers.values()].map((w) => w.close()));
+    await this.tracker.stop();
     await this.draining;
-    this.report({ state: 'stopped', detail: undefined });
+    this.lifecycle = 'stopped';
+    this.changed();
   }
 
   pause(reason: string): void {
     this.pausedReason = reason;
-    this.report({ state: 'paused', detail: reason });
+    this.changed();
   }
 
   resume(): void {
     this.pausedReason = undefined;
-    this.report({ state: 'running', detail: undefined });
+    this.changed();
     this.drain();
   }
 
+  /**
+   * After-delivery hook: the engine calls this with records of this connection the outbox settled as delivered
+   * (after the server's answer). Each delivered file version is archived or deleted, per `afterDelivery`.
+   */
+  delivered(records: readonly DeliveredRecord[]): void {
+    if (!this.actions.active || this.stopped) return;
+    for (const record of records) {
+      const version = versionOf(record);
+      if (version) this.enqueue({ kind: 'action', version });
+    }
+  }
+
+  /** Runs a full rescan now (also what the timer runs); resolves when it is done. */
+  rescanNow(): Promise<void> {
+    this.rescanning ??= this.rescanOnce().finally(() => {
+      this.rescanning = undefined;
+    });
+    return this.rescanning;
+  }
+
   health(): SourceHealth {
-    return { ...this.state };
+    const notes = [
+      ...(this.outboxError ? [this.outboxError] : []),
+      ...this.unavailable.values(),
+      ...this.pollingNotes.values(),
+      ...(this.problems.summary() ? [this.problems.summary() as string] : []),
+    ];
+    const allFoldersFailed = this.unavailable.size === this.layout.roots.length;
+    const state =
+      this.lifecycle !== 'running'
+        ? this.lifecycle
+        : allFoldersFailed
+          ? 'failed'
+          : this.pausedReason
+            ? 'paused'
+            : notes.length > 0
+              ? 'degraded'
+              : 'running';
+    const detail = [...(this.pausedReason ? [this.pausedReason] : []), ...notes].join('; ');
+    return {
+      state,
+      ...(detail ? { detail } : {}),
+      mode: folderMode(this.rule),
+      guarantee: folderGuarantee(this.options, this.layout, this.rule),
+      lagMs: this.lagMs(),
+      ...(this.lastCaptureAt !== undefined ? { lastCaptureAt: this.lastCaptureAt } : {}),
+    };
   }
 
-  private relative(path: string): string {
-    return relative(this.root, path).split(sep).join('/');
+  /** Files that could not be captured, by path (also summarised in the health detail). */
+  fileProblems(): FileProblem[] {
+    return this.problems.paths().flatMap((p) => this.problems.get(p) ?? []);
   }
 
-  private report(patch: Partial<SourceHealth>): void {
-    Object.assign(this.state, patch);
+  /** Age of the oldest file seen but not captured yet (waiting, queued or retried after a transient error). */
+  private lagMs(): number {
+    const now = Date.now();
+    let oldest = this.tracker.oldestWaitingSince() ?? now;
+    for (const work of this.queue.values()) if (work.kind === 'settle') oldest = Math.min(oldest, work.since);
+    for (const path of this.problems.paths()) {
+      const problem = this.problems.get(path);
+      if (problem?.transient && problem.since !== undefined) oldest = Math.min(oldest, problem.since);
+    }
+    return Math.max(0, now - oldest);
+  }
+
+  private ctx(): SourceContext {
+    if (!this.context) throw new Error('folder source used before start()');
+    return this.context;
+  }
+
+  private changed(): void {
     this.context?.reportHealth(this.health());
   }
 
-  private schedule(path: string): void {
-    this.queue.add(path);
+  private async rescanOnce(): Promise<void> {
+    if (this.stopped) return;
+    let result: RescanResult;
+    try {
+      result = await rescan({
+        layout: this.layout,
+        filter: this.filter,
+        problems: this.problems,
+        emitDeletes: this.options.emitDeletes,
+        checkpoints: () => this.ctx().checkpoints(),
+        isWaiting: (path) => this.tracker.has(path),
+        watch: (path) => this.tracker.watch(path),
+        recoverClaim: (path) => this.enqueue({ kind: 'claim', path }),
+        rootAvailable: (root) => this.watchFolder(root),
+        rootUnavailable: (root, error) => this.folderUnavailable(root, error),
+        unreadableDir: (path, error) =>
+          this.fileProblem(path, {
+            file: this.layout.locate(path)?.identity ?? path,
+            ...describeReadError(error),
+          }),
+      });
+    } catch (error) {
+      this.ctx().logger.error({ err: error }, 'folder rescan failed; trying again at the next one');
+      return;
+    }
+    for (const path of this.problems.paths()) {
+      const root = this.layout.locate(path)?.root;
+      if (root && result.scannedRoots.has(root) && !result.present.has(path) && !this.tracker.has(path))
+        this.resolved(path); // gone: nothing left to report about it
+    }
+    this.recoverDeliveredActions(result);
+    this.changed();
+  }
+
+  /** Versions delivered while no hook call reached us (e.g. a crash between settle and action) are handled now. */
+  private recoverDeliveredActions(result: RescanResult): void {
+    const lookup = this.context as Partial<DeliveryLookup> | undefined;
+    if (!this.actions.active || typeof lookup?.deliveryStates !== 'function') return;
+    const pending = new Map<string, FileVersionRef>();
+    for (const [identity, state] of result.states) {
+      if (state.deleted || state.handled) continue;
+      const generation = state.generation ?? 0;
+      pending.set(fileVersionKey(identity, state.hash, generation), {
+        identity,
+        hash: state.hash,
+        generation,
+      });
+    }
+    if (pending.size === 0) return;
+    const states = lookup.deliveryStates([...pending.keys()]);
+    for (const [key, version] of pending)
+      if (states.get(key) === 'delivered') this.enqueue({ kind: 'action', version });
+  }
+
+  private async watchFolder(root: FolderRoot): Promise<void> {
+    this.unavailable.delete(root.dir);
+    if (this.watchers.has(root.dir) || this.stopped) return;
+    const watcher = await FolderWatcher.start(root.dir, {
+      recursive: this.options.recursive,
+      factory: this.options.io?.watcherFactory ?? chokidarWatcher,
+      pollIntervalMs: this.options.io?.watcherPollMs ?? 1000,
+      ignored: (path, stats) => {
+        const located = this.layout.locate(path);
+        if (!located || located.rel === '') return false;
+        if (stats?.isDirectory()) return this.filter.skipsDir(located.rel, path);
+        if (stats?.isFile()) return this.filter.kind(located.rel) === 'ignored';
+        return this.filter.surelyIgnored(located.rel, path);
+      },
+      onPath: (path) => this.pathEvent(path),
+      onFallback: (message) => {
+        this.pollingNotes.set(root.dir, message);
+        this.ctx().logger.warn({ folder: root.dir }, message);
+        this.changed();
+        void this.rescanNow(); // the failed watcher may have missed events
+      },
+      onError: (error) => {
+        this.ctx().logger.error({ err: error, folder: root.dir }, 'folder watcher error');
+      },
+    });
+    if (this.stopped) {
+      await watcher.close();
+      return;
+    }
+    this.watchers.set(root.dir, watcher);
+  }
+
+  private folderUnavailable(root: FolderRoot, error: NodeJS.ErrnoException): void {
+    const why =
+      error.code === 'ENOENT'
+        ? 'it does not exist'
+        : error.code === 'ENOTDIR'
+          ? 'it is not a folder'
+          : error.code === 'EACCES' || error.code === 'EPERM'
+            ? `permission denied (${error.code})`
+            : (error.code ?? error.message);
+    const message =
+      `cannot watch ${root.dir}: ${why}. Fix: create the folder, correct the path or give the agent's account ` +
+      `access; it is tried again every ${Math.round(this.options.rescanIntervalMs / 1000)} s`;
+    if (this.unavailable.get(root.dir) !== message) this.ctx().logger.error({ folder: root.dir }, message);
+    this.unavailable.set(root.dir, message);
+  }
+
+  private pathEvent(path: string): void {
+    const located = this.layout.locate(path);
+    if (!located || this.stopped) return;
+    const kind = this.filter.kindWithin(located.root.dir, located.rel);
+    if (kind === 'candidate') this.tracker.watch(path);
+    else if (kind === 'marker' || kind === 'trigger') this.tracker.wake();
+  }
+
+  private enqueue(work: Work): void {
+    const key =
+      work.kind === 'action'
+        ? `action:${work.version.identity}:${work.version.hash}`
+        : `${work.kind}:${work.path}`;
+    this.queue.set(key, work);
     this.drain();
   }
 
   private drain(): void {
-    if (this.draining || this.stopped) return;
+    if (this.draining || this.stopped || this.pausedReason || !this.context) return;
     this.draining = this.processQueue().finally(() => {
       this.draining = undefined;
     });
   }
 
   private async processQueue(): Promise<void> {
-    for (const path of this.queue) {
+    for (const [key, work] of this.queue) {
       if (this.stopped || this.pausedReason) return;
-      this.queue.delete(path); // a change arriving during capture re-adds it
+      this.queue.delete(key); // settling again while this runs re-queues it
       try {
-        await this.capture(path);
-        if (this.state.state === 'degraded') this.report({ state: 'running', detail: undefined });
+        await this.run(work);
       } catch (error) {
-        this.queue.add(path);
+        if (!this.queue.has(key)) this.queue.set(key, work);
         const message = error instanceof Error ? error.message : String(error);
-        this.context?.logger.error(
-          { file: this.relative(path), err: error },
-          'capturing a file failed; will retry',
-        );
-        this.report({ state: 'degraded', detail: `cannot capture ${this.relative(path)}: ${message}` });
-        clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => this.drain(), retryDelayMs);
+        this.ctx().logger.error({ err: error }, 'the outbox did not take a captured file; retrying');
+        this.outboxError = `cannot store captured files in the outbox: ${message}; retrying every ${outboxRetryMs / 1000} s`;
+        this.changed();
+        clearTimeout(this.outboxTimer);
+        this.outboxTimer = setTimeout(() => this.drain(), outboxRetryMs);
         return;
+      }
+      if (this.outboxError) {
+        this.outboxError = undefined;
+        this.changed();
       }
     }
   }
 
-  private async capture(path: string): Promise<void> {
-    const context = this.context;
-    if (!context) return;
-    const rel = this.relative(path);
-    const info = await stat(path).catch((error: NodeJS.ErrnoException) =>
-      error.code === 'ENOENT' ? undefined : Promise.reject(error),
-    );
-    if (!info?.isFile()) return; // vanished before we got to it: nothing to capture
-    if (info.size > this.options.maxFileBytes) {
-      throw new Error(
-        `file is ${info.size} bytes, over the ${this.options.maxFileBytes}-byte limit (maxFileBytes)`,
-      );
-    }
-    const bytes = await readFile(path);
-    const hash = contentHash(bytes);
-    if (parseFileState(context.checkpoint(checkpointKey(rel)))?.hash === hash) return; // same bytes as already captured
-    const state: FileState = { hash, size: bytes.length, mtimeMs: info.mtimeMs };
-    const result = context.emit({
-      changes: [
-        {
-          idempotencyKey: fileVersionKey(rel, hash),
-          orderingKey: rel,
-          businessKey: basename(rel),
-          contentType: this.options.contentType ?? contentTypeFor(rel),
-          payload: bytes,
-          origin: { file: rel, size: bytes.length, sha256: hash },
+  private async run(work: Work): Promise<void> {
+    if (work.kind === 'action') return this.actions.apply(work.version);
+    if (work.kind === 'claim') return this.actions.recoverClaim(work.path);
+    const file = this.layout.locate(work.path);
+    if (!file || this.filter.kindWithin(file.root.dir, file.rel) !== 'candidate') return;
+    await this.capture.settle(file);
+    this.changed();
+  }
+
+  /** A problem of one file: shown in status; transient ones are retried with backoff, the rest when the file changes. */
+  private fileProblem(path: string, problem: Omit<FileProblem, 'failures'>): void {
+    const noted = this.noteProblem(path, problem);
+    if (noted.transient)
+      this.later(
+        `watch:${path}`,
+        () => {
+          if (this.problems.get(path)) this.tracker.watch(path);
         },
-      ],
-      checkpoints: [{ key: checkpointKey(rel), value: JSON.stringify(state) }],
-    });
-    this.state.lastCaptureAt = Date.now();
-    context.logger.info({ file: rel, size: bytes.length, stored: result.inserted === 1 }, 'file captured');
+        noted.failures,
+      );
+  }
+
+  private noteProblem(path: string, problem: Omit<FileProblem, 'failures'>): FileProblem {
+    const previous = this.problems.get(path);
+    const noted = this.problems.note(path, { ...problem, since: previous?.since ?? Date.now() });
+    if (previous?.message !== noted.message)
+      this.context?.logger.warn({ file: problem.file, problem: problem.message }, 'file not captured');
+    this.changed();
+    return noted;
+  }
+
+  private later(key: string, task: () => void, failures: number): void {
+    clearTimeout(this.retryTimers.get(key));
+    const delay = Math.min(outboxRetryMs * 2 ** Math.min(failures - 1, 10), this.options.rescanIntervalMs);
+    this.retryTimers.set(
+      key,
+      setTimeout(() => {
+        this.retryTimers.delete(key);
+        if (!this.stopped) task();
+      }, delay),
+    );
+  }
+
+  private resolved(path: string, gone = false): void {
+    clearTimeout(this.retryTimers.get(`watch:${path}`));
+    if (gone && this.problems.get(path)?.keepWhenGone) return;
+    if (this.problems.clear(path)) this.changed();
   }
 }

@@ -1,0 +1,224 @@
+// Captures one settled path: a finished file becomes a new version (or nothing, same bytes), a vanished one a delete record.
+import type { Logger } from 'pino';
+import type { ChangeBatch, EnqueueResult } from '../../core/change.js';
+import type { FolderSourceConfig } from './config.js';
+import type { FileProblem } from './file-problems.js';
+import { observe, type FileRead } from './file-reader.js';
+import {
+  checkpointKey,
+  contentHash,
+  contentTypeFor,
+  deleteRecordKey,
+  fileVersionKey,
+  parseFileState,
+  type FileState,
+} from './file-version.js';
+import type { Located } from './folder-layout.js';
+
+type CaptureOptions = Pick<
+  FolderSourceConfig,
+  'maxFileBytes' | 'contentType' | 'emitDeletes' | 'afterDelivery'
+>;
+
+export type ReadFile = (path: string, maxBytes: number) => Promise<FileRead>;
+
+/** What the capture step needs from the source around it. */
+export interface CaptureHost {
+  emit(batch: ChangeBatch): EnqueueResult;
+  checkpoint(key: string): string | undefined;
+  logger: Logger;
+  readFile: ReadFile;
+  /** Watch the path again until it settles (it changed while being read, or vanished and must stay gone). */
+  rewatch(path: string): void;
+  problem(path: string, problem: Omit<FileProblem, 'failures'>): void;
+  /** The path is fine now (captured, unchanged, or gone for good; `gone`: keep notes meant to outlive the file). */
+  resolved(path: string, gone?: boolean): void;
+  /** Queue the after-delivery action of a version that was delivered before. */
+  queueAction(identity: string, hash: string, generation: number): void;
+  /** A file version was handed to the outbox. */
+  captured(at: number): void;
+}
+
+/** The JSON body of a delete record. */
+export interface DeleteRecord {
+  op: 'delete';
+  path: string;
+  lastSha256: string;
+}
+
+export class FileCapture {
+  constructor(
+    private readonly options: CaptureOptions,
+    private readonly host: CaptureHost,
+  ) {}
+
+  /**
+   * Handles a path that settled. Throws only when the outbox refuses the batch (disk full, …): the caller keeps the
+   * path queued and retries; every problem of the file itself is reported per file and never stops the others.
+   */
+  async settle(file: Located): Promise<void> {
+    let read: FileRead;
+    try {
+      read = await this.host.readFile(file.abs, this.options.maxFileBytes);
+    } catch (error) {
+      this.host.problem(file.abs, { file: file.identity, ...describeReadError(error) });
+      return;
+    }
+    switch (read.kind) {
+      case 'gone':
+        this.gone(file);
+        return;
+      case 'not-a-file':
+        this.host.problem(file.abs, {
+          file: file.identity,
+          message: 'it is a folder or a device, not a regular file: not captured',
+          transient: false,
+        });
+        return;
+      case 'too-large':
+        this.host.problem(file.abs, {
+          file: file.identity,
+          message:
+            `the file is ${read.size} bytes, over the limit of ${this.options.maxFileBytes} bytes: not captured. ` +
+            'Fix: raise maxFileBytes for this source, or have the export split its files',
+          transient: false,
+          size: read.size,
+          mtimeMs: read.mtimeMs,
+        });
+        return;
+      case 'read':
+        await this.captureRead(file, read);
+    }
+  }
+
+  /** The path stayed missing for the quiet period. */
+  gone(file: Located): void {
+    this.host.resolved(file.abs, true);
+    const key = checkpointKey(file.identity);
+    const state = parseFileState(this.host.checkpoint(key));
+    if (!state || state.deleted || state.handled || !this.options.emitDeletes) return;
+    const generation = state.generation ?? 0;
+    const body: DeleteRecord = { op: 'delete', path: file.identity, lastSha256: state.hash };
+    const tombstone: FileState = { ...state, deleted: true };
+    this.host.emit({
+      changes: [
+        {
+          idempotencyKey: deleteRecordKey(file.identity, state.hash, generation),
+          orderingKey: file.identity,
+          businessKey: lastSegment(file.identity),
+          contentType: 'application/json',
+          payload: Buffer.from(JSON.stringify(body)),
+          origin: { file: file.identity, op: 'delete', sha256: state.hash },
+        },
+      ],
+      checkpoints: [{ key, value: JSON.stringify(tombstone) }],
+    });
+    this.host.captured(Date.now());
+    this.host.logger.info({ file: file.identity }, 'file deleted; delete record captured');
+  }
+
+  private async captureRead(file: Located, read: Extract<FileRead, { kind: 'read' }>): Promise<void> {
+    // The quiet period and the read are not atomic: make sure the bytes are still what the path holds.
+    let after;
+    try {
+      after = await observe(file.abs);
+    } catch (error) {
+      this.host.problem(file.abs, { file: file.identity, ...describeReadError(error) });
+      return;
+    }
+    if (!after.exists) {
+      this.host.problem(file.abs, {
+        file: file.identity,
+        message: 'the file vanished while it was being read: not captured',
+        transient: false,
+        keepWhenGone: true,
+      });
+      this.host.rewatch(file.abs); // a vanished captured file becomes a delete record once it stays gone
+      return;
+    }
+    if (!after.isFile || after.size !== read.bytes.length || after.mtimeMs !== read.mtimeMs) {
+      this.host.rewatch(file.abs); // written to while being read: wait until it is finished again
+      return;
+    }
+    const hash = contentHash(read.bytes);
+    const key = checkpointKey(file.identity);
+    const state = parseFileState(this.host.checkpoint(key));
+    if (state && !state.deleted && state.hash === hash) {
+      this.unchanged(file, state, read.mtimeMs);
+      return;
+    }
+    const generation = state?.deleted ? (state.generation ?? 0) + 1 : (state?.generation ?? 0);
+    const next: FileState = {
+      hash,
+      size: read.bytes.length,
+      mtimeMs: read.mtimeMs,
+      ...(generation > 0 ? { generation } : {}),
+    };
+    const result = this.host.emit({
+      changes: [
+        {
+          idempotencyKey: fileVersionKey(file.identity, hash, generation),
+          orderingKey: file.identity,
+          businessKey: lastSegment(file.identity),
+          contentType: this.options.contentType ?? contentTypeFor(file.identity),
+          payload: read.bytes,
+          origin: {
+            file: file.identity,
+            size: read.bytes.length,
+            sha256: hash,
+            ...(generation > 0 ? { generation } : {}),
+          },
+        },
+      ],
+      checkpoints: [{ key, value: JSON.stringify(next) }],
+    });
+    this.host.resolved(file.abs);
+    this.host.captured(Date.now());
+    this.host.logger.info(
+      { file: file.identity, size: read.bytes.length, stored: result.inserted === 1 },
+      'file captured',
+    );
+  }
+
+  /** Same bytes as the version already captured: nothing is sent again. */
+  private unchanged(file: Located, state: FileState, mtimeMs: number): void {
+    this.host.resolved(file.abs);
+    const redropped = state.handled === true; // archived or deleted before, and now back with the same bytes
+    if (state.mtimeMs !== mtimeMs || redropped) {
+      // Remember the new mtime so rescans skip the file without reading it; a re-dropped copy is handled again.
+      const { handled: _handled, ...rest } = state;
+      const next: FileState = { ...rest, mtimeMs };
+      this.host.emit({
+        changes: [],
+        checkpoints: [{ key: checkpointKey(file.identity), value: JSON.stringify(next) }],
+      });
+    }
+    if (redropped && this.options.afterDelivery !== 'leave')
+      this.host.queueAction(file.identity, state.hash, state.generation ?? 0);
+  }
+}
+
+const lastSegment = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** A read error as a per-file problem: permission denied and locks are retried, the rest after the file changes. */
+export function describeReadError(error: unknown): Pick<FileProblem, 'message' | 'transient'> {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return {
+        message: `cannot read it: permission denied (${e.code}). Fix: give the account the agent runs as read access`,
+        transient: true,
+      };
+    case 'EBUSY':
+      return {
+        message: 'it is locked by another program (EBUSY); retrying until it is released',
+        transient: true,
+      };
+    default:
+      return {
+        message: `cannot read it: ${e.code ? `${e.code} ` : ''}${e.message ?? String(error)}`,
+        transient: true,
+      };
+  }
+}

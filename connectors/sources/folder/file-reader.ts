@@ -1,0 +1,52 @@
+// File system reads of the folder source: what a path looks like now, and one whole-file read with its limits.
+import { open, stat } from 'node:fs/promises';
+
+/** What a path looks like at one moment. */
+export type Observation =
+  { exists: false } | { exists: true; isFile: boolean; size: number; mtimeMs: number };
+
+export const sameObservation = (a: Observation, b: Observation): boolean =>
+  a.exists === b.exists &&
+  (!a.exists || !b.exists || (a.isFile === b.isFile && a.size === b.size && a.mtimeMs === b.mtimeMs));
+
+const vanishedCodes = new Set(['ENOENT', 'ENOTDIR']);
+
+/** Missing (or a parent replaced by a file) is an answer, not an error; anything else (EACCES, EIO) throws. */
+export async function observe(path: string): Promise<Observation> {
+  try {
+    const info = await stat(path);
+    return { exists: true, isFile: info.isFile(), size: info.size, mtimeMs: info.mtimeMs };
+  } catch (error) {
+    if (vanishedCodes.has((error as NodeJS.ErrnoException).code ?? '')) return { exists: false };
+    throw error;
+  }
+}
+
+export type FileRead =
+  | { kind: 'read'; bytes: Buffer; size: number; mtimeMs: number }
+  | { kind: 'gone' }
+  | { kind: 'not-a-file' }
+  | { kind: 'too-large'; size: number; mtimeMs: number };
+
+/** Reads a whole regular file, refusing it (without reading) when it is over `maxBytes`. */
+export async function readWholeFile(path: string, maxBytes: number): Promise<FileRead> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (vanishedCodes.has(code)) return { kind: 'gone' };
+    if (code === 'EISDIR') return { kind: 'not-a-file' };
+    throw error;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { kind: 'not-a-file' };
+    if (info.size > maxBytes) return { kind: 'too-large', size: info.size, mtimeMs: info.mtimeMs };
+    const bytes = await handle.readFile();
+    if (bytes.length > maxBytes) return { kind: 'too-large', size: bytes.length, mtimeMs: info.mtimeMs };
+    return { kind: 'read', bytes, size: info.size, mtimeMs: info.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}

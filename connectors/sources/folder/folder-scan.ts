@@ -1,0 +1,51 @@
+// Walks a watched folder (honouring depth, excludes and the archive folder) and lists the files it holds now.
+import { opendir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileFilter, PathKind } from './file-filter.js';
+import type { FolderLayout, FolderRoot, Located } from './folder-layout.js';
+
+export interface ScannedFile extends Located {
+  kind: Exclude<PathKind, 'ignored'>;
+}
+
+export interface ScanResult {
+  files: ScannedFile[];
+  /** Subfolders that could not be listed, with the reason (the rest of the folder is still scanned). */
+  unreadable: { path: string; error: NodeJS.ErrnoException }[];
+}
+
+const isFileLink = (path: string) =>
+  stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+
+/** Lists `root`; throws only when the root itself cannot be listed (missing, permission denied). */
+export async function scanFolder(
+  layout: FolderLayout,
+  root: FolderRoot,
+  filter: FileFilter,
+): Promise<ScanResult> {
+  const result: ScanResult = { files: [], unreadable: [] };
+  const walk = async (rel: string): Promise<void> => {
+    const dirPath = rel === '' ? root.dir : join(root.dir, ...rel.split('/'));
+    const dir = await opendir(dirPath);
+    for await (const entry of dir) {
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      const abs = join(dirPath, entry.name);
+      const isDir = entry.isDirectory(); // symlinked folders are not followed: no loops
+      const isFile = entry.isFile() || (entry.isSymbolicLink() && (await isFileLink(abs)));
+      if (isDir && !filter.skipsDir(childRel, abs)) {
+        if (layout.locate(abs)?.root !== root) continue; // a nested watched folder is scanned on its own
+        await walk(childRel).catch((error: NodeJS.ErrnoException) => {
+          result.unreadable.push({ path: abs, error });
+        });
+      } else if (isFile) {
+        const kind = filter.kind(childRel);
+        if (kind !== 'ignored') result.files.push({ ...layout.within(root, childRel), kind });
+      }
+    }
+  };
+  await walk('');
+  return result;
+}

@@ -1,0 +1,34 @@
+// The folder source's mode and guarantee in plain words, exactly as the code behaves, for status.
+import type { FolderSourceConfig } from './config.js';
+import { formatMs, type FinishRule } from './finish-rule.js';
+import type { FolderLayout } from './folder-layout.js';
+
+type TextOptions = Pick<
+  FolderSourceConfig,
+  'rescanIntervalMs' | 'emitDeletes' | 'afterDelivery' | 'archiveDir' | 'quietPeriodMs' | 'recursive'
+>;
+
+export function folderMode(rule: FinishRule): string {
+  return `whole file, ${rule.description}`;
+}
+
+export function folderGuarantee(options: TextOptions, layout: FolderLayout, rule: FinishRule): string {
+  const folders = layout.roots.map((r) => r.dir).join(', ');
+  const where = `${layout.roots.length === 1 ? 'the folder' : 'the folders'} ${folders}${options.recursive ? ' (with subfolders)' : ''}`;
+  const parts = [
+    `every file in ${where} is sent once per distinct content (SHA-256), once it is ${rule.description}; ` +
+      'the same bytes written again are not sent again',
+    'files added or changed while the agent was off are caught up at start, and a full rescan every ' +
+      `${formatMs(options.rescanIntervalMs)} catches anything the watcher missed`,
+  ];
+  if (options.emitDeletes)
+    parts.push(
+      `a captured file that disappears for ${formatMs(options.quietPeriodMs)} is sent as a delete record`,
+    );
+  if (options.afterDelivery === 'archive')
+    parts.push(
+      `a file is moved to ${options.archiveDir ?? 'the archive'} only after the server confirmed it`,
+    );
+  if (options.afterDelivery === 'delete') parts.push('a file is deleted only after the server confirmed it');
+  return `${parts.join('; ')}.`;
+}

@@ -1,0 +1,128 @@
+// Watches candidate paths until they settle: a file finished by the finish rule, or a path gone for the quiet period.
+import { sameObservation, type Observation } from './file-reader.js';
+import type { FinishRule } from './finish-rule.js';
+
+export interface StabilityOptions {
+  /** How long a path must stay missing before its disappearance counts. */
+  quietPeriodMs: number;
+  /** How often waiting paths are looked at. */
+  pollMs: number;
+  rule: FinishRule;
+  observe: (path: string) => Promise<Observation>;
+  /**
+   * The path settled: a finished file, a path that stayed missing, or something that is not a file. `since`: when the
+   * file was written or first seen, whichever is earlier (for lag).
+   */
+  onSettled: (path: string, observation: Observation, since: number) => void;
+  /** Looking at the path failed (permission denied on a folder, I/O error): it is no longer tracked. */
+  onError: (path: string, error: unknown) => void;
+  now?: () => number;
+}
+
+interface Entry {
+  firstSeenAt: number;
+  last: Observation | undefined;
+  stableSince: number;
+}
+
+const sinceOf = (entry: Entry) =>
+  entry.last?.exists ? Math.min(entry.firstSeenAt, entry.last.mtimeMs) : entry.firstSeenAt;
+
+export class StabilityTracker {
+  private readonly entries = new Map<string, Entry>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: StabilityOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Starts (or keeps) watching a path; a change seen later simply restarts its quiet period. */
+  watch(path: string): void {
+    if (this.stopped) return;
+    if (!this.entries.has(path)) {
+      const now = this.now();
+      this.entries.set(path, { firstSeenAt: now, last: undefined, stableSince: now });
+    }
+    this.schedule(0);
+  }
+
+  forget(path: string): void {
+    this.entries.delete(path);
+  }
+
+  has(path: string): boolean {
+    return this.entries.has(path);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Look again soon (a marker or trigger file appeared). */
+  wake(): void {
+    if (this.entries.size > 0) this.schedule(0);
+  }
+
+  /** When the oldest file still waiting was written (or first seen, if earlier); undefined when none waits. */
+  oldestWaitingSince(): number | undefined {
+    let oldest: number | undefined;
+    for (const entry of this.entries.values()) {
+      if (entry.last && !entry.last.exists) continue;
+      const since = sinceOf(entry);
+      oldest = oldest === undefined ? since : Math.min(oldest, since);
+    }
+    return oldest;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.polling;
+    this.entries.clear();
+  }
+
+  /** One pass over every waiting path (also what the timer runs). */
+  async poll(): Promise<void> {
+    if (this.polling) return this.polling;
+    this.polling = this.pass().finally(() => {
+      this.polling = undefined;
+      if (this.entries.size > 0) this.schedule(this.options.pollMs);
+    });
+    return this.polling;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped || this.polling) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.poll(), ms);
+  }
+
+  private async pass(): Promise<void> {
+    for (const [path, entry] of [...this.entries]) {
+      if (this.stopped) return;
+      try {
+        const seen = await this.options.observe(path);
+        if (this.entries.get(path) !== entry) continue; // forgotten meanwhile
+        const now = this.now();
+        if (!entry.last || !sameObservation(entry.last, seen)) {
+          entry.last = seen;
+          entry.stableSince = now;
+        }
+        const stableFor = now - entry.stableSince;
+        const settled = !seen.exists
+          ? stableFor >= this.options.quietPeriodMs
+          : !seen.isFile || (await this.options.rule.isFinished(path, seen, stableFor, now));
+        if (settled && this.entries.get(path) === entry) {
+          this.entries.delete(path);
+          this.options.onSettled(path, seen, sinceOf(entry));
+        }
+      } catch (error) {
+        this.entries.delete(path);
+        this.options.onError(path, error);
+      }
+    }
+  }
+}
