@@ -1,0 +1,84 @@
+// NDJSON records: one JSON object per line; a bad line is rejected and reading goes on with the next one.
+import type { ParseContext } from './parse-context.js';
+import { isObject, kindOf } from './json-value.js';
+import type { RecordParser } from './record-parser.js';
+
+export class NdjsonRecords implements RecordParser {
+  private buf = '';
+  /** Line number of buf[0]. */
+  private line = 1;
+  /** Dropping text up to the next line break, after a line that was too long. */
+  private skipping = false;
+
+  constructor(private readonly ctx: ParseContext) {}
+
+  write(text: string): void {
+    this.buf = this.buf === '' ? text : this.buf + text;
+    this.scan(false);
+  }
+
+  end(): void {
+    this.scan(true);
+    this.buf = '';
+  }
+
+  private scan(eof: boolean): void {
+    const buf = this.buf;
+    const max = this.ctx.maxRecordBytes;
+    let pos = 0;
+    while (pos < buf.length) {
+      const nl = buf.indexOf('\n', pos);
+      if (nl === -1 && !eof) {
+        if (buf.length - pos > max && !this.skipping) {
+          this.ctx.reject(this.line, tooLong(max), buf.slice(pos, pos + 256));
+          this.skipping = true;
+        }
+        if (this.skipping) pos = buf.length;
+        break;
+      }
+      const lineEnd = nl === -1 ? buf.length : nl;
+      if (this.skipping) {
+        this.skipping = false;
+      } else if (lineEnd - pos > max) {
+        this.ctx.reject(this.line, tooLong(max), buf.slice(pos, pos + 256));
+      } else {
+        this.parseLine(buf.slice(pos, lineEnd));
+      }
+      if (nl === -1) {
+        pos = buf.length;
+        break;
+      }
+      this.line++;
+      pos = nl + 1;
+    }
+    this.buf = pos >= buf.length ? '' : buf.slice(pos);
+  }
+
+  private parseLine(text: string): void {
+    const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (raw.trim() === '') return; // blank lines are not records
+    const flags = this.ctx.flags;
+    const suspicious = flags.nul || flags.invalid ? this.ctx.badText(raw) : undefined;
+    if (suspicious !== undefined) {
+      this.ctx.reject(this.line, `line ${suspicious}`, raw);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.ctx.reject(this.line, `line is not valid JSON: ${message}`, raw);
+      return;
+    }
+    if (!isObject(value)) {
+      this.ctx.reject(this.line, `line is ${kindOf(value)}, not a JSON object`, raw);
+      return;
+    }
+    this.ctx.record(this.line, value, raw);
+  }
+}
+
+function tooLong(max: number): string {
+  return `line is longer than maxRecordBytes (${max} characters); raise records.maxRecordBytes if it is a record`;
+}
