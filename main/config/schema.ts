@@ -1,6 +1,11 @@
 // Zod schema for the agent's config file (version 1): outbox, logging, connections, with defaults.
 import { z } from 'zod';
 import { httpDestinationSchema } from '../../connectors/destinations/http/config.js';
+import {
+  mysqlSourceSchema,
+  postgresSourceSchema,
+  sqliteSourceSchema,
+} from '../../connectors/sources/database/config.js';
 import { folderSourceSchema } from '../../connectors/sources/folder/config.js';
 import { secretsConfigSchema } from '../secrets/config.js';
 
@@ -75,7 +80,12 @@ const loggingSchema = z
   })
   .describe('Log level and rotation');
 
-const sourceSchema = z.discriminatedUnion('type', [folderSourceSchema]);
+const sourceSchema = z.discriminatedUnion('type', [
+  folderSourceSchema,
+  sqliteSourceSchema,
+  postgresSourceSchema,
+  mysqlSourceSchema,
+]);
 const destinationSchema = z.discriminatedUnion('type', [httpDestinationSchema]);
 
 const connectionIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;

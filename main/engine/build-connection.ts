@@ -7,6 +7,7 @@ import { createRequestAuth } from '../../connectors/destinations/http/auth/reque
 import type { HttpDestinationConfig } from '../../connectors/destinations/http/config.js';
 import { HttpDestination } from '../../connectors/destinations/http/destination.js';
 import { createHttpTransport, describeTransportError } from '../../connectors/destinations/http/transport.js';
+import { createDatabaseSource } from '../../connectors/sources/database/create-source.js';
 import { FolderSource } from '../../connectors/sources/folder/source.js';
 import type { ConnectionConfig } from '../config/schema.js';
 import { CircuitBreaker } from '../delivery/circuit-breaker.js';
@@ -76,9 +77,10 @@ function buildGate(d: HttpDestinationConfig): DeliveryGate {
   });
 }
 
-function buildSource(config: ConnectionConfig): Source {
+function buildSource(config: ConnectionConfig, secrets: SecretResolver): Source {
   const s = config.source;
-  return new FolderSource(s); // the folder source takes its parsed config as it is
+  if (s.type === 'folder') return new FolderSource(s); // the folder source takes its parsed config as it is
+  return createDatabaseSource(s, secrets);
 }
 
 export function buildConnection(
@@ -93,7 +95,7 @@ export function buildConnection(
     if (secrets instanceof Error) throw secrets;
     const d = config.destination;
     const destination = buildDestination(d, secrets ?? noSecrets);
-    const source = buildSource(config);
+    const source = buildSource(config, secrets ?? noSecrets);
     const dispatcher = new Dispatcher(
       config.id,
       outbox,

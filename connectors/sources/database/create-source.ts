@@ -1,0 +1,76 @@
+// Builds a database source (sqlite, postgres, mysql) from its config, with the password from the secret store.
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { DatabaseSourceConfig } from './config.js';
+import type { ConnectClient } from './database-client.js';
+import { mysqlConnector } from './mysql-client.js';
+import { postgresConnector } from './postgres-client.js';
+import { DatabaseSource } from './source.js';
+import { sqliteConnector } from './sqlite-client.js';
+
+/** Looks up a secret by name (the engine's SecretResolver); throws when it was not loaded. */
+export type SecretLookup = (name: string) => string;
+
+export interface DatabaseTarget {
+  connect: ConnectClient;
+  /** host:port/database, or the absolute SQLite file path: part of every idempotency key. */
+  database: string;
+  /** "PostgreSQL at host:5432/erp", for messages. */
+  where: string;
+}
+
+/** How to reach the configured database (used by the source and by the trigger installer). */
+export function databaseTarget(config: DatabaseSourceConfig, secrets: SecretLookup): DatabaseTarget {
+  if (config.type === 'sqlite') {
+    const file = resolve(config.file);
+    return { connect: sqliteConnector(file), database: file, where: `SQLite file ${file}` };
+  }
+  const connection = {
+    host: config.host,
+    port: config.port,
+    database: config.database,
+    user: config.user,
+    password: config.password ? secrets(config.password.secretRef) : undefined,
+    tls: config.tls,
+  };
+  const database = `${config.host}:${config.port}/${config.database}`;
+  return config.type === 'postgres'
+    ? { connect: postgresConnector(connection), database, where: `PostgreSQL at ${database}` }
+    : { connect: mysqlConnector(connection), database, where: `MySQL/MariaDB at ${database}` };
+}
+
+export function createDatabaseSource(config: DatabaseSourceConfig, secrets: SecretLookup): DatabaseSource {
+  const target = databaseTarget(config, secrets);
+  const label = config.table ?? 'query';
+  const query = config.query?.trim().replace(/;\s*$/, '');
+  const identityTarget =
+    query === undefined
+      ? `table ${label}`
+      : `query ${createHash('sha256').update(query).digest('hex').slice(0, 16)}`;
+  return new DatabaseSource({
+    type: config.type,
+    identity: { sourceType: config.type, database: target.database, target: identityTarget },
+    label,
+    where: target.where,
+    connect: target.connect,
+    spec: {
+      dialect: config.type,
+      table: config.table,
+      columns: config.columns,
+      query,
+      watermark: config.watermark,
+      primaryKey: config.primaryKey,
+    },
+    target: config.table ? `table ${config.table}` : 'query',
+    watermark: config.watermark,
+    primaryKey: config.primaryKey,
+    businessKey: config.businessKey,
+    batchSize: config.batchSize,
+    pollIntervalMs: config.pollIntervalMs,
+    queryTimeoutMs: config.queryTimeoutMs,
+    overlapMs: config.overlapMs,
+    overlapValues: config.overlapValues,
+    deletes: config.deletes,
+    retry: config.retry,
+  });
+}

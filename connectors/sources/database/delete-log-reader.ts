@@ -1,0 +1,70 @@
+// Trigger mode: reads the delete log the installed trigger writes and stores each entry as a delete event.
+import type { ChangeBatch, EnqueueResult } from '../../core/change.js';
+import type { DatabaseClient } from './database-client.js';
+import { deleteChange, type RowMapperOptions } from './row-mapper.js';
+import type { SqlBuilder } from './sql-builder.js';
+import type { JsonValue } from './values.js';
+
+export const deleteLogKey = 'deletes:log';
+
+export interface DeleteLogIo {
+  client: DatabaseClient;
+  emit(batch: ChangeBatch): EnqueueResult;
+  interrupted(): boolean;
+}
+
+export interface DeleteLogOptions extends Pick<RowMapperOptions, 'identity' | 'label' | 'primaryKey'> {
+  builder: SqlBuilder;
+  batchSize: number;
+  /** Log ids are assigned before commit: each read goes back this many ids for late commits (repeats dropped by key). */
+  overlapIds: number;
+}
+
+export class DeleteLogReader {
+  private lastId = 0n;
+  private readonly recent = new Set<string>();
+
+  constructor(private readonly options: DeleteLogOptions) {}
+
+  load(stored: string | undefined): void {
+    this.lastId = BigInt(stored ?? '0');
+  }
+
+  /** Reads every entry after the overlap window; returns the number of deletes newly stored. */
+  async read(io: DeleteLogIo): Promise<number> {
+    const { builder, batchSize, overlapIds } = this.options;
+    let after = this.lastId - BigInt(overlapIds);
+    let inserted = 0;
+    for (;;) {
+      if (io.interrupted()) return inserted;
+      const sql = builder.deletedRows((after < 0n ? 0n : after).toString(), batchSize);
+      const { rows } = await io.client.query(sql.text, sql.params);
+      const entries = rows.map((row) => ({ id: String(row['id']), pk: parsePk(row['pk']) }));
+      const fresh = entries.filter((entry) => !this.recent.has(entry.id));
+      const last = entries.at(-1);
+      if (!last) break;
+      const newest = BigInt(last.id) > this.lastId ? BigInt(last.id) : this.lastId;
+      if (fresh.length > 0 || newest !== this.lastId) {
+        inserted += io.emit({
+          changes: fresh.map((entry) => deleteChange(this.options, entry.pk, `log:${entry.id}`)),
+          checkpoints: [{ key: deleteLogKey, value: newest.toString() }],
+        }).inserted;
+      }
+      this.lastId = newest;
+      for (const entry of fresh) this.recent.add(entry.id);
+      if (entries.length < batchSize) break;
+      after = BigInt(last.id);
+    }
+    const keepFrom = this.lastId - BigInt(overlapIds);
+    for (const id of this.recent) if (BigInt(id) < keepFrom) this.recent.delete(id);
+    return inserted;
+  }
+}
+
+/** The trigger stores the key values as a JSON array of text (PostgreSQL jsonb arrives parsed). */
+function parsePk(value: unknown): JsonValue[] {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (!Array.isArray(parsed))
+    throw new Error(`the delete log holds a key that is not a JSON array: ${String(value)}`);
+  return parsed as JsonValue[];
+}

@@ -1,0 +1,276 @@
+// Database source: polls a table or query in pages into the outbox, detects deletes, retries with backoff.
+import type { ChangeBatch } from '../../core/change.js';
+import type { Source, SourceContext, SourceHealth } from '../../core/source.js';
+import type { CaptureIdentity } from './change-keys.js';
+import { describeDatabaseError, type ConnectClient, type DatabaseClient } from './database-client.js';
+import { DeleteLogReader, deleteLogKey } from './delete-log-reader.js';
+import { captureGuarantee, captureMode, type GuaranteeFacts } from './guarantee.js';
+import { Reconciler } from './reconciler.js';
+import { RowMapper } from './row-mapper.js';
+import { cursorKey, RowPoller } from './row-poller.js';
+import { SqlBuilder, type CaptureSpec } from './sql-builder.js';
+import { Watermark } from './watermark.js';
+
+export interface DatabaseSourceOptions extends GuaranteeFacts {
+  type: 'sqlite' | 'postgres' | 'mysql';
+  identity: CaptureIdentity;
+  /** Table name or "query": prefix of ordering keys, origin.table. */
+  label: string;
+  /** "PostgreSQL at db:5432/erp": names the database in status messages. */
+  where: string;
+  connect: ConnectClient;
+  spec: CaptureSpec;
+  businessKey?: string | undefined;
+  batchSize: number;
+  queryTimeoutMs: number;
+  deletes: GuaranteeFacts['deletes'] & { chunkSize: number };
+  retry: { baseMs: number; capMs: number };
+}
+
+const targetKey = 'target';
+/** Reconciliation lookups per loop turn, so a long pass does not hold back new rows. */
+const lookupsPerTurn = 20;
+
+/** The outbox refused a write (disk full, …): named as such in status, not blamed on the database. */
+class OutboxWriteError extends Error {}
+
+function storing<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw new OutboxWriteError(`the outbox could not store the rows: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** A wait that wake() ends early (resume, stop). */
+class Sleeper {
+  private wakeUp: (() => void) | undefined;
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+  wake(): void {
+    this.wakeUp?.();
+  }
+}
+
+export class DatabaseSource implements Source {
+  readonly type: string;
+  private readonly poller: RowPoller;
+  private readonly watermark: Watermark | undefined;
+  private readonly reconciler: Reconciler | undefined;
+  private readonly deleteLog: DeleteLogReader | undefined;
+  private readonly state: SourceHealth;
+  private readonly sleeper = new Sleeper();
+  private context: SourceContext | undefined;
+  private client: DatabaseClient | undefined;
+  private loop: Promise<void> | undefined;
+  private pausedReason: string | undefined;
+  private stopped = false;
+  private restored = false;
+  private failures = 0;
+  /** When the last poll that read everything up to its start began: the lag once capture has caught up. */
+  private caughtUpAt: number;
+  private catchingUp = true;
+
+  constructor(private readonly options: DatabaseSourceOptions) {
+    this.type = options.type;
+    const builder = new SqlBuilder(options.spec);
+    const { identity, label, spec } = options;
+    this.watermark = spec.watermark
+      ? new Watermark(spec.watermark, spec.dialect, {
+          overlapMs: options.overlapMs,
+          overlapValues: options.overlapValues,
+        })
+      : undefined;
+    const keyed = { identity, label, primaryKey: spec.primaryKey };
+    if (options.deletes.mode === 'reconcile') {
+      this.reconciler = new Reconciler({
+        ...keyed,
+        builder,
+        chunkSize: options.deletes.chunkSize,
+        intervalMs: options.deletes.reconcileIntervalMs,
+      });
+    }
+    if (options.deletes.mode === 'trigger') {
+      this.deleteLog = new DeleteLogReader({
+        ...keyed,
+        builder,
+        batchSize: options.batchSize,
+        overlapIds: options.overlapValues,
+      });
+    }
+    this.poller = new RowPoller({
+      builder,
+      mapper: new RowMapper({
+        ...keyed,
+        orderColumns: builder.orderColumns,
+        watermark: spec.watermark?.column,
+        businessKey: options.businessKey,
+      }),
+      watermark: this.watermark,
+      batchSize: options.batchSize,
+      hook: this.reconciler,
+    });
+    this.caughtUpAt = Date.now();
+    this.state = { state: 'starting', guarantee: captureGuarantee(options), mode: captureMode(options) };
+  }
+
+  start(context: SourceContext): Promise<void> {
+    this.context = context;
+    this.loop = this.run();
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sleeper.wake();
+    await this.loop;
+    await this.client?.close();
+    this.client = undefined;
+    this.report({ state: 'stopped', detail: undefined });
+  }
+
+  pause(reason: string): void {
+    this.pausedReason = reason;
+    this.report({ state: 'paused', detail: reason });
+  }
+
+  resume(): void {
+    this.pausedReason = undefined;
+    this.report({ state: this.failures > 0 ? 'degraded' : 'running', detail: undefined });
+    this.sleeper.wake();
+  }
+
+  health(): SourceHealth {
+    const now = Date.now();
+    const newest = this.poller.newestWatermark();
+    const behind = this.catchingUp && newest !== undefined ? this.watermark?.ageMs(newest, now) : undefined;
+    return { ...this.state, lagMs: behind ?? Math.max(0, now - this.caughtUpAt) };
+  }
+
+  /** Loads the stored position; a changed table, query, key or watermark starts capture over. */
+  private restore(context: SourceContext): void {
+    const { spec, identity } = this.options;
+    const target = JSON.stringify({
+      target: identity.target,
+      primaryKey: spec.primaryKey,
+      watermark: spec.watermark ?? null,
+      deletes: this.options.deletes.mode,
+    });
+    const stored = context.checkpoint(targetKey);
+    if (stored !== undefined && stored !== target) {
+      context.logger.warn(
+        'the table, query, key or watermark changed since the last run: capture starts over',
+      );
+      const reset = [...context.checkpoints().keys()].map((key) => ({ key, value: null }));
+      storing(() =>
+        context.emit({ changes: [], checkpoints: [...reset, { key: targetKey, value: target }] }),
+      );
+    } else if (stored === undefined) {
+      storing(() => context.emit({ changes: [], checkpoints: [{ key: targetKey, value: target }] }));
+    }
+    this.poller.load(context.checkpoint(cursorKey));
+    this.reconciler?.load((key) => context.checkpoint(key));
+    this.deleteLog?.load(context.checkpoint(deleteLogKey));
+  }
+
+  private report(patch: Partial<SourceHealth>): void {
+    Object.assign(this.state, patch);
+    this.context?.reportHealth(this.health());
+  }
+
+  private interrupted = () => this.stopped || this.pausedReason !== undefined;
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      if (this.pausedReason !== undefined) {
+        await this.sleeper.sleep(60_000);
+        continue;
+      }
+      let wait: number;
+      try {
+        wait = await this.turn();
+        if (this.failures > 0 || this.state.state === 'starting') {
+          if (this.failures > 0)
+            this.context?.logger.info({ where: this.options.where }, 'database capture recovered');
+          this.failures = 0;
+          if (!this.interrupted()) this.report({ state: 'running', detail: undefined });
+        }
+      } catch (error) {
+        if (this.stopped) break;
+        wait = this.failed(error);
+      }
+      if (!this.stopped) await this.sleeper.sleep(wait);
+    }
+  }
+
+  /** One poll (plus delete detection); returns how long to wait before the next. */
+  private async turn(): Promise<number> {
+    const context = this.context;
+    if (!context) return this.options.pollIntervalMs;
+    if (!this.restored) {
+      this.restore(context);
+      this.restored = true;
+    }
+    const client = (this.client ??= await this.options.connect({
+      queryTimeoutMs: this.options.queryTimeoutMs,
+      readOnly: true,
+    }));
+    const emit = (batch: ChangeBatch) => {
+      const result = storing(() => context.emit(batch));
+      if (result.inserted > 0) this.state.lastCaptureAt = Date.now();
+      return result;
+    };
+    const io = {
+      client,
+      emit,
+      interrupted: this.interrupted,
+      checkpoint: (key: string) => context.checkpoint(key),
+    };
+    const startedAt = Date.now();
+    const polled = await this.poller.poll(io);
+    this.catchingUp = !polled.caughtUp;
+    if (!polled.caughtUp) return 0;
+    if (this.deleteLog) await this.deleteLog.read(io);
+    this.caughtUpAt = startedAt;
+    if (this.reconciler?.due(startedAt)) {
+      const deletes = await this.reconciler.step(io, startedAt, lookupsPerTurn);
+      if (deletes > 0) context.logger.info({ deletes }, 'reconciliation found deleted rows');
+      if (this.reconciler.inProgress()) return 0;
+    }
+    return this.options.pollIntervalMs;
+  }
+
+  /** Drops the session, reports the database's own message, and picks the backoff delay. */
+  private failed(error: unknown): number {
+    this.failures += 1;
+    const client = this.client;
+    this.client = undefined;
+    void client?.close();
+    const { baseMs, capMs } = this.options.retry;
+    const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(this.failures - 1, 30));
+    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    const message = error instanceof OutboxWriteError ? error.message : describeDatabaseError(error);
+    this.context?.logger.warn(
+      { where: this.options.where, failures: this.failures, retryInMs: delay, error: message },
+      'database capture failed; will retry',
+    );
+    if (!this.interrupted()) {
+      this.report({
+        state: 'degraded',
+        detail: `${error instanceof OutboxWriteError ? '' : `${this.options.where}: `}${message} (attempt ${this.failures}, retrying in ${Math.ceil(delay / 1000)} s)`,
+      });
+    }
+    return delay;
+  }
+}

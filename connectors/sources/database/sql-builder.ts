@@ -1,0 +1,125 @@
+// Builds the capture SQL per dialect: keyset pages over (watermark, key), key lookups, the delete-log pages.
+import { quoteIdentifier, quoteTable, type Dialect } from './identifiers.js';
+
+export interface CaptureSpec {
+  dialect: Dialect;
+  /** Table mode. */
+  table?: string | undefined;
+  /** Table mode: ["*"] or the columns to send. */
+  columns: string[];
+  /** Query mode: the user's SELECT, run as a subquery. */
+  query?: string | undefined;
+  watermark?: { column: string; type: 'timestamp' | 'integer' } | undefined;
+  primaryKey: string[];
+}
+
+export interface Sql {
+  text: string;
+  params: unknown[];
+}
+
+/** The table every delete trigger writes to (in the captured table's schema). */
+export const deleteLogTable = 'integration_agent_deleted_rows';
+
+class Params {
+  readonly values: unknown[] = [];
+  constructor(private readonly dialect: Dialect) {}
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.dialect === 'postgres' ? `$${this.values.length}` : '?';
+  }
+}
+
+export class SqlBuilder {
+  /** The columns pages are ordered by: the watermark, then the key columns (without repeating the watermark). */
+  readonly orderColumns: string[];
+  private readonly from: string;
+  private readonly select: string;
+
+  constructor(private readonly spec: CaptureSpec) {
+    const q = (name: string) => this.quote(name);
+    this.orderColumns = [
+      ...new Set([...(spec.watermark ? [spec.watermark.column] : []), ...spec.primaryKey]),
+    ];
+    this.from = spec.table ? quoteTable(spec.dialect, spec.table) : `(${trimQuery(spec.query ?? '')}) AS src`;
+    this.select =
+      spec.table && !spec.columns.includes('*')
+        ? [...new Set([...spec.columns, ...this.orderColumns])].map(q).join(', ')
+        : '*';
+  }
+
+  quote(name: string): string {
+    return quoteIdentifier(this.spec.dialect, name);
+  }
+
+  /**
+   * One page in (watermark, key) order: rows with watermark ≥ `atLeast` (the overlap re-read), or rows after
+   * `after` (values of orderColumns, the last row of the previous page), or from the start.
+   */
+  page(limit: number, position: { after?: unknown[]; atLeast?: unknown }): Sql {
+    const params = new Params(this.spec.dialect);
+    const where: string[] = [];
+    const first = this.orderColumns[0];
+    if (position.atLeast !== undefined && this.spec.watermark) {
+      where.push(`${this.quote(this.spec.watermark.column)} >= ${params.add(position.atLeast)}`);
+    }
+    if (position.atLeast === undefined && !position.after && this.spec.watermark) {
+      where.push(`${this.quote(this.spec.watermark.column)} IS NOT NULL`); // rows without a watermark are never captured
+    }
+    if (position.after && first !== undefined) {
+      // The leading ≥ lets the database use an index on the first column; the rest is the exact tuple comparison.
+      where.push(`${this.quote(first)} >= ${params.add(position.after[0])}`);
+      where.push(this.after(position.after, params));
+    }
+    const order = this.orderColumns.map((c) => `${this.quote(c)} ASC`).join(', ');
+    return {
+      text:
+        `SELECT ${this.select} FROM ${this.from}` +
+        (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+        ` ORDER BY ${order} LIMIT ${Math.trunc(limit)}`,
+      params: params.values,
+    };
+  }
+
+  /** Which of these keys (values of primaryKey) still exist: selects their key columns. */
+  existing(keys: readonly unknown[][]): Sql {
+    const params = new Params(this.spec.dialect);
+    const columns = this.spec.primaryKey.map((c) => this.quote(c));
+    const match =
+      columns.length === 1
+        ? `${columns[0]} IN (${keys.map((k) => params.add(k[0])).join(', ')})`
+        : keys
+            .map((k) => `(${columns.map((c, i) => `${c} = ${params.add(k[i])}`).join(' AND ')})`)
+            .join(' OR ');
+    return { text: `SELECT ${columns.join(', ')} FROM ${this.from} WHERE ${match}`, params: params.values };
+  }
+
+  /** Delete-log entries of the captured table after log id `afterId`, oldest first. */
+  deletedRows(afterId: string, limit: number): Sql {
+    const params = new Params(this.spec.dialect);
+    const table = this.spec.table ?? '';
+    const schema = table.includes('.') ? `${table.split('.')[0] ?? ''}.` : '';
+    const log = quoteTable(this.spec.dialect, `${schema}${deleteLogTable}`);
+    const id = this.spec.dialect === 'mysql' ? 'CAST(id AS CHAR) AS id' : 'CAST(id AS TEXT) AS id';
+    return {
+      text:
+        `SELECT ${id}, pk FROM ${log} WHERE table_name = ${params.add(table.split('.').pop())}` +
+        ` AND id > ${params.add(afterId)} ORDER BY id ASC LIMIT ${Math.trunc(limit)}`,
+      params: params.values,
+    };
+  }
+
+  /** (c1, c2, …) > (v1, v2, …) spelled out, which every dialect plans well. */
+  private after(values: unknown[], params: Params): string {
+    const columns = this.orderColumns.map((c) => this.quote(c));
+    const branches = columns.map((column, i) => {
+      const equal = columns.slice(0, i).map((c, j) => `${c} = ${params.add(values[j])}`);
+      return [...equal, `${column} > ${params.add(values[i])}`].join(' AND ');
+    });
+    return `(${branches.map((b) => `(${b})`).join(' OR ')})`;
+  }
+}
+
+function trimQuery(query: string): string {
+  return query.trim().replace(/;\s*$/, '');
+}
