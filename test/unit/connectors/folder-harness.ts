@@ -6,7 +6,11 @@ import { afterEach } from 'vitest';
 import type { CapturedChange, ChangeBatch } from '../../../connectors/core/change.js';
 import type { SourceContext, SourceHealth } from '../../../connectors/core/source.js';
 import { folderSourceSchema } from '../../../connectors/sources/folder/config.js';
-import { FolderSource, type DeliveryLookup, type FolderIo } from '../../../connectors/sources/folder/source.js';
+import {
+  FolderSource,
+  type DeliveryLookup,
+  type FolderIo,
+} from '../../../connectors/sources/folder/source.js';
 import { Outbox } from '../../../main/outbox/outbox.js';
 import { waitFor } from '../../support/agent-process.js';
 import { useTempDir } from '../../support/temp-dir.js';

@@ -3,7 +3,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CapturedChange } from '../../../connectors/core/change.js';
-import { contentHash, fileVersionKey, parseFileState } from '../../../connectors/sources/folder/file-version.js';
+import {
+  contentHash,
+  fileVersionKey,
+  parseFileState,
+} from '../../../connectors/sources/folder/file-version.js';
 import { waitFor } from '../../support/agent-process.js';
 import { sleep, useFolderHarness, type RunningSource } from './folder-harness.js';
 
@@ -47,7 +51,12 @@ describe('folder source: afterDelivery archive', () => {
     const inbox = h.folder('in');
     const archive = h.folder('archive');
     writeFileSync(join(archive, 'a.csv'), 'older export');
-    const run = await h.start({ path: inbox, quietPeriodMs: 50, afterDelivery: 'archive', archiveDir: archive });
+    const run = await h.start({
+      path: inbox,
+      quietPeriodMs: 50,
+      afterDelivery: 'archive',
+      archiveDir: archive,
+    });
     h.write(join(inbox, 'a.csv'), 'new export');
     await run.waitForEmitted(1);
     deliver(run, run.emitted[0]);
@@ -66,7 +75,12 @@ describe('folder source: afterDelivery archive', () => {
 
   it('leaves a file alone when the delivered version is not what it holds now', async () => {
     const inbox = h.folder('in');
-    const run = await h.start({ path: inbox, quietPeriodMs: 50, afterDelivery: 'archive', archiveDir: 'archive' });
+    const run = await h.start({
+      path: inbox,
+      quietPeriodMs: 50,
+      afterDelivery: 'archive',
+      archiveDir: 'archive',
+    });
     h.write(join(inbox, 'a.csv'), 'v1');
     await run.waitForEmitted(1);
     h.write(join(inbox, 'a.csv'), 'v2 (new)');
@@ -84,7 +98,12 @@ describe('folder source: afterDelivery archive', () => {
     const inbox = h.folder('in');
     const archive = h.dir('archive-is-a-file');
     writeFileSync(archive, 'not a folder');
-    const run = await h.start({ path: inbox, quietPeriodMs: 50, afterDelivery: 'archive', archiveDir: archive });
+    const run = await h.start({
+      path: inbox,
+      quietPeriodMs: 50,
+      afterDelivery: 'archive',
+      archiveDir: archive,
+    });
     h.write(join(inbox, 'a.csv'), 'a');
     await run.waitForEmitted(1);
     deliver(run, run.emitted[0]);

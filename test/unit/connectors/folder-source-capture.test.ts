@@ -28,7 +28,9 @@ describe('folder source: capture', () => {
 
     h.write(join(inbox, 'a.csv'), 'id\n1\n3\n');
     await run.waitForEmitted(3);
-    expect(run.emitted[2]?.idempotencyKey).toBe(fileVersionKey('a.csv', contentHash(Buffer.from('id\n1\n3\n'))));
+    expect(run.emitted[2]?.idempotencyKey).toBe(
+      fileVersionKey('a.csv', contentHash(Buffer.from('id\n1\n3\n'))),
+    );
   });
 
   it('waits for the quiet period while a file is still being written', async () => {
@@ -119,7 +121,11 @@ describe('folder source: capture', () => {
   it('reports mode, guarantee, lag and last capture time', async () => {
     const inbox = h.folder('in');
     const run = await h.start({ path: inbox, quietPeriodMs: 600 });
-    expect(run.health()).toMatchObject({ state: 'running', mode: 'whole file, quiet period 600 ms', lagMs: 0 });
+    expect(run.health()).toMatchObject({
+      state: 'running',
+      mode: 'whole file, quiet period 600 ms',
+      lagMs: 0,
+    });
     expect(run.health().guarantee).toContain('once per distinct content (SHA-256)');
     expect(run.health().guarantee).toContain('a full rescan every 5 min');
     expect(run.health().lastCaptureAt).toBeUndefined();

@@ -11,7 +11,11 @@ import { bodies, sleep, useFolderHarness } from './folder-harness.js';
 const h = useFolderHarness('folder-errors-');
 
 /** A reader that does something to one file around the real read. */
-function readerWith(name: string, around: (path: string) => Promise<void> | void, when: 'before' | 'after'): ReadFile {
+function readerWith(
+  name: string,
+  around: (path: string) => Promise<void> | void,
+  when: 'before' | 'after',
+): ReadFile {
   return async (path, maxBytes) => {
     if (basename(path) !== name) return readWholeFile(path, maxBytes);
     if (when === 'before') await around(path);
@@ -51,7 +55,9 @@ describe('folder source: per-file problems', () => {
     );
     h.write(join(inbox, 'vanish.txt'), 'half of it');
     await waitFor(() => run.health().state === 'degraded', 3000, 'degraded');
-    expect(run.health().detail).toContain('vanish.txt: the file vanished while it was being read: not captured');
+    expect(run.health().detail).toContain(
+      'vanish.txt: the file vanished while it was being read: not captured',
+    );
     h.write(join(inbox, 'next.txt'), 'next');
     await run.waitForEmitted(1);
     await sleep(300);

@@ -55,9 +55,12 @@ describe('folder source: OS watch limit', () => {
       made.push(options);
       const watcher = watch(dir, options);
       if (!options.usePolling) {
-        const error = Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`), {
-          code: 'ENOSPC',
-        });
+        const error = Object.assign(
+          new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`),
+          {
+            code: 'ENOSPC',
+          },
+        );
         watcher.once('ready', () => watcher.emit('error', error));
       }
       return watcher;
@@ -94,7 +97,11 @@ describe('folder source: deletions', () => {
     expect(deletion?.idempotencyKey).toBe(deleteRecordKey('a.txt', hash, 0));
     expect(deletion?.orderingKey).toBe('a.txt');
     expect(deletion?.contentType).toBe('application/json');
-    expect(JSON.parse(deletion?.payload.toString() ?? '')).toEqual({ op: 'delete', path: 'a.txt', lastSha256: hash });
+    expect(JSON.parse(deletion?.payload.toString() ?? '')).toEqual({
+      op: 'delete',
+      path: 'a.txt',
+      lastSha256: hash,
+    });
     expect(parseFileState(run.checkpoint('file:a.txt'))).toMatchObject({ hash, deleted: true });
 
     h.write(file, 'a'); // the same bytes again, after a delete: the server must hear about it
@@ -132,7 +139,10 @@ describe('folder source: deletions', () => {
     rmSync(join(inbox, 'gone.txt'));
     run = await h.start({ path: inbox, quietPeriodMs: 50, emitDeletes: true });
     await run.waitForEmitted(1);
-    expect(JSON.parse(run.emitted[0]?.payload.toString() ?? '')).toMatchObject({ op: 'delete', path: 'gone.txt' });
+    expect(JSON.parse(run.emitted[0]?.payload.toString() ?? '')).toMatchObject({
+      op: 'delete',
+      path: 'gone.txt',
+    });
     await h.stop(run);
 
     renameSync(inbox, h.dir('unmounted'));
