@@ -28,6 +28,8 @@ export interface CaptureRun {
   reports: SourceHealth[];
   /** Outbox records of the connection in capture order. */
   records(): CapturedRecord[];
+  /** How many records the connection has in the outbox (cheap). */
+  count(): number;
   /** Upserts (op "upsert") by primary-key text, e.g. '["7"]'. */
   upserts(): CapturedRecord[];
   deletes(): CapturedRecord[];
@@ -108,6 +110,11 @@ export async function runCapture(
     source: db,
     reports,
     records,
+    count: () =>
+      outbox.db
+        .prepare('SELECT count(*) FROM records WHERE connection = ?')
+        .pluck()
+        .get(connectionId) as number,
     upserts: () => records().filter((r) => r.origin['op'] === 'upsert'),
     deletes: () => records().filter((r) => r.origin['op'] === 'delete'),
     waitFor: (condition, what, timeoutMs = 10_000) => waitFor(condition, timeoutMs, what),
