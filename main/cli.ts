@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The integration-agent command line (commander): run, status, config, secrets. Errors print one clear line and exit non-zero.
+// The integration-agent command line (commander): run, status, config, secrets, capture. Errors print one clear line and exit non-zero.
 import { Command, Option } from 'commander';
+import { registerCaptureCommand } from './commands/capture-triggers-command.js';
 import { CliError, exitCodes } from './commands/cli-error.js';
 import {
   migrateConfigCommand,
@@ -62,6 +63,7 @@ config
   .action(printSchemaCommand);
 
 registerSecretsCommand(program);
+registerCaptureCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,8 +14,8 @@ export interface TriggerTarget {
 export interface TriggerSql {
   install: string[];
   uninstall: string[];
-  /** Counts log entries of other tables (uninstall keeps a shared log). */
-  otherTablesCount: string;
+  /** Counts the agent's delete triggers still installed (uninstall keeps a log other triggers write to). */
+  remainingTriggers: string;
   clearLog: string;
   dropLog: string;
 }
@@ -44,7 +44,6 @@ export function triggerSql(target: TriggerTarget): TriggerSql {
   const tableName = literal(name);
   const user = target.captureUser;
   const common = {
-    otherTablesCount: `SELECT count(*) AS n FROM ${log} WHERE table_name <> ${tableName}`,
     clearLog: `DELETE FROM ${log} WHERE table_name = ${tableName}`,
     dropLog: `DROP TABLE IF EXISTS ${log}`,
   };
@@ -53,6 +52,8 @@ export function triggerSql(target: TriggerTarget): TriggerSql {
     const keys = primaryKey.map((c) => `OLD.${q(c)}::text`).join(', ');
     return {
       ...common,
+      remainingTriggers:
+        "SELECT count(*) AS n FROM pg_catalog.pg_trigger WHERE tgname = 'integration_agent_delete' AND NOT tgisinternal",
       install: [
         `CREATE TABLE IF NOT EXISTS ${log} (id bigserial PRIMARY KEY, table_name text NOT NULL, pk jsonb NOT NULL, ` +
           'deleted_at timestamptz NOT NULL DEFAULT clock_timestamp())',
@@ -75,6 +76,9 @@ export function triggerSql(target: TriggerTarget): TriggerSql {
     const keys = primaryKey.map((c) => `CAST(OLD.${q(c)} AS CHAR)`).join(', ');
     return {
       ...common,
+      remainingTriggers:
+        'SELECT count(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ' +
+        `${schema ? literal(schema) : 'DATABASE()'} AND TRIGGER_NAME LIKE 'integration\\_agent\\_delete\\_%'`,
       install: [
         `CREATE TABLE IF NOT EXISTS ${log} (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, ` +
           'table_name VARCHAR(64) NOT NULL, pk TEXT NOT NULL, ' +
@@ -89,6 +93,9 @@ export function triggerSql(target: TriggerTarget): TriggerSql {
   const keys = primaryKey.map((c) => `CAST(OLD.${q(c)} AS TEXT)`).join(', ');
   return {
     ...common,
+    remainingTriggers:
+      `SELECT count(*) AS n FROM ${inSchema('sqlite_master')} WHERE type = 'trigger' ` +
+      `AND name LIKE 'integration!_agent!_delete!_%' ESCAPE '!'`,
     install: [
       `CREATE TABLE IF NOT EXISTS ${log} (id INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL, ` +
         `pk TEXT NOT NULL, deleted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))`,

@@ -1,0 +1,204 @@
+// `integration-agent capture install-triggers|uninstall-triggers <connection>`: the delete trigger of trigger mode.
+import type { Command } from 'commander';
+import pino from 'pino';
+import type { DatabaseSourceConfig } from '../../connectors/sources/database/config.js';
+import { databaseTarget } from '../../connectors/sources/database/create-source.js';
+import {
+  describeDatabaseError,
+  type DatabaseClient,
+} from '../../connectors/sources/database/database-client.js';
+import {
+  installDeleteTrigger,
+  installScript,
+  uninstallDeleteTrigger,
+  uninstallScript,
+} from '../../connectors/sources/database/trigger-installer.js';
+import type { TriggerTarget } from '../../connectors/sources/database/trigger-sql.js';
+import { loadConnectionSecrets } from '../engine/connection-secrets.js';
+import { CliError, exitCodes } from './cli-error.js';
+import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+
+export interface TriggerCommandOptions extends SetupOptions {
+  /** Print the SQL for a DBA instead of running it. */
+  printSql?: boolean;
+  /** Run it as this login (one allowed to create tables and triggers) instead of the connection's own. */
+  user?: string;
+  /** With --user: the environment variable that holds that login's password. */
+  passwordFromEnv?: string;
+}
+
+const privilegesHint = 'see "Trigger mode" in docs/database-capture.md for the privileges it needs';
+
+async function databaseSourceOf(
+  connectionId: string,
+  options: TriggerCommandOptions,
+): Promise<{ source: DatabaseSourceConfig; secrets: (name: string) => string }> {
+  const setup = await resolveSetup(options);
+  const config = setup.config;
+  if (!config) {
+    throw new CliError('no config file was found: pass --config FILE or --data-dir DIR', exitCodes.badConfig);
+  }
+  const connection = config.connections.find((c) => c.id === connectionId);
+  if (!connection) {
+    const known = config.connections.map((c) => c.id).join(', ') || 'none';
+    throw new CliError(
+      `there is no connection "${connectionId}" in the config (connections: ${known})`,
+      exitCodes.failure,
+    );
+  }
+  const source = connection.source;
+  if (source.type === 'folder') {
+    throw new CliError(
+      `connection "${connectionId}" captures a folder; delete triggers are for database sources`,
+      exitCodes.failure,
+    );
+  }
+  if (source.table === undefined) {
+    throw new CliError(
+      `connection "${connectionId}" captures a query; delete triggers need a table (set source.table)`,
+      exitCodes.failure,
+    );
+  }
+  if (options.user !== undefined || options.printSql) return { source, secrets: () => '' };
+  const loaded = (
+    await loadConnectionSecrets({ ...config, connections: [connection] }, pino({ level: 'silent' }), {
+      dataDir: setup.dataDir,
+      ...(setup.configFile ? { configFile: setup.configFile } : {}),
+    })
+  ).get(connection.id);
+  if (loaded instanceof Error) throw new CliError(loaded.message, exitCodes.failure);
+  return { source, secrets: loaded ?? (() => '') };
+}
+
+/** The connection's own login, or --user with the password from --password-from-env. */
+function adminLogin(
+  source: DatabaseSourceConfig,
+  secrets: (name: string) => string,
+  options: TriggerCommandOptions,
+): { config: DatabaseSourceConfig; secrets: (name: string) => string } {
+  if (options.user === undefined || source.type === 'sqlite') return { config: source, secrets };
+  let password: string | undefined;
+  if (options.passwordFromEnv !== undefined) {
+    password = process.env[options.passwordFromEnv];
+    if (password === undefined || password === '') {
+      throw new CliError(
+        `the environment variable ${options.passwordFromEnv} is not set or empty`,
+        exitCodes.failure,
+      );
+    }
+  }
+  const config = {
+    ...source,
+    user: options.user,
+    password: password === undefined ? undefined : { secretRef: 'admin' },
+  };
+  return { config, secrets: () => password ?? '' };
+}
+
+function triggerTarget(source: DatabaseSourceConfig, options: TriggerCommandOptions): TriggerTarget {
+  const captureUser =
+    source.type !== 'sqlite' && options.user !== undefined && options.user !== source.user
+      ? source.user
+      : undefined;
+  return {
+    dialect: source.type,
+    table: source.table ?? '',
+    primaryKey: source.primaryKey,
+    ...(captureUser ? { captureUser } : {}),
+  };
+}
+
+async function withAdminSession<T>(
+  source: DatabaseSourceConfig,
+  secrets: (name: string) => string,
+  options: TriggerCommandOptions,
+  work: (client: DatabaseClient) => Promise<T>,
+): Promise<{ result: T; where: string }> {
+  const login = adminLogin(source, secrets, options);
+  const target = databaseTarget(login.config, login.secrets);
+  let client: DatabaseClient | undefined;
+  try {
+    client = await target.connect({ queryTimeoutMs: source.queryTimeoutMs, readOnly: false });
+    return { result: await work(client), where: target.where };
+  } catch (error) {
+    throw new CliError(
+      `${target.where}: ${describeDatabaseError(error)}; ${privilegesHint}`,
+      exitCodes.failure,
+    );
+  } finally {
+    await client?.close();
+  }
+}
+
+export async function installTriggersCommand(
+  connectionId: string,
+  options: TriggerCommandOptions,
+): Promise<void> {
+  const { source, secrets } = await databaseSourceOf(connectionId, options);
+  const target = triggerTarget(source, options);
+  if (options.printSql) {
+    process.stdout.write(`${(await installScript(target)).map((s) => `${s};`).join('\n')}\n`);
+    return;
+  }
+  const { where } = await withAdminSession(source, secrets, options, (client) =>
+    installDeleteTrigger(client, target),
+  );
+  process.stdout.write(
+    `Installed the delete trigger on ${target.table} and the log table integration_agent_deleted_rows (${where}).\n`,
+  );
+  if (source.deletes.mode !== 'trigger') {
+    process.stderr.write(
+      `note: connection "${connectionId}" has deletes.mode "${source.deletes.mode}"; set it to "trigger" so the agent reads the log.\n`,
+    );
+  }
+}
+
+export async function uninstallTriggersCommand(
+  connectionId: string,
+  options: TriggerCommandOptions,
+): Promise<void> {
+  const { source, secrets } = await databaseSourceOf(connectionId, options);
+  const target = triggerTarget(source, options);
+  if (options.printSql) {
+    process.stdout.write(
+      `${(await uninstallScript(target)).map((s) => (s.startsWith('--') ? s : `${s};`)).join('\n')}\n`,
+    );
+    return;
+  }
+  const { result, where } = await withAdminSession(source, secrets, options, (client) =>
+    uninstallDeleteTrigger(client, target),
+  );
+  process.stdout.write(
+    `Removed the delete trigger from ${target.table} (${where}); ` +
+      (result.logDropped
+        ? 'the log table was dropped.\n'
+        : "the log table stays: the agent's triggers on other tables still write to it.\n"),
+  );
+}
+
+/** Adds the `capture` command group to the CLI. */
+export function registerCaptureCommand(program: Command): void {
+  const capture = program.command('capture').description('set up database capture');
+  const withOptions = (command: Command) =>
+    command
+      .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
+      .option('-d, --data-dir <dir>', 'data directory of the agent')
+      .option('--print-sql', 'print the SQL for a database administrator instead of running it')
+      .option(
+        '--user <login>',
+        "run it as this login instead of the connection's own (which may be read-only)",
+      )
+      .option('--password-from-env <var>', 'with --user: the environment variable holding its password');
+  withOptions(
+    capture
+      .command('install-triggers <connection>')
+      .description(
+        "create the delete-log table and the AFTER DELETE trigger for a connection's table (deletes.mode trigger)",
+      ),
+  ).action(installTriggersCommand);
+  withOptions(
+    capture
+      .command('uninstall-triggers <connection>')
+      .description('remove the delete trigger (and the log table once no other table uses it)'),
+  ).action(uninstallTriggersCommand);
+}
