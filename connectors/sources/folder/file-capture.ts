@@ -212,7 +212,8 @@ export function describeReadError(error: unknown): Pick<FileProblem, 'message' |
       };
     case 'EBUSY':
       return {
-        message: 'it is locked by another program (EBUSY); retrying until it is released',
+        message:
+          'another program still has it open (EBUSY: still being written, or locked); retrying until it is released',
         transient: true,
       };
     default:

@@ -1,4 +1,5 @@
 // File system reads of the folder source: what a path looks like now, and one whole-file read with its limits.
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 
 /** What a path looks like at one moment. */
@@ -28,10 +29,27 @@ export type FileRead =
   | { kind: 'not-a-file' }
   | { kind: 'too-large'; size: number; mtimeMs: number };
 
-/** Reads a whole regular file, refusing it (without reading) when it is over `maxBytes`. */
+/** libuv's share-nothing open flag: defined by Node on Windows (and macOS), absent on Linux. */
+const exclusiveLock = (constants as unknown as Record<string, number | undefined>)['UV_FS_O_EXLOCK'];
+
+/**
+ * Windows only: a program still writing the file usually holds it open without sharing. Opening it with no sharing
+ * at all fails (EBUSY, a sharing violation) as long as anyone has it open, so the file is not finished yet.
+ */
+async function probeExclusiveOpen(path: string): Promise<void> {
+  if (process.platform !== 'win32' || exclusiveLock === undefined) return;
+  const probe = await open(path, constants.O_RDONLY | exclusiveLock);
+  await probe.close();
+}
+
+/**
+ * Reads a whole regular file, refusing it (without reading) when it is over `maxBytes`. On Windows a file another
+ * program has open throws EBUSY (see probeExclusiveOpen).
+ */
 export async function readWholeFile(path: string, maxBytes: number): Promise<FileRead> {
   let handle;
   try {
+    await probeExclusiveOpen(path);
     handle = await open(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';

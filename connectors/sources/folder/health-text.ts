@@ -1,4 +1,4 @@
-// The folder source's mode and guarantee in plain words, exactly as the code behaves, for status.
+// The folder source's status texts: mode and guarantee in plain words (exactly as the code behaves), folder problems.
 import type { FolderSourceConfig } from './config.js';
 import { formatMs, type FinishRule } from './finish-rule.js';
 import type { FolderLayout } from './folder-layout.js';
@@ -31,4 +31,24 @@ export function folderGuarantee(options: TextOptions, layout: FolderLayout, rule
     );
   if (options.afterDelivery === 'delete') parts.push('a file is deleted only after the server confirmed it');
   return `${parts.join('; ')}.`;
+}
+
+/** Why a watched folder cannot be watched, and what to do about it. */
+export function unavailableMessage(
+  dir: string,
+  error: NodeJS.ErrnoException,
+  rescanIntervalMs: number,
+): string {
+  const why =
+    error.code === 'ENOENT'
+      ? 'it does not exist'
+      : error.code === 'ENOTDIR'
+        ? 'it is not a folder'
+        : error.code === 'EACCES' || error.code === 'EPERM'
+          ? `permission denied (${error.code})`
+          : (error.code ?? error.message);
+  return (
+    `cannot watch ${dir}: ${why}. Fix: create the folder, correct the path or give the agent's account access; ` +
+    `it is tried again every ${formatMs(rescanIntervalMs)}`
+  );
 }

@@ -12,9 +12,10 @@ import { fileVersionKey } from './file-version.js';
 import { finishRule, type FinishRule } from './finish-rule.js';
 import { FolderLayout, type FolderRoot } from './folder-layout.js';
 import { chokidarWatcher, FolderWatcher, type WatcherFactory } from './folder-watcher.js';
-import { folderGuarantee, folderMode } from './health-text.js';
+import { folderGuarantee, folderMode, unavailableMessage } from './health-text.js';
 import { rescan, type RescanResult } from './rescan.js';
 import { StabilityTracker } from './stability-tracker.js';
+import { WorkQueue } from './work-queue.js';
 
 export type { DeliveredRecord } from './after-delivery.js';
 
@@ -57,13 +58,11 @@ export class FolderSource implements Source {
   private readonly unavailable = new Map<string, string>();
   /** Folder → why it is watched by polling (the OS watch limit was hit). */
   private readonly pollingNotes = new Map<string, string>();
-  private readonly queue = new Map<string, Work>();
+  private readonly queue: WorkQueue<Work>;
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private context: SourceContext | undefined;
-  private draining: Promise<void> | undefined;
   private rescanning: Promise<void> | undefined;
   private outboxError: string | undefined;
-  private outboxTimer: NodeJS.Timeout | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
   private pausedReason: string | undefined;
   private stopped = false;
@@ -71,6 +70,12 @@ export class FolderSource implements Source {
   private lastCaptureAt: number | undefined;
 
   constructor(private readonly options: FolderSourceOptions) {
+    this.queue = new WorkQueue<Work>({
+      run: (work) => this.run(work),
+      canRun: () => !this.stopped && !this.pausedReason && this.context !== undefined,
+      onOutboxState: (error) => this.outboxState(error),
+      retryMs: outboxRetryMs,
+    });
     this.layout = new FolderLayout(options.path, options.paths);
     const archiveDirs =
       options.afterDelivery === 'archive' && options.archiveDir
@@ -136,12 +141,11 @@ export class FolderSource implements Source {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.rescanTimer);
-    clearTimeout(this.outboxTimer);
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
     await this.rescanning;
     await Promise.all([...this.watchers.values()].map((w) => w.close()));
     await this.tracker.stop();
-    await this.draining;
+    await this.queue.settle();
     this.lifecycle = 'stopped';
     this.changed();
   }
@@ -154,7 +158,7 @@ export class FolderSource implements Source {
   resume(): void {
     this.pausedReason = undefined;
     this.changed();
-    this.drain();
+    this.queue.drain();
   }
 
   /**
@@ -319,17 +323,7 @@ export class FolderSource implements Source {
   }
 
   private folderUnavailable(root: FolderRoot, error: NodeJS.ErrnoException): void {
-    const why =
-      error.code === 'ENOENT'
-        ? 'it does not exist'
-        : error.code === 'ENOTDIR'
-          ? 'it is not a folder'
-          : error.code === 'EACCES' || error.code === 'EPERM'
-            ? `permission denied (${error.code})`
-            : (error.code ?? error.message);
-    const message =
-      `cannot watch ${root.dir}: ${why}. Fix: create the folder, correct the path or give the agent's account ` +
-      `access; it is tried again every ${Math.round(this.options.rescanIntervalMs / 1000)} s`;
+    const message = unavailableMessage(root.dir, error, this.options.rescanIntervalMs);
     if (this.unavailable.get(root.dir) !== message) this.ctx().logger.error({ folder: root.dir }, message);
     this.unavailable.set(root.dir, message);
   }
@@ -347,38 +341,15 @@ export class FolderSource implements Source {
       work.kind === 'action'
         ? `action:${work.version.identity}:${work.version.hash}`
         : `${work.kind}:${work.path}`;
-    this.queue.set(key, work);
-    this.drain();
+    this.queue.add(key, work);
   }
 
-  private drain(): void {
-    if (this.draining || this.stopped || this.pausedReason || !this.context) return;
-    this.draining = this.processQueue().finally(() => {
-      this.draining = undefined;
-    });
-  }
-
-  private async processQueue(): Promise<void> {
-    for (const [key, work] of this.queue) {
-      if (this.stopped || this.pausedReason) return;
-      this.queue.delete(key); // settling again while this runs re-queues it
-      try {
-        await this.run(work);
-      } catch (error) {
-        if (!this.queue.has(key)) this.queue.set(key, work);
-        const message = error instanceof Error ? error.message : String(error);
-        this.ctx().logger.error({ err: error }, 'the outbox did not take a captured file; retrying');
-        this.outboxError = `cannot store captured files in the outbox: ${message}; retrying every ${outboxRetryMs / 1000} s`;
-        this.changed();
-        clearTimeout(this.outboxTimer);
-        this.outboxTimer = setTimeout(() => this.drain(), outboxRetryMs);
-        return;
-      }
-      if (this.outboxError) {
-        this.outboxError = undefined;
-        this.changed();
-      }
-    }
+  private outboxState(error: Error | undefined): void {
+    this.outboxError = error
+      ? `cannot store captured files in the outbox: ${error.message}; retrying every ${outboxRetryMs / 1000} s`
+      : undefined;
+    if (error) this.ctx().logger.error({ err: error }, 'the outbox did not take a captured file; retrying');
+    this.changed();
   }
 
   private async run(work: Work): Promise<void> {

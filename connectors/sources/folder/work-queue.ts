@@ -1,0 +1,63 @@
+// The folder source's serial work: one item at a time; when the outbox refuses one, it stays queued and all waits.
+export interface WorkQueueOptions<W> {
+  /** Does one item. Throwing means the outbox refused it (disk full, …): the item is kept and retried later. */
+  run: (work: W) => Promise<void>;
+  /** False while paused, stopped or not started: items wait. */
+  canRun: () => boolean;
+  /** The outbox refused an item (`error`), or takes items again (undefined). */
+  onOutboxState: (error: Error | undefined) => void;
+  retryMs: number;
+}
+
+export class WorkQueue<W> {
+  private readonly items = new Map<string, W>();
+  private draining: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failing = false;
+
+  constructor(private readonly options: WorkQueueOptions<W>) {}
+
+  /** Queues an item; an item with the same key still waiting is replaced in place. */
+  add(key: string, work: W): void {
+    this.items.set(key, work);
+    this.drain();
+  }
+
+  values(): IterableIterator<W> {
+    return this.items.values();
+  }
+
+  drain(): void {
+    if (this.draining || !this.options.canRun()) return;
+    this.draining = this.process().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  /** Stops retrying and waits for the item in progress. */
+  async settle(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.draining;
+  }
+
+  private async process(): Promise<void> {
+    for (const [key, work] of this.items) {
+      if (!this.options.canRun()) return;
+      this.items.delete(key); // queued again while it runs (the file changed): it runs again afterwards
+      try {
+        await this.options.run(work);
+      } catch (error) {
+        if (!this.items.has(key)) this.items.set(key, work);
+        this.failing = true;
+        this.options.onOutboxState(error instanceof Error ? error : new Error(String(error)));
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.drain(), this.options.retryMs);
+        return;
+      }
+      if (this.failing) {
+        this.failing = false;
+        this.options.onOutboxState(undefined);
+      }
+    }
+  }
+}
