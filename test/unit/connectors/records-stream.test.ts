@@ -1,4 +1,5 @@
 // Records mode, streaming: backpressure to the file read, bounded heap on a large file, abort, and read errors.
+import { getEventListeners } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -126,6 +127,15 @@ describe('abort', () => {
     setTimeout(() => controller.abort(), 50);
     await expect(done).rejects.toMatchObject({ name: 'AbortError' });
     expect(stalled.destroyed).toBe(true);
+  });
+
+  it('leaves no listener behind on a long-lived signal shared by many files', async () => {
+    const controller = new AbortController();
+    for (let file = 0; file < 20; file++) {
+      for await (const event of parseRecords(lazyCsv(3).input, csv, controller.signal)) void event;
+    }
+    await sleep(10);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('reads nothing when the signal is already aborted', async () => {

@@ -1,6 +1,7 @@
 // Per-record identity in records mode: the deterministic idempotency key and the business key of a parsed record.
 import { createHash } from 'node:crypto';
 import type { ParsedRecord, RecordValue } from './record-event.js';
+import { setOwn } from './set-own.js';
 
 /** The record has no usable value in the configured key column, so it cannot be keyed. */
 export class RecordKeyError extends Error {
@@ -24,21 +25,15 @@ export class RecordKeyError extends Error {
  */
 export function recordKey(fileVersionKey: string, record: ParsedRecord, keyColumn?: string): string {
   if (keyColumn === undefined) {
-    return createHash('sha256')
-      .update('folder-record\0')
-      .update(fileVersionKey)
-      .update('\0')
-      .update(String(record.index))
-      .digest('hex');
+    return sha256(`folder-record\0${fileVersionKey}\0${record.index}`);
   }
   const key = businessKeyOf(record, keyColumn);
   if (key === undefined) throw new RecordKeyError(record, keyColumn);
-  return createHash('sha256')
-    .update('folder-record-by-key\0')
-    .update(JSON.stringify(key))
-    .update('\0')
-    .update(canonicalJson(record.value))
-    .digest('hex');
+  return sha256(`folder-record-by-key\0${JSON.stringify(key)}\0${canonicalJson(record.value)}`);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -78,11 +73,27 @@ function scalarText(value: unknown): string | undefined {
 
 /** JSON with object keys sorted, so the same content always serializes the same way. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const object = value as Record<string, unknown>;
-    const keys = Object.keys(object).sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`).join(',')}}`;
+  return JSON.stringify(sortedCopy(value)) ?? 'null';
+}
+
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (typeof value !== 'object' || value === null) return value;
+  const object = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of sortedKeys(object)) setOwn(copy, key, sortedCopy(object[key]));
+  return copy;
+}
+
+// Records of one file share their keys (a CSV header): the sorted order is reused while the keys stay the same.
+let lastKeys: string[] = [];
+let lastSorted: string[] = [];
+
+function sortedKeys(object: Record<string, unknown>): string[] {
+  const keys = Object.keys(object);
+  if (keys.length !== lastKeys.length || keys.some((key, i) => key !== lastKeys[i])) {
+    lastKeys = keys;
+    lastSorted = [...keys].sort();
   }
-  return JSON.stringify(value) ?? 'null';
+  return lastSorted;
 }
