@@ -13,12 +13,14 @@ export function queryProblem(query: string): string | undefined {
   return undefined;
 }
 
+const identifierCheck = (allowStar: boolean) => (name: string, ctx: z.RefinementCtx) => {
+  const problem = allowStar && name === '*' ? undefined : identifierProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { fix: identifierFix } });
+};
+
 const columnName = z
   .string()
-  .superRefine((name, ctx) => {
-    const problem = identifierProblem(name);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { fix: identifierFix } });
-  })
+  .superRefine(identifierCheck(false))
   .describe('A column name, as the database stores it');
 
 const watermarkSchema = z
@@ -79,7 +81,7 @@ const captureShape = {
     .optional()
     .describe('Table mode: the table (or schema.table) to capture'),
   columns: z
-    .array(columnName)
+    .array(z.string().superRefine(identifierCheck(true)).describe('A column name, or "*" for all columns'))
     .min(1)
     .default(['*'])
     .describe('Table mode: the columns to send, or ["*"] for all; key and watermark columns are always read'),
