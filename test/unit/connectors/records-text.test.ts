@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
+  excerptOf,
   parseRecords,
   recordFormatSchema,
   type RecordEvent,
@@ -154,6 +155,15 @@ describe('binary junk and undecodable bytes', () => {
       },
     });
     expect(tail[1]?.kind === 'record' && tail[1].record.value).toEqual({ id: '2', name: 'good' });
+  });
+
+  it('keeps excerpts printable and at most 200 characters, escapes included', () => {
+    expect(excerptOf('a\u0000b\u0007c\td\r\ne')).toBe('a\\x00b\\x07c\td\r\ne');
+    const junk = excerptOf('\u0000'.repeat(300));
+    expect(junk).toHaveLength(200);
+    expect(junk.endsWith('…')).toBe(true);
+    expect(excerptOf('x'.repeat(200))).toBe('x'.repeat(200));
+    expect(excerptOf('x'.repeat(201))).toBe(`${'x'.repeat(199)}…`);
   });
 
   it('refuses text chunks: the input must be bytes', async () => {

@@ -27,12 +27,15 @@ export interface RejectedRow {
 export type RecordEvent = { kind: 'record'; record: ParsedRecord } | { kind: 'rejected'; row: RejectedRow };
 
 const excerptLength = 200;
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /** A short, printable excerpt: control characters (NUL, bell, …) become \xNN so binary junk stays readable. */
 export function excerptOf(text: string): string {
-  const head = text.length > excerptLength ? `${text.slice(0, excerptLength - 1)}…` : text;
-  // eslint-disable-next-line no-control-regex
-  return head.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => {
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
+  const printable = text
+    .slice(0, excerptLength)
+    .replace(controlCharacters, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return printable.length > excerptLength || text.length > excerptLength
+    ? `${printable.slice(0, excerptLength - 1)}…`
+    : printable;
 }
