@@ -5,6 +5,10 @@ import type { XmlFormatOptions } from './record-format-schema.js';
 import type { RecordParser } from './record-parser.js';
 import { localName, XmlValueBuilder } from './xml-value-builder.js';
 
+const knownEntities =
+  '(only &amp; &lt; &gt; &quot; &apos; and numeric references like &#160; are understood; entities declared ' +
+  'in a DTD are not)';
+
 /** Encodings that are all ASCII in the first bytes, so a declaration naming one is readable in any of them. */
 const asciiLabels = new Set(['us-ascii', 'ascii']);
 
@@ -129,7 +133,7 @@ export class XmlRecords implements RecordParser {
     if (/entity/i.test(message)) {
       // The structure is intact: only the record holding the entity is affected.
       if (this.record !== undefined) {
-        this.recordProblem ??= `${message} on line ${line}, column ${column} (XML knows only &amp; &lt; &gt; &quot; &apos; and &#…;)`;
+        this.recordProblem ??= `${message} on line ${line}, column ${column} ${knownEntities}`;
       }
       return;
     }
