@@ -5,9 +5,14 @@ import { identifierFix, identifierProblem, tableNameProblem } from './identifier
 
 const minute = 60_000;
 
+/** The user's SELECT without surrounding blanks and a trailing ";", ready to be wrapped as a subquery. */
+export function normalizeQuery(query: string): string {
+  return query.replace(/\s*;\s*$/, '').trim();
+}
+
 /** Why a user-written SELECT cannot be wrapped as a subquery, or undefined when it can. */
 export function queryProblem(query: string): string | undefined {
-  const text = query.trim().replace(/;\s*$/, '');
+  const text = normalizeQuery(query);
   if (!/^(select|with)\b/i.test(text)) return 'must be a single SELECT (or WITH … SELECT) statement';
   if (text.includes(';')) return 'contains ";": only one statement is allowed';
   return undefined;

@@ -1,7 +1,7 @@
 // Builds a database source (sqlite, postgres, mysql) from its config, with the password from the secret store.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { DatabaseSourceConfig } from './config.js';
+import { normalizeQuery, type DatabaseSourceConfig } from './config.js';
 import type { ConnectClient } from './database-client.js';
 import { mysqlConnector } from './mysql-client.js';
 import { postgresConnector } from './postgres-client.js';
@@ -42,7 +42,7 @@ export function databaseTarget(config: DatabaseSourceConfig, secrets: SecretLook
 export function createDatabaseSource(config: DatabaseSourceConfig, secrets: SecretLookup): DatabaseSource {
   const target = databaseTarget(config, secrets);
   const label = config.table ?? 'query';
-  const query = config.query?.trim().replace(/;\s*$/, '');
+  const query = config.query === undefined ? undefined : normalizeQuery(config.query);
   const identityTarget =
     query === undefined
       ? `table ${label}`

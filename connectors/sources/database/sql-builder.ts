@@ -1,4 +1,5 @@
 // Builds the capture SQL per dialect: keyset pages over (watermark, key), key lookups, the delete-log pages.
+import { normalizeQuery } from './config.js';
 import { quoteIdentifier, quoteTable, type Dialect } from './identifiers.js';
 
 export interface CaptureSpec {
@@ -41,7 +42,10 @@ export class SqlBuilder {
     this.orderColumns = [
       ...new Set([...(spec.watermark ? [spec.watermark.column] : []), ...spec.primaryKey]),
     ];
-    this.from = spec.table ? quoteTable(spec.dialect, spec.table) : `(${trimQuery(spec.query ?? '')}) AS src`;
+    // In query mode the newline before ")" ends a trailing -- comment of the user's SELECT.
+    this.from = spec.table
+      ? quoteTable(spec.dialect, spec.table)
+      : `(${normalizeQuery(spec.query ?? '')}\n) AS src`;
     this.select =
       spec.table && !spec.columns.includes('*')
         ? [...new Set([...spec.columns, ...this.orderColumns])].map(q).join(', ')
@@ -118,8 +122,4 @@ export class SqlBuilder {
     });
     return `(${branches.map((b) => `(${b})`).join(' OR ')})`;
   }
-}
-
-function trimQuery(query: string): string {
-  return query.trim().replace(/;\s*$/, '');
 }

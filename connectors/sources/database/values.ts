@@ -8,8 +8,8 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** "2024-05-01 12:00:00.5+00" → "2024-05-01T12:00:00.5Z"; zone-less text stays zone-less. */
 export function isoTimestamp(text: string, kind: ColumnKind): string {
   let iso = /^\d{4}-\d{2}-\d{2} \d/.test(text) ? `${text.slice(0, 10)}T${text.slice(11)}` : text;
-  iso = iso.replace(/\+00(:?00)?$/, 'Z');
-  if (/[+-]\d{2}$/.test(iso)) iso = `${iso}:00`;
+  iso = iso.replace(/(:\d{2}(?:\.\d+)?)\+00(:?00)?$/, '$1Z');
+  iso = iso.replace(/(:\d{2}(?:\.\d+)?[+-]\d{2})$/, '$1:00');
   if (kind === 'timestamptz' && /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(iso)) iso = `${iso}Z`;
   return iso;
 }
