@@ -198,6 +198,17 @@ describe('PostgreSQL capture', () => {
     expect(Object.keys(run.records()[0]?.payload ?? {})).toEqual(['select', 'updatedAt', 'Id']);
   });
 
+  it('stops a query at queryTimeoutMs with the server’s own message', async () => {
+    const run = await capture({
+      query: 'SELECT 1 AS id, now() AS updated_at, pg_sleep(5) AS slept',
+      queryTimeoutMs: 300,
+    });
+    await run.waitFor(() => run.source.health().state === 'degraded', 'degraded', 3000);
+    expect(run.source.health().detail).toContain(
+      'canceling statement due to statement timeout (57014). Fix: the query ran longer than queryTimeoutMs',
+    );
+  });
+
   it('reports the database’s own message and a fix: missing table, wrong password, writes refused', async () => {
     const missing = await capture({ table: 'no_such_table' });
     await missing.waitFor(() => missing.source.health().state === 'degraded', 'degraded');

@@ -172,6 +172,21 @@ describe('SQLite capture', () => {
     expect(run.source.health().mode).toBe('query, full scan with row hashes');
   });
 
+  it('stops polling while paused (backpressure) and catches up on resume', async () => {
+    const { file, db } = createDatabase();
+    insert(db, 1, '2024-05-01T10:00:00.000Z');
+    const run = await capture(base(file));
+    await run.waitFor(() => run.records().length === 1, 'the first row');
+    run.source.pause('outbox is over its cap');
+    expect(run.source.health()).toMatchObject({ state: 'paused', detail: 'outbox is over its cap' });
+    insert(db, 2, '2024-05-01T10:00:01.000Z');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(run.records()).toHaveLength(1);
+    run.source.resume();
+    await run.waitFor(() => run.records().length === 2, 'the row inserted while paused');
+    expect(run.source.health().state).toBe('running');
+  });
+
   it('reports a missing file as degraded with the reason and recovers once the file exists', async () => {
     const file = join(tempDir(), 'later.db');
     const run = await capture({ ...base(file), retry: { baseMs: 50, capMs: 100 } });
