@@ -51,10 +51,6 @@ export class FileProblems {
     return [...this.problems.keys()];
   }
 
-  get size(): number {
-    return this.problems.size;
-  }
-
   /** "2 files not captured: a.csv: …; b.csv: …" (the first few, then a count), or undefined when all is well. */
   summary(): string | undefined {
     if (this.problems.size === 0) return undefined;

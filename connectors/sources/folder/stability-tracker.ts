@@ -57,10 +57,6 @@ export class StabilityTracker {
     return this.entries.has(path);
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   /** Look again soon (a marker or trigger file appeared). */
   wake(): void {
     if (this.entries.size > 0) this.schedule(0);
