@@ -82,7 +82,12 @@ export function mysqlConnector(connection: MysqlConnection): ConnectClient {
         await session.query({ sql, timeout });
       },
       async close() {
-        await session.end().catch(() => session.destroy());
+        // end() waits for a running query: give it a moment, then cut the connection.
+        let timer: NodeJS.Timeout | undefined;
+        const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));
+        await Promise.race([session.end().catch(() => undefined), cap]);
+        clearTimeout(timer);
+        session.destroy();
       },
     };
   };

@@ -85,10 +85,10 @@ export class Reconciler implements PageHook {
 
   /** Advances the pass by up to `maxQueries` lookups (whole buckets); returns the number of deletes stored. */
   async step(io: ReconcileIo, now: number, maxQueries: number): Promise<number> {
-    if (!this.pass) {
-      this.fold(io);
-      this.pass = { bucket: 0 };
-    }
+    // Folding at every step (polls run only between steps) means a bucket is checked against every key captured so
+    // far, so a row that changed and then vanished is reported once, under the version captured last.
+    this.fold(io);
+    this.pass ??= { bucket: 0 };
     let queries = 0;
     let deletes = 0;
     while (this.pass.bucket < bucketCount && queries < maxQueries) {

@@ -134,8 +134,14 @@ export class DatabaseSource implements Source {
   async stop(): Promise<void> {
     this.stopped = true;
     this.sleeper.wake();
+    // A query in flight gets a moment to finish; then closing the session ends it (no waiting for its timeout).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+    clearTimeout(timer);
+    const open = this.client;
+    await open?.close();
     await this.loop;
-    await this.client?.close();
+    if (this.client !== open) await this.client?.close(); // connected while stopping
     this.client = undefined;
     this.report({ state: 'stopped', detail: undefined });
   }
