@@ -19,6 +19,11 @@ export interface PollerOptions {
   /** Undefined: no watermark, every poll reads the whole table (row-hash keys). */
   watermark?: Watermark | undefined;
   batchSize: number;
+  /**
+   * Once the newest watermark has not moved for this long, polls stop re-reading the overlap window and only look
+   * past the newest row: a late row would by then have committed later than the window allows anyway.
+   */
+  quietAfterMs: number;
   hook?: PageHook | undefined;
 }
 
@@ -42,6 +47,8 @@ export class RowPoller {
   /** Keys stored recently (by watermark order, or by poll number without a watermark): repeats are not re-sent. */
   private readonly recent = new Map<string, number>();
   private polls = 0;
+  /** When the newest row last moved (or the poller started): see quietAfterMs. */
+  private movedAt = Date.now();
 
   constructor(private readonly options: PollerOptions) {}
 
@@ -59,6 +66,9 @@ export class RowPoller {
     const { builder, mapper, batchSize, watermark, hook } = this.options;
     this.polls += 1;
     let position = this.startPosition();
+    // Rows are read in (watermark, key) order; the stored position moves once the read has passed it.
+    const newestStored = this.newest && JSON.stringify(this.newest.map(storeValue));
+    let passed = watermark !== undefined && (this.newest === undefined || position.atLeast === undefined);
     let rows = 0;
     let inserted = 0;
     for (;;) {
@@ -71,19 +81,27 @@ export class RowPoller {
       if (!last) return { rows, inserted, caughtUp: true };
       rows += page.length;
       const fresh = page.filter((row) => !this.recent.has(row.change.idempotencyKey));
-      const moved =
-        watermark !== undefined &&
-        (this.newest === undefined || watermark.compare(last.watermark, this.newest[0]) >= 0);
+      const stored = (row: MappedRow) => JSON.stringify(row.position.map(storeValue));
+      const newest = this.newest;
+      if (!passed && watermark && newest) {
+        passed = page.some(
+          (row) => watermark.compare(row.watermark, newest[0]) > 0 || stored(row) === newestStored,
+        );
+      }
+      const moved = passed && stored(last) !== newestStored;
       const extra = hook?.pageCheckpoints(fresh);
       const checkpoints = [
-        ...(moved ? [{ key: cursorKey, value: JSON.stringify(last.position.map(storeValue)) }] : []),
+        ...(moved ? [{ key: cursorKey, value: stored(last) }] : []),
         ...(extra?.updates ?? []),
       ];
       if (fresh.length > 0 || checkpoints.length > 0) {
         inserted += io.emit({ changes: fresh.map((row) => row.change), checkpoints }).inserted;
         extra?.commit();
       }
-      if (moved) this.newest = last.position;
+      if (moved) {
+        this.newest = last.position;
+        this.movedAt = Date.now();
+      }
       for (const row of fresh) {
         this.recent.set(row.change.idempotencyKey, watermark ? watermark.order(row.watermark) : this.polls);
       }
@@ -97,6 +115,7 @@ export class RowPoller {
   private startPosition(): { after?: unknown[]; atLeast?: unknown } {
     const { watermark } = this.options;
     if (!watermark || this.newest === undefined) return {};
+    if (Date.now() - this.movedAt > this.options.quietAfterMs) return { after: this.newest };
     const atLeast = watermark.overlapStart(this.newest[0]);
     return atLeast === undefined ? { after: this.newest } : { atLeast };
   }

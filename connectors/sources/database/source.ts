@@ -119,6 +119,7 @@ export class DatabaseSource implements Source {
       }),
       watermark: this.watermark,
       batchSize: options.batchSize,
+      quietAfterMs: 2 * options.overlapMs,
       hook: this.reconciler,
     });
     this.caughtUpAt = Date.now();
