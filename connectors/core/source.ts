@@ -2,6 +2,12 @@
 import type { Logger } from 'pino';
 import type { ChangeBatch, EnqueueResult } from './change.js';
 
+/** One record the destination confirmed, as the engine reports it to its source (`origin` as captured). */
+export interface DeliveredRecord {
+  idempotencyKey: string;
+  origin: Record<string, string | number> | null;
+}
+
 export type SourceState = 'starting' | 'running' | 'paused' | 'degraded' | 'stopped' | 'failed';
 
 export interface SourceHealth {
@@ -29,6 +35,8 @@ export interface SourceContext {
   logger: Logger;
   /** Called by the source whenever its health changes. */
   reportHealth(health: SourceHealth): void;
+  /** The outbox state of each of these records ('pending', 'delivered', …); unknown keys are absent. */
+  deliveryStates(idempotencyKeys: readonly string[]): Map<string, string>;
 }
 
 export interface Source {
@@ -40,4 +48,6 @@ export interface Source {
   pause(reason: string): void;
   resume(): void;
   health(): SourceHealth;
+  /** The server confirmed these records (called after the outbox committed it): e.g. archive the file they came from. */
+  delivered?(records: readonly DeliveredRecord[]): void;
 }

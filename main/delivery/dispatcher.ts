@@ -1,6 +1,7 @@
 // One delivery worker per connection: leases due records or batches, sends them through the gate, settles outcomes.
 import type { Logger } from 'pino';
 import type { Destination, OutgoingRequest } from '../../connectors/core/destination.js';
+import type { DeliveredRecord } from '../../connectors/core/source.js';
 import { traceparentFor } from '../observability/traceparent.js';
 import type { Lease } from '../outbox/lease.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -24,6 +25,8 @@ export interface DispatcherOptions {
   /** Send a W3C traceparent with every request. */
   traceContext?: boolean;
   gate?: DeliveryGate;
+  /** Called after the outbox committed records as delivered (e.g. so the source archives their file). */
+  onDelivered?: (records: DeliveredRecord[]) => void;
   random?: () => number;
 }
 
@@ -201,9 +204,10 @@ export class Dispatcher {
       ...(unit.batchKey ? { batchKey: unit.batchKey } : {}),
       ...(this.options.random ? { random: this.options.random } : {}),
     });
-    const { stale } = this.outbox.settle(unit.token, outcome.settlements);
+    const { stale, delivered } = this.outbox.settle(unit.token, outcome.settlements);
     if (stale.length > 0)
       this.logger.warn({ recordIds: stale }, 'lease had expired before the send finished; outcome ignored');
+    if (delivered.length > 0) this.notifyDelivered(delivered);
     this.record(unit, outcome, signal.aborted, now);
   }
 
@@ -236,6 +240,15 @@ export class Dispatcher {
     } else {
       this.logger.error({ ...where, status: classified.status, error: classified.error }, 'dead-lettered');
       this.noteFailure(classified.error, now, this.health.state);
+    }
+  }
+
+  /** A source's reaction to a delivery must never fail the delivery that already committed. */
+  private notifyDelivered(delivered: DeliveredRecord[]): void {
+    try {
+      this.options.onDelivered?.(delivered);
+    } catch (error) {
+      this.logger.error({ err: error }, 'the source could not take note of delivered records');
     }
   }
 

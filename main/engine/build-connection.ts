@@ -109,6 +109,7 @@ export function buildConnection(
         classification: d.classification,
         traceContext: d.traceContext,
         gate: buildGate(d),
+        onDelivered: (records) => source.delivered?.(records),
       },
       logger,
       onChange,

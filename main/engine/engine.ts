@@ -142,6 +142,7 @@ export class Engine {
       checkpoints: () => this.outbox.checkpoints(connection),
       logger,
       reportHealth: () => this.queueStatus(),
+      deliveryStates: (keys) => this.outbox.deliveryStates(connection, keys),
     };
   }
 

@@ -27,6 +27,7 @@ export class Outbox {
   private readonly checkpointAll: Statement;
   private readonly oldestOpen: Statement;
   private readonly lastDelivered: Statement;
+  private readonly statesByKey: Statement;
   private readonly listeners = new Set<(connection: string) => void>();
 
   private constructor(
@@ -60,6 +61,25 @@ export class Outbox {
          ORDER BY settled_at DESC LIMIT 1`,
       )
       .pluck();
+    // One lookup per key through the unique (connection, idempotency_key) index.
+    this.statesByKey = db.prepare(
+      `SELECT idempotency_key, state FROM records
+       WHERE connection = ? AND idempotency_key IN (SELECT value FROM json_each(?))`,
+    );
+  }
+
+  /** The state of each of these records of a connection ('pending', 'delivered', …); unknown keys are absent. */
+  deliveryStates(connection: string, idempotencyKeys: readonly string[]): Map<string, string> {
+    const states = new Map<string, string>();
+    for (let i = 0; i < idempotencyKeys.length; i += 500) {
+      const chunk = JSON.stringify(idempotencyKeys.slice(i, i + 500));
+      for (const row of this.statesByKey.all(connection, chunk) as {
+        idempotency_key: string;
+        state: string;
+      }[])
+        states.set(row.idempotency_key, row.state);
+    }
+    return states;
   }
 
   /** Opens the outbox file; a corrupt file is quarantined (recorded in the audit log) and a fresh one created. */

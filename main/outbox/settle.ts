@@ -1,6 +1,7 @@
 // Records the outcome of a send: delivered with a receipt, retry at a time, or dead with the reason.
 import type { Database, Statement } from 'better-sqlite3';
 import type { Receipt, RequestSummary, ResponseSummary } from '../../connectors/core/destination.js';
+import type { DeliveredRecord } from '../../connectors/core/source.js';
 import type { OutboxCounters } from './counters.js';
 
 /** Facts about the attempt that go on the record's timeline next to its outcome. */
@@ -22,6 +23,8 @@ export interface SettleResult {
   settled: number;
   /** Settlements whose lease had expired or been taken over: ignored, the record is handled by its new lease. */
   stale: number[];
+  /** Records this settle marked delivered (committed), with their origin: what the source may act on. */
+  delivered: DeliveredRecord[];
 }
 
 interface Closed {
@@ -34,6 +37,8 @@ interface SettledRow {
   connection: string;
   ordering_key: string;
   size: number;
+  idempotency_key: string;
+  origin: string | null;
 }
 
 export class Settler {
@@ -52,7 +57,7 @@ export class Settler {
     db: Database,
     private readonly counters: OutboxCounters,
   ) {
-    const ownLease = `WHERE id = ? AND state = 'leased' AND lease_token = ? RETURNING connection, ordering_key, size`;
+    const ownLease = `WHERE id = ? AND state = 'leased' AND lease_token = ? RETURNING connection, ordering_key, size, idempotency_key, origin`;
     this.delivered = db.prepare(`
       UPDATE records SET state = 'delivered', receipt = ?, settled_at = ?, last_error = NULL,
         lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
@@ -70,18 +75,23 @@ export class Settler {
     const transaction = db.transaction((token: string, settlements: Settlement[], now: number) => {
       const stale: number[] = [];
       const closed: Closed[] = [];
+      const delivered: DeliveredRecord[] = [];
       for (const s of settlements) {
         const row = this.apply(token, s, now);
         if (!row) {
           stale.push(s.id);
           continue;
         }
+        if (s.kind === 'delivered') {
+          const origin = row.origin === null ? null : (JSON.parse(row.origin) as DeliveredRecord['origin']);
+          delivered.push({ idempotencyKey: row.idempotency_key, origin });
+        }
         if (s.kind !== 'retry') {
           this.unblockNext.run(row.connection, row.ordering_key);
           closed.push({ connection: row.connection, size: row.size, dead: s.kind === 'dead' });
         }
       }
-      return { settled: settlements.length - stale.length, stale, closed };
+      return { settled: settlements.length - stale.length, stale, closed, delivered };
     });
     this.run = (...args) => transaction.immediate(...args);
   }
@@ -114,11 +124,11 @@ export class Settler {
 
   /** Counters change only after the transaction commits, so a rolled-back settle leaves them right. */
   settle(token: string, settlements: Settlement[], now: number): SettleResult {
-    const { settled, stale, closed } = this.run(token, settlements, now);
+    const { settled, stale, closed, delivered } = this.run(token, settlements, now);
     for (const c of closed) {
       this.counters.addPending(c.connection, -1, -c.size);
       if (c.dead) this.counters.addDead(c.connection, 1);
     }
-    return { settled, stale };
+    return { settled, stale, delivered };
   }
 }

@@ -1,5 +1,5 @@
 // The real engine with a folder source of several folders: marker files, delete records, status, across a restart.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,7 +28,12 @@ function start(dataDir: string, source: Record<string, unknown>, url: string): P
       {
         id: 'files',
         source: { type: 'folder', ...source },
-        destination: { type: 'http', url: `${url}/ingest/files`, retry: { baseMs: 20, capMs: 200 } },
+        destination: {
+          type: 'http',
+          url: `${url}/ingest/files`,
+          retry: { baseMs: 20, capMs: 200 },
+          circuitBreaker: { enabled: false },
+        },
       },
     ],
   });
@@ -108,5 +113,28 @@ describe('folder source in the engine', () => {
     expect(engine.status().connections[0]?.reason).toContain(
       'huge.bin: the file is 64 bytes, over the limit of 8 bytes',
     );
+  });
+
+  it('archives a file only after the server acknowledged it, through the engine delivery hook', async () => {
+    const dir = tempDir();
+    const inbox = join(dir, 'inbox');
+    const archive = join(dir, 'archive');
+    mkdirSync(inbox);
+    let allow = false;
+    ingest = await startIngestServer({ faults: () => (allow ? undefined : { kind: 'status', status: 503 }) });
+    engine = await start(
+      join(dir, 'data'),
+      { path: inbox, quietPeriodMs: 100, afterDelivery: 'archive', archiveDir: archive },
+      ingest.url,
+    );
+    writeFileSync(join(inbox, 'invoice-7.json'), '{"invoice":7}');
+    await waitFor(() => (engine?.status().connections[0]?.pending ?? 0) === 1, 10_000, 'captured');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(join(inbox, 'invoice-7.json'))).toBe(true); // not acknowledged yet: left where it is
+    allow = true;
+    await waitFor(() => ingest!.applied().length === 1, 10_000, 'the delivery');
+    await waitFor(() => existsSync(join(archive, 'invoice-7.json')), 10_000, 'the file in the archive');
+    expect(ingest.applied()).toHaveLength(1);
+    expect(readdirSync(inbox)).toEqual([]);
   });
 });

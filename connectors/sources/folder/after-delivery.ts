@@ -2,6 +2,7 @@
 import { rename, unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { ChangeBatch, EnqueueResult } from '../../core/change.js';
+import type { DeliveredRecord } from '../../core/source.js';
 import type { FolderSourceConfig } from './config.js';
 import {
   archiveCompanion,
@@ -16,12 +17,6 @@ import {
 import type { FileProblem } from './file-problems.js';
 import { checkpointKey, parseFileState, type FileState } from './file-version.js';
 import type { FolderLayout, Located } from './folder-layout.js';
-
-/** One record the destination confirmed, as the engine reports it (`origin` as captured). */
-export interface DeliveredRecord {
-  idempotencyKey: string;
-  origin: Record<string, string | number> | null;
-}
 
 /** The file version a record stands for. */
 export interface FileVersionRef {

@@ -1,7 +1,7 @@
 // Folder source: watches folders, waits until each file is finished, captures every file version once, whole-file.
 import { resolve } from 'node:path';
-import type { Source, SourceContext, SourceHealth } from '../../core/source.js';
-import { AfterDelivery, versionOf, type DeliveredRecord, type FileVersionRef } from './after-delivery.js';
+import type { DeliveredRecord, Source, SourceContext, SourceHealth } from '../../core/source.js';
+import { AfterDelivery, versionOf, type FileVersionRef } from './after-delivery.js';
 import type { FolderSourceConfig } from './config.js';
 import { archiveRootFor } from './file-actions.js';
 import { describeReadError, FileCapture, type ReadFile } from './file-capture.js';
@@ -17,8 +17,6 @@ import { rescan, type RescanResult } from './rescan.js';
 import { StabilityTracker } from './stability-tracker.js';
 import { WorkQueue } from './work-queue.js';
 
-export type { DeliveredRecord } from './after-delivery.js';
-
 /** Seams for tests: the file reader (to make a file vanish mid-read) and the watcher (to fail like a full inotify). */
 export interface FolderIo {
   readFile?: ReadFile;
@@ -28,14 +26,6 @@ export interface FolderIo {
 }
 
 export type FolderSourceOptions = Omit<FolderSourceConfig, 'type'> & { io?: FolderIo };
-
-/**
- * What the engine may add to the source context so that after-delivery actions survive a restart: the outbox state
- * ('pending', 'leased', 'delivered', 'dead', 'discarded') of records of this connection by idempotency key.
- */
-export interface DeliveryLookup {
-  deliveryStates(idempotencyKeys: readonly string[]): Map<string, string>;
-}
 
 type Work =
   | { kind: 'settle'; path: string; since: number }
@@ -272,8 +262,8 @@ export class FolderSource implements Source {
 
   /** Versions delivered while no hook call reached us (e.g. a crash between settle and action) are handled now. */
   private recoverDeliveredActions(result: RescanResult): void {
-    const lookup = this.context as Partial<DeliveryLookup> | undefined;
-    if (!this.actions.active || typeof lookup?.deliveryStates !== 'function') return;
+    const context = this.context;
+    if (!this.actions.active || !context) return;
     const pending = new Map<string, FileVersionRef>();
     for (const [identity, state] of result.states) {
       if (state.deleted || state.handled) continue;
@@ -285,7 +275,7 @@ export class FolderSource implements Source {
       });
     }
     if (pending.size === 0) return;
-    const states = lookup.deliveryStates([...pending.keys()]);
+    const states = context.deliveryStates([...pending.keys()]);
     for (const [key, version] of pending)
       if (states.get(key) === 'delivered') this.enqueue({ kind: 'action', version });
   }

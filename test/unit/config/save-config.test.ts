@@ -36,7 +36,7 @@ describe('saveConfigFile', () => {
     expect(text).toBe(`${JSON.stringify(config, null, 2)}\n`);
     const { config: loaded } = await loadConfigFile(file);
     expect(loaded.logging.level).toBe('warn');
-    expect(loaded.connections[0]?.source.include).toEqual(['*.csv']);
+    expect(loaded.connections[0]?.source).toMatchObject({ type: 'folder', include: ['*.csv'] });
     expect(readdirSync(dir)).toEqual(['agent.json']);
   });
 

@@ -131,7 +131,7 @@ describe('validateConfig errors', () => {
       {
         path: 'connections[0].source.type',
         problem: '"ftp" is not a known type',
-        fix: 'set type to one of: "folder"',
+        fix: 'set type to one of: "folder", "sqlite", "postgres", "mysql"',
       },
       { path: 'connections[1].destination.type', problem: 'is missing', fix: 'set type to one of: "http"' },
     ]);

@@ -6,11 +6,7 @@ import { afterEach } from 'vitest';
 import type { CapturedChange, ChangeBatch } from '../../../connectors/core/change.js';
 import type { SourceContext, SourceHealth } from '../../../connectors/core/source.js';
 import { folderSourceSchema } from '../../../connectors/sources/folder/config.js';
-import {
-  FolderSource,
-  type DeliveryLookup,
-  type FolderIo,
-} from '../../../connectors/sources/folder/source.js';
+import { FolderSource, type FolderIo } from '../../../connectors/sources/folder/source.js';
 import { Outbox } from '../../../main/outbox/outbox.js';
 import { waitFor } from '../../support/agent-process.js';
 import { useTempDir } from '../../support/temp-dir.js';
@@ -73,7 +69,7 @@ export function useFolderHarness(prefix = 'folder-') {
       const checkpointOnly: ChangeBatch[] = [];
       const deliveredKeys = new Set<string>();
       let failure: Error | undefined;
-      const context: SourceContext & DeliveryLookup = {
+      const context: SourceContext = {
         emit(batch) {
           if (failure) throw failure;
           const result = store.enqueue(connection, batch);

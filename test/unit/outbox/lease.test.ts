@@ -197,12 +197,18 @@ describe('lease', () => {
     expect(outbox.settle(first.token, [delivered(first.records[0]!, clock())])).toEqual({
       settled: 0,
       stale: [id],
+      delivered: [],
     });
     expect(outbox.settle(first.token, [{ id, kind: 'dead', error: 'late', latencyMs: 1 }])).toEqual({
       settled: 0,
       stale: [id],
+      delivered: [],
     });
-    expect(outbox.settle('not-a-token', [retry(id, clock.now + 10)])).toEqual({ settled: 0, stale: [id] });
+    expect(outbox.settle('not-a-token', [retry(id, clock.now + 10)])).toEqual({
+      settled: 0,
+      stale: [id],
+      delivered: [],
+    });
     expect(rowOf(outbox, id)).toEqual(before);
     expect(outbox.counts('conn-a')).toEqual(countsBefore);
     expect(outbox.timeline(id)!.events.map((e) => e.kind)).toEqual(['captured', 'queued', 'lease-expired']);
@@ -211,6 +217,7 @@ describe('lease', () => {
     expect(outbox.settle(second.token, [delivered(second.records[0]!, clock())])).toEqual({
       settled: 1,
       stale: [],
+      delivered: [{ idempotencyKey: 'r1', origin: null }],
     });
     expect(leaseKeys(outbox).keys).toEqual(['r2']);
   });

@@ -41,7 +41,11 @@ describe('settle', () => {
       const result = outbox.settle(lease.token, [
         { id: lease.records[0]!.id, kind: 'delivered', receipt, latencyMs: 40, traceparent: '00-abc-def-01' },
       ]);
-      expect(result).toEqual({ settled: 1, stale: [] });
+      expect(result).toEqual({
+        settled: 1,
+        stale: [],
+        delivered: [{ idempotencyKey: lease.keys[0], origin: null }],
+      });
       const record = outbox.timeline(lease.records[0]!.id)!.record;
       expect(record.receipt).toEqual(receipt);
       expect(record.state).toBe('delivered');
@@ -87,7 +91,7 @@ describe('settle', () => {
           traceparent: '00-t-s-01',
         },
       ]),
-    ).toEqual({ settled: 1, stale: [] });
+    ).toEqual({ settled: 1, stale: [], delivered: [] });
 
     expect(rowOf(outbox, id)).toMatchObject({
       state: 'pending',
@@ -145,6 +149,7 @@ describe('settle', () => {
     ).toEqual({
       settled: 1,
       stale: [],
+      delivered: [],
     });
     const record = outbox.timeline(id)!.record;
     expect(record).toMatchObject({ state: 'dead', lastError: reason, settledAt: clock.now, receipt: null });
@@ -170,7 +175,8 @@ describe('settle', () => {
       { id: c.id, kind: 'dead', error: 'HTTP 400', latencyMs: 1 },
       delivered(a, clock()), // settled twice: the second is stale
     ]);
-    expect(result).toEqual({ settled: 3, stale: [a.id] });
+    // Only the record this settle delivered is reported to the source, with its origin.
+    expect(result).toEqual({ settled: 3, stale: [a.id], delivered: [{ idempotencyKey: 'a', origin: null }] });
     expect([a, b, c].map((r) => rowOf(outbox, r.id)!.state)).toEqual(['delivered', 'pending', 'dead']);
     expect(outbox.counts('conn-a')).toEqual({ pending: 1, pendingBytes: b.payload.length, dead: 1 });
   });
@@ -329,5 +335,29 @@ describe('settle', () => {
       expect([...delivered, ...dead].sort()).toEqual([...captured.values()].flat().sort());
       expect(outbox.audit.recent('dead-letter.replay', 1000).length).toBeGreaterThan(0);
     });
+  });
+
+  it('reports delivered records with their origin, and deliveryStates looks records up by key', () => {
+    const { clock, outbox } = setup();
+    const origin = { file: 'in/a.csv', sha256: 'ab12' };
+    outbox.enqueue(
+      'conn-a',
+      batch([change('a', { orderingKey: 'a', origin }), change('b', { orderingKey: 'b' })]),
+    );
+    const lease = leaseKeys(outbox);
+    const [a, b] = lease.records as [OutgoingRecord, OutgoingRecord];
+    const result = outbox.settle(lease.token, [
+      delivered(a, clock()),
+      { id: b.id, kind: 'retry', retryAt: clock.now + 1000, error: 'HTTP 503', latencyMs: 1 },
+    ]);
+    expect(result.delivered).toEqual([{ idempotencyKey: 'a', origin }]);
+    const states = outbox.deliveryStates('conn-a', ['a', 'b', 'unknown']);
+    expect(states).toEqual(
+      new Map([
+        ['a', 'delivered'],
+        ['b', 'pending'],
+      ]),
+    );
+    expect(outbox.deliveryStates('conn-b', ['a']).size).toBe(0);
   });
 });
