@@ -72,7 +72,8 @@ export async function runCapture(
     checkpoint: (key) => outbox.checkpoint(connectionId, key),
     checkpoints: () => outbox.checkpoints(connectionId),
     logger: pino({ level: 'silent' }),
-    reportHealth: (health) => reports.push(health),
+    reportHealth: (health) => void reports.push(health),
+    deliveryStates: (keys) => outbox.deliveryStates(connectionId, keys),
   });
   const records = (): CapturedRecord[] =>
     (
