@@ -3,17 +3,21 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCapture, type CaptureRun } from '../support/database-capture.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { useTempDir } from '../support/temp-dir.js';
+import { createTestPki, type TestPki } from '../support/test-ca.js';
 
 const tempDir = useTempDir({ prefix: 'db-pg-' });
 let server: PostgresServer;
+let pki: TestPki;
 const runs: CaptureRun[] = [];
 let tables = 0;
 
 beforeAll(async () => {
-  server = await startPostgres();
+  pki = createTestPki();
+  server = await startPostgres({ tls: { certFile: pki.server.certFile, keyFile: pki.server.keyFile } });
 });
 afterAll(async () => {
   await server?.stop();
+  pki?.remove();
 });
 afterEach(async () => {
   for (const run of runs.splice(0)) await run.close();
@@ -196,6 +200,29 @@ describe('PostgreSQL capture', () => {
     });
     await run.waitFor(() => run.records().length === 1, 'the row');
     expect(Object.keys(run.records()[0]?.payload ?? {})).toEqual(['select', 'updatedAt', 'Id']);
+  });
+
+  it('connects over verified TLS with tls.mode verify, and refuses a server its caFile did not sign', async () => {
+    const query =
+      'SELECT 1 AS id, ssl AS encrypted, version AS protocol FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
+    const secure = await capture({
+      query,
+      watermark: undefined,
+      tls: { mode: 'verify', caFile: pki.rootCa.certFile },
+    });
+    await secure.waitFor(() => secure.records().length === 1, 'the row over TLS');
+    expect(secure.records()[0]?.payload).toMatchObject({
+      encrypted: true,
+      protocol: expect.stringMatching(/^TLSv1\.[23]$/),
+    });
+    const impostor = await capture({
+      query,
+      watermark: undefined,
+      tls: { mode: 'verify', caFile: pki.otherCa.certFile },
+    });
+    await impostor.waitFor(() => impostor.source.health().state === 'degraded', 'degraded');
+    expect(impostor.source.health().detail).toMatch(/certificate/);
+    expect(impostor.records()).toEqual([]);
   });
 
   it('stops a query at queryTimeoutMs with the server’s own message', async () => {

@@ -1,4 +1,5 @@
 // Runs a database source from a config object into a real outbox, through a SourceContext like the engine's.
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { SourceHealth } from '../../connectors/core/source.js';
@@ -52,14 +53,17 @@ export function parseSource(source: Record<string, unknown>): DatabaseSourceConf
   return parsed;
 }
 
-/** Starts the source on `dataDir`'s outbox (opened here, or `outbox` when given to continue a previous run). */
+/** Starts the source on a fresh outbox in its own directory under `dataDir`, or on `outbox` to continue a run. */
 export async function runCapture(
   source: Record<string, unknown>,
   options: { dataDir: string; secrets?: Record<string, string>; outbox?: Outbox },
 ): Promise<CaptureRun> {
   const outbox =
     options.outbox ??
-    Outbox.open(join(options.dataDir, 'outbox.db'), { synchronous: 'NORMAL', busyTimeoutMs: 5000 });
+    Outbox.open(join(mkdtempSync(join(options.dataDir, 'run-')), 'outbox.db'), {
+      synchronous: 'NORMAL',
+      busyTimeoutMs: 5000,
+    });
   const secrets = options.secrets ?? {};
   const db = createDatabaseSource(parseSource(source), (name) => {
     const value = secrets[name];

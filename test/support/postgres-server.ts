@@ -39,8 +39,13 @@ function postgresIds(): { uid: number; gid: number } {
   }
 }
 
+export interface PostgresOptions {
+  /** Also accept TLS with this certificate and key (plain connections still work). */
+  tls?: { certFile: string; keyFile: string };
+}
+
 /** initdb + postgres as the postgres user (initdb refuses root); ready in about a second. Always stop() it. */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   if (!fs.existsSync(path.join(binDir, 'postgres'))) {
     throw new Error(`PostgreSQL 15 is not installed: ${installHint}`);
   }
@@ -69,8 +74,25 @@ export async function startPostgres(): Promise<PostgresServer> {
     ],
     { stdio: 'pipe' },
   );
+  const tls: string[] = [];
+  if (options.tls) {
+    for (const [name, from] of [
+      ['server.crt', options.tls.certFile],
+      ['server.key', options.tls.keyFile],
+    ] as const) {
+      fs.copyFileSync(from, path.join(dir, name));
+      fs.chownSync(path.join(dir, name), uid, gid);
+      fs.chmodSync(path.join(dir, name), 0o600); // postgres refuses a key others can read
+    }
+    tls.push(
+      'ssl=on',
+      `ssl_cert_file=${path.join(dir, 'server.crt')}`,
+      `ssl_key_file=${path.join(dir, 'server.key')}`,
+    );
+  }
   const port = await freePort();
   const settings = [
+    ...tls,
     `port=${port}`,
     `unix_socket_directories=${dir}`,
     'listen_addresses=127.0.0.1',

@@ -78,6 +78,8 @@ export class DatabaseSource implements Source {
   private stopped = false;
   private restored = false;
   private failures = 0;
+  /** The degraded detail of the last failure, shown again when a pause ends before the next attempt. */
+  private failureDetail: string | undefined;
   /** When the last poll that read everything up to its start began: the lag once capture has caught up. */
   private caughtUpAt: number;
   private catchingUp = true;
@@ -154,7 +156,11 @@ export class DatabaseSource implements Source {
 
   resume(): void {
     this.pausedReason = undefined;
-    this.report({ state: this.failures > 0 ? 'degraded' : 'running', detail: undefined });
+    this.report(
+      this.failures > 0
+        ? { state: 'degraded', detail: this.failureDetail }
+        : { state: 'running', detail: undefined },
+    );
     this.sleeper.wake();
   }
 
@@ -272,12 +278,9 @@ export class DatabaseSource implements Source {
       { where: this.options.where, failures: this.failures, retryInMs: delay, error: message },
       'database capture failed; will retry',
     );
-    if (!this.interrupted()) {
-      this.report({
-        state: 'degraded',
-        detail: `${error instanceof OutboxWriteError ? '' : `${this.options.where}: `}${message} (attempt ${this.failures}, retrying in ${Math.ceil(delay / 1000)} s)`,
-      });
-    }
+    const where = error instanceof OutboxWriteError ? '' : `${this.options.where}: `;
+    this.failureDetail = `${where}${message} (attempt ${this.failures}, retrying in ${Math.ceil(delay / 1000)} s)`;
+    if (!this.interrupted()) this.report({ state: 'degraded', detail: this.failureDetail });
     return delay;
   }
 }
