@@ -1,5 +1,11 @@
 // PostgreSQL 15 capture against a real server: types, bursts, late commits, deletes, restart mid-poll, errors.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  installTriggersCommand,
+  uninstallTriggersCommand,
+} from '../../main/commands/capture-triggers-command.js';
 import { runCapture, type CaptureRun } from '../support/database-capture.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { useTempDir } from '../support/temp-dir.js';
@@ -164,6 +170,56 @@ describe('PostgreSQL capture', () => {
     ).toEqual([
       '{"op":"delete","pk":{"site":"north","sku":5}}',
       '{"op":"delete","pk":{"site":"south","sku":40}}',
+    ]);
+  });
+
+  it('reads deletes through the trigger an admin installs, as a read-only capture login', async () => {
+    const table = await newTable();
+    await server.query(
+      `INSERT INTO ${table} (id, order_no) SELECT g, 'T-' || g FROM generate_series(1, 4) g`,
+    );
+    await server.query(`CREATE ROLE capture LOGIN PASSWORD 'capture-pw'`);
+    await server.query(`GRANT SELECT ON ${table} TO capture`);
+    const source = {
+      type: 'postgres',
+      host: server.host,
+      port: server.port,
+      database: server.database,
+      user: 'capture',
+      password: { secretRef: 'capture-pw' },
+      table,
+      watermark: { column: 'updated_at' },
+      primaryKey: ['id'],
+      deletes: { mode: 'trigger' },
+    };
+    const configFile = join(tempDir(), 'agent.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        configVersion: 1,
+        connections: [{ id: 'erp', source, destination: { type: 'http', url: 'https://api.example.com/x' } }],
+      }),
+    );
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    process.env['PG_ADMIN_PASSWORD'] = server.password;
+    try {
+      const admin = { config: configFile, user: 'postgres', passwordFromEnv: 'PG_ADMIN_PASSWORD' };
+      await installTriggersCommand('erp', admin);
+      const run = await capture({ ...source, password: { secretRef: 'pg-password' } }, 'capture-pw');
+      await run.waitFor(() => run.upserts().length === 4, 'the rows');
+      await server.query(`DELETE FROM ${table} WHERE id = 3`);
+      await run.waitFor(() => run.deletes().length === 1, 'the delete event');
+      expect(run.deletes()[0]?.payload).toEqual({ op: 'delete', pk: { id: '3' } });
+      expect(run.deletes()[0]?.orderingKey).toBe(run.upserts()[2]?.orderingKey);
+      await run.close();
+      await uninstallTriggersCommand('erp', admin);
+      expect(String(out.mock.calls.at(-1)?.[0])).toContain('the log table was dropped');
+    } finally {
+      out.mockRestore();
+      delete process.env['PG_ADMIN_PASSWORD'];
+    }
+    expect(await server.query(`SELECT to_regclass('public.integration_agent_deleted_rows') AS log`)).toEqual([
+      { log: null },
     ]);
   });
 
