@@ -49,6 +49,8 @@ const hints: Record<string, string> = {
   ER_BAD_FIELD_ERROR: 'check the column names in watermark, primaryKey, columns and businessKey',
   ER_TABLEACCESS_DENIED_ERROR: 'grant the capture user SELECT on the table (see docs/database-capture.md)',
   PROTOCOL_SEQUENCE_TIMEOUT: 'the query ran longer than queryTimeoutMs: add an index or raise it',
+  ER_STATEMENT_TIMEOUT: 'the query ran longer than queryTimeoutMs: add an index or raise it',
+  ER_QUERY_TIMEOUT: 'the query ran longer than queryTimeoutMs: add an index or raise it',
   // Sockets
   ECONNREFUSED: 'check that the database server runs and listens on this host and port',
   ENOTFOUND: 'check the host name',
