@@ -210,6 +210,16 @@ describe('MariaDB capture', () => {
     expect(new Set(ids).size).toBe(20001);
   });
 
+  it('stops a query at queryTimeoutMs', async () => {
+    const run = await capture({
+      query: "SELECT 1 AS id, BENCHMARK(1000000000, MD5('x')) AS spin",
+      watermark: undefined,
+      queryTimeoutMs: 300,
+    });
+    await run.waitFor(() => run.source.health().state === 'degraded', 'degraded', 3000);
+    expect(run.source.health().detail).toMatch(/max_statement_time exceeded.*Fix: the query ran longer than queryTimeoutMs/);
+  });
+
   it('reports a missing table with the server’s message and a fix', async () => {
     const run = await capture({ table: 'no_such_table' });
     await run.waitFor(() => run.source.health().state === 'degraded', 'degraded');

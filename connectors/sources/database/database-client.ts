@@ -49,7 +49,7 @@ const hints: Record<string, string> = {
   ER_BAD_FIELD_ERROR: 'check the column names in watermark, primaryKey, columns and businessKey',
   ER_TABLEACCESS_DENIED_ERROR: 'grant the capture user SELECT on the table (see docs/database-capture.md)',
   PROTOCOL_SEQUENCE_TIMEOUT: 'the query ran longer than queryTimeoutMs: add an index or raise it',
-  ER_STATEMENT_TIMEOUT: 'the query ran longer than queryTimeoutMs: add an index or raise it',
+  'errno 1969': 'the query ran longer than queryTimeoutMs: add an index or raise it', // MariaDB max_statement_time
   ER_QUERY_TIMEOUT: 'the query ran longer than queryTimeoutMs: add an index or raise it',
   // Sockets
   ECONNREFUSED: 'check that the database server runs and listens on this host and port',
@@ -65,7 +65,8 @@ const hints: Record<string, string> = {
 export function describeDatabaseError(error: unknown): string {
   const e = (typeof error === 'object' && error !== null ? error : {}) as DriverError;
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
-  const code = typeof e.code === 'string' ? e.code : undefined;
+  const code =
+    typeof e.code === 'string' ? e.code : typeof e.errno === 'number' ? `errno ${e.errno}` : undefined;
   const hint = code === undefined ? undefined : hints[code];
   if (message.includes('no such table')) return `${message}. Fix: ${hints['ER_NO_SUCH_TABLE'] ?? ''}`;
   if (message.includes('no such column')) return `${message}. Fix: ${hints['ER_BAD_FIELD_ERROR'] ?? ''}`;

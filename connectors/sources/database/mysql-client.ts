@@ -57,10 +57,11 @@ export function mysqlConnector(connection: MysqlConnection): ConnectClient {
     });
     let broken: Error | undefined;
     session.on('error', (error: Error) => (broken = error));
-    const timeout = options.queryTimeoutMs;
+    // The server's own limit (below) answers first with its message; the client-side timeout is the backstop.
+    const timeout = options.queryTimeoutMs + 1000;
     try {
       await session.query({ sql: "SET time_zone = '+00:00'", timeout });
-      await limitStatementTime(session, timeout);
+      await limitStatementTime(session, options.queryTimeoutMs);
       if (options.readOnly) await session.query({ sql: 'SET SESSION TRANSACTION READ ONLY', timeout });
     } catch (error) {
       session.destroy();
