@@ -217,7 +217,9 @@ describe('MariaDB capture', () => {
       queryTimeoutMs: 300,
     });
     await run.waitFor(() => run.source.health().state === 'degraded', 'degraded', 3000);
-    expect(run.source.health().detail).toMatch(/max_statement_time exceeded.*Fix: the query ran longer than queryTimeoutMs/);
+    expect(run.source.health().detail).toMatch(
+      /max_statement_time exceeded.*Fix: the query ran longer than queryTimeoutMs/,
+    );
   });
 
   it('reports a missing table with the server’s message and a fix', async () => {
