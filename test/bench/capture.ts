@@ -1,0 +1,14 @@
+// npm run bench:capture: the records parser benchmark, then the database polling benchmark, with the same options.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const parts = ['capture-records.ts', 'capture-db.ts'];
+let exitCode = 0;
+for (const part of parts) {
+  const script = fileURLToPath(new URL(part, import.meta.url));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) exitCode = result.status ?? 1;
+}
+process.exitCode = exitCode;
