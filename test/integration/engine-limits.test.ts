@@ -42,7 +42,9 @@ describe('engine limits', () => {
     await waitFor(() => ingest.applied().length === 1, 10_000, 'the small file delivered');
     writeFileSync(join(inbox, 'big.bin'), Buffer.alloc(600 * 1024, 7));
     await waitForStatus(engine, (s) => connectionOf(s).source?.state === 'degraded', 'source degraded');
-    expect(connectionOf(engine.status()).source?.detail).toMatch(/big\.bin: .*full/);
+    expect(connectionOf(engine.status()).source?.detail).toMatch(
+      /cannot store big\.bin in the outbox: .*full/,
+    );
     expect(engine.status().health).toBe('attention');
     await engine.stop(1000);
 

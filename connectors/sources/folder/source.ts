@@ -1,5 +1,5 @@
 // Folder source: watches folders, waits until each file is finished, captures every file version once, whole-file.
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { DeliveredRecord, Source, SourceContext, SourceHealth } from '../../core/source.js';
 import { AfterDelivery, versionOf, type FileVersionRef } from './after-delivery.js';
 import type { FolderSourceConfig } from './config.js';
@@ -63,7 +63,7 @@ export class FolderSource implements Source {
     this.queue = new WorkQueue<Work>({
       run: (work) => this.run(work),
       canRun: () => !this.stopped && !this.pausedReason && this.context !== undefined,
-      onOutboxState: (error) => this.outboxState(error),
+      onOutboxState: (error, work) => this.outboxState(error, work),
       retryMs: outboxRetryMs,
     });
     this.layout = new FolderLayout(options.path, options.paths);
@@ -334,9 +334,14 @@ export class FolderSource implements Source {
     this.queue.add(key, work);
   }
 
-  private outboxState(error: Error | undefined): void {
+  private outboxState(error: Error | undefined, work?: Work): void {
+    const what = !work
+      ? 'captured files'
+      : work.kind === 'action'
+        ? work.version.identity
+        : basename(work.path);
     this.outboxError = error
-      ? `cannot store captured files in the outbox: ${error.message}; retrying every ${outboxRetryMs / 1000} s`
+      ? `cannot store ${what} in the outbox: ${error.message}; retrying every ${outboxRetryMs / 1000} s`
       : undefined;
     if (error) this.ctx().logger.error({ err: error }, 'the outbox did not take a captured file; retrying');
     this.changed();

@@ -4,8 +4,8 @@ export interface WorkQueueOptions<W> {
   run: (work: W) => Promise<void>;
   /** False while paused, stopped or not started: items wait. */
   canRun: () => boolean;
-  /** The outbox refused an item (`error`), or takes items again (undefined). */
-  onOutboxState: (error: Error | undefined) => void;
+  /** The outbox refused `work` (`error`), or takes items again (undefined). */
+  onOutboxState: (error: Error | undefined, work?: W) => void;
   retryMs: number;
 }
 
@@ -49,7 +49,7 @@ export class WorkQueue<W> {
       } catch (error) {
         if (!this.items.has(key)) this.items.set(key, work);
         this.failing = true;
-        this.options.onOutboxState(error instanceof Error ? error : new Error(String(error)));
+        this.options.onOutboxState(error instanceof Error ? error : new Error(String(error)), work);
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.drain(), this.options.retryMs);
         return;
