@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './watched-process.js';
 
 const squidBinary = '/usr/sbin/squid';
 const ncsaAuth = '/usr/lib/squid/basic_ncsa_auth';
@@ -23,17 +24,6 @@ export interface Squid {
   /** Waits until a line of the access log matches. */
   waitForAccessLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {
