@@ -1,5 +1,5 @@
 // JSON array records: a scanner finds each top-level element (with its line), JSON.parse reads one element at a time.
-import { isObject, kindOf } from './json-value.js';
+import { recordFromJson } from './json-value.js';
 import type { ParseContext } from './parse-context.js';
 import type { RecordParser } from './record-parser.js';
 
@@ -180,22 +180,7 @@ export class JsonArrayRecords implements RecordParser {
       this.ctx.reject(line, `element is larger than maxRecordBytes (${max} characters)`, raw);
       return;
     }
-    const flags = this.ctx.flags;
-    const suspicious = flags.nul || flags.invalid ? this.ctx.badText(raw) : undefined;
-    if (suspicious !== undefined) {
-      this.ctx.reject(line, `element ${suspicious}`, raw);
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.ctx.reject(line, `element is not valid JSON: ${message}`, raw);
-      return;
-    }
-    if (isObject(value)) this.ctx.record(line, value, raw);
-    else this.ctx.reject(line, `element is ${kindOf(value)}, not a JSON object`, raw);
+    recordFromJson(this.ctx, line, raw, 'element');
   }
 }
 

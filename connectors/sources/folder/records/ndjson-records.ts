@@ -1,6 +1,6 @@
 // NDJSON records: one JSON object per line; a bad line is rejected and reading goes on with the next one.
 import type { ParseContext } from './parse-context.js';
-import { isObject, kindOf } from './json-value.js';
+import { recordFromJson } from './json-value.js';
 import type { RecordParser } from './record-parser.js';
 
 export class NdjsonRecords implements RecordParser {
@@ -57,25 +57,7 @@ export class NdjsonRecords implements RecordParser {
   private parseLine(text: string): void {
     const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (raw.trim() === '') return; // blank lines are not records
-    const flags = this.ctx.flags;
-    const suspicious = flags.nul || flags.invalid ? this.ctx.badText(raw) : undefined;
-    if (suspicious !== undefined) {
-      this.ctx.reject(this.line, `line ${suspicious}`, raw);
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.ctx.reject(this.line, `line is not valid JSON: ${message}`, raw);
-      return;
-    }
-    if (!isObject(value)) {
-      this.ctx.reject(this.line, `line is ${kindOf(value)}, not a JSON object`, raw);
-      return;
-    }
-    this.ctx.record(this.line, value, raw);
+    recordFromJson(this.ctx, this.line, raw, 'line');
   }
 }
 
