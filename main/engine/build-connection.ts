@@ -16,7 +16,7 @@ import { Dispatcher } from '../delivery/dispatcher.js';
 import { SendingSchedule } from '../delivery/sending-window.js';
 import { TokenBucket } from '../delivery/token-bucket.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { SecretResolver } from './connection-secrets.js';
+import { resolverOf, type SecretResolver } from './connection-secrets.js';
 
 export interface ConnectionRuntime {
   config: ConnectionConfig;
@@ -28,9 +28,7 @@ export interface ConnectionRuntime {
 }
 
 /** For connections without any `{ secretRef }`: nothing to look up. */
-const noSecrets: SecretResolver = (name) => {
-  throw new Error(`secret "${name}" was not loaded`);
-};
+const noSecrets = resolverOf(new Map());
 
 function resolveHeaders(config: HttpDestinationConfig, secrets: SecretResolver): Record<string, string> {
   const headers: Record<string, string> = {};

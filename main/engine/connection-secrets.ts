@@ -17,7 +17,8 @@ export function secretNamesIn(value: unknown): string[] {
   return Object.values(value).flatMap(secretNamesIn);
 }
 
-function resolverOf(values: Map<string, string>): SecretResolver {
+/** A resolver over prefetched values; `resolverOf(new Map())` serves connections that reference no secret. */
+export function resolverOf(values: ReadonlyMap<string, string>): SecretResolver {
   return (name) => {
     const value = values.get(name);
     if (value === undefined) throw new Error(`secret "${name}" was not loaded`);
