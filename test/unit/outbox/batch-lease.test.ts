@@ -1,13 +1,9 @@
 // Batch leasing: a batch keeps its members and its derived key across retries, expiry, restarts and replays.
 import { describe, expect, it } from 'vitest';
 import { batchIdempotencyKey } from '../../../connectors/core/batch-key.js';
-import { batch, bigLease, change, delivered, idOf, outboxHarness, rowOf } from './outbox-fixture.js';
+import { batch, bigLease, change, delivered, idOf, outboxHarness, retry, rowOf } from './outbox-fixture.js';
 
 const h = outboxHarness();
-
-function retry(id: number, retryAt: number) {
-  return { id, kind: 'retry' as const, retryAt, error: 'HTTP 503', status: 503, latencyMs: 30 };
-}
 
 const batchLease = { ...bigLease, batch: true };
 

@@ -8,16 +8,13 @@ import {
   idOf,
   leaseKeys,
   outboxHarness,
+  retry,
   rowOf,
 } from './outbox-fixture.js';
 
 const h = outboxHarness();
 
 const setup = () => h.setup();
-
-function retry(id: number, retryAt: number, error = 'HTTP 503', status = 503) {
-  return { id, kind: 'retry' as const, retryAt, error, status, latencyMs: 30 };
-}
 
 describe('lease', () => {
   it('hands out the oldest records first with everything a destination needs', () => {

@@ -79,6 +79,10 @@ export function delivered(record: OutgoingRecord, at: number, serverId = `srv-${
   return { id: record.id, kind: 'delivered' as const, receipt: { status: 201, serverId, at }, latencyMs: 12 };
 }
 
+export function retry(id: number, retryAt: number, error = 'HTTP 503', status = 503) {
+  return { id, kind: 'retry' as const, retryAt, error, status, latencyMs: 30 };
+}
+
 /** Raw state of one record, straight from the table. */
 export function rowOf(outbox: Outbox, id: number) {
   return outbox.db.prepare('SELECT * FROM records WHERE id = ?').get(id) as
