@@ -5,7 +5,8 @@ set -euo pipefail
 # libsecret-1-dev, gnome-keyring, dbus-x11: keytar and a real OS keychain session for the secret store tests.
 # squid, apache2-utils (htpasswd): a real authenticating HTTP proxy; openssl: the test CA for the TLS tests.
 # postgresql (15), mariadb-server (10.11): real database servers the capture tests start on free ports.
-packages=(build-essential python3 libsecret-1-dev gnome-keyring dbus-x11 squid apache2-utils openssl postgresql mariadb-server)
+# chromium: the real browser the Playwright tests drive against the web console.
+packages=(build-essential python3 libsecret-1-dev gnome-keyring dbus-x11 squid apache2-utils openssl postgresql mariadb-server chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
