@@ -64,6 +64,8 @@ export const connectionStatusSchema = z.object({
   id: z.string(),
   name: z.string(),
   enabled: z.boolean(),
+  /** Paused by an admin (capture and delivery stopped until resumed). */
+  paused: z.boolean().optional(),
   health: overallHealthSchema,
   /** Plain-words reason when the connection is not in sync. */
   reason: z.string().optional(),

@@ -1,0 +1,37 @@
+// Engine activity events (captured, settled, dead-lettered) for metrics, throughput charts and alerts.
+
+export type EngineActivity =
+  | { kind: 'captured'; connection: string; records: number }
+  | {
+      kind: 'settled';
+      connection: string;
+      delivered: number;
+      retried: number;
+      dead: number;
+      latencyMs: number;
+    }
+  | { kind: 'dead-letter'; connection: string; ids: number[]; reason: string };
+
+export type ActivityListener = (event: EngineActivity) => void;
+
+/** A listener set where one failing listener never breaks capture or delivery. */
+export class ActivityHub {
+  private readonly listeners = new Set<ActivityListener>();
+
+  constructor(private readonly onListenerError: (error: unknown) => void) {}
+
+  on(listener: ActivityListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: EngineActivity): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+}
