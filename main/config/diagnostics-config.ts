@@ -1,0 +1,28 @@
+// Config schema of the diagnostic bundle: extra redaction patterns (regular expressions) for site-specific data.
+import { z } from 'zod';
+
+const redactPatternSchema = z.string().superRefine((pattern, ctx) => {
+  try {
+    new RegExp(pattern, 'g');
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `the pattern ${JSON.stringify(pattern)} is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`,
+      params: {
+        fix: 'write a JavaScript regular expression source, e.g. "CUST-[0-9]{6}" (escape \\ as \\\\ in JSON and double-quoted YAML)',
+      },
+    });
+  }
+});
+
+export const diagnosticsConfigSchema = z
+  .strictObject({
+    redactPatterns: z
+      .array(redactPatternSchema)
+      .default([])
+      .describe('Extra regular expressions whose matches are removed from diagnostic bundles'),
+  })
+  .prefault({})
+  .describe('Diagnostic bundle settings');
+
+export type DiagnosticsConfig = z.output<typeof diagnosticsConfigSchema>;
