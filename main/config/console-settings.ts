@@ -1,0 +1,38 @@
+// The `console` section of the config: the local web console of headless installs (loopback only by default).
+import { z } from 'zod';
+
+export const defaultConsolePort = 4517;
+
+export const consoleSettingsSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Serve the web console (the same UI as the desktop app) while `integration-agent run` runs'),
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Address to listen on; anything but loopback also needs allowRemote: true'),
+    port: z
+      .int()
+      .min(0)
+      .max(65535)
+      .default(defaultConsolePort)
+      .describe('TCP port; 0 picks a free one (`integration-agent console-url` prints it)'),
+    allowRemote: z
+      .boolean()
+      .default(false)
+      .describe('Allow listening on a non-loopback address (the token then crosses the network in clear)'),
+    allowedHosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Extra Host names the console answers to when allowRemote is set (DNS rebinding guard)'),
+    openMetricsOnLoopback: z
+      .boolean()
+      .default(false)
+      .describe('Let a Prometheus on this machine scrape /metrics without the token (loopback clients only)'),
+  })
+  .describe('Local web console: the status UI over HTTP, protected by a token');
+
+export type ConsoleSettings = z.output<typeof consoleSettingsSchema>;

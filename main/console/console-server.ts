@@ -1,0 +1,188 @@
+// The web console's request handler: guards, token exchange, contract calls (POST /api/call/<method>), events (SSE), metrics, pages.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { agentMethods, contractErrorCodes, isAgentMethod, type Role } from '../../preload/contract/api.js';
+import type { ConsoleAuth } from './console-auth.js';
+import { remoteOf, type Caller, type ConsoleLogger } from './console-auth.js';
+import type { ConsoleSession, SessionStore } from './console-sessions.js';
+import { openEventStream } from './event-stream.js';
+import {
+  HttpError,
+  sendError,
+  sendHttpError,
+  sendJson,
+  setSecurityHeaders,
+  statusForCode,
+} from './http-response.js';
+import { readJsonBody } from './read-json-body.js';
+import { checkHost, checkJsonPost, checkOrigin, isLoopbackAddress } from './request-guards.js';
+import { serveStatic } from './static-files.js';
+
+/** What the console needs of the contract handlers (main/api createAgentHandlers). */
+export interface ConsoleHandlers {
+  call(method: string, args: unknown, session: { role: Role }): Promise<unknown>;
+  subscribe(listener: (event: string, payload: unknown) => void): () => void;
+}
+
+export type MetricsSource = () => Promise<{ text: string; contentType: string }>;
+
+export interface ConsoleContext {
+  handlers: ConsoleHandlers;
+  auth: ConsoleAuth;
+  sessions: SessionStore;
+  logger: ConsoleLogger;
+  hostNames: ReadonlySet<string>;
+  /** The port the server really listens on (known after listen). */
+  port: () => number;
+  staticDir: string;
+  metrics?: MetricsSource;
+  openMetricsOnLoopback: boolean;
+  heartbeatMs: number;
+  bodyLimitBytes: number;
+  /** Registers an open event stream so closing the console ends it. */
+  track(close: () => void): () => void;
+}
+
+export function createRequestHandler(ctx: ConsoleContext) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    setSecurityHeaders(res);
+    route(ctx, req, res).catch((error: unknown) => answerError(ctx, req, res, error));
+  };
+}
+
+async function route(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const host = checkHost(req, ctx.hostNames, ctx.port());
+  checkOrigin(req, host);
+  const path = new URL(req.url ?? '/', 'http://console.invalid').pathname;
+  if (path === '/api/session') return exchangeToken(ctx, req, res);
+  if (path.startsWith('/api/call/')) return call(ctx, req, res, path.slice('/api/call/'.length));
+  if (path === '/api/events') return events(ctx, req, res);
+  if (path === '/metrics') return metrics(ctx, req, res);
+  if (path === '/api' || path.startsWith('/api/')) {
+    throw new HttpError(404, 'not-found', `no API at ${path}`, 'call POST /api/call/<method>');
+  }
+  return serveStatic(req, res, ctx.staticDir, path);
+}
+
+async function exchangeToken(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  checkJsonPost(req, false);
+  const body = await readJsonBody(req, ctx.bodyLimitBytes);
+  ctx.auth.checkToken(req, (body as { token?: unknown } | undefined)?.token);
+  const session = ctx.sessions.create();
+  ctx.logger.info({ remote: remoteOf(req) }, 'console: a browser signed in');
+  sendJson(res, 200, { role: 'viewer' }, { 'Set-Cookie': ctx.sessions.cookie(session) });
+}
+
+function roleOf(ctx: ConsoleContext, caller: Caller, method: string): Role {
+  if (!caller.session) return 'viewer';
+  return ctx.sessions.role(caller.session, isAgentMethod(method) && agentMethods[method].role === 'admin');
+}
+
+async function call(
+  ctx: ConsoleContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+): Promise<void> {
+  const caller = ctx.auth.authenticate(req);
+  checkJsonPost(req, caller.viaCookie);
+  const method = name;
+  const args = await readJsonBody(req, ctx.bodyLimitBytes);
+  if (method === 'unlockAdmin') return unlock(ctx, req, res, caller.session, args);
+  const result = await ctx.handlers.call(method, args, { role: roleOf(ctx, caller, method) });
+  if (method === 'lockAdmin' && caller.session) ctx.sessions.lockAdmin(caller.session);
+  sendJson(res, 200, result);
+}
+
+/** The handler checks the passphrase; the transport raises this session only, and limits wrong guesses per address. */
+async function unlock(
+  ctx: ConsoleContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  session: ConsoleSession | undefined,
+  args: unknown,
+): Promise<void> {
+  if (!session) {
+    throw new HttpError(
+      403,
+      'forbidden',
+      'admin unlock needs a console session; bearer-token calls stay viewer',
+      'unlock from the console page, or use the CLI on this machine for admin work',
+    );
+  }
+  ctx.auth.assertNotBlocked(req, 'admin unlock');
+  let result: unknown;
+  try {
+    result = await ctx.handlers.call('unlockAdmin', args, { role: ctx.sessions.role(session) });
+  } catch (error) {
+    if (isContractError(error) && error.code === 'forbidden') {
+      ctx.auth.failed(req, 'admin unlock', new HttpError(403, 'forbidden', error.message, error.hint));
+    }
+    throw error;
+  }
+  ctx.sessions.unlockAdmin(session);
+  ctx.logger.info({ remote: remoteOf(req) }, 'console: a session unlocked admin');
+  sendJson(res, 200, result);
+}
+
+async function events(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET')
+    throw new HttpError(405, 'invalid-argument', 'use GET for events', 'use GET', { Allow: 'GET' });
+  const caller = ctx.auth.authenticate(req);
+  const status = await ctx.handlers.call('status', undefined, { role: roleOf(ctx, caller, 'status') });
+  const close = openEventStream(req, res, (listener) => ctx.handlers.subscribe(listener), {
+    heartbeatMs: ctx.heartbeatMs,
+    initial: [['status', status]],
+  });
+  const untrack = ctx.track(close);
+  req.on('close', untrack);
+}
+
+async function metrics(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!ctx.metrics)
+    throw new HttpError(404, 'not-found', 'metrics are not enabled', 'start the agent with metrics');
+  if (req.method !== 'GET')
+    throw new HttpError(405, 'invalid-argument', 'use GET for metrics', 'use GET', { Allow: 'GET' });
+  const open = ctx.openMetricsOnLoopback && isLoopbackAddress(req.socket.remoteAddress);
+  if (!open) ctx.auth.authenticate(req);
+  const { text, contentType } = await ctx.metrics();
+  res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+interface ContractErrorLike {
+  code: (typeof contractErrorCodes)[number];
+  message: string;
+  hint?: string;
+}
+
+function isContractError(error: unknown): error is ContractErrorLike {
+  const candidate = error as Partial<ContractErrorLike> | null;
+  return (
+    typeof candidate?.message === 'string' &&
+    (contractErrorCodes as readonly unknown[]).includes(candidate.code) &&
+    (candidate.hint === undefined || typeof candidate.hint === 'string')
+  );
+}
+
+function answerError(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // Do not keep reading a body we refuse (e.g. 413): answer, then close the connection.
+  if (!req.complete) res.setHeader('Connection', 'close');
+  if (error instanceof HttpError) return sendHttpError(res, error);
+  if (isContractError(error)) {
+    return sendError(res, statusForCode(error.code), {
+      code: error.code,
+      message: error.message,
+      ...(error.hint ? { hint: error.hint } : {}),
+    });
+  }
+  ctx.logger.error({ err: error, url: req.url }, 'console: request failed');
+  sendError(res, 500, {
+    code: 'internal',
+    message: 'the agent failed to answer this request',
+    hint: "see the agent's log for details",
+  });
+}

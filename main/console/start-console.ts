@@ -1,0 +1,130 @@
+// Starts the local web console of a headless agent: loopback by default, token-protected, its address written for `console-url`.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { ConsoleSettings } from '../config/console-settings.js';
+import { removeConsoleAddress, writeConsoleAddress, consoleOrigin } from './console-address.js';
+import { ConsoleAuth, type ConsoleLogger } from './console-auth.js';
+import { ConsoleError } from './console-error.js';
+import { createRequestHandler, type ConsoleHandlers, type MetricsSource } from './console-server.js';
+import { SessionStore } from './console-sessions.js';
+import { loadOrCreateConsoleToken } from './console-token.js';
+import { FailureLimiter } from './failure-limiter.js';
+import { defaultBodyLimitBytes } from './read-json-body.js';
+import { allowedHostNames, isLoopbackHost } from './request-guards.js';
+import { defaultStaticDir } from './static-files.js';
+
+export interface StartConsoleOptions extends Partial<Omit<ConsoleSettings, 'enabled'>> {
+  handlers: ConsoleHandlers;
+  dataDir: string;
+  logger: ConsoleLogger;
+  /** The built renderer; default dist/renderer. */
+  staticDir?: string;
+  /** Prometheus exposition for GET /metrics (e.g. AgentMetrics); without it /metrics is 404. */
+  metrics?: MetricsSource;
+  /** Admin falls back to viewer after this long without an admin call (default 15 min). */
+  adminIdleMs?: number;
+  /** SSE heartbeat interval (default 15 s). */
+  heartbeatMs?: number;
+  bodyLimitBytes?: number;
+  /** Failed sign-ins / unlocks per address and minute before 429 (default 10). */
+  maxAuthFailures?: number;
+}
+
+export interface RunningConsole {
+  /** The console's address without the token (`integration-agent console-url` prints the sign-in link). */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function checkBindHost(host: string, allowRemote: boolean, logger: ConsoleLogger): void {
+  if (isLoopbackHost(host)) return;
+  if (!allowRemote) {
+    throw new ConsoleError(
+      `console.host is ${host}, which is not a loopback address; the console refuses to listen there`,
+      'keep 127.0.0.1 and reach it through an SSH tunnel or a TLS reverse proxy, or set console.allowRemote: true',
+    );
+  }
+  logger.warn(
+    { host },
+    'console: listening on a non-loopback address (console.allowRemote); the token crosses the network in clear unless a TLS proxy is in front',
+  );
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const hint =
+        error.code === 'EADDRINUSE'
+          ? 'set console.port to a free port (0 picks one), or stop what uses it'
+          : 'check console.host and console.port';
+      reject(
+        new ConsoleError(
+          `the console cannot listen on ${host}:${port} (${error.code ?? error.message})`,
+          hint,
+        ),
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Throws a ConsoleError (message + fix) when the host is refused, the port is taken or the token file is unsafe. */
+export async function startConsole(options: StartConsoleOptions): Promise<RunningConsole> {
+  const host = options.host ?? '127.0.0.1';
+  checkBindHost(host, options.allowRemote ?? false, options.logger);
+  const token = await loadOrCreateConsoleToken(options.dataDir);
+  const sessions = new SessionStore({ ...(options.adminIdleMs ? { adminIdleMs: options.adminIdleMs } : {}) });
+  const limiter = new FailureLimiter({ maxFailures: options.maxAuthFailures ?? 10 });
+  const streams = new Set<() => void>();
+  let port = options.port ?? 4517;
+  const server = createServer(
+    createRequestHandler({
+      handlers: options.handlers,
+      auth: new ConsoleAuth({ token, sessions, limiter, logger: options.logger }),
+      sessions,
+      logger: options.logger,
+      hostNames: allowedHostNames(host, options.allowRemote ? (options.allowedHosts ?? []) : []),
+      port: () => port,
+      staticDir: options.staticDir ?? defaultStaticDir(),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      openMetricsOnLoopback: options.openMetricsOnLoopback ?? false,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      bodyLimitBytes: options.bodyLimitBytes ?? defaultBodyLimitBytes,
+      track(close) {
+        streams.add(close);
+        return () => streams.delete(close);
+      },
+    }),
+  );
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  port = await listen(server, host, port);
+  await writeConsoleAddress(options.dataDir, { host, port, pid: process.pid });
+  const url = `${consoleOrigin(host, port)}/`;
+  options.logger.info({ url }, 'console: listening');
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close() {
+      closing ??= (async () => {
+        for (const close of [...streams]) close();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await closed;
+        await removeConsoleAddress(options.dataDir);
+      })();
+      return closing;
+    },
+  };
+}
