@@ -36,3 +36,10 @@ export const consoleSettingsSchema = z
   .describe('Local web console: the status UI over HTTP, protected by a token');
 
 export type ConsoleSettings = z.output<typeof consoleSettingsSchema>;
+
+/** The section with every default filled in (the section is optional in the file). */
+export function resolveConsoleSettings(
+  section: z.input<typeof consoleSettingsSchema> | undefined,
+): ConsoleSettings {
+  return consoleSettingsSchema.parse(section ?? {});
+}

@@ -8,6 +8,7 @@ import {
 } from '../../connectors/sources/database/config.js';
 import { folderSourceSchema } from '../../connectors/sources/folder/config.js';
 import { secretsConfigSchema } from '../secrets/config.js';
+import { consoleSettingsSchema } from './console-settings.js';
 import { diagnosticsConfigSchema } from './diagnostics-config.js';
 
 export const currentConfigVersion = 1;
@@ -137,6 +138,7 @@ export const agentConfigSchema = z
     logging: loggingSchema.prefault({}),
     connections: connectionsSchema,
     secrets: secretsConfigSchema,
+    console: consoleSettingsSchema.optional(),
     diagnostics: diagnosticsConfigSchema,
     sandbox: z.boolean().default(false).describe('Marks the embedded demo config'),
   })
