@@ -62,13 +62,18 @@ export function clampWindowBounds(saved: Rect | undefined, displays: readonly Di
   const primary = displays.find((d) => d.primary) ?? displays[0];
   if (!primary) return { x: 0, y: 0, ...defaultWindowSize }; // no display information: let the OS place it
   if (!saved || !isFiniteRect(saved)) return centreOn(primary.workArea, defaultWindowSize);
+  const sized = {
+    ...saved,
+    width: Math.max(saved.width, minimumWindowSize.width),
+    height: Math.max(saved.height, minimumWindowSize.height),
+  };
   let best: { display: DisplayArea; visible: Rect } | undefined;
   for (const display of displays) {
-    const visible = overlap(saved, display.workArea);
+    const visible = overlap(sized, display.workArea);
     if (!best || area(visible) > area(best.visible)) best = { display, visible };
   }
   if (!best || best.visible.width < minVisible.width || best.visible.height < minVisible.height) {
-    return centreOn(primary.workArea, saved);
+    return centreOn(primary.workArea, sized);
   }
-  return keepInside(saved, best.display.workArea);
+  return keepInside(sized, best.display.workArea);
 }
