@@ -1,0 +1,50 @@
+// `integration-agent console-url`: prints the link that signs a browser in to the running web console (token in the URL fragment).
+import type { Command } from 'commander';
+import { readConsoleAddress, consoleUrl } from '../console/console-address.js';
+import { ConsoleError } from '../console/console-error.js';
+import { readConsoleToken } from '../console/console-token.js';
+import { CliError, exitCodes } from './cli-error.js';
+import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The sign-in link of the console running on `dataDir`; throws a CliError when none runs. */
+export async function consoleSignInUrl(dataDir: string): Promise<string> {
+  const address = await readConsoleAddress(dataDir);
+  if (!address || !isAlive(address.pid)) {
+    throw new CliError(
+      `the web console is not running for the data directory ${dataDir}. Fix: start the agent with \`integration-agent run\` (console.enabled must not be false), or pass the right --data-dir`,
+      exitCodes.failure,
+    );
+  }
+  try {
+    return consoleUrl(address.host, address.port, await readConsoleToken(dataDir));
+  } catch (error) {
+    if (error instanceof ConsoleError) throw new CliError(error.message, exitCodes.failure);
+    throw error;
+  }
+}
+
+export async function printConsoleUrl(options: SetupOptions): Promise<void> {
+  const setup = await resolveSetup(options);
+  process.stdout.write(`${await consoleSignInUrl(setup.dataDir)}\n`);
+  process.stderr.write(
+    'Open it in a browser on this machine. It grants access to the console: keep it private.\n',
+  );
+}
+
+export function registerConsoleUrlCommand(program: Command): void {
+  program
+    .command('console-url')
+    .description('print the link that signs a browser in to the web console (keep it private)')
+    .option('-c, --config <file>', 'config file (to find its dataDir)')
+    .option('-d, --data-dir <dir>', 'the data directory of the agent')
+    .action(printConsoleUrl);
+}
