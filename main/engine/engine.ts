@@ -3,13 +3,15 @@ import { renameSync, writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { SourceContext } from '../../connectors/core/source.js';
 import type { AgentStatus, Notice } from '../../preload/contract/status.js';
-import type { AgentConfig } from '../config/schema.js';
+import type { AgentConfig, ConnectionConfig } from '../config/schema.js';
 import { evaluateBackpressure, freeDiskBytes, type BackpressureState } from '../outbox/backpressure.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import { buildConnection, type ConnectionRuntime } from './build-connection.js';
+import { ConnectionSet } from './connection-control.js';
 import { loadConnectionSecrets } from './connection-secrets.js';
 import { outboxFile, statusFile } from './data-dir.js';
+import { ActivityHub, type ActivityListener } from './engine-activity.js';
+import { PausedConnections } from './paused-connections.js';
 import { buildSnapshot } from './status-snapshot.js';
 
 export interface EngineOptions {
@@ -31,7 +33,9 @@ const retentionIntervalMs = 60 * 60 * 1000;
 const statusIntervalMs = 2000;
 
 export class Engine {
-  private readonly connections: ConnectionRuntime[] = [];
+  readonly connections: ConnectionSet;
+  private readonly activity: ActivityHub;
+  private config: AgentConfig;
   private readonly listeners = new Set<(status: AgentStatus) => void>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly notices: Notice[];
@@ -47,6 +51,19 @@ export class Engine {
     readonly outbox: Outbox,
   ) {
     this.notices = [...(options.notices ?? [])];
+    this.config = options.config;
+    this.activity = new ActivityHub((error) =>
+      options.logger.error({ err: error }, 'an engine activity listener failed'),
+    );
+    this.connections = new ConnectionSet({
+      outbox,
+      logger: options.logger,
+      activity: this.activity,
+      paused: new PausedConnections(options.dataDir),
+      onChange: () => this.queueStatus(),
+      sourceContext: (connection, logger) => this.sourceContext(connection, logger),
+      backpressureReason: () => (this.backpressure.paused ? this.backpressure.reason : undefined),
+    });
     for (const q of outbox.quarantineNotices()) {
       this.notices.push({
         level: 'error',
@@ -79,13 +96,14 @@ export class Engine {
   status(): AgentStatus {
     return buildSnapshot({
       version: this.options.version,
-      sandbox: this.options.config.sandbox,
+      sandbox: this.config.sandbox,
       dataDir: this.options.dataDir,
       startedAt: this.startedAt,
       state: this.state,
       notices: this.notices,
       capturePausedReason: this.backpressure.reason,
-      connections: this.connections,
+      connections: this.connections.list(),
+      paused: (id) => this.connections.isPaused(id),
       outbox: this.outbox,
       now: Date.now(),
     });
@@ -96,39 +114,69 @@ export class Engine {
     return () => this.listeners.delete(listener);
   }
 
+  /** Captured, settled and dead-lettered records, as they happen (metrics, throughput charts, alerts). */
+  onActivity(listener: ActivityListener): () => void {
+    return this.activity.on(listener);
+  }
+
+  /** The config the engine runs now, including changes made at runtime. */
+  currentConfig(): AgentConfig {
+    return this.config;
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  /**
+   * Adopts a new config: agent-wide settings apply at once, and only the connections whose config changed are
+   * rebuilt (added, replaced or stopped); the others keep running undisturbed.
+   */
+  async applyConfig(next: AgentConfig): Promise<void> {
+    const before = new Map(this.config.connections.map((c) => [c.id, JSON.stringify(c)]));
+    const after = new Set(next.connections.map((c) => c.id));
+    this.config = next;
+    if (this.options.logger.level !== next.logging.level) this.options.logger.level = next.logging.level;
+    for (const id of before.keys()) if (!after.has(id)) await this.connections.stop(id, 10_000);
+    const changed = next.connections.filter((c) => before.get(c.id) !== JSON.stringify(c));
+    for (const connection of changed) await this.startConnection(connection);
+    this.checkBackpressure(false);
+    this.queueStatus();
+  }
+
+  private async startConnection(connection: ConnectionConfig): Promise<void> {
+    const secrets = await this.loadSecrets({ ...this.config, connections: [connection] });
+    await this.connections.start(connection, secrets.get(connection.id));
+  }
+
+  private loadSecrets(config: AgentConfig) {
+    const { logger, dataDir } = this.options;
+    return loadConnectionSecrets(config, logger, {
+      dataDir,
+      ...(this.options.configFile ? { configFile: this.options.configFile } : {}),
+      ...(this.options.secretStore ? { store: this.options.secretStore } : {}),
+    });
+  }
+
   /** Graceful stop: capture first, then in-flight sends (finished or released), then the database. */
   async stop(graceMs = 10_000): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     for (const timer of this.timers) clearInterval(timer);
-    await Promise.all(this.connections.flatMap((c) => (c.source ? [c.source.stop()] : [])));
-    await Promise.all(this.connections.flatMap((c) => (c.dispatcher ? [c.dispatcher.stop(graceMs)] : [])));
-    await Promise.all(this.connections.flatMap((c) => (c.destination ? [c.destination.close()] : [])));
+    await this.connections.stopAll(graceMs);
     this.state = 'stopped';
     this.publishStatus();
     this.outbox.close();
   }
 
   private async startConnections(): Promise<void> {
-    const { config, logger, dataDir } = this.options;
-    const secrets = await loadConnectionSecrets(config, logger, {
-      dataDir,
-      ...(this.options.configFile ? { configFile: this.options.configFile } : {}),
-      ...(this.options.secretStore ? { store: this.options.secretStore } : {}),
-    });
-    for (const connectionConfig of config.connections) {
-      const log = logger.child({ connection: connectionConfig.id });
-      const runtime = buildConnection(
-        connectionConfig,
-        this.outbox,
-        log,
-        secrets.get(connectionConfig.id),
-        () => this.queueStatus(),
-      );
-      this.connections.push(runtime);
-      runtime.dispatcher?.start();
-      await runtime.source?.start(this.sourceContext(connectionConfig.id, log));
-    }
+    const secrets = await this.loadSecrets(this.config);
+    for (const connection of this.config.connections)
+      await this.connections.start(connection, secrets.get(connection.id));
   }
 
   private sourceContext(connection: string, logger: Logger): SourceContext {
@@ -136,6 +184,8 @@ export class Engine {
       emit: (batch) => {
         const result = this.outbox.enqueue(connection, batch);
         this.checkBackpressure(false); // pause at the cap itself, not up to a timer tick later
+        if (result.inserted > 0)
+          this.activity.emit({ kind: 'captured', connection, records: result.inserted });
         return result;
       },
       checkpoint: (key) => this.outbox.checkpoint(connection, key),
@@ -163,23 +213,19 @@ export class Engine {
     const next = evaluateBackpressure(
       this.outbox.counters.totals(),
       this.freeDisk,
-      this.options.config.outbox,
+      this.config.outbox,
       this.backpressure,
     );
     if (next.paused === this.backpressure.paused && next.reason === this.backpressure.reason) return;
-    const wasPaused = this.backpressure.paused;
     this.backpressure = next;
-    for (const c of this.connections) {
-      if (next.paused && next.reason) c.source?.pause(next.reason);
-      else if (wasPaused) c.source?.resume();
-    }
+    this.connections.applyBackpressure(next.paused ? next.reason : undefined);
     if (next.paused) this.options.logger.warn({ reason: next.reason }, 'capture paused (backpressure)');
     else this.options.logger.info('capture resumed');
     this.queueStatus();
   }
 
   private applyRetention(): void {
-    const { retention } = this.options.config.outbox;
+    const { retention } = this.config.outbox;
     const result = this.outbox.applyRetention({
       compactAfterMs: retention.compactAfterDays * day,
       removeAfterMs: retention.removeAfterDays * day,

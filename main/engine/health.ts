@@ -5,6 +5,7 @@ type ConnectionFacts = Omit<ConnectionStatus, 'health' | 'reason'>;
 
 export function connectionHealth(c: ConnectionFacts): { health: OverallHealth; reason?: string } {
   if (!c.enabled) return { health: 'stopped', reason: 'disabled in the config' };
+  if (c.paused) return { health: 'stopped', reason: 'paused by an administrator' };
   if (c.source?.state === 'failed')
     return { health: 'attention', reason: `source: ${c.source.detail ?? 'failed'}` };
   if (c.dead > 0)

@@ -12,7 +12,9 @@ export interface SnapshotInput {
   state: AgentStatus['state'];
   notices: Notice[];
   capturePausedReason: string | undefined;
-  connections: ConnectionRuntime[];
+  connections: readonly ConnectionRuntime[];
+  /** Paused by an admin. */
+  paused: (id: string) => boolean;
   outbox: Outbox;
   now: number;
 }
@@ -46,7 +48,12 @@ function pendingAgeWarnings(
   return warnings;
 }
 
-function connectionStatus(runtime: ConnectionRuntime, outbox: Outbox, now: number): ConnectionStatus {
+function connectionStatus(
+  runtime: ConnectionRuntime,
+  outbox: Outbox,
+  now: number,
+  paused: boolean,
+): ConnectionStatus {
   const { config } = runtime;
   const counts = outbox.counts(config.id);
   const source = runtime.source?.health();
@@ -55,6 +62,7 @@ function connectionStatus(runtime: ConnectionRuntime, outbox: Outbox, now: numbe
     id: config.id,
     name: config.name ?? config.id,
     enabled: config.enabled,
+    ...(paused ? { paused: true } : {}),
     ...(source ? { source: { type: runtime.source?.type ?? 'unknown', ...source } } : {}),
     ...(destination && runtime.destination
       ? {
@@ -82,7 +90,9 @@ function connectionStatus(runtime: ConnectionRuntime, outbox: Outbox, now: numbe
 }
 
 export function buildSnapshot(input: SnapshotInput): AgentStatus {
-  const connections = input.connections.map((c) => connectionStatus(c, input.outbox, input.now));
+  const connections = input.connections.map((c) =>
+    connectionStatus(c, input.outbox, input.now, input.paused(c.config.id)),
+  );
   const running = input.state === 'running';
   const health = overallHealth(connections, running);
   const totals = input.outbox.counters.totals();

@@ -1,0 +1,44 @@
+// Wraps the outbox a dispatcher settles through, so every settle becomes 'settled' and 'dead-letter' activity events.
+import type { Outbox } from '../outbox/outbox.js';
+import type { SettleResult, Settlement } from '../outbox/settle.js';
+import type { ActivityHub } from './engine-activity.js';
+
+/** Summarises one committed settle: stale settlements were ignored by the outbox and are not counted. */
+function report(connection: string, settlements: Settlement[], result: SettleResult, hub: ActivityHub): void {
+  const stale = new Set(result.stale);
+  const counted = settlements.filter((s) => !stale.has(s.id));
+  if (counted.length === 0) return;
+  const dead = counted.filter((s) => s.kind === 'dead');
+  hub.emit({
+    kind: 'settled',
+    connection,
+    delivered: counted.filter((s) => s.kind === 'delivered').length,
+    retried: counted.filter((s) => s.kind === 'retry').length,
+    dead: dead.length,
+    latencyMs: Math.max(...counted.map((s) => s.latencyMs)),
+  });
+  if (dead.length > 0) {
+    hub.emit({
+      kind: 'dead-letter',
+      connection,
+      ids: dead.map((s) => s.id),
+      reason: dead[0]?.kind === 'dead' ? dead[0].error : 'dead-lettered',
+    });
+  }
+}
+
+/** The same outbox, with `settle` reporting what it committed; every other member is the outbox's own. */
+export function observeSettlements(outbox: Outbox, connection: string, hub: ActivityHub): Outbox {
+  const settle = (token: string, settlements: Settlement[]): SettleResult => {
+    const result = outbox.settle(token, settlements);
+    report(connection, settlements, result, hub);
+    return result;
+  };
+  return new Proxy(outbox, {
+    get(target, property) {
+      if (property === 'settle') return settle;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
