@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { registerCaptureCommand } from './commands/capture-triggers-command.js';
 import { CliError, exitCodes } from './commands/cli-error.js';
+import { registerDoctorCommand } from './commands/doctor-command.js';
 import {
   migrateConfigCommand,
   printSchemaCommand,
@@ -63,6 +64,7 @@ config
   .action(printSchemaCommand);
 
 registerSecretsCommand(program);
+registerDoctorCommand(program);
 registerCaptureCommand(program);
 
 try {

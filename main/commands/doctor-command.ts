@@ -1,0 +1,120 @@
+// `integration-agent doctor [connection]`: checks the network path to each HTTP destination; exit 1 when a check fails.
+import type { Command } from 'commander';
+import pino from 'pino';
+import type { ConnectionConfig } from '../config/schema.js';
+import { formatDoctorReport } from '../diagnostics/doctor/format-report.js';
+import { defaultDoctorTimeoutMs, runNetworkDoctor, type DoctorReport } from '../diagnostics/doctor/index.js';
+import { loadConnectionSecrets, resolverOf, type SecretResolver } from '../engine/connection-secrets.js';
+import { CliError, exitCodes } from './cli-error.js';
+import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+
+export interface DoctorCommandOptions extends SetupOptions {
+  json?: boolean;
+  dryRun?: boolean;
+  timeout?: string;
+  expectIssuer?: string[];
+}
+
+function timeoutOf(value: string | undefined): number {
+  if (value === undefined) return defaultDoctorTimeoutMs;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 120_000)
+    throw new CliError(
+      `--timeout ${value} is not a number of milliseconds between 100 and 120000`,
+      exitCodes.failure,
+    );
+  return ms;
+}
+
+function chosenConnections(connections: ConnectionConfig[], id: string | undefined): ConnectionConfig[] {
+  if (id === undefined) {
+    const enabled = connections.filter((c) => c.enabled && c.destination.type === 'http');
+    if (enabled.length === 0)
+      throw new CliError(
+        'the config has no enabled connection with an HTTP destination to check',
+        exitCodes.failure,
+      );
+    return enabled;
+  }
+  const connection = connections.find((c) => c.id === id);
+  if (connection === undefined) {
+    const known = connections.map((c) => c.id).join(', ') || 'none';
+    throw new CliError(
+      `there is no connection "${id}" in the config (connections: ${known})`,
+      exitCodes.failure,
+    );
+  }
+  return [{ ...connection, enabled: true }];
+}
+
+/** A resolver that fails every lookup with the reason the secrets could not be loaded (the doctor reports it per check). */
+function failingResolver(error: Error): SecretResolver {
+  return () => {
+    throw error;
+  };
+}
+
+export async function doctorCommand(
+  connectionId: string | undefined,
+  options: DoctorCommandOptions,
+): Promise<void> {
+  const timeoutMs = timeoutOf(options.timeout);
+  const setup = await resolveSetup(options);
+  if (setup.config === undefined)
+    throw new CliError(
+      'no config file was found (the sandbox has no network destination to check): pass --config FILE or --data-dir DIR',
+      exitCodes.badConfig,
+    );
+  const connections = chosenConnections(setup.config.connections, connectionId);
+  const secrets = await loadConnectionSecrets({ ...setup.config, connections }, pino({ level: 'silent' }), {
+    dataDir: setup.dataDir,
+    ...(setup.configFile === undefined ? {} : { configFile: setup.configFile }),
+  });
+  const reports: DoctorReport[] = [];
+  for (const connection of connections) {
+    const loaded = secrets.get(connection.id);
+    const resolver = loaded instanceof Error ? failingResolver(loaded) : (loaded ?? resolverOf(new Map()));
+    const report = await runNetworkDoctor(connection.destination, {
+      secrets: resolver,
+      timeoutMs,
+      dryRun: options.dryRun ?? false,
+      expectedIssuerSha256: options.expectIssuer ?? [],
+      connection: connection.id,
+    });
+    reports.push(report);
+    if (!options.json) process.stdout.write(`${reports.length > 1 ? '\n' : ''}${formatDoctorReport(report)}`);
+  }
+  const failed = reports.some((report) => report.overall === 'fail');
+  if (options.json) {
+    const overall = failed ? 'fail' : reports.some((r) => r.overall === 'warn') ? 'warn' : 'pass';
+    process.stdout.write(`${JSON.stringify({ overall, reports }, null, 2)}\n`);
+  }
+  if (failed) process.exitCode = exitCodes.failure;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Adds `doctor` to the CLI. */
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor [connection]')
+    .description(
+      'check the network path to HTTP destinations (all enabled connections, or one by id): DNS, TCP, proxy CONNECT, ' +
+        'TLS and interception, certificate expiry, clock skew, OAuth token, and an OPTIONS request that sends no record. ' +
+        'Exit code 0 when no check fails (warnings allowed), 1 when one fails, 2 for an invalid config',
+    )
+    .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
+    .option('-d, --data-dir <dir>', 'data directory of the agent')
+    .option('--json', 'machine-readable output: { overall, reports: DoctorReport[] }')
+    .option(
+      '--dry-run',
+      'send the configured method with an EMPTY batch (json-array / ndjson only) and a synthetic Idempotency-Key "doctor-<random>" instead of OPTIONS; the server receives that request',
+    )
+    .option('--timeout <ms>', `limit of each network step (default ${defaultDoctorTimeoutMs})`)
+    .option(
+      '--expect-issuer <sha256>',
+      'SHA-256 fingerprint of a certificate the chain must contain (repeatable); anything else counts as TLS interception',
+      collect,
+    )
+    .action(doctorCommand);
+}
