@@ -1,9 +1,10 @@
 // The web console's request handler: guards, token exchange, contract calls (POST /api/call/<method>), events (SSE), metrics, pages.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { agentMethods, contractErrorCodes, isAgentMethod, type Role } from '../../preload/contract/api.js';
+import { agentMethods, isAgentMethod, type Role } from '../../preload/contract/api.js';
 import type { ConsoleAuth } from './console-auth.js';
 import { remoteOf, type Caller, type ConsoleLogger } from './console-auth.js';
 import type { ConsoleSession, SessionStore } from './console-sessions.js';
+import { contractErrorOf, internalErrorShape } from './error-shape.js';
 import { openEventStream } from './event-stream.js';
 import {
   HttpError,
@@ -114,8 +115,9 @@ async function unlock(
   try {
     result = await ctx.handlers.call('unlockAdmin', args, { role: ctx.sessions.role(session) });
   } catch (error) {
-    if (isContractError(error) && error.code === 'forbidden') {
-      ctx.auth.failed(req, 'admin unlock', new HttpError(403, 'forbidden', error.message, error.hint));
+    const shape = contractErrorOf(error);
+    if (shape?.code === 'forbidden') {
+      ctx.auth.failed(req, 'admin unlock', new HttpError(403, 'forbidden', shape.message, shape.hint));
     }
     throw error;
   }
@@ -149,21 +151,6 @@ async function metrics(ctx: ConsoleContext, req: IncomingMessage, res: ServerRes
   res.end(text);
 }
 
-interface ContractErrorLike {
-  code: (typeof contractErrorCodes)[number];
-  message: string;
-  hint?: string;
-}
-
-function isContractError(error: unknown): error is ContractErrorLike {
-  const candidate = error as Partial<ContractErrorLike> | null;
-  return (
-    typeof candidate?.message === 'string' &&
-    (contractErrorCodes as readonly unknown[]).includes(candidate.code) &&
-    (candidate.hint === undefined || typeof candidate.hint === 'string')
-  );
-}
-
 function answerError(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
     res.destroy();
@@ -172,17 +159,8 @@ function answerError(ctx: ConsoleContext, req: IncomingMessage, res: ServerRespo
   // Do not keep reading a body we refuse (e.g. 413): answer, then close the connection.
   if (!req.complete) res.setHeader('Connection', 'close');
   if (error instanceof HttpError) return sendHttpError(res, error);
-  if (isContractError(error)) {
-    return sendError(res, statusForCode(error.code), {
-      code: error.code,
-      message: error.message,
-      ...(error.hint ? { hint: error.hint } : {}),
-    });
-  }
+  const shape = contractErrorOf(error);
+  if (shape) return sendError(res, statusForCode(shape.code), shape);
   ctx.logger.error({ err: error, url: req.url }, 'console: request failed');
-  sendError(res, 500, {
-    code: 'internal',
-    message: 'the agent failed to answer this request',
-    hint: "see the agent's log for details",
-  });
+  sendError(res, 500, internalErrorShape);
 }

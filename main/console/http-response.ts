@@ -1,8 +1,6 @@
 // HTTP answers of the web console: security headers on every response, JSON bodies and contract-shaped errors.
 import type { ServerResponse } from 'node:http';
-
-export type ErrorCode =
-  'invalid-argument' | 'forbidden' | 'not-found' | 'unavailable' | 'conflict' | 'internal';
+import type { ContractErrorCode, ContractErrorShape } from '../../preload/contract/api.js';
 
 export const contentSecurityPolicy = [
   "default-src 'self'",
@@ -18,7 +16,7 @@ export const contentSecurityPolicy = [
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: ErrorCode,
+    readonly code: ContractErrorCode,
     message: string,
     readonly hint?: string,
     readonly headers: Record<string, string> = {},
@@ -57,7 +55,7 @@ export function sendJson(
 export function sendError(
   res: ServerResponse,
   status: number,
-  error: { code: ErrorCode; message: string; hint?: string },
+  error: ContractErrorShape,
   headers: Record<string, string> = {},
 ): void {
   const body = { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
