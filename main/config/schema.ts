@@ -9,6 +9,7 @@ import {
 import { folderSourceSchema } from '../../connectors/sources/folder/config.js';
 import { secretsConfigSchema } from '../secrets/config.js';
 import { consoleSettingsSchema } from './console-settings.js';
+import { alertsConfigSchema } from './alerts-config.js';
 import { diagnosticsConfigSchema } from './diagnostics-config.js';
 
 export const currentConfigVersion = 1;
@@ -139,6 +140,7 @@ export const agentConfigSchema = z
     connections: connectionsSchema,
     secrets: secretsConfigSchema,
     console: consoleSettingsSchema.optional(),
+    alerts: alertsConfigSchema,
     diagnostics: diagnosticsConfigSchema,
     sandbox: z.boolean().default(false).describe('Marks the embedded demo config'),
   })

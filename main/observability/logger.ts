@@ -1,7 +1,8 @@
-// pino JSON logs: rotated files in the data dir (pino-roll), optional stdout, secret-looking fields redacted.
+// pino JSON logs: rotated files in the data dir (pino-roll), optional stdout, an in-memory tail; secrets redacted.
 import { join } from 'node:path';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { logDir } from '../engine/data-dir.js';
+import { LogTail } from './log-tail.js';
 
 export interface LoggerOptions {
   dataDir: string;
@@ -10,6 +11,8 @@ export interface LoggerOptions {
   maxFiles: number;
   /** Also write to stdout (headless service under systemd/journald). */
   stdout: boolean;
+  /** The ring of recent events for the UI; a new one (2000 events) when absent. Read it back with logTailOf. */
+  tail?: LogTail;
 }
 
 const secretFields = [
@@ -37,28 +40,50 @@ export const redactedPaths = [
   '*.headers["x-api-key"]',
 ];
 
+const tails = new WeakMap<Logger, LogTail>();
+
+/**
+ * Every destination takes every level: the logger's own level is the one filter, so setLogLevel can lower it at
+ * runtime. Redaction happens before serialization, so files, stdout and the tail all get the redacted line.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const targets: pino.TransportTargetOptions[] = [
     {
       target: 'pino-roll',
-      level: options.level,
+      level: 'trace',
       options: {
         file: join(logDir(options.dataDir), 'agent.log'),
         size: `${Math.max(1, Math.ceil(options.maxFileBytes / 1024))}k`,
-        limit: { count: options.maxFiles },
+        // removeOtherLogFiles: the cap also covers files left by earlier runs, so restarts cannot pile logs up
+        limit: { count: options.maxFiles, removeOtherLogFiles: true },
         mkdir: true,
       },
     },
   ];
-  if (options.stdout)
-    targets.push({ target: 'pino/file', level: options.level, options: { destination: 1 } });
-  return pino(
+  if (options.stdout) targets.push({ target: 'pino/file', level: 'trace', options: { destination: 1 } });
+  const tail = options.tail ?? new LogTail();
+  const logger = pino(
     {
       level: options.level,
       redact: { paths: redactedPaths, censor: '[redacted]' },
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    pino.transport({ targets }),
+    pino.multistream([
+      { level: 'trace', stream: pino.transport({ targets }) },
+      { level: 'trace', stream: tail },
+    ]),
   );
+  tails.set(logger, tail);
+  return logger;
+}
+
+/** The in-memory tail a logger made by createLogger feeds. */
+export function logTailOf(logger: Logger): LogTail | undefined {
+  return tails.get(logger);
+}
+
+/** Changes the level at runtime; child loggers (one per connection) follow unless they set their own. */
+export function setLogLevel(logger: Logger, level: LevelWithSilent): void {
+  logger.level = level;
 }
