@@ -12,6 +12,11 @@ export interface CapturedChange {
   payload: Buffer;
   /** Small, non-secret facts about where the change came from (file path, table, row id). */
   origin?: Record<string, string | number>;
+  /**
+   * Set when the source could not turn its input into a valid change (a malformed row): the change is stored
+   * straight as a dead letter with this reason, visible with the others and replayable (sent as captured).
+   */
+  rejected?: { reason: string };
 }
 
 /** A checkpoint entry written in the same transaction as the changes it covers; `value: null` removes the entry. */

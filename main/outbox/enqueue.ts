@@ -6,13 +6,15 @@ import { pageLimits } from './open-database.js';
 
 export class Enqueuer {
   private readonly insert: Statement;
+  private readonly insertRejected: Statement;
+  private readonly rejectedEvent: Statement;
   private readonly upsertCheckpoint: Statement;
   private readonly deleteCheckpoint: Statement;
   private readonly run: (
     connection: string,
     batch: ChangeBatch,
     now: number,
-  ) => EnqueueResult & { bytes: number };
+  ) => EnqueueResult & { bytes: number; rejected: number };
   private readonly limits: { capture: number; drain: number } | undefined;
 
   constructor(
@@ -33,15 +35,25 @@ export class Enqueuer {
               EXISTS (SELECT 1 FROM records WHERE connection = @connection AND ordering_key = @orderingKey
                       AND settled_at IS NULL),
               @now)`);
+    // A change the source could not make valid: a dead letter from the start, with its reason on the timeline.
+    this.insertRejected = db.prepare(`
+      INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
+                                     origin, created_at, state, blocked, next_attempt_at, last_error, settled_at)
+      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @payload, @size,
+              @origin, @now, 'dead', 0, @now, @reason, @now)`);
+    this.rejectedEvent = db.prepare(
+      `INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, 'rejected', ?)`,
+    );
     this.upsertCheckpoint = db.prepare(`
       INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (source, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
     this.deleteCheckpoint = db.prepare('DELETE FROM checkpoints WHERE source = ? AND key = ?');
     const transaction = db.transaction((connection: string, batch: ChangeBatch, now: number) => {
       let inserted = 0;
+      let rejected = 0;
       let bytes = 0;
       for (const change of batch.changes) {
-        const info = this.insert.run({
+        const row = {
           connection,
           idempotencyKey: change.idempotencyKey,
           orderingKey: change.orderingKey,
@@ -51,8 +63,17 @@ export class Enqueuer {
           size: change.payload.length,
           origin: change.origin ? JSON.stringify(change.origin) : null,
           now,
-        });
-        if (info.changes > 0) {
+        };
+        if (change.rejected) {
+          const info = this.insertRejected.run({ ...row, reason: change.rejected.reason });
+          if (info.changes === 0) continue;
+          this.rejectedEvent.run(
+            info.lastInsertRowid,
+            now,
+            JSON.stringify({ reason: change.rejected.reason }),
+          );
+          rejected += 1;
+        } else if (this.insert.run(row).changes > 0) {
           inserted += 1;
           bytes += change.payload.length;
         }
@@ -61,14 +82,20 @@ export class Enqueuer {
         if (checkpoint.value === null) this.deleteCheckpoint.run(connection, checkpoint.key);
         else this.upsertCheckpoint.run(connection, checkpoint.key, checkpoint.value, now);
       }
-      return { inserted, duplicates: batch.changes.length - inserted, bytes };
+      return {
+        inserted: inserted + rejected,
+        rejected,
+        duplicates: batch.changes.length - inserted - rejected,
+        bytes,
+      };
     });
     this.run = (...args) => transaction.immediate(...args);
   }
 
   enqueue(connection: string, batch: ChangeBatch, now: number): EnqueueResult {
-    const { inserted, duplicates, bytes } = this.capped(() => this.run(connection, batch, now));
-    this.counters.addPending(connection, inserted, bytes);
+    const { inserted, rejected, duplicates, bytes } = this.capped(() => this.run(connection, batch, now));
+    this.counters.addPending(connection, inserted - rejected, bytes);
+    if (rejected > 0) this.counters.addDead(connection, rejected);
     return { inserted, duplicates };
   }
 

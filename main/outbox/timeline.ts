@@ -6,6 +6,7 @@ export interface TimelineEvent {
   at: number;
   kind:
     | 'captured'
+    | 'rejected'
     | 'queued'
     | 'attempt'
     | 'delivered'
@@ -56,15 +57,20 @@ export class Timelines {
     const row = this.byId.get(id) as RecordRow | undefined;
     if (!row) return undefined;
     const { payload: _omitted, ...record } = toRecord(row);
-    const events: TimelineEvent[] = [
-      { at: row.created_at, kind: 'captured', detail: record.origin },
-      { at: row.created_at, kind: 'queued', detail: { idempotencyKey: row.idempotency_key, size: row.size } },
-    ];
-    for (const e of this.events.all(id) as {
+    const stored = this.events.all(id) as {
       at: number;
       kind: TimelineEvent['kind'];
       detail: string | null;
-    }[]) {
+    }[];
+    const events: TimelineEvent[] = [{ at: row.created_at, kind: 'captured', detail: record.origin }];
+    // A row rejected at capture was never queued for sending: it went straight to the dead letters.
+    if (stored[0]?.kind !== 'rejected')
+      events.push({
+        at: row.created_at,
+        kind: 'queued',
+        detail: { idempotencyKey: row.idempotency_key, size: row.size },
+      });
+    for (const e of stored) {
       events.push({
         at: e.at,
         kind: e.kind,

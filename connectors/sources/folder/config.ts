@@ -1,5 +1,6 @@
-// Config schema of the folder source (whole-file mode): folders, filters, "export finished" rules, rescan, deletes, after-delivery.
+// Config schema of the folder source: folders, filters, "export finished" rules, rescan, deletes, after-delivery, records mode.
 import { z } from 'zod';
+import { recordFormatSchema } from './records/record-format-schema.js';
 
 const MiB = 1024 * 1024;
 
@@ -55,8 +56,17 @@ export const folderSourceSchema = z
       .int()
       .positive()
       .default(100 * MiB)
-      .describe('Larger files are refused'),
-    contentType: z.string().optional().describe('Content-Type sent with the file; guessed when absent'),
+      .describe('Whole-file mode: larger files are refused. Records mode streams files of any size'),
+    contentType: z
+      .string()
+      .optional()
+      .describe('Whole-file mode: Content-Type sent with the file; guessed when absent'),
+    records: recordFormatSchema
+      .optional()
+      .describe(
+        'Records mode: parse each file (CSV, JSON array, NDJSON or XML) and send every record as its own ' +
+          'change; rows that cannot be read become dead letters with file, line and reason. Absent: whole-file mode',
+      ),
     rescanIntervalMs: z
       .int()
       .min(100)
@@ -82,6 +92,13 @@ export const folderSourceSchema = z
     path: ['archiveDir'],
     message: 'is required when afterDelivery is archive',
     params: { fix: 'add archiveDir (e.g. archiveDir: archive) or choose afterDelivery: leave or delete' },
+  })
+  .refine((s) => s.records === undefined || s.afterDelivery === 'leave', {
+    path: ['afterDelivery'],
+    message: 'archive and delete are available in whole-file mode only, not with records',
+    params: {
+      fix: 'use afterDelivery: leave with records, or let the exporting software clean up delivered files',
+    },
   })
   .describe('Picks up files written into folders');
 

@@ -1,4 +1,5 @@
 // Captures one settled path: a finished file becomes a new version (or nothing, same bytes), a vanished one a delete record.
+// Whole-file mode reads the file here; records mode hands it to RecordsCapture.
 import type { Logger } from 'pino';
 import type { ChangeBatch, EnqueueResult } from '../../core/change.js';
 import type { FolderSourceConfig } from './config.js';
@@ -10,14 +11,16 @@ import {
   contentTypeFor,
   deleteRecordKey,
   fileVersionKey,
+  nextGeneration,
   parseFileState,
   type FileState,
 } from './file-version.js';
 import type { Located } from './folder-layout.js';
+import { OutboxRefused, RecordsCapture } from './records-capture.js';
 
 type CaptureOptions = Pick<
   FolderSourceConfig,
-  'maxFileBytes' | 'contentType' | 'emitDeletes' | 'afterDelivery'
+  'maxFileBytes' | 'contentType' | 'emitDeletes' | 'afterDelivery' | 'records'
 >;
 
 export type ReadFile = (path: string, maxBytes: number) => Promise<FileRead>;
@@ -37,6 +40,8 @@ export interface CaptureHost {
   queueAction(identity: string, hash: string, generation: number): void;
   /** A file version was handed to the outbox. */
   captured(at: number): void;
+  /** True when a long capture must stop between two batches (paused by backpressure, or stopping). */
+  interrupted(): boolean;
 }
 
 /** The JSON body of a delete record. */
@@ -47,16 +52,22 @@ export interface DeleteRecord {
 }
 
 export class FileCapture {
+  private readonly records: RecordsCapture | undefined;
+
   constructor(
     private readonly options: CaptureOptions,
     private readonly host: CaptureHost,
-  ) {}
+  ) {
+    if (options.records) this.records = new RecordsCapture(options.records, host, () => host.interrupted());
+  }
 
   /**
    * Handles a path that settled. Throws only when the outbox refuses the batch (disk full, …): the caller keeps the
    * path queued and retries; every problem of the file itself is reported per file and never stops the others.
+   * 'again': a records-mode capture stopped part way (paused or stopping) and must run again to finish.
    */
-  async settle(file: Located): Promise<void> {
+  async settle(file: Located): Promise<void | 'again'> {
+    if (this.records) return this.settleRecords(this.records, file);
     let read: FileRead;
     try {
       read = await this.host.readFile(file.abs, this.options.maxFileBytes);
@@ -89,6 +100,19 @@ export class FileCapture {
       case 'read':
         await this.captureRead(file, read);
     }
+  }
+
+  private async settleRecords(records: RecordsCapture, file: Located): Promise<void | 'again'> {
+    let outcome;
+    try {
+      outcome = await records.capture(file);
+    } catch (error) {
+      if (error instanceof OutboxRefused) throw error.refusal;
+      this.host.problem(file.abs, { file: file.identity, ...describeReadError(error) });
+      return;
+    }
+    if (outcome.kind === 'unchanged') this.unchanged(file, outcome.state, outcome.mtimeMs);
+    return outcome.kind === 'interrupted' ? 'again' : undefined;
   }
 
   /** The path stayed missing for the quiet period. */
@@ -147,7 +171,7 @@ export class FileCapture {
       this.unchanged(file, state, read.mtimeMs);
       return;
     }
-    const generation = state?.deleted ? (state.generation ?? 0) + 1 : (state?.generation ?? 0);
+    const generation = nextGeneration(state);
     const next: FileState = {
       hash,
       size: read.bytes.length,

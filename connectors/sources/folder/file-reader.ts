@@ -1,6 +1,6 @@
 // File system reads of the folder source: what a path looks like now, and one whole-file read with its limits.
 import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 
 /** What a path looks like at one moment. */
 export type Observation =
@@ -42,11 +42,16 @@ async function probeExclusiveOpen(path: string): Promise<void> {
   await probe.close();
 }
 
+export type OpenedFile =
+  | { kind: 'open'; handle: FileHandle; size: number; mtimeMs: number }
+  | { kind: 'gone' }
+  | { kind: 'not-a-file' };
+
 /**
- * Reads a whole regular file, refusing it (without reading) when it is over `maxBytes`. On Windows a file another
- * program has open throws EBUSY (see probeExclusiveOpen).
+ * Opens a regular file for capture. Missing → gone, a folder or device → not-a-file (closed again); other errors
+ * (EACCES, and on Windows EBUSY while another program has it open, see probeExclusiveOpen) throw.
  */
-export async function readWholeFile(path: string, maxBytes: number): Promise<FileRead> {
+export async function openForCapture(path: string): Promise<OpenedFile> {
   let handle;
   try {
     await probeExclusiveOpen(path);
@@ -59,11 +64,25 @@ export async function readWholeFile(path: string, maxBytes: number): Promise<Fil
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) return { kind: 'not-a-file' };
-    if (info.size > maxBytes) return { kind: 'too-large', size: info.size, mtimeMs: info.mtimeMs };
+    if (info.isFile()) return { kind: 'open', handle, size: info.size, mtimeMs: info.mtimeMs };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  await handle.close();
+  return { kind: 'not-a-file' };
+}
+
+/** Reads a whole regular file, refusing it (without reading) when it is over `maxBytes`. */
+export async function readWholeFile(path: string, maxBytes: number): Promise<FileRead> {
+  const opened = await openForCapture(path);
+  if (opened.kind !== 'open') return opened;
+  const { handle, size, mtimeMs } = opened;
+  try {
+    if (size > maxBytes) return { kind: 'too-large', size, mtimeMs };
     const bytes = await handle.readFile();
-    if (bytes.length > maxBytes) return { kind: 'too-large', size: bytes.length, mtimeMs: info.mtimeMs };
-    return { kind: 'read', bytes, size: info.size, mtimeMs: info.mtimeMs };
+    if (bytes.length > maxBytes) return { kind: 'too-large', size: bytes.length, mtimeMs };
+    return { kind: 'read', bytes, size, mtimeMs };
   } finally {
     await handle.close();
   }

@@ -13,6 +13,15 @@ export interface FileState {
   deleted?: true;
   /** The after-delivery action (archive or delete) was applied to this version. */
   handled?: true;
+  /** Records mode, while a version is captured part way: how many record positions are stored (resume point). */
+  partial?: number;
+  /** Records mode: how many record positions (records and rejected rows) the version had. */
+  records?: number;
+}
+
+/** The generation of the next version of a file: a file re-created after its delete record counts up. */
+export function nextGeneration(state: FileState | undefined): number {
+  return state?.deleted ? (state.generation ?? 0) + 1 : (state?.generation ?? 0);
 }
 
 export function contentHash(bytes: Buffer): string {

@@ -5,19 +5,44 @@ import type { FolderLayout } from './folder-layout.js';
 
 type TextOptions = Pick<
   FolderSourceConfig,
-  'rescanIntervalMs' | 'emitDeletes' | 'afterDelivery' | 'archiveDir' | 'quietPeriodMs' | 'recursive'
+  | 'rescanIntervalMs'
+  | 'emitDeletes'
+  | 'afterDelivery'
+  | 'archiveDir'
+  | 'quietPeriodMs'
+  | 'recursive'
+  | 'records'
 >;
 
-export function folderMode(rule: FinishRule): string {
-  return `whole file, ${rule.description}`;
+const formatNames = { csv: 'CSV', 'json-array': 'JSON array', ndjson: 'NDJSON', xml: 'XML' } as const;
+
+export function folderMode(options: Pick<FolderSourceConfig, 'records'>, rule: FinishRule): string {
+  const records = options.records;
+  return records
+    ? `records (${formatNames[records.format]}), ${rule.description}`
+    : `whole file, ${rule.description}`;
+}
+
+/** How each record of a file version is identified, in plain words. */
+function recordsGuarantee(records: NonNullable<FolderSourceConfig['records']>): string {
+  const keyed = records.keyColumn
+    ? `a record is identified by its ${records.keyColumn} value and content, so a row repeated unchanged in a ` +
+      'later export is not sent again'
+    : 'a record is identified by the file version and its position, so a changed file sends all its rows again';
+  return (
+    `every ${formatNames[records.format]} record of a new file version is sent once (${keyed}); rows that cannot be ` +
+    'read become dead letters with file, line and reason and never stop the rest of the file; a capture cut off ' +
+    'by a restart resumes at the last stored batch'
+  );
 }
 
 export function folderGuarantee(options: TextOptions, layout: FolderLayout, rule: FinishRule): string {
   const folders = layout.roots.map((r) => r.dir).join(', ');
   const where = `${layout.roots.length === 1 ? 'the folder' : 'the folders'} ${folders}${options.recursive ? ' (with subfolders)' : ''}`;
   const parts = [
-    `every file in ${where} is sent once per distinct content (SHA-256), once it is ${rule.description}; ` +
-      'the same bytes written again are not sent again',
+    `every file in ${where} is ${options.records ? 'read' : 'sent'} once per distinct content (SHA-256), once it ` +
+      `is ${rule.description}; the same bytes written again are not ${options.records ? 'read' : 'sent'} again`,
+    ...(options.records ? [recordsGuarantee(options.records)] : []),
     'files added or changed while the agent was off are caught up at start, and a full rescan every ' +
       `${formatMs(options.rescanIntervalMs)} catches anything the watcher missed`,
   ];

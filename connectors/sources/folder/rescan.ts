@@ -34,8 +34,14 @@ export interface RescanResult {
   scannedRoots: Set<FolderRoot>;
 }
 
+/** Captured completely and still the same file (a records-mode file captured part way is not: it is resumed). */
 const unchanged = (state: FileState | undefined, size: number, mtimeMs: number) =>
-  state !== undefined && !state.deleted && !state.handled && state.size === size && state.mtimeMs === mtimeMs;
+  state !== undefined &&
+  !state.deleted &&
+  !state.handled &&
+  state.partial === undefined &&
+  state.size === size &&
+  state.mtimeMs === mtimeMs;
 
 export async function rescan(host: RescanHost): Promise<RescanResult> {
   const states = new Map<string, FileState>();

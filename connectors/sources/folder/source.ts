@@ -1,4 +1,4 @@
-// Folder source: watches folders, waits until each file is finished, captures every file version once, whole-file.
+// Folder source: watches folders, waits until each file is finished, captures every file version once (whole file or records).
 import { basename, resolve } from 'node:path';
 import type { DeliveredRecord, Source, SourceContext, SourceHealth } from '../../core/source.js';
 import { AfterDelivery, versionOf, type FileVersionRef } from './after-delivery.js';
@@ -101,6 +101,7 @@ export class FolderSource implements Source {
       captured: (at) => {
         this.lastCaptureAt = at;
       },
+      interrupted: () => this.stopped || this.pausedReason !== undefined,
     });
     this.actions = new AfterDelivery(options, {
       emit: (batch) => this.ctx().emit(batch),
@@ -193,7 +194,7 @@ export class FolderSource implements Source {
     return {
       state,
       ...(detail ? { detail } : {}),
-      mode: folderMode(this.rule),
+      mode: folderMode(this.options, this.rule),
       guarantee: folderGuarantee(this.options, this.layout, this.rule),
       lagMs: this.lagMs(),
       ...(this.lastCaptureAt !== undefined ? { lastCaptureAt: this.lastCaptureAt } : {}),
@@ -347,13 +348,14 @@ export class FolderSource implements Source {
     this.changed();
   }
 
-  private async run(work: Work): Promise<void> {
+  private async run(work: Work): Promise<void | 'again'> {
     if (work.kind === 'action') return this.actions.apply(work.version);
     if (work.kind === 'claim') return this.actions.recoverClaim(work.path);
     const file = this.layout.locate(work.path);
     if (!file || this.filter.kindWithin(file.root.dir, file.rel) !== 'candidate') return;
-    await this.capture.settle(file);
+    const outcome = await this.capture.settle(file);
     this.changed();
+    return outcome;
   }
 
   /** A problem of one file: shown in status; transient ones are retried with backoff, the rest when the file changes. */

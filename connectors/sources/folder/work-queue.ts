@@ -1,7 +1,10 @@
 // The folder source's serial work: one item at a time; when the outbox refuses one, it stays queued and all waits.
 export interface WorkQueueOptions<W> {
-  /** Does one item. Throwing means the outbox refused it (disk full, …): the item is kept and retried later. */
-  run: (work: W) => Promise<void>;
+  /**
+   * Does one item. Throwing means the outbox refused it (disk full, …): the item is kept and retried later.
+   * 'again': it stopped part way because the queue may not run now (paused, stopping); it runs again when it may.
+   */
+  run: (work: W) => Promise<void | 'again'>;
   /** False while paused, stopped or not started: items wait. */
   canRun: () => boolean;
   /** The outbox refused `work` (`error`), or takes items again (undefined). */
@@ -45,7 +48,7 @@ export class WorkQueue<W> {
       if (!this.options.canRun()) return;
       this.items.delete(key); // queued again while it runs (the file changed): it runs again afterwards
       try {
-        await this.options.run(work);
+        if ((await this.options.run(work)) === 'again' && !this.items.has(key)) this.items.set(key, work);
       } catch (error) {
         if (!this.items.has(key)) this.items.set(key, work);
         this.failing = true;

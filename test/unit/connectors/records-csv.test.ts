@@ -188,6 +188,7 @@ describe('CSV rejections', () => {
           'row has 3 fields but the header has 2; check the delimiter and the quoting of this row, or set ' +
           'records.relaxColumnCount to accept it',
         excerpt: '2,b,c',
+        raw: '2,b,c',
       },
     });
     expect(summary(events)[2]).toEqual([2, 4, { id: '3', name: 'c' }]);

@@ -152,6 +152,7 @@ describe('binary junk and undecodable bytes', () => {
         line: 602,
         reason: 'row contains NUL bytes: binary data, not text',
         excerpt: '1,bad\\x00row',
+        raw: '1,bad\u0000row',
       },
     });
     expect(tail[1]?.kind === 'record' && tail[1].record.value).toEqual({ id: '2', name: 'good' });

@@ -73,9 +73,9 @@ export class CsvRecords implements RecordParser, CsvRowSink {
     this.ctx.record(line, this.toObject(columns, fields), raw);
   }
 
-  bad(line: number, reason: string, raw: string): void {
+  bad(line: number, reason: string, raw: string, whole: boolean): void {
     if (this.awaitingHeader()) this.ctx.stop(line, `the header row is malformed: ${reason}`, raw);
-    else this.ctx.reject(line, reason, raw);
+    else this.ctx.reject(line, reason, raw, whole);
   }
 
   private awaitingHeader(): boolean {

@@ -13,7 +13,8 @@ export interface CsvDialect {
 /** Receives what the tokenizer finds. `raw` is the row's text without its line break. */
 export interface CsvRowSink {
   row(fields: string[], line: number, raw: string): void;
-  bad(line: number, reason: string, raw: string): void;
+  /** `whole`: `raw` is the entire row, not just its start (an oversized row). */
+  bad(line: number, reason: string, raw: string, whole: boolean): void;
   /** True once the sink wants nothing more (the file was stopped). */
   readonly done: boolean;
 }
@@ -83,8 +84,9 @@ export class CsvTokenizer {
       }
       const line = this.line;
       this.line += this.newlines;
-      if (this.rawEnd - pos > max) this.sink.bad(line, tooLongReason(max, false), buf.slice(pos, pos + 256));
-      else if (this.error !== undefined) this.sink.bad(line, this.error, buf.slice(pos, this.rawEnd));
+      if (this.rawEnd - pos > max)
+        this.sink.bad(line, tooLongReason(max, false), buf.slice(pos, pos + 256), false);
+      else if (this.error !== undefined) this.sink.bad(line, this.error, buf.slice(pos, this.rawEnd), true);
       else if (!this.empty) this.sink.row(this.fields, line, buf.slice(pos, this.rawEnd));
       pos = end;
     }
@@ -96,7 +98,12 @@ export class CsvTokenizer {
     const nl = buf.indexOf('\n', pos);
     const firstLineEnd = nl === -1 ? buf.length : nl;
     const quoted = this.dialect.quote !== '' && buf.lastIndexOf(this.dialect.quote, firstLineEnd) >= pos;
-    this.sink.bad(this.line, tooLongReason(this.dialect.maxRecordBytes, quoted), buf.slice(pos, pos + 256));
+    this.sink.bad(
+      this.line,
+      tooLongReason(this.dialect.maxRecordBytes, quoted),
+      buf.slice(pos, pos + 256),
+      false,
+    );
     if (nl === -1) {
       this.skipping = true;
       return buf.length;

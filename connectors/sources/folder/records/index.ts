@@ -14,4 +14,4 @@ export {
   type RecordFormatInput,
   type RecordFormatOptions,
 } from './record-format-schema.js';
-export { businessKeyOf, canonicalJson, recordKey, RecordKeyError } from './record-key.js';
+export { businessKeyOf, canonicalJson, recordKey, RecordKeyError, rejectedRowKey } from './record-key.js';

@@ -53,6 +53,7 @@ export class JsonArrayRecords implements RecordParser {
         `element is larger than maxRecordBytes (${this.ctx.maxRecordBytes} characters); it was skipped, ` +
           'raise records.maxRecordBytes if it is a record',
         this.buf.slice(this.start, this.start + 256),
+        false,
       );
       this.oversized = true;
     }

@@ -30,7 +30,7 @@ export class NdjsonRecords implements RecordParser {
       const nl = buf.indexOf('\n', pos);
       if (nl === -1 && !eof) {
         if (buf.length - pos > max && !this.skipping) {
-          this.ctx.reject(this.line, tooLong(max), buf.slice(pos, pos + 256));
+          this.ctx.reject(this.line, tooLong(max), buf.slice(pos, pos + 256), false);
           this.skipping = true;
         }
         if (this.skipping) pos = buf.length;
@@ -40,7 +40,7 @@ export class NdjsonRecords implements RecordParser {
       if (this.skipping) {
         this.skipping = false;
       } else if (lineEnd - pos > max) {
-        this.ctx.reject(this.line, tooLong(max), buf.slice(pos, pos + 256));
+        this.ctx.reject(this.line, tooLong(max), buf.slice(pos, pos + 256), false);
       } else {
         this.parseLine(buf.slice(pos, lineEnd));
       }

@@ -35,17 +35,24 @@ export class ParseContext {
     this.events.push({ kind: 'record', record: { index: this.nextIndex++, line, value, raw } });
   }
 
-  reject(line: number, reason: string, text: string): void {
+  /** `whole`: `text` is the entire offending record (kept so it can be replayed), not just its start. */
+  reject(line: number, reason: string, text: string, whole = true): void {
     this.events.push({
       kind: 'rejected',
-      row: { index: this.nextIndex++, line, reason, excerpt: excerptOf(text) },
+      row: {
+        index: this.nextIndex++,
+        line,
+        reason,
+        excerpt: excerptOf(text),
+        ...(whole ? { raw: text } : {}),
+      },
     });
   }
 
   /** Rejects and ends the file: for breaks after which no later record can be trusted. */
   stop(line: number, reason: string, text: string): void {
     if (this.stopped) return;
-    this.reject(line, `${reason}; stopped reading this file (${this.readSoFar()})`, text);
+    this.reject(line, `${reason}; stopped reading this file (${this.readSoFar()})`, text, false);
     this.stopped = true;
   }
 

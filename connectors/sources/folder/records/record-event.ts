@@ -22,6 +22,8 @@ export interface RejectedRow {
   reason: string;
   /** The start of the offending text, at most 200 characters, control characters escaped. */
   excerpt: string;
+  /** The whole text of the offending record, when it was read whole (not for oversized or truncated ones). */
+  raw?: string;
 }
 
 export type RecordEvent = { kind: 'record'; record: ParsedRecord } | { kind: 'rejected'; row: RejectedRow };

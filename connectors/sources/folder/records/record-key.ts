@@ -32,6 +32,11 @@ export function recordKey(fileVersionKey: string, record: ParsedRecord, keyColum
   return sha256(`folder-record-by-key\0${JSON.stringify(key)}\0${canonicalJson(record.value)}`);
 }
 
+/** The key of a row rejected at position `index` of a file version: the same rejection captured twice is stored once. */
+export function rejectedRowKey(fileVersionKey: string, index: number): string {
+  return sha256(`folder-rejected\0${fileVersionKey}\0${index}`);
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

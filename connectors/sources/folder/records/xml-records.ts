@@ -106,16 +106,16 @@ export class XmlRecords implements RecordParser {
     const max = this.ctx.maxRecordBytes;
     if (record.oversized) {
       const reason = `record is larger than maxRecordBytes (${max} characters); raise records.maxRecordBytes if it is a record`;
-      this.ctx.reject(line, reason, record.excerpt());
+      this.ctx.reject(line, reason, record.excerpt(), false);
       return;
     }
     if (problem !== undefined) {
-      this.ctx.reject(line, problem, record.excerpt());
+      this.ctx.reject(line, problem, record.excerpt(), false);
       return;
     }
     const flags = this.ctx.flags;
     const suspicious = flags.nul || flags.invalid ? this.ctx.badText(JSON.stringify(value)) : undefined;
-    if (suspicious !== undefined) this.ctx.reject(line, `record ${suspicious}`, record.excerpt());
+    if (suspicious !== undefined) this.ctx.reject(line, `record ${suspicious}`, record.excerpt(), false);
     else this.ctx.record(line, value);
   }
 

@@ -1,0 +1,108 @@
+// Records mode: turns the parser's events for one file version into outbox changes (records and rejected rows).
+import type { CapturedChange } from '../../core/change.js';
+import {
+  businessKeyOf,
+  recordKey,
+  RecordKeyError,
+  rejectedRowKey,
+  type ParsedRecord,
+  type RecordEvent,
+  type RecordFormatOptions,
+  type RejectedRow,
+} from './records/index.js';
+
+/** The file version the records come from. */
+export interface RecordSource {
+  /** The file's identity (path in its watched folder). */
+  file: string;
+  sha256: string;
+  generation: number;
+  /** fileVersionKey of the version: the base of every position-derived key. */
+  versionKey: string;
+}
+
+const rawContentTypes: Record<RecordFormatOptions['format'], string> = {
+  csv: 'text/csv',
+  'json-array': 'application/json',
+  ndjson: 'application/json',
+  xml: 'application/xml',
+};
+
+/** Content type of a rejected row kept only as a description (its text was not read whole). */
+export const rejectedDescriptionType = 'application/vnd.integration-agent.rejected-row+json';
+
+export class RecordChanges {
+  constructor(private readonly format: RecordFormatOptions) {}
+
+  /** One change per event; a record whose key cannot be built becomes a rejected change. */
+  toChange(source: RecordSource, event: RecordEvent): CapturedChange {
+    if (event.kind === 'rejected') return this.rejected(source, event.row);
+    const record = event.record;
+    let idempotencyKey: string;
+    try {
+      idempotencyKey = recordKey(source.versionKey, record, this.format.keyColumn);
+    } catch (error) {
+      if (!(error instanceof RecordKeyError)) throw error;
+      const raw = record.raw ?? JSON.stringify(record.value);
+      return this.rejected(source, {
+        index: record.index,
+        line: record.line,
+        reason: error.message,
+        excerpt: '',
+        raw,
+      });
+    }
+    const businessKey = businessKeyOf(record, this.format.businessKeyColumn);
+    return {
+      idempotencyKey,
+      orderingKey: this.orderingKey(record, idempotencyKey),
+      ...(businessKey !== undefined ? { businessKey } : {}),
+      contentType: 'application/json',
+      payload: Buffer.from(this.payloadText(record)),
+      origin: origin(source, record.index, record.line),
+    };
+  }
+
+  /**
+   * Records with the same key column value are delivered in capture order (a later export's version of a row never
+   * overtakes an earlier one); without a key column rows are independent and go out in parallel batches.
+   */
+  private orderingKey(record: ParsedRecord, idempotencyKey: string): string {
+    const key = businessKeyOf(record, this.format.keyColumn);
+    return key === undefined ? idempotencyKey : `record:${key}`;
+  }
+
+  /** JSON sources keep their own text (no re-serialisation); CSV and XML records are serialised as JSON objects. */
+  private payloadText(record: ParsedRecord): string {
+    const keepsRaw = this.format.format === 'json-array' || this.format.format === 'ndjson';
+    return keepsRaw && record.raw !== undefined ? record.raw : JSON.stringify(record.value);
+  }
+
+  private rejected(source: RecordSource, row: RejectedRow): CapturedChange {
+    const idempotencyKey = rejectedRowKey(source.versionKey, row.index);
+    const where = row.line > 0 ? `${source.file} line ${row.line}` : source.file;
+    const whole = row.raw !== undefined;
+    return {
+      idempotencyKey,
+      orderingKey: idempotencyKey,
+      contentType: whole ? rawContentTypes[this.format.format] : rejectedDescriptionType,
+      payload: Buffer.from(
+        whole
+          ? (row.raw as string)
+          : JSON.stringify({ file: source.file, line: row.line, reason: row.reason, excerpt: row.excerpt }),
+      ),
+      origin: { ...origin(source, row.index, row.line), op: 'rejected' },
+      rejected: { reason: `rejected at capture (${where}): ${row.reason}` },
+    };
+  }
+}
+
+function origin(source: RecordSource, index: number, line: number): Record<string, string | number> {
+  return {
+    file: source.file,
+    row: index + 1,
+    ...(line > 0 ? { line } : {}),
+    sha256: source.sha256,
+    ...(source.generation > 0 ? { generation: source.generation } : {}),
+  };
+}
