@@ -32,7 +32,7 @@ export interface ConnectionPlan {
 
 export interface ConnectionOutcome {
   checks: DoctorCheck[];
-  /** False when DNS, TCP or the proxy failed: requests to the destination cannot work. */
+  /** False when DNS, TCP, the proxy or TLS failed: requests to the destination cannot work. */
   reachable: boolean;
 }
 
@@ -208,7 +208,8 @@ export async function checkConnection(plan: ConnectionPlan): Promise<ConnectionO
     socket = tunnel.socket;
   }
   const tlsChecks = await checkTls(socket, plan);
-  return { checks: [dns.check, tcp, proxy, ...tlsChecks], reachable: true };
+  const tlsFailed = tlsChecks[0]?.status === 'fail';
+  return { checks: [dns.check, tcp, proxy, ...tlsChecks], reachable: !tlsFailed };
 }
 
 async function checkTls(socket: Socket, plan: ConnectionPlan): Promise<DoctorCheck[]> {
@@ -242,46 +243,46 @@ async function checkTls(socket: Socket, plan: ConnectionPlan): Promise<DoctorChe
     ...(result.cipher === undefined ? {} : { cipher: result.cipher }),
     ...(chain === undefined ? {} : { chain: chain.summaries }),
   };
-  const leaf = chain?.summaries[0];
-  let tls: DoctorCheck;
-  if (result.failure === undefined)
-    tls = {
-      id: 'tls',
-      title,
-      status: 'pass',
-      detail: `${result.protocol ?? 'TLS'}, ${result.cipher ?? 'unknown cipher'}; certificate ${leaf?.subject ?? 'unknown'} issued by ${leaf?.issuer ?? 'unknown'}; verified in ${result.ms} ms`,
-      data,
-    };
-  else {
-    const { detail, fix } = splitFix(result.failure.message);
-    tls = {
-      id: 'tls',
-      title,
-      status: 'fail',
-      detail,
-      fix: fix ?? 'see the interception and certificate checks',
-      data: { ...data, ...(result.failure.code === undefined ? {} : { code: result.failure.code }) },
-    };
-  }
-  if (chain === undefined)
-    return [
-      tls,
-      skip('interception', 'TLS interception', 'no certificate was received'),
-      skip('certificate', 'Certificate validity', 'no certificate was received'),
-    ];
   const builtIn = new Set(rootCertificates);
   const extraCa = (plan.tls.options.ca ?? []).filter((pem) => !builtIn.has(pem));
-  const expiry = certificateExpiry(chain.summaries);
-  return [
-    tls,
-    checkInterception(chain, { ...plan.trust, extraCa }),
-    {
-      id: 'certificate',
-      title: 'Certificate validity',
-      status: expiry.status,
-      detail: expiry.detail,
-      ...(expiry.fix === undefined ? {} : { fix: expiry.fix }),
-      ...(expiry.soonest === undefined ? {} : { data: { soonest: expiry.soonest } }),
-    },
-  ];
+  const interception =
+    chain === undefined
+      ? skip('interception', 'TLS interception', 'no certificate was received')
+      : checkInterception(chain, { ...plan.trust, extraCa });
+  const expiry = chain === undefined ? undefined : certificateExpiry(chain.summaries);
+  const certificate: DoctorCheck =
+    expiry === undefined
+      ? skip('certificate', 'Certificate validity', 'no certificate was received')
+      : {
+          id: 'certificate',
+          title: 'Certificate validity',
+          status: expiry.status,
+          detail: expiry.detail,
+          ...(expiry.fix === undefined ? {} : { fix: expiry.fix }),
+          ...(expiry.soonest === undefined ? {} : { data: { soonest: expiry.soonest } }),
+        };
+  const leaf = chain?.summaries[0];
+  if (result.failure === undefined)
+    return [
+      {
+        id: 'tls',
+        title,
+        status: 'pass',
+        detail: `${result.protocol ?? 'TLS'}, ${result.cipher ?? 'unknown cipher'}; certificate ${leaf?.subject ?? 'unknown'} issued by ${leaf?.issuer ?? 'unknown'}; verified in ${result.ms} ms`,
+        data,
+      },
+      interception,
+      certificate,
+    ];
+  const { detail, fix } = splitFix(result.failure.message);
+  const related = [interception, certificate].find((check) => check.status === 'fail')?.fix;
+  const tls: DoctorCheck = {
+    id: 'tls',
+    title,
+    status: 'fail',
+    detail,
+    fix: fix ?? related ?? 'follow the advice in the detail above',
+    data: { ...data, ...(result.failure.code === undefined ? {} : { code: result.failure.code }) },
+  };
+  return [tls, interception, certificate];
 }

@@ -164,7 +164,7 @@ export async function runNetworkDoctor(
   let probe: DoctorCheck = notRun(
     'dry-run',
     'Request',
-    'not sent: the destination cannot be reached (see above)',
+    'not sent: the connection to the destination failed (see above)',
   );
   let answer: DatedAnswer | undefined;
   try {
