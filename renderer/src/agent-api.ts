@@ -1,13 +1,13 @@
-// The slice of the preload contract the renderer uses so far: read the status and follow its updates.
-import type { AgentStatus } from '../../preload/contract/status.js';
+// The renderer's view of the agent API: the preload contract's types, under the names the pages use.
+import type { AgentApi, MethodResult, Role } from '../../preload/contract/api.js';
+import type { LogEvent } from '../../preload/contract/events.js';
 
-export interface AgentStatusApi {
-  status(): Promise<AgentStatus>;
-  onStatus(listener: (status: AgentStatus) => void): () => void;
-}
-
-declare global {
-  interface Window {
-    agent?: AgentStatusApi;
-  }
-}
+export type { AgentApi, LogEvent, Role };
+export type { CheckResult } from '../../preload/contract/checks.js';
+export type { ConnectionView } from '../../preload/contract/connections.js';
+export type { ThroughputSeries } from '../../preload/contract/events.js';
+export type { RecordSummary, TimelineEvent } from '../../preload/contract/records.js';
+export type { Settings, SettingsUpdate } from '../../preload/contract/settings.js';
+export type LogLevel = LogEvent['level'];
+export type DoctorReport = MethodResult<'runDoctor'>;
+export type DiagnosticsPreview = MethodResult<'previewDiagnostics'>;

@@ -1,16 +1,62 @@
-// Root component: shows the live status banner when hosted by the agent (Electron preload or web console).
-import { useEffect, useState } from 'react';
-import type { AgentStatus } from '../../preload/contract/status.js';
-import { StatusBanner } from './status-banner.js';
+// Root component: the agent store, header, page navigation and the current page (hash routing).
+import type { AgentApi } from './agent-api.js';
+import { ActivityPage } from './activity/activity-page.js';
+import { ConnectionsPage } from './connections/connections-page.js';
+import { DiagnosticsPage } from './diagnostics/diagnostics-page.js';
+import { OverviewPage } from './overview/overview-page.js';
+import { DeadLettersPage } from './records/dead-letters-page.js';
+import { RecordsPage } from './records/records-page.js';
+import { SettingsPage } from './settings/settings-page.js';
+import { AgentProvider } from './shell/agent-store.js';
+import { AppHeader } from './shell/app-header.js';
+import { NavBar, pages } from './shell/nav-bar.js';
+import { useRoute, type Route } from './shell/use-route.js';
 
-export function App() {
-  const [status, setStatus] = useState<AgentStatus | undefined>();
-  useEffect(() => {
-    const api = window.agent;
-    if (!api) return;
-    void api.status().then(setStatus);
-    return api.onStatus(setStatus);
-  }, []);
-  if (!window.agent) return <p>Open this page from the integration agent (desktop app or local console).</p>;
-  return status ? <StatusBanner status={status} /> : <p>Loading status…</p>;
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'connections':
+      return <ConnectionsPage route={route} />;
+    case 'records':
+      return <RecordsPage route={route} />;
+    case 'dead-letters':
+      return <DeadLettersPage route={route} />;
+    case 'activity':
+      return <ActivityPage />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'diagnostics':
+      return <DiagnosticsPage />;
+    case 'overview':
+      return <OverviewPage />;
+    default:
+      return <p>There is no page “{route.page}”. Pick one from the list on the left.</p>;
+  }
+}
+
+export function App({ api }: { api: AgentApi | undefined }) {
+  const route = useRoute();
+  if (!api)
+    return (
+      <main>
+        <p>
+          Open this page from the integration agent: the desktop app, or the link printed by
+          `integration-agent console-url`.
+        </p>
+      </main>
+    );
+  const title = pages.find((p) => p.id === route.page)?.title ?? 'Integration agent';
+  return (
+    <AgentProvider api={api}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <div className="app">
+        <AppHeader />
+        <NavBar current={route.page} />
+        <main id="main" tabIndex={-1} aria-label={title}>
+          <Page route={route} />
+        </main>
+      </div>
+    </AgentProvider>
+  );
 }

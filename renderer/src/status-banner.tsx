@@ -1,22 +1,28 @@
-// One health banner in plain words, coloured by overall health.
-import type { AgentStatus, OverallHealth } from '../../preload/contract/status.js';
+// One health banner in plain words ("All 3 connections in sync, last delivery 12 s ago"), coloured by overall health.
+import type { AgentStatus } from '../../preload/contract/status.js';
 
-const colours: Record<OverallHealth, string> = {
-  'in-sync': '#2ea043',
-  'catching-up': '#1f6feb',
-  attention: '#d29922',
-  stopped: '#6e7681',
+const healthWords: Record<AgentStatus['health'], string> = {
+  'in-sync': 'In sync',
+  'catching-up': 'Catching up',
+  attention: 'Needs attention',
+  stopped: 'Stopped',
 };
 
 export function StatusBanner({ status }: { status: AgentStatus }) {
   return (
     <section
+      className={`banner health-${status.health}`}
       role="status"
       aria-live="polite"
-      style={{ borderLeft: `6px solid ${colours[status.health]}`, padding: '8px 12px' }}
+      aria-label="Overall health"
+      data-health={status.health}
     >
-      {status.sandbox && <strong>SANDBOX · </strong>}
-      {status.summary}
+      <strong>{healthWords[status.health]}: </strong>
+      {status.sandbox && <span>Sandbox · </span>}
+      <span data-testid="health-summary">{status.summary}</span>
+      {status.outbox.capturePaused && (
+        <div>Capture is paused: {status.outbox.capturePausedReason ?? 'the outbox is full'}.</div>
+      )}
     </section>
   );
 }

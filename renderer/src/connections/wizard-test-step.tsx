@@ -1,0 +1,57 @@
+// Wizard step 4: try the connection without saving it (reach, TLS, auth, dry run), then save it.
+import type { JsonObject } from '../../../preload/contract/json-value.js';
+import { AdminButton } from '../common/admin-button.js';
+import { CheckList } from '../common/check-list.js';
+import { ErrorBox } from '../common/error-box.js';
+import { useAction } from '../common/use-action.js';
+import { useAgent } from '../shell/agent-store.js';
+
+interface TestStepProps {
+  connection: JsonObject;
+  editing: boolean;
+  onSaved: (id: string) => void;
+}
+
+export function WizardTestStep({ connection, editing, onSaved }: TestStepProps) {
+  const { api } = useAgent();
+  const test = useAction(() => api.testConnection({ connection }));
+  const save = useAction(async () => {
+    const saved = editing
+      ? await api.updateConnection({ id: typeof connection.id === 'string' ? connection.id : '', connection })
+      : await api.addConnection({ connection });
+    onSaved(saved.id);
+    return saved;
+  });
+  const overall = test.result?.overall;
+  return (
+    <section aria-labelledby="test-title">
+      <h3 id="test-title">Test and save</h3>
+      <p className="hint">
+        The test tries the source and the destination without saving anything: can the agent reach them, does
+        TLS verify, is the authentication accepted, does a dry-run request pass.
+      </p>
+      <div className="row">
+        <AdminButton onClick={() => void test.run()} disabled={test.pending}>
+          {test.pending ? 'Testing…' : 'Test connection'}
+        </AdminButton>
+        <AdminButton className="primary" onClick={() => void save.run()} disabled={save.pending}>
+          {editing ? 'Save changes' : 'Save and start'}
+        </AdminButton>
+      </div>
+      <div aria-live="polite">
+        {overall && (
+          <p className={overall === 'fail' ? 'message error' : 'message ok'} data-testid="test-overall">
+            {overall === 'pass'
+              ? 'All checks passed.'
+              : overall === 'warn'
+                ? 'Checks passed with warnings: read them before saving.'
+                : 'Some checks failed: see how to fix them below.'}
+          </p>
+        )}
+        {test.result && <CheckList checks={test.result.checks} caption="Connection test results" />}
+      </div>
+      <ErrorBox error={test.error} title="Test failed" />
+      <ErrorBox error={save.error} title="Not saved" />
+    </section>
+  );
+}

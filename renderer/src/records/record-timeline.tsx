@@ -1,0 +1,96 @@
+// One record's story: captured → queued → attempts (status, latency) → delivered with the receipt, or dead with the reason.
+import type { TimelineEvent } from '../agent-api.js';
+import { ErrorBox } from '../common/error-box.js';
+import { dateTime, duration } from '../common/format.js';
+import { useLoad } from '../common/use-action.js';
+import { useAgent } from '../shell/agent-store.js';
+import { href } from '../shell/use-route.js';
+import { originText } from './record-table.js';
+
+const tone: Partial<Record<TimelineEvent['kind'], string>> = {
+  delivered: 'health-in-sync',
+  dead: 'health-attention',
+  attempt: 'health-catching-up',
+  discarded: 'health-stopped',
+};
+
+const value = (detail: Record<string, unknown> | null, name: string): string | undefined => {
+  const v = detail?.[name];
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return v === undefined || v === null ? undefined : JSON.stringify(v);
+};
+
+function describe(event: TimelineEvent): string {
+  const d = event.detail;
+  const status = value(d, 'status');
+  const latency = d?.latencyMs;
+  const error = value(d, 'error') ?? value(d, 'reason');
+  const parts: string[] = [];
+  if (status) parts.push(`HTTP ${status}`);
+  if (typeof latency === 'number') parts.push(duration(latency));
+  if (error) parts.push(error);
+  const known = new Set(['status', 'latencyMs', 'error', 'reason']);
+  for (const [k, v] of Object.entries(d ?? {})) {
+    if (!known.has(k) && v !== null && v !== undefined) parts.push(`${k}: ${value(d, k)}`);
+  }
+  return parts.join(' · ');
+}
+
+export function RecordTimelineView({ id }: { id: number }) {
+  const { api } = useAgent();
+  const timeline = useLoad(() => api.recordTimeline({ id }), String(id));
+  const record = timeline.result?.record;
+  return (
+    <section aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Record #{id}</h2>
+      <p>
+        <a href={href('records')}>Back to search</a>
+      </p>
+      <ErrorBox error={timeline.error} title="Could not load the record" />
+      {record && (
+        <dl className="panel">
+          <dt>Connection</dt>
+          <dd>{record.connection}</dd>
+          <dt>State</dt>
+          <dd data-testid="record-state">{record.state}</dd>
+          <dt>Business key</dt>
+          <dd>{record.businessKey ?? '—'}</dd>
+          <dt>Idempotency key</dt>
+          <dd className="wrap">{record.idempotencyKey}</dd>
+          <dt>Origin</dt>
+          <dd>{originText(record) || '—'}</dd>
+          {record.receipt && (
+            <>
+              <dt>Server receipt</dt>
+              <dd>
+                HTTP {record.receipt.status}
+                {record.receipt.serverId ? `, server id ${record.receipt.serverId}` : ''} at{' '}
+                {dateTime(record.receipt.at)}
+              </dd>
+            </>
+          )}
+          {record.lastError && (
+            <>
+              <dt>Last error</dt>
+              <dd>{record.lastError}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      {timeline.result && (
+        <>
+          <h3>Timeline</h3>
+          <ol className="timeline" aria-label="What happened to this record">
+            {timeline.result.events.map((e, index) => (
+              <li key={`${e.at}-${index}`} className={tone[e.kind] ?? ''}>
+                <strong>{e.kind}</strong> <span className="hint">{dateTime(e.at)}</span>
+                <div>{describe(e)}</div>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}

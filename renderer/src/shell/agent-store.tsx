@@ -1,0 +1,84 @@
+// One live subscription to the agent per page: status, role, recent log events and throughput, shared via context.
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import type { AgentStatus } from '../../../preload/contract/status.js';
+import type { AgentApi, LogEvent, Role, ThroughputSeries } from '../agent-api.js';
+
+export interface AgentStore {
+  api: AgentApi;
+  status: AgentStatus | undefined;
+  role: Role;
+  setRole: (role: Role) => void;
+  /** Live log events received since the page opened, newest last (bounded). */
+  liveLogs: LogEvent[];
+  throughput: ThroughputSeries[] | undefined;
+  /** Bumped by every dead-letter event, so pages showing dead letters can reload once. */
+  deadLetterVersion: number;
+  /** Wall clock, ticking every second, for "12 s ago" texts. */
+  now: number;
+  /** Why the live connection failed, when it did. */
+  problem: unknown;
+}
+
+const StoreContext = createContext<AgentStore | undefined>(undefined);
+
+const maxLiveLogs = 500;
+const throughputEveryMs = 15_000;
+
+export function AgentProvider({ api, children }: { api: AgentApi; children: ReactNode }) {
+  const [status, setStatus] = useState<AgentStatus>();
+  const [role, setRole] = useState<Role>('viewer');
+  const [liveLogs, setLiveLogs] = useState<LogEvent[]>([]);
+  const [throughput, setThroughput] = useState<ThroughputSeries[]>();
+  const [deadLetterVersion, setDeadLetterVersion] = useState(0);
+  const [now, setNow] = useState(() => Date.now());
+  const [problem, setProblem] = useState<unknown>();
+  const lastThroughput = useRef(0);
+
+  const loadThroughput = useCallback(() => {
+    lastThroughput.current = Date.now();
+    api.throughput().then((t) => setThroughput(t.series), setProblem);
+  }, [api]);
+
+  useEffect(() => {
+    api.status().then(setStatus, setProblem);
+    api.session().then((s) => setRole(s.role), setProblem);
+    loadThroughput();
+    const offStatus = api.on('status', (next) => {
+      setStatus(next);
+      setProblem(undefined);
+      if (Date.now() - lastThroughput.current > throughputEveryMs) loadThroughput();
+    });
+    const offLog = api.on('log', (event) =>
+      setLiveLogs((logs) => [...logs.slice(-(maxLiveLogs - 1)), event]),
+    );
+    const offDead = api.on('deadLetter', () => setDeadLetterVersion((v) => v + 1));
+    const tick = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      offStatus();
+      offLog();
+      offDead();
+      window.clearInterval(tick);
+    };
+  }, [api, loadThroughput]);
+
+  const value = useMemo(
+    () => ({ api, status, role, setRole, liveLogs, throughput, deadLetterVersion, now, problem }),
+    [api, status, role, liveLogs, throughput, deadLetterVersion, now, problem],
+  );
+  return <StoreContext.Provider value={value}>{children}</StoreContext.Provider>;
+}
+
+export function useAgent(): AgentStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAgent() must be used inside <AgentProvider>.');
+  return store;
+}
