@@ -46,6 +46,11 @@ export class LogTail {
     }
   }
 
+  /** pino's multistream ends every destination when the logger is closed; the ring stays readable. */
+  end(): void {
+    this.listeners.clear();
+  }
+
   /** Matching events, oldest first, ending with the newest. */
   recent(query: RecentLogsQuery = {}): LogEvent[] {
     const minLevel = query.level ? logLevelValues[query.level] : 0;

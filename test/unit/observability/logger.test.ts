@@ -1,11 +1,12 @@
-// Logging: secret-looking fields are redacted at any supported depth, and createLogger writes under <dataDir>/logs.
+// Logging: secret-looking fields are redacted at any supported depth; createLogger writes under <dataDir>/logs and rotates.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import type { Logger } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, redactedPaths } from '../../../main/observability/logger.js';
+import { createLogger, redactedPaths, setLogLevel } from '../../../main/observability/logger.js';
 
 /** A pino logger with the agent's redaction, writing into memory; returns the logger and the text so far. */
 function memoryLogger() {
@@ -129,4 +130,79 @@ describe('createLogger', () => {
     expect(found).not.toContain('FILE-SECRET');
     expect(found).not.toContain('never written');
   });
+
+  it('rotates by size and keeps maxFiles rotated files plus the active one, also across a restart', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'agent-logger-'));
+    const logs = join(dataDir, 'logs');
+    const options = { dataDir, level: 'info' as const, maxFileBytes: 1024, maxFiles: 3, stdout: false };
+    const filler = 'x'.repeat(200);
+    const numbers = () => readdirSync(logs).map((n) => Number(/^agent\.(\d+)\.log$/.exec(n)?.[1]));
+
+    let highest = 0;
+    for (const run of [1, 2]) {
+      const logger = createLogger(options);
+      // 60 lines of ~300 bytes in bursts of 5: pino-roll checks the size after each burst reached the file
+      for (let i = 0; i < 60; i++) {
+        logger.info({ run, i, filler }, `line ${run}-${i}`);
+        if (i % 5 === 4) await waitForLine(logs, `line ${run}-${i}"`, 10);
+      }
+      await closeLogger(logger);
+      const names = readdirSync(logs);
+      expect(names.length, names.join(', ')).toBeLessThanOrEqual(3 + 1);
+      // it rotated again and again; after the restart the numbering went on from the files already there
+      expect(Math.max(...numbers())).toBeGreaterThanOrEqual(highest + 5);
+      highest = Math.max(...numbers());
+      const text = names.map((n) => readFileSync(join(logs, n), 'utf8')).join('');
+      expect(text).toContain(`line ${run}-59`);
+      expect(text).not.toContain(`line ${run}-0"`); // the oldest files were removed
+      // a file ends after the write that crossed the limit: at most one burst past it
+      for (const name of names) expect(readFileSync(join(logs, name)).length).toBeLessThan(1024 + 5 * 320);
+    }
+  });
+
+  it('changes the level at runtime for the logger and its existing child loggers', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'agent-logger-'));
+    const logs = join(dataDir, 'logs');
+    const logger = createLogger({
+      dataDir,
+      level: 'info',
+      maxFileBytes: 1024 * 1024,
+      maxFiles: 2,
+      stdout: false,
+    });
+    const child = logger.child({ connection: 'invoices' });
+    child.debug('debug before: dropped');
+    setLogLevel(logger, 'debug');
+    child.debug('debug after: kept');
+    setLogLevel(logger, 'warn');
+    child.info('info at warn: dropped');
+    child.warn('warn at warn: kept');
+    const text = await waitForLine(logs, 'warn at warn: kept');
+    await closeLogger(logger);
+    expect(text).toContain('debug after: kept');
+    expect(text).not.toContain('dropped');
+    expect(child.level).toBe('warn');
+  });
 });
+
+/** Polls the log files until one holds `marker`; returns all their text. */
+async function waitForLine(logs: string, marker: string, pollMs = 50): Promise<string> {
+  for (let waited = 0; waited < 5000; waited += pollMs) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    let text = '';
+    try {
+      for (const name of readdirSync(logs)) text += readFileSync(join(logs, name), 'utf8');
+    } catch {
+      continue; // the worker has not created the directory yet
+    }
+    if (text.includes(marker)) return text;
+  }
+  throw new Error(`no file under ${logs} contained ${marker}`);
+}
+
+/** Ends the logger's streams and gives the rotation worker a moment to finish removing old files. */
+async function closeLogger(logger: Logger): Promise<void> {
+  const stream = (logger as unknown as Record<symbol, { end?: () => void }>)[pino.symbols.streamSym];
+  stream?.end?.();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
