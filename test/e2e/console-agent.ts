@@ -1,0 +1,121 @@
+// Starts the real agent (built CLI) with its web console and the ingest server, for the browser tests; stops both.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startIngestServer, type IngestServer } from '../support/ingest.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(repoRoot, 'dist/main/cli.js');
+
+export const adminPassphrase = 'correct horse battery staple';
+
+export interface ConsoleAgent {
+  ingest: IngestServer;
+  inbox: string;
+  dataDir: string;
+  /** The sign-in link printed by `console-url` (token in the fragment). */
+  signInUrl: string;
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  token: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function requireBuilt(): void {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` before the browser tests`);
+  if (!existsSync(join(repoRoot, 'dist/renderer/index.html'))) {
+    throw new Error('dist/renderer is missing: run `npm run build` (it builds the renderer with vite)');
+  }
+  if (!existsSync('/usr/bin/chromium')) {
+    throw new Error('/usr/bin/chromium is missing: install it with `apt-get install -y chromium`');
+  }
+}
+
+/** Runs a CLI command to completion, feeding `stdin`; rejects with its output when it fails. */
+export function runCli(args: string[], stdin = ''): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`integration-agent ${args.join(' ')} exited ${code}:\n${out}${err}`)),
+    );
+    child.stdin.end(stdin);
+  });
+}
+
+function waitForOutput(child: ChildProcess, text: () => string, pattern: RegExp, timeoutMs: number) {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => done(new Error(`timed out waiting for ${pattern}:\n${text()}`)),
+      timeoutMs,
+    );
+    const check = () => pattern.test(text()) && done();
+    const exit = (code: number | null) =>
+      done(new Error(`the agent exited (${code}) before ${pattern}:\n${text()}`));
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.stderr?.off('data', check);
+      child.off('exit', exit);
+      if (error) reject(error);
+      else resolve();
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    child.on('exit', exit);
+    check();
+  });
+}
+
+export async function startConsoleAgent(): Promise<ConsoleAgent> {
+  requireBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-console-'));
+  const inbox = join(dir, 'inbox');
+  const dataDir = join(dir, 'data');
+  mkdirSync(inbox);
+  mkdirSync(dataDir);
+  const config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    ['configVersion: 1', 'console: { port: 0 }', 'logging: { level: debug }', 'connections: []', ''].join(
+      '\n',
+    ),
+  );
+  const ingest = await startIngestServer();
+  await runCli(['admin', 'set-passphrase', '--data-dir', dataDir], `${adminPassphrase}\n`);
+  const child = spawn(process.execPath, [cli, 'run', '--config', config, '--data-dir', dataDir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+    await ingest.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForOutput(child, () => text, /running \(pid/, 20_000);
+    const signInUrl = (await runCli(['console-url', '--data-dir', dataDir])).trim();
+    const url = new URL(signInUrl);
+    const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+    return { ingest, inbox, dataDir, signInUrl, origin: url.origin, token, output: () => text, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

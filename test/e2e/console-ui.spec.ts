@@ -1,0 +1,216 @@
+// Browser end to end: the renderer in Chromium, through the web console, against the real agent and ingest server.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { adminPassphrase, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+
+const screenshots = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+const rejected = {
+  kind: 'status',
+  status: 400,
+  body: '{"error":"invoice rejected: unknown customer"}',
+} as const;
+
+let agent: ConsoleAgent;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  agent = await startConsoleAgent();
+});
+
+test.afterAll(async () => {
+  await agent?.stop();
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+const banner = (page: Page) => page.getByRole('status', { name: 'Overall health' });
+const card = (page: Page) => page.getByTestId('connection-card-invoices');
+
+let fileCount = 0;
+function dropFiles(count: number): void {
+  for (let i = 0; i < count; i += 1, fileCount += 1) {
+    writeFileSync(join(agent.inbox, `invoice-${fileCount}.json`), `{"invoice":${fileCount}}\n`);
+  }
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(agent.signInUrl);
+  await expect(banner(page)).toBeVisible();
+  await expect(page.getByTestId('role')).toHaveText('Role: viewer');
+}
+
+async function unlockAdmin(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Unlock admin' }).click();
+  await page.getByLabel('Admin passphrase').fill(adminPassphrase);
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await expect(page.getByTestId('role')).toHaveText('Role: admin');
+}
+
+async function openPage(page: Page, title: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: title, exact: true })
+    .click();
+  await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
+}
+
+test('add a folder → HTTP connection in the wizard, drop files, watch them arrive and the overview turn green', async ({
+  page,
+}) => {
+  await signIn(page);
+  await unlockAdmin(page);
+  await openPage(page, 'Connections');
+  await page.getByRole('link', { name: 'Add a connection' }).click();
+
+  // Inline validation: an empty folder is refused before anything is sent.
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('is required')).toBeVisible();
+  await expect(page.getByLabel('Folder', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Folder', { exact: true }).fill(agent.inbox);
+  await page.getByLabel('Quiet period (ms)').fill('200');
+  await shot(page, 'connection-wizard');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByLabel('Endpoint URL').fill('ingest.example');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('must be an absolute http:// or https:// URL')).toBeVisible();
+  await page.getByLabel('Endpoint URL').fill(`${agent.ingest.url}/ingest/invoices`);
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByLabel('Connection id').fill('Invoices!');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByLabel('Connection id')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Connection id').fill('invoices');
+  await page.getByLabel('Display name').fill('Invoices to ingest');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('test-overall')).toBeVisible();
+  await expect(page.getByTestId('test-overall')).not.toContainText('failed');
+  await shot(page, 'connection-test');
+  await page.getByRole('button', { name: 'Save and start' }).click();
+
+  await expect(card(page)).toBeVisible();
+  dropFiles(3);
+  await expect.poll(() => agent.ingest.applied().length, { timeout: 20_000 }).toBe(3);
+  await expect(banner(page)).toHaveAttribute('data-health', 'in-sync');
+  await expect(banner(page)).toContainText('All 1 connection in sync');
+  await expect(card(page).getByTestId('pending')).toHaveText('0');
+  await shot(page, 'overview');
+
+  await openPage(page, 'Connections');
+  await expect(page.getByTestId('connection-row-invoices')).toBeVisible();
+  await shot(page, 'connections');
+
+  await openPage(page, 'Records');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.locator('[data-testid^="record-row-"]').first()).toBeVisible();
+  await shot(page, 'records');
+  await page.locator('[data-testid^="record-row-"] a').first().click();
+  await expect(page.getByTestId('record-state')).toHaveText('delivered');
+  await expect(page.getByRole('list', { name: 'What happened to this record' })).toContainText('delivered');
+  await shot(page, 'record-timeline');
+
+  await openPage(page, 'Activity');
+  await shot(page, 'activity');
+  await openPage(page, 'Settings');
+  await expect(page.getByLabel('Data directory')).toHaveValue(agent.dataDir);
+  await shot(page, 'settings');
+  await openPage(page, 'Diagnostics');
+  await shot(page, 'diagnostics');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openPage(page, 'Overview');
+  await shot(page, 'overview-dark');
+});
+
+test('a server that refuses records fills the dead-letter queue; after the fix an admin replays them from the UI', async ({
+  page,
+}) => {
+  await signIn(page);
+  agent.ingest.setFaults(() => rejected);
+  dropFiles(2);
+  await expect(card(page).getByTestId('dead')).toHaveText('2', { timeout: 20_000 });
+  await expect(banner(page)).toHaveAttribute('data-health', 'attention');
+  await shot(page, 'overview-dead-letters');
+
+  await unlockAdmin(page);
+  await openPage(page, 'Dead letters');
+  await expect(page.locator('[data-testid^="record-row-"]')).toHaveCount(2);
+  await expect(page.getByRole('table', { name: 'Dead letters' })).toContainText('400');
+  await shot(page, 'dead-letters');
+
+  agent.ingest.setFaults(undefined);
+  await page.getByRole('button', { name: 'Replay all (2)' }).click();
+  await expect(page.getByTestId('dead-letter-outcome')).toContainText('Queued again: 2 record(s)');
+  await expect.poll(() => agent.ingest.applied().length, { timeout: 20_000 }).toBe(5);
+  await expect(page.getByTestId('no-dead-letters')).toBeVisible();
+  await openPage(page, 'Overview');
+  await expect(banner(page)).toHaveAttribute('data-health', 'in-sync');
+});
+
+test('a viewer sees replay disabled, and the console refuses the replay call itself', async ({
+  page,
+  request,
+}) => {
+  await signIn(page);
+  agent.ingest.setFaults(() => rejected);
+  dropFiles(1);
+  await expect(card(page).getByTestId('dead')).toHaveText('1', { timeout: 20_000 });
+  agent.ingest.setFaults(undefined);
+
+  await openPage(page, 'Dead letters');
+  const row = page.locator('[data-testid^="record-row-"]');
+  await expect(row).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Replay all (1)' })).toBeDisabled();
+  await expect(page.getByTestId('admin-hint')).toContainText('Unlock admin');
+  const id = Number((await row.getAttribute('data-testid'))?.replace('record-row-', ''));
+  expect(id).toBeGreaterThan(0);
+
+  // The page's own session (cookie, viewer) calling the API directly.
+  const direct = await page.evaluate(
+    async (ids) => {
+      const response = await fetch('/api/call/replayDeadLetters', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ids }),
+      });
+      return { status: response.status, body: (await response.json()) as { code?: string } };
+    },
+    [id],
+  );
+  expect(direct.status).toBe(403);
+  expect(direct.body.code).toBe('forbidden');
+
+  // A script with the token is a viewer too.
+  const scripted = await request.post(`${agent.origin}/api/call/replayDeadLetters`, {
+    headers: { authorization: `Bearer ${agent.token}` },
+    data: { ids: [id] },
+  });
+  expect(scripted.status()).toBe(403);
+
+  const still = await request.post(`${agent.origin}/api/call/listDeadLetters`, {
+    headers: { authorization: `Bearer ${agent.token}` },
+    data: {},
+  });
+  expect(((await still.json()) as { records: { id: number }[] }).records.map((r) => r.id)).toEqual([id]);
+  expect(agent.ingest.applied()).toHaveLength(5);
+});
+
+test('requests without the token, with a foreign Host or a foreign Origin are refused', async ({
+  request,
+}) => {
+  const call = (headers: Record<string, string>) =>
+    request.post(`${agent.origin}/api/call/status`, { headers, data: {}, failOnStatusCode: false });
+  const bearer = { authorization: `Bearer ${agent.token}` };
+
+  expect((await call(bearer)).status()).toBe(200);
+  expect((await call({})).status()).toBe(401);
+  expect((await call({ authorization: 'Bearer not-the-token' })).status()).toBe(401);
+  expect((await call({ ...bearer, host: 'evil.example' })).status()).toBe(421);
+  expect((await call({ ...bearer, origin: 'http://evil.example' })).status()).toBe(403);
+  expect((await request.get(`${agent.origin}/api/events`)).status()).toBe(401);
+});
