@@ -1,0 +1,99 @@
+// The web console's AgentApi: contract calls as POST /api/call/<method>, events over SSE, sign-in with the token from the URL fragment.
+import {
+  agentMethodNames,
+  type AgentApi,
+  type AgentMethodName,
+  type ContractErrorShape,
+} from '../../../preload/contract/api.js';
+import { ConsoleEvents, type EventSourceFactory } from './console-events.js';
+
+export interface ConsoleClientOptions {
+  fetch?: typeof fetch;
+  createEventSource?: EventSourceFactory;
+  location?: Pick<Location, 'hash' | 'pathname' | 'search'>;
+  history?: Pick<History, 'replaceState'>;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Calls reject with the contract's error shape (a plain object, as over Electron IPC). */
+function fail(error: ContractErrorShape): never {
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
+  throw error;
+}
+
+const unreachable: ContractErrorShape = {
+  code: 'unavailable',
+  message: 'the agent does not answer',
+  hint: 'check that the agent is running (integration-agent status), then reload the page',
+};
+
+function errorFrom(body: unknown, status: number): ContractErrorShape {
+  const error = (body as { error?: Partial<ContractErrorShape> } | undefined)?.error;
+  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  }
+  return {
+    code: status >= 500 ? 'internal' : 'invalid-argument',
+    message: `the console answered HTTP ${status}`,
+  };
+}
+
+/** Takes `#token=…` out of the address bar (so it is not bookmarked or shared) and returns it. */
+function takeToken(
+  location: Pick<Location, 'hash' | 'pathname' | 'search'>,
+  history: Pick<History, 'replaceState'>,
+): string | undefined {
+  const token = /(?:^#|&)token=([^&]+)/.exec(location.hash)?.[1];
+  if (token !== undefined) history.replaceState(null, '', `${location.pathname}${location.search}`);
+  return token === undefined ? undefined : decodeURIComponent(token);
+}
+
+export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions = {}): AgentApi {
+  const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  const post = async (path: string, body: string): Promise<unknown> => {
+    let response: Response;
+    try {
+      response = await fetchImpl(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+        credentials: 'same-origin',
+      });
+    } catch {
+      fail(unreachable);
+    }
+    const answer: unknown = await response.json().catch(() => undefined);
+    return response.ok ? answer : fail(errorFrom(answer, response.status));
+  };
+
+  const token = takeToken(options.location ?? window.location, options.history ?? window.history);
+  // Sign-in errors surface through the calls that follow (401 with the fix), so they are not thrown here.
+  const ready =
+    token === undefined
+      ? Promise.resolve()
+      : post('/api/session', JSON.stringify({ token })).then(
+          () => undefined,
+          () => undefined,
+        );
+
+  const call = async (method: AgentMethodName, args: unknown): Promise<unknown> => {
+    await ready;
+    return post(`/api/call/${method}`, args === undefined ? '' : JSON.stringify(args));
+  };
+  const events = new ConsoleEvents({
+    url: `${baseUrl}/api/events`,
+    createEventSource: options.createEventSource ?? ((url) => new EventSource(url)),
+    ready,
+    ...(options.initialBackoffMs ? { initialBackoffMs: options.initialBackoffMs } : {}),
+    ...(options.maxBackoffMs ? { maxBackoffMs: options.maxBackoffMs } : {}),
+  });
+
+  const methods = Object.fromEntries(
+    agentMethodNames.map((name) => [name, (args?: unknown) => call(name, args)]),
+  ) as Omit<AgentApi, 'on'>;
+  return {
+    ...methods,
+    on: (event, listener) => events.on(event, listener as (payload: unknown) => void),
+  };
+}
