@@ -3,12 +3,16 @@
 import { Command, Option } from 'commander';
 import { registerCaptureCommand } from './commands/capture-triggers-command.js';
 import { CliError, exitCodes } from './commands/cli-error.js';
+import { registerConnectionsCommand } from './commands/connections-command.js';
+import { registerDiagnosticsCommand } from './commands/diagnostics-command.js';
+import { registerDlqCommand } from './commands/dlq-command.js';
 import { registerDoctorCommand } from './commands/doctor-command.js';
 import {
   migrateConfigCommand,
   printSchemaCommand,
   validateConfigCommand,
 } from './commands/config-command.js';
+import { registerRecordsCommand } from './commands/records-command.js';
 import { runAgent } from './commands/run-command.js';
 import { registerSecretsCommand } from './commands/secrets-command.js';
 import { printStatus } from './commands/status-command.js';
@@ -66,6 +70,10 @@ config
 registerSecretsCommand(program);
 registerDoctorCommand(program);
 registerCaptureCommand(program);
+registerConnectionsCommand(program);
+registerDlqCommand(program);
+registerRecordsCommand(program);
+registerDiagnosticsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -45,6 +45,8 @@ export interface BundleInput {
   /** Newest dead letters per connection (default 50) and last captured records (default 50) with timelines. */
   deadLettersPerConnection?: number;
   recentRecords?: number;
+  /** Notes from the caller (e.g. the secret store could not be read), shown in the manifest and summary. */
+  notes?: string[];
   now?: () => number;
 }
 
@@ -111,7 +113,7 @@ export async function buildDiagnosticBundle(input: BundleInput): Promise<Diagnos
   const left = () => startedAt + timeoutMs - now();
   const extraPatterns = [...(input.config?.diagnostics.redactPatterns ?? []), ...(input.extraPatterns ?? [])];
   const redact = createRedactor({ secretValues: input.secretValues, extraPatterns });
-  const notes: string[] = [];
+  const notes: string[] = (input.notes ?? []).map(redact);
   const files: Collected[] = [];
   const part = async <T>(what: string, work: () => Promise<T> | T): Promise<T | undefined> => {
     const outcome = await runPart(what, left(), work);
@@ -203,7 +205,7 @@ export async function buildDiagnosticBundle(input: BundleInput): Promise<Diagnos
     createdAt: new Date(startedAt).toISOString(),
     machineIdHash: machineIdHash(),
     limits: { maxBytes, timeoutMs },
-    redaction: { knownSecretValues: input.secretValues.length, extraPatterns: extraPatterns.length },
+    redaction: { storeValueCount: input.secretValues.length, extraPatterns: extraPatterns.length },
     files: ordered.map((f) => ({ name: f.name, bytes: f.content.length, sha256: sha256(f.content) })),
     notes,
   };

@@ -1,0 +1,118 @@
+// `integration-agent records find <key>`: where a record is and why: its state and timeline, found by business or idempotency key.
+import type { Command } from 'commander';
+import { keyHash } from '../diagnostics/bundle/outbox-report.js';
+import { openOutboxReadOnly } from '../diagnostics/bundle/open-outbox.js';
+import { createRedactor, redactJson } from '../diagnostics/redaction.js';
+import type { RecordTimeline } from '../outbox/timeline.js';
+import { CliError, exitCodes } from './cli-error.js';
+import { supportDataDir, withOutboxErrors } from './connections-command.js';
+
+export interface RecordsFindOptions {
+  dataDir?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+export interface FoundRecord {
+  record: RecordTimeline['record'] & { businessKeySha256: string | null };
+  events: { at: string; kind: string; detail: unknown }[];
+}
+
+export function findRecords(key: string, options: RecordsFindOptions): FoundRecord[] {
+  const dataDir = supportDataDir(options.dataDir);
+  const limit = Number(options.limit ?? '20');
+  if (!Number.isInteger(limit) || limit <= 0) {
+    throw new CliError(`--limit ${options.limit} is not a positive whole number`, exitCodes.failure);
+  }
+  const redact = createRedactor();
+  return withOutboxErrors(() => {
+    const outbox = openOutboxReadOnly(dataDir);
+    try {
+      return outbox.search({ businessKey: key, idempotencyKey: key, limit }).flatMap((match) => {
+        const timeline = outbox.timeline(match.id);
+        if (!timeline) return [];
+        const { record } = timeline;
+        return [
+          {
+            record: {
+              ...record,
+              lastError: record.lastError === null ? null : redact(record.lastError),
+              businessKeySha256: record.businessKey === null ? null : keyHash(record.businessKey),
+            },
+            events: timeline.events.map((e) => ({
+              at: new Date(e.at).toISOString(),
+              kind: e.kind,
+              detail: redactJson(e.detail, redact),
+            })),
+          },
+        ];
+      });
+    } finally {
+      outbox.close();
+    }
+  });
+}
+
+const whereNext: Record<string, string> = {
+  pending: 'waiting to be sent (see the events for the next attempt)',
+  leased: 'being sent right now',
+  delivered: 'delivered',
+  dead: 'refused by the destination: fix the cause, then `integration-agent dlq replay <id>` (or `dlq discard <id> --yes`)',
+  discarded: 'discarded by an operator: it will not be sent',
+};
+
+function describeDetail(detail: unknown): string {
+  if (detail === null || detail === undefined) return '';
+  const text = JSON.stringify(detail);
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
+export function formatFound(found: FoundRecord[]): string {
+  return found
+    .map(({ record, events }) => {
+      const head = [
+        `Record ${record.id} [${record.connection}] business key ${record.businessKey ?? '(none)'}` +
+          (record.businessKeySha256 ? ` (#${record.businessKeySha256})` : ''),
+        `  state: ${record.state}: ${whereNext[record.state] ?? record.state}; ${record.attempts} attempt(s)`,
+        `  idempotency key: ${record.idempotencyKey}`,
+        ...(record.lastError ? [`  last error: ${record.lastError}`] : []),
+        '  timeline:',
+      ];
+      const width = Math.max(...events.map((e) => e.kind.length));
+      const lines = events.map((e) =>
+        `    ${e.at}  ${e.kind.padEnd(width)}  ${describeDetail(e.detail)}`.trimEnd(),
+      );
+      return [...head, ...lines].join('\n');
+    })
+    .join('\n\n')
+    .concat('\n');
+}
+
+export function recordsFindCommand(key: string, options: RecordsFindOptions): void {
+  const found = findRecords(key, options);
+  if (found.length === 0) {
+    throw new CliError(
+      `no record with business key or idempotency key "${key}" (keys match exactly or as a prefix). ` +
+        'Hint: check the connection captured it (`integration-agent connections list`); records older than outbox.retention.removeAfterDays are removed',
+      exitCodes.failure,
+    );
+  }
+  process.stdout.write(options.json ? `${JSON.stringify(found, null, 2)}\n` : formatFound(found));
+}
+
+/** Adds the `records` command group to the CLI. */
+export function registerRecordsCommand(program: Command): void {
+  const records = program
+    .command('records')
+    .description('find records in the outbox and show their timeline');
+  records
+    .command('find <key>')
+    .description(
+      'a record by business key (exact or prefix: invoice number, file name…) or idempotency key, with its timeline. ' +
+        'Exit codes: 0 found, 1 not found, 4 data directory or outbox unusable.',
+    )
+    .option('-d, --data-dir <dir>', 'data directory of the agent (it may be running)')
+    .option('--limit <n>', 'at most this many records (default 20)')
+    .option('--json', 'machine-readable output')
+    .action(recordsFindCommand);
+}
