@@ -20,7 +20,7 @@ import { serveStatic } from './static-files.js';
 
 /** What the console needs of the contract handlers (main/api createAgentHandlers). */
 export interface ConsoleHandlers {
-  call(method: string, args: unknown, session: { role: Role }): Promise<unknown>;
+  call(method: string, args: unknown, session: { role: Role; actor?: string }): Promise<unknown>;
   subscribe(listener: (event: string, payload: unknown) => void): () => void;
 }
 
@@ -73,6 +73,9 @@ async function exchangeToken(ctx: ConsoleContext, req: IncomingMessage, res: Ser
   sendJson(res, 200, { role: 'viewer' }, { 'Set-Cookie': ctx.sessions.cookie(session) });
 }
 
+/** The session handed to the handlers; the actor names this transport in the audit log. */
+const as = (role: Role) => ({ role, actor: `${role} (console)` });
+
 function roleOf(ctx: ConsoleContext, caller: Caller, method: string): Role {
   if (!caller.session) return 'viewer';
   return ctx.sessions.role(caller.session, isAgentMethod(method) && agentMethods[method].role === 'admin');
@@ -89,7 +92,7 @@ async function call(
   const method = name;
   const args = await readJsonBody(req, ctx.bodyLimitBytes);
   if (method === 'unlockAdmin') return unlock(ctx, req, res, caller.session, args);
-  const result = await ctx.handlers.call(method, args, { role: roleOf(ctx, caller, method) });
+  const result = await ctx.handlers.call(method, args, as(roleOf(ctx, caller, method)));
   if (method === 'lockAdmin' && caller.session) ctx.sessions.lockAdmin(caller.session);
   sendJson(res, 200, result);
 }
@@ -113,7 +116,7 @@ async function unlock(
   ctx.auth.assertNotBlocked(req, 'admin unlock');
   let result: unknown;
   try {
-    result = await ctx.handlers.call('unlockAdmin', args, { role: ctx.sessions.role(session) });
+    result = await ctx.handlers.call('unlockAdmin', args, as(ctx.sessions.role(session)));
   } catch (error) {
     const shape = contractErrorOf(error);
     if (shape?.code === 'forbidden') {
@@ -130,7 +133,7 @@ async function events(ctx: ConsoleContext, req: IncomingMessage, res: ServerResp
   if (req.method !== 'GET')
     throw new HttpError(405, 'invalid-argument', 'use GET for events', 'use GET', { Allow: 'GET' });
   const caller = ctx.auth.authenticate(req);
-  const status = await ctx.handlers.call('status', undefined, { role: roleOf(ctx, caller, 'status') });
+  const status = await ctx.handlers.call('status', undefined, as(roleOf(ctx, caller, 'status')));
   const close = openEventStream(req, res, (listener) => ctx.handlers.subscribe(listener), {
     heartbeatMs: ctx.heartbeatMs,
     initial: [['status', status]],

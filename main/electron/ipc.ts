@@ -28,7 +28,7 @@ export function registerIpcHandlers(
         ok: false,
         error: {
           code: 'forbidden',
-          message: 'agent calls are answered only for the app's own page',
+          message: "agent calls are answered only for the app's own page",
           hint: 'use the agent window itself',
         },
       };
@@ -43,8 +43,9 @@ export function registerIpcHandlers(
         },
       };
     }
+    const role = options.role();
     try {
-      const value = await handlers.call(method, args, { role: options.role() });
+      const value = await handlers.call(method, args, { role, actor: `${role} (desktop)` });
       if (method === 'unlockAdmin') options.onRoleChange?.('admin');
       if (method === 'lockAdmin') options.onRoleChange?.('viewer');
       return { ok: true, value };
