@@ -93,6 +93,11 @@ export class ConnectionSet {
     this.deps.onChange();
   }
 
+  /** Drops the pause of a removed connection, so a new connection with its id starts running. */
+  async forget(id: string): Promise<void> {
+    await this.deps.paused.set(id, false);
+  }
+
   /** Backpressure across the agent: admin-paused connections stay paused when it ends. */
   applyBackpressure(reason: string | undefined): void {
     for (const runtime of this.runtimes) {

@@ -148,6 +148,13 @@ export class Engine {
     this.queueStatus();
   }
 
+  /** Rebuilds these connections from the running config, e.g. after a secret they reference was stored. */
+  async restartConnections(ids: readonly string[]): Promise<void> {
+    for (const connection of this.config.connections)
+      if (ids.includes(connection.id)) await this.startConnection(connection);
+    this.queueStatus();
+  }
+
   private async startConnection(connection: ConnectionConfig): Promise<void> {
     const secrets = await this.loadSecrets({ ...this.config, connections: [connection] });
     await this.connections.start(connection, secrets.get(connection.id));

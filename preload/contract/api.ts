@@ -1,6 +1,6 @@
 // The one API contract between the UI and the agent: methods (role, argument and result schemas), events, AgentApi (browser-safe).
 import { z } from 'zod';
-import { connectionTestSchema, doctorReportResultSchema } from './checks.js';
+import { connectionTestSchema, doctorReportSchema } from './checks.js';
 import { connectionViewSchema, removedConnectionSchema } from './connections.js';
 import {
   agentEvents,
@@ -214,7 +214,7 @@ export const agentMethods = {
   runDoctor: method(
     'viewer',
     z.strictObject({ connection: connectionIdSchema }),
-    doctorReportResultSchema,
+    doctorReportSchema,
     "Network checks of a connection's destination (DNS, TCP, proxy, TLS, clock, auth)",
   ),
 } as const;

@@ -1,39 +1,14 @@
-// Check results shown by "Test connection" and the network doctor: one line per check with status, detail and fix.
+// Results of "Test connection": source reachability checks followed by the network doctor's checks, one line each.
 import { z } from 'zod';
+import { doctorCheckSchema } from './doctor.js';
 
-export const checkStatusSchema = z.enum(['pass', 'warn', 'fail', 'skip']);
-
-export const checkResultSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: checkStatusSchema,
-  detail: z.string(),
-  fix: z.string().optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
-});
-
-export const overallCheckSchema = z.enum(['pass', 'warn', 'fail']);
-
-/** Worst status wins; skipped checks count as passed. */
-export function overallOf(checks: readonly { status: z.infer<typeof checkStatusSchema> }[]) {
-  if (checks.some((c) => c.status === 'fail')) return 'fail' as const;
-  if (checks.some((c) => c.status === 'warn')) return 'warn' as const;
-  return 'pass' as const;
-}
+export { doctorCheckSchema as checkResultSchema, doctorReportSchema, overallOf } from './doctor.js';
 
 export const connectionTestSchema = z.object({
-  overall: overallCheckSchema,
+  overall: z.enum(['pass', 'warn', 'fail']),
   /** Source reachability first, then the destination's network checks. */
-  checks: z.array(checkResultSchema),
+  checks: z.array(doctorCheckSchema),
 });
 
-export type CheckResult = z.infer<typeof checkResultSchema>;
 export type ConnectionTest = z.infer<typeof connectionTestSchema>;
-
-/** The network doctor's report (interfaces item 3); preload/contract/doctor.ts holds the doctor's own schema. */
-export const doctorReportResultSchema = z.object({
-  destination: z.string(),
-  startedAt: z.number(),
-  checks: z.array(checkResultSchema),
-  overall: overallCheckSchema,
-});
+export type { DoctorCheck as CheckResult } from './doctor.js';

@@ -1,0 +1,218 @@
+// The AgentBackend of a running Engine: connections, records, dead letters, settings, secrets, logs, charts, doctor, diagnostics.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentEventName } from '../../preload/contract/events.js';
+import { validateConfig } from '../config/load-config.js';
+import { currentConfigVersion } from '../config/schema.js';
+import { buildDiagnosticBundle } from '../diagnostics/bundle/index.js';
+import { runNetworkDoctor } from '../diagnostics/doctor/index.js';
+import { ConfigStore } from '../engine/config-store.js';
+import { secretNamesIn } from '../engine/connection-secrets.js';
+import type { Engine } from '../engine/engine.js';
+import { EngineControl } from '../engine/engine-control.js';
+import { logTailOf } from '../observability/logger.js';
+import type { LogTail } from '../observability/log-tail.js';
+import { ThroughputHistory } from '../observability/throughput-history.js';
+import { assertSecretValue } from '../secrets/secret-name.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { AgentBackend } from './agent-backend.js';
+import { hasAdminPassphrase, verifyAdminPassphrase } from './admin-passphrase.js';
+import { testConnection } from './connection-test.js';
+import { toConnectionView } from './connection-views.js';
+import { ContractError, unavailable } from './contract-error.js';
+import { subscribeEvents, toContractLogEvent, type AlertSource } from './event-feed.js';
+import { toRecordSummary, toRecordTimeline } from './record-views.js';
+import { SecretAccess } from './secret-access.js';
+import { applySettingsUpdate, settingsOf } from './settings-view.js';
+
+export interface EngineBackendOptions {
+  engine: Engine;
+  /** The config file the agent runs from; undefined (sandbox): changes create config.yaml in the data dir. */
+  configFile?: string;
+  /** The secret store to use instead of the one the config chooses (tests). */
+  secretStore?: SecretStore;
+  /** Default: the tail of the engine's logger when it was made by createLogger. */
+  logTail?: LogTail;
+  /** Default: a history fed by the engine's activity from now on. */
+  throughput?: ThroughputHistory;
+  alerts?: AlertSource;
+  /** Limit of each network doctor step (default 10 s). */
+  doctorTimeoutMs?: number;
+}
+
+const doctorTimeoutDefaultMs = 10_000;
+
+export function createEngineBackend(options: EngineBackendOptions): AgentBackend & { close(): void } {
+  const { engine } = options;
+  const control = new EngineControl(engine, new ConfigStore(options.configFile, engine.dataDir));
+  const secrets = new SecretAccess(engine, options.secretStore);
+  const logTail = options.logTail ?? logTailOf(engine.logger);
+  const history = options.throughput ?? new ThroughputHistory();
+  const offHistory = options.throughput
+    ? () => undefined
+    : engine.onActivity((a) => {
+        if (a.kind === 'captured') history.record(a.connection, 'captured', a.records);
+        if (a.kind === 'settled') {
+          history.record(a.connection, 'delivered', a.delivered);
+          history.record(a.connection, 'failed', a.retried + a.dead);
+        }
+      });
+  const doctorTimeoutMs = options.doctorTimeoutMs ?? doctorTimeoutDefaultMs;
+  const view = (id: string) =>
+    toConnectionView(control.connection(id), engine.status(), engine.connections.isPaused(id));
+  const notFoundRecord = (id: number) =>
+    new ContractError('not-found', `there is no record #${id}`, 'search the records to find its id');
+
+  /** The preview stays off the network; the exported bundle includes the doctor's report. */
+  const bundle = async (withDoctor: boolean) =>
+    buildDiagnosticBundle({
+      dataDir: engine.dataDir,
+      config: engine.currentConfig(),
+      outbox: engine.outbox,
+      status: engine.status(),
+      secretValues: await secrets.referencedValues(),
+      ...(withDoctor
+        ? {
+            doctor: () =>
+              Promise.all(
+                engine.currentConfig().connections.map(async (c) =>
+                  runNetworkDoctor(c.destination, {
+                    secrets: await secrets.resolverFor(c),
+                    timeoutMs: doctorTimeoutMs,
+                    connection: c.id,
+                  }),
+                ),
+              ),
+          }
+        : {}),
+    });
+
+  return {
+    status: () => engine.status(),
+    listConnections: () => ({
+      connections: engine.currentConfig().connections.map((c) => view(c.id)),
+    }),
+    getConnection: ({ id }) => view(id),
+    async testConnection({ connection }) {
+      const { config } = validateConfig(
+        {
+          configVersion: currentConfigVersion,
+          secrets: engine.currentConfig().secrets,
+          connections: [connection],
+        },
+        'the connection',
+      );
+      const [parsed] = config.connections;
+      if (!parsed) throw new ContractError('invalid-argument', 'no connection to test');
+      return testConnection(parsed, await secrets.resolverFor(parsed), doctorTimeoutMs);
+    },
+    async addConnection({ connection }) {
+      return view((await control.addConnection(connection)).id);
+    },
+    async updateConnection({ id, connection }) {
+      await control.updateConnection(id, connection);
+      return view(id);
+    },
+    async removeConnection({ id }) {
+      await control.removeConnection(id);
+      const counts = engine.outbox.counts(id);
+      return { id, pendingKept: counts.pending, deadKept: counts.dead };
+    },
+    async pauseConnection({ id }) {
+      await control.pauseConnection(id);
+      return view(id);
+    },
+    async resumeConnection({ id }) {
+      await control.resumeConnection(id);
+      return view(id);
+    },
+    searchRecords({ query, connection, limit }) {
+      const found = engine.outbox.search({ businessKey: query, idempotencyKey: query, limit: limit * 2 });
+      const records = found.filter((r) => connection === undefined || r.connection === connection);
+      return { records: records.slice(0, limit).map(toRecordSummary) };
+    },
+    recordTimeline({ id }) {
+      const timeline = engine.outbox.timeline(id);
+      if (!timeline) throw notFoundRecord(id);
+      return toRecordTimeline(timeline);
+    },
+    listDeadLetters({ connection, afterId, limit }) {
+      const ids = connection !== undefined ? [connection] : engine.outbox.counters.connections();
+      const records = ids
+        .flatMap((c) => engine.outbox.deadLetters({ connection: c, limit, ...(afterId ? { afterId } : {}) }))
+        .sort((a, b) => a.id - b.id)
+        .slice(0, limit);
+      const last = records.at(-1);
+      return {
+        records: records.map(toRecordSummary),
+        ...(records.length === limit && last ? { nextAfterId: last.id } : {}),
+      };
+    },
+    replayDeadLetters: ({ ids }, context) => engine.outbox.replay(ids, context.actor),
+    discardDeadLetters: ({ ids }, context) => engine.outbox.discard(ids, context.actor),
+    async previewDiagnostics() {
+      const { files, totalBytes } = await bundle(false);
+      return { files, totalBytes };
+    },
+    async exportDiagnostics() {
+      const built = await bundle(true);
+      const dir = join(engine.dataDir, 'diagnostics');
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const fileName = `diagnostics-${new Date().toISOString().replace(/[:.]/g, '-')}.zip`;
+      const path = join(dir, fileName);
+      await built.writeTo(path);
+      return { path, fileName, totalBytes: built.totalBytes };
+    },
+    getSettings: () => settingsOf(engine.currentConfig(), engine.dataDir, control.store.file),
+    async updateSettings(update) {
+      await control.updateConfig((raw) => applySettingsUpdate(raw, update));
+      return settingsOf(engine.currentConfig(), engine.dataDir, control.store.file);
+    },
+    async setSecret({ name, value }) {
+      assertSecretValue(name, value);
+      const store = await secrets.store();
+      const replaced = (await store.list()).includes(name);
+      await store.set(name, value);
+      const users = engine.currentConfig().connections.filter((c) => secretNamesIn(c).includes(name));
+      await engine.restartConnections(users.map((c) => c.id)); // a connection waiting for this secret starts now
+      return { name, replaced };
+    },
+    async deleteSecret({ name }) {
+      const store = await secrets.store();
+      return { name, deleted: await store.delete(name) };
+    },
+    async listSecretNames() {
+      const store = await secrets.store();
+      return { names: await store.list(), store: store.description };
+    },
+    recentLogs({ connection, level, limit }) {
+      if (!logTail) throw unavailable('The recent log view', 'read the log files in <data dir>/logs instead');
+      const events = logTail.recent({
+        limit,
+        ...(connection ? { connection } : {}),
+        ...(level ? { level } : {}),
+      });
+      return { events: events.map(toContractLogEvent) };
+    },
+    throughput(args) {
+      const series = history.series();
+      const connection = args?.connection;
+      return {
+        series: connection === undefined ? series : series.filter((s) => s.connection === connection),
+      };
+    },
+    async runDoctor({ connection }) {
+      const config = control.connection(connection);
+      return runNetworkDoctor(config.destination, {
+        secrets: await secrets.resolverFor(config),
+        timeoutMs: doctorTimeoutMs,
+        connection,
+      });
+    },
+    adminPassphraseSet: () => hasAdminPassphrase(engine.dataDir),
+    verifyAdminPassphrase: (passphrase) => verifyAdminPassphrase(engine.dataDir, passphrase),
+    subscribe: (listener: (event: AgentEventName, payload: unknown) => void) =>
+      subscribeEvents({ engine, logTail, alerts: options.alerts }, listener),
+    close: offHistory,
+  };
+}
