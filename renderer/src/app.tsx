@@ -1,4 +1,5 @@
 // Root component: the agent store, header, page navigation and the current page (hash routing).
+import type { MouseEvent } from 'react';
 import type { AgentApi } from './agent-api.js';
 import { ActivityPage } from './activity/activity-page.js';
 import { ConnectionsPage } from './connections/connections-page.js';
@@ -33,21 +34,18 @@ function Page({ route }: { route: Route }) {
   }
 }
 
-export function App({ api }: { api: AgentApi | undefined }) {
+/** The hash is the route, so the skip link moves focus itself instead of changing the hash. */
+function skipToContent(event: MouseEvent<HTMLAnchorElement>): void {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+export function App({ api }: { api: AgentApi }) {
   const route = useRoute();
-  if (!api)
-    return (
-      <main>
-        <p>
-          Open this page from the integration agent: the desktop app, or the link printed by
-          `integration-agent console-url`.
-        </p>
-      </main>
-    );
   const title = pages.find((p) => p.id === route.page)?.title ?? 'Integration agent';
   return (
     <AgentProvider api={api}>
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href="#main" onClick={skipToContent}>
         Skip to content
       </a>
       <div className="app">

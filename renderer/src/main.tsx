@@ -2,13 +2,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
-import { resolveApi } from './shell/resolve-api.js';
 import './styles.css';
+import { resolveAgentApi } from './transport/resolve-agent-api.js';
 
 const root = document.getElementById('root');
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App api={resolveApi()} />
+      <App api={resolveAgentApi()} />
     </StrictMode>,
   );

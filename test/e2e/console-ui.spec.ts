@@ -178,12 +178,12 @@ test('a viewer sees replay disabled, and the console refuses the replay call its
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ ids }),
       });
-      return { status: response.status, body: (await response.json()) as { code?: string } };
+      return { status: response.status, body: (await response.json()) as { error?: { code?: string } } };
     },
     [id],
   );
   expect(direct.status).toBe(403);
-  expect(direct.body.code).toBe('forbidden');
+  expect(direct.body.error?.code).toBe('forbidden');
 
   // A script with the token is a viewer too.
   const scripted = await request.post(`${agent.origin}/api/call/replayDeadLetters`, {
