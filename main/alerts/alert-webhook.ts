@@ -99,26 +99,25 @@ export class AlertWebhook {
     await this.idle();
   }
 
+  /** One notification at a time, in order; the one in flight is out of the queue, so a full queue drops only waiting ones. */
   private async drain(): Promise<void> {
-    while (!this.closed && this.queue.length > 0) {
-      const item = this.queue[0]!;
-      item.attempts += 1;
-      const waitMs = await this.post(item);
-      if (this.closed) return;
-      if (waitMs === undefined) {
-        this.queue.shift();
-        continue;
+    let item: Item | undefined;
+    while (!this.closed && (item = this.queue.shift())) {
+      for (;;) {
+        item.attempts += 1;
+        const waitMs = await this.post(item);
+        if (this.closed || waitMs === undefined) break;
+        if (item.attempts >= (this.options.maxAttempts ?? 8)) {
+          this.dropped += 1;
+          this.options.logger?.error(
+            { webhook: this.url.origin, alert: item.transition.alert.id, attempts: item.attempts },
+            'alert webhook gave up on a notification',
+          );
+          break;
+        }
+        await this.sleep(waitMs);
+        if (this.closed) break;
       }
-      if (item.attempts >= (this.options.maxAttempts ?? 8)) {
-        this.queue.shift();
-        this.dropped += 1;
-        this.options.logger?.error(
-          { webhook: this.url.origin, alert: item.transition.alert.id, attempts: item.attempts },
-          'alert webhook gave up on a notification',
-        );
-        continue;
-      }
-      await this.sleep(waitMs);
     }
   }
 
