@@ -51,7 +51,7 @@ const objectAt = (raw: Record<string, unknown>, key: string): Record<string, unk
   return fresh;
 };
 
-function rawProxy(p: ProxySettings): Record<string, unknown> {
+function rawProxy(p: Omit<ProxySettings, 'noProxy'> & { noProxy?: string[] }): Record<string, unknown> {
   return {
     mode: p.mode,
     ...(p.url !== undefined ? { url: p.url } : {}),

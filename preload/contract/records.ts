@@ -42,6 +42,7 @@ export const timelineEventSchema = z.object({
     'discarded',
     'lease-expired',
     'compacted',
+    'rejected',
   ]),
   /** Attempt status, latency, response summary, actor… as the outbox recorded them. */
   detail: z.record(z.string(), z.unknown()).nullable(),
