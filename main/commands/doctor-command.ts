@@ -92,6 +92,10 @@ export async function doctorCommand(
   if (failed) process.exitCode = exitCodes.failure;
 }
 
+/** Shown under `doctor --help`. */
+export const doctorExitCodes =
+  'Exit codes: 0 no check failed (warnings allowed), 1 a check failed (or the command could not run), 2 invalid config.';
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Adds `doctor` to the CLI. */
@@ -100,9 +104,9 @@ export function registerDoctorCommand(program: Command): void {
     .command('doctor [connection]')
     .description(
       'check the network path to HTTP destinations (all enabled connections, or one by id): DNS, TCP, proxy CONNECT, ' +
-        'TLS and interception, certificate expiry, clock skew, OAuth token, and an OPTIONS request that sends no record. ' +
-        'Exit code 0 when no check fails (warnings allowed), 1 when one fails, 2 for an invalid config',
+        'TLS and interception, certificate expiry, clock skew, OAuth token, and an OPTIONS request that sends no record',
     )
+    .addHelpText('after', `\n${doctorExitCodes}`)
     .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
     .option('-d, --data-dir <dir>', 'data directory of the agent')
     .option('--json', 'machine-readable output: { overall, reports: DoctorReport[] }')
