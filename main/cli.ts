@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The integration-agent command line (commander): run, status, config, secrets, capture. Errors print one clear line and exit non-zero.
 import { Command, Option } from 'commander';
+import { registerAdminCommand } from './commands/admin-command.js';
 import { registerCaptureCommand } from './commands/capture-triggers-command.js';
 import { CliError, exitCodes } from './commands/cli-error.js';
 import { registerConnectionsCommand } from './commands/connections-command.js';
@@ -74,6 +75,7 @@ registerConnectionsCommand(program);
 registerDlqCommand(program);
 registerRecordsCommand(program);
 registerDiagnosticsCommand(program);
+registerAdminCommand(program);
 
 try {
   await program.parseAsync(process.argv);

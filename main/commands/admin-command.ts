@@ -1,0 +1,49 @@
+// `integration-agent admin set-passphrase`: sets the passphrase that unlocks admin mode in the UI; read hidden from stdin.
+import type { Command } from 'commander';
+import { adminPassphraseFile, passphraseProblem, setAdminPassphrase } from '../api/admin-passphrase.js';
+import { readHiddenLine, readPipedValue } from '../secrets/read-secret-value.js';
+import { SecretStoreError } from '../secrets/errors.js';
+import { CliError, exitCodes } from './cli-error.js';
+import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+
+async function readPassphrase(): Promise<string> {
+  if (!process.stdin.isTTY) return readPipedValue(process.stdin);
+  const first = await readHiddenLine(process.stdin, process.stderr, 'New admin passphrase (input hidden): ');
+  const problem = passphraseProblem(first);
+  if (problem) throw new CliError(problem, exitCodes.failure);
+  const second = await readHiddenLine(process.stdin, process.stderr, 'Repeat it: ');
+  if (first !== second) throw new CliError('the two entries differ; nothing was changed', exitCodes.failure);
+  return first;
+}
+
+export async function setPassphraseCommand(options: SetupOptions): Promise<void> {
+  const { dataDir } = await resolveSetup(options);
+  let passphrase: string;
+  try {
+    passphrase = await readPassphrase();
+  } catch (error) {
+    if (error instanceof SecretStoreError) throw new CliError(error.message, exitCodes.failure);
+    throw error;
+  }
+  const problem = passphraseProblem(passphrase);
+  if (problem) throw new CliError(problem, exitCodes.failure);
+  await setAdminPassphrase(dataDir, passphrase);
+  process.stdout.write(
+    `Admin passphrase set (stored as a scrypt hash in ${adminPassphraseFile(dataDir)}); unlock admin mode in the UI with it.\n`,
+  );
+}
+
+/** Adds the `admin` command group to the CLI. */
+export function registerAdminCommand(program: Command): void {
+  const admin = program
+    .command('admin')
+    .description('manage admin access to the desktop app and web console');
+  admin
+    .command('set-passphrase')
+    .description(
+      'set the passphrase that unlocks admin mode (config changes, replay, secrets); read from stdin, never from the command line',
+    )
+    .option('-c, --config <file>', 'config file naming the data directory')
+    .option('-d, --data-dir <dir>', 'data directory of the agent')
+    .action(setPassphraseCommand);
+}
