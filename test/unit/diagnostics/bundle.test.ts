@@ -115,6 +115,7 @@ async function plant(dataDir: string): Promise<{ config: AgentConfig; outbox: Ou
     {
       id: first.id,
       kind: 'dead',
+      latencyMs: 7,
       error: `HTTP 422: card ${cardNumber} of ${customerEmail} rejected`,
       status: 422,
       response: {
