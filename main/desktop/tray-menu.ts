@@ -62,3 +62,9 @@ export function trayMenuModel(input: TrayMenuInput): TrayMenuEntry[] {
     { type: 'action', action: 'quit', label: 'Quit (stops syncing)', enabled: true },
   ];
 }
+
+/** The connections "pause all" / "resume all" act on: enabled ones not yet in the wanted state. */
+export function connectionsToToggle(action: 'pause-all' | 'resume-all', status: AgentStatus): string[] {
+  const wantPaused = action === 'pause-all';
+  return status.connections.filter((c) => c.enabled && isPausedByUser(c) !== wantPaused).map((c) => c.id);
+}

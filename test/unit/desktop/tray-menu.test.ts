@@ -1,6 +1,6 @@
 // The tray menu model: summary, open, sandbox inbox, pause/resume all enabled by state, start at login, quit.
 import { describe, expect, it } from 'vitest';
-import { trayMenuModel, type TrayMenuEntry } from '../../../main/desktop/tray-menu.js';
+import { connectionsToToggle, trayMenuModel, type TrayMenuEntry } from '../../../main/desktop/tray-menu.js';
 import { connection, status } from './status-fixture.js';
 
 const actions = (menu: TrayMenuEntry[]) =>
@@ -89,5 +89,15 @@ describe('trayMenuModel', () => {
       loginItemSupported: true,
     });
     expect(first).toEqual({ type: 'label', label: `${'x'.repeat(79)}…` });
+  });
+
+  it('pauses the enabled running connections and resumes the paused ones', () => {
+    const snapshot = status([
+      connection('a'),
+      connection('b', { destinationState: 'paused' }),
+      connection('off', { enabled: false }),
+    ]);
+    expect(connectionsToToggle('pause-all', snapshot)).toEqual(['a']);
+    expect(connectionsToToggle('resume-all', snapshot)).toEqual(['b']);
   });
 });

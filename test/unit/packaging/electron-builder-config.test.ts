@@ -7,6 +7,7 @@ import { DebugLogger } from 'builder-util';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { desktopPaths } from '../../../main/desktop/app-paths.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const configFile = join(root, 'electron-builder.yml');
@@ -95,11 +96,13 @@ describe('electron-builder.yml', () => {
       { dot: true },
     );
     const shipped = (f: string) => included(f) && !excluded(f);
+    const paths = desktopPaths('');
     for (const f of [
       'package.json',
       pkg.main,
-      'dist/preload/index.cjs',
-      'dist/renderer/index.html',
+      paths.preload,
+      `${paths.renderer}/index.html`,
+      paths.icon,
       'node_modules/better-sqlite3/package.json',
     ])
       expect(shipped(f), f).toBe(true);
@@ -109,6 +112,7 @@ describe('electron-builder.yml', () => {
 
   it('points at resources that exist: icons, build resources and the service files', () => {
     expect(existsSync(join(root, config.win.icon))).toBe(true);
+    expect(existsSync(desktopPaths(root).icon)).toBe(true);
     expect(existsSync(join(root, config.linux.icon, '512x512.png'))).toBe(true);
     expect(existsSync(join(root, config.directories.buildResources, 'icon.png'))).toBe(true);
     for (const resource of config.extraResources)
