@@ -106,7 +106,9 @@ test('add a folder → HTTP connection in the wizard, drop files, watch them arr
   await shot(page, 'connections');
 
   await openPage(page, 'Records');
+  await page.getByLabel('Business key, file name or idempotency key').fill('invoice-');
   await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.locator('[data-testid^="record-row-"]')).toHaveCount(3);
   await expect(page.locator('[data-testid^="record-row-"]').first()).toBeVisible();
   await shot(page, 'records');
   await page.locator('[data-testid^="record-row-"] a').first().click();

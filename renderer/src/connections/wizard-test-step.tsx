@@ -40,7 +40,10 @@ export function WizardTestStep({ connection, editing, onSaved }: TestStepProps) 
       </div>
       <div aria-live="polite">
         {overall && (
-          <p className={overall === 'fail' ? 'message error' : 'message ok'} data-testid="test-overall">
+          <p
+            className={overall === 'fail' ? 'message error' : overall === 'warn' ? 'message' : 'message ok'}
+            data-testid="test-overall"
+          >
             {overall === 'pass'
               ? 'All checks passed.'
               : overall === 'warn'

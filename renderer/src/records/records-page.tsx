@@ -31,7 +31,10 @@ function RecordSearch({ query, connection }: { query: string; connection: string
   const [text, setText] = useState(query);
   const [scope, setScope] = useState(connection);
   const results = useLoad(
-    () => api.searchRecords({ query, ...(connection ? { connection } : {}) }),
+    () =>
+      query === ''
+        ? Promise.resolve(undefined)
+        : api.searchRecords({ query, ...(connection ? { connection } : {}) }),
     `${query}|${connection}`,
   );
   const submit = (event: FormEvent) => {
@@ -42,7 +45,7 @@ function RecordSearch({ query, connection }: { query: string; connection: string
     <>
       <h2>Records</h2>
       <form className="toolbar" role="search" onSubmit={submit} aria-label="Search records">
-        <FormField label="Business key, idempotency key or file name">
+        <FormField label="Business key, file name or idempotency key">
           {(p) => (
             <input {...p} type="search" value={text} onChange={(e) => setText(e.target.value)} size={36} />
           )}
@@ -54,11 +57,16 @@ function RecordSearch({ query, connection }: { query: string; connection: string
       </form>
       <ErrorBox error={results.error} title="Search failed" />
       <div aria-live="polite">
+        {query === '' && (
+          <p className="hint">
+            Type the start of a business key (for files: the file name) or a whole idempotency key.
+          </p>
+        )}
         {results.result && (
           <p className="hint">
             {results.result.records.length === 0
-              ? 'No records match.'
-              : `${results.result.records.length} record(s)${query ? ` matching “${query}”` : ', newest first'}.`}
+              ? `No records match “${query}”.`
+              : `${results.result.records.length} record(s) matching “${query}”.`}
           </p>
         )}
       </div>

@@ -31,7 +31,7 @@ export interface AgentStore {
 const StoreContext = createContext<AgentStore | undefined>(undefined);
 
 const maxLiveLogs = 500;
-const throughputEveryMs = 15_000;
+const throughputEveryMs = 5_000;
 
 export function AgentProvider({ api, children }: { api: AgentApi; children: ReactNode }) {
   const [status, setStatus] = useState<AgentStatus>();
