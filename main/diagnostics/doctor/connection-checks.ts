@@ -91,7 +91,7 @@ async function throughProxy(
       ms,
       login: route.credentials !== undefined,
     };
-    if (answer.status === 200)
+    if (answer.status >= 200 && answer.status < 300)
       return {
         check: {
           id: 'proxy',
