@@ -42,7 +42,7 @@ export interface EngineBackendOptions {
 
 const doctorTimeoutDefaultMs = 10_000;
 
-export function createEngineBackend(options: EngineBackendOptions): AgentBackend & { close(): void } {
+export function createEngineBackend(options: EngineBackendOptions): AgentBackend & { close: () => void } {
   const { engine } = options;
   const control = new EngineControl(engine, new ConfigStore(options.configFile, engine.dataDir));
   const secrets = new SecretAccess(engine, options.secretStore);

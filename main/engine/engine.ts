@@ -5,6 +5,7 @@ import type { SourceContext } from '../../connectors/core/source.js';
 import type { AgentStatus, Notice } from '../../preload/contract/status.js';
 import type { AgentConfig, ConnectionConfig } from '../config/schema.js';
 import { evaluateBackpressure, freeDiskBytes, type BackpressureState } from '../outbox/backpressure.js';
+import { setLogLevel } from '../observability/logger.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConnectionSet } from './connection-control.js';
@@ -139,8 +140,10 @@ export class Engine {
   async applyConfig(next: AgentConfig): Promise<void> {
     const before = new Map(this.config.connections.map((c) => [c.id, JSON.stringify(c)]));
     const after = new Set(next.connections.map((c) => c.id));
+    const previous = this.config;
     this.config = next;
-    if (this.options.logger.level !== next.logging.level) this.options.logger.level = next.logging.level;
+    // Only a changed setting moves the level: a --log-level override stays until the setting itself changes.
+    if (previous.logging.level !== next.logging.level) setLogLevel(this.options.logger, next.logging.level);
     for (const id of before.keys()) if (!after.has(id)) await this.connections.stop(id, 10_000);
     const changed = next.connections.filter((c) => before.get(c.id) !== JSON.stringify(c));
     for (const connection of changed) await this.startConnection(connection);
