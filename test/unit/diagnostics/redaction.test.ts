@@ -1,5 +1,7 @@
 // Redaction: secret values in every encoded form, credentials, tokens, emails, cards, extra patterns, structural JSON.
 import { describe, expect, it } from 'vitest';
+import { fromZodError } from '../../../main/config/errors.js';
+import { agentConfigSchema } from '../../../main/config/schema.js';
 import { createRedactor, isSecretKey, redactJson } from '../../../main/diagnostics/redaction.js';
 
 const secret = 'Zq8!pL3 xWv9/Rt5+Ku2';
@@ -99,5 +101,28 @@ describe('redactJson', () => {
       expect(isSecretKey(key), key).toBe(true);
     for (const key of ['secretRef', 'tokenUrl', 'keyFile', 'keyEnv', 'idempotencyKey', 'user'])
       expect(isSecretKey(key), key).toBe(false);
+  });
+});
+
+describe('diagnostics.redactPatterns in the config', () => {
+  it('accepts valid patterns and refuses an invalid one with an error naming it', () => {
+    const base = { configVersion: 1 };
+    expect(
+      agentConfigSchema.parse({ ...base, diagnostics: { redactPatterns: ['CUST-[0-9]{6}'] } }).diagnostics,
+    ).toEqual({
+      redactPatterns: ['CUST-[0-9]{6}'],
+    });
+    expect(agentConfigSchema.parse(base).diagnostics).toEqual({ redactPatterns: [] });
+    const result = agentConfigSchema.safeParse({
+      ...base,
+      diagnostics: { redactPatterns: ['ok', 'CUST-[0-9'] },
+    });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const message = fromZodError('agent.yaml', result.error).message;
+    expect(message).toContain(
+      'diagnostics.redactPatterns[1]: the pattern "CUST-[0-9" is not a valid regular expression',
+    );
+    expect(message).toContain('Fix: write a JavaScript regular expression');
   });
 });
