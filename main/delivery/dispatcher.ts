@@ -11,6 +11,7 @@ import { DeliveryGate } from './delivery-gate.js';
 import type { DestinationHealth, DestinationState } from './destination-health.js';
 import { settlementsFor, type RequestOutcome } from './settlements.js';
 import { WakeSignal } from './wake-signal.js';
+import { correlationFields } from '../observability/log-correlation.js';
 
 export type { DestinationHealth, DestinationState } from './destination-health.js';
 
@@ -182,7 +183,7 @@ export class Dispatcher {
     this.deliver(unit, controller.signal)
       .catch((error: unknown) =>
         this.logger.error(
-          { recordIds: unit.request.records.map((r) => r.id), err: error },
+          { ...correlationFields(unit.request, unit.batchKey), err: error },
           'settling a request failed; its lease will expire and it is sent again',
         ),
       )
@@ -214,8 +215,7 @@ export class Dispatcher {
   /** Logs the outcome and updates gate and health. */
   private record(unit: Unit, outcome: RequestOutcome, aborted: boolean, now: number): void {
     const { classified } = outcome;
-    const ids = unit.request.records.map((r) => r.id);
-    const where = ids.length === 1 ? { recordId: ids[0] } : { recordIds: ids, batchKey: unit.batchKey };
+    const where = correlationFields(unit.request, unit.batchKey);
     for (const s of outcome.settlements)
       if (s.kind === 'dead' && s.latencyMs === 0)
         this.logger.error(

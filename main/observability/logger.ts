@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { logDir } from '../engine/data-dir.js';
 import { LogTail } from './log-tail.js';
+import { RollingFile } from './rolling-file.js';
 
 export interface LoggerOptions {
   dataDir: string;
@@ -47,20 +48,11 @@ const tails = new WeakMap<Logger, LogTail>();
  * runtime. Redaction happens before serialization, so files, stdout and the tail all get the redacted line.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const targets: pino.TransportTargetOptions[] = [
-    {
-      target: 'pino-roll',
-      level: 'trace',
-      options: {
-        file: join(logDir(options.dataDir), 'agent.log'),
-        size: `${Math.max(1, Math.ceil(options.maxFileBytes / 1024))}k`,
-        // removeOtherLogFiles: the cap also covers files left by earlier runs, so restarts cannot pile logs up
-        limit: { count: options.maxFiles, removeOtherLogFiles: true },
-        mkdir: true,
-      },
-    },
-  ];
-  if (options.stdout) targets.push({ target: 'pino/file', level: 'trace', options: { destination: 1 } });
+  const file = new RollingFile({
+    file: join(logDir(options.dataDir), 'agent.log'),
+    maxFileBytes: options.maxFileBytes,
+    maxFiles: options.maxFiles,
+  });
   const tail = options.tail ?? new LogTail();
   const logger = pino(
     {
@@ -70,7 +62,10 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     pino.multistream([
-      { level: 'trace', stream: pino.transport({ targets }) },
+      { level: 'trace', stream: file },
+      ...(options.stdout
+        ? [{ level: 'trace' as const, stream: pino.destination({ dest: 1, sync: false }) }]
+        : []),
       { level: 'trace', stream: tail },
     ]),
   );

@@ -1,8 +1,7 @@
 // Records-mode parse benchmark: rows/s and peak RSS for a generated CSV file, parsed (and keyed), not enqueued.
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import {
   businessKeyOf,
@@ -13,6 +12,7 @@ import {
 } from '../../connectors/sources/folder/records/index.js';
 import { benchMain, loadAverage } from './bench-main.js';
 import { parseCount } from './bench-options.js';
+import { writeInvoiceCsv } from './invoice-csv.js';
 import { int, mib, rate, seconds, table } from './format.js';
 import { nowMs, RssTracker, yieldToEventLoop } from './measure.js';
 import type { TempArea } from './temp-area.js';
@@ -47,23 +47,6 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): RecordsBenchOptio
   return { rows, tmpBase: values.tmp ?? env.RECORDS_BENCH_TMP ?? tmpdir() };
 }
 
-/** An invoice export: 8 columns, every 10th row with a quoted field holding the delimiter, every 100th a line break. */
-async function writeCsv(path: string, rows: number): Promise<number> {
-  const out = createWriteStream(path);
-  out.write('invoice_no,customer_no,customer,issued,due,currency,amount,note\r\n');
-  for (let start = 0; start < rows; start += 10_000) {
-    let text = '';
-    for (let i = start; i < Math.min(rows, start + 10_000); i++) {
-      const note = i % 100 === 0 ? '"two\r\nlines"' : i % 10 === 0 ? '"late, reminded"' : 'ok';
-      text += `INV-${i},C${i % 5000},Customer ${i % 5000} GmbH,2024-05-01,2024-05-31,EUR,${(i % 99_999) / 100},${note}\r\n`;
-    }
-    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  out.end();
-  await finished(out);
-  return statSync(path).size;
-}
-
 interface PhaseFigures {
   name: string;
   rows: number;
@@ -77,7 +60,7 @@ async function run(options: RecordsBenchOptions, area: TempArea): Promise<void> 
   const path = join(area.dir('records'), 'invoices.csv');
   log(`Records-mode parse benchmark (${process.version}); load average (1/5/15 min): ${loadAverage()}`);
   rss.phase('generate');
-  const bytes = await writeCsv(path, options.rows);
+  const bytes = await writeInvoiceCsv(path, options.rows);
   log(
     `  ${int(options.rows)} rows, ${mib(bytes)} CSV (CRLF, 10% quoted fields, 1% multi-line) in ${area.root}`,
   );

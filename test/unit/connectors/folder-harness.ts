@@ -21,6 +21,8 @@ export interface RunningSource {
   checkpointOnly: ChangeBatch[];
   /** Make the next emits fail like a full disk (undefined: work again). */
   failEmits(error: Error | undefined): void;
+  /** Called after each batch the outbox took (e.g. to pause the source part way through a file). */
+  afterEmit?: (batch: ChangeBatch) => void;
   /** Idempotency keys the (simulated) engine reports as delivered through deliveryStates. */
   deliveredKeys: Set<string>;
   checkpoint(key: string): string | undefined;
@@ -75,6 +77,7 @@ export function useFolderHarness(prefix = 'folder-') {
           const result = store.enqueue(connection, batch);
           emitted.push(...batch.changes);
           if (batch.changes.length === 0) checkpointOnly.push(batch);
+          run.afterEmit?.(batch);
           return result;
         },
         checkpoint: (key) => store.checkpoint(connection, key),
@@ -84,8 +87,7 @@ export function useFolderHarness(prefix = 'folder-') {
         deliveryStates: (keys) =>
           new Map(keys.filter((k) => deliveredKeys.has(k)).map((k) => [k, 'delivered'] as const)),
       };
-      await source.start(context);
-      return {
+      const run: RunningSource = {
         source,
         emitted,
         checkpointOnly,
@@ -98,7 +100,11 @@ export function useFolderHarness(prefix = 'folder-') {
         waitForEmitted: (count, what) =>
           waitFor(() => emitted.length >= count, 8000, what ?? `${count} change(s) emitted`),
       };
+      await source.start(context);
+      return run;
     },
+    /** The real outbox the sources of this test write to. */
+    outbox: openOutbox,
     /** Stops a source started by this harness (the outbox stays open, so a restart sees its checkpoints). */
     async stop(run: RunningSource): Promise<void> {
       await run.source.stop();

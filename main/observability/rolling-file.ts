@@ -1,0 +1,84 @@
+// The rotating log file as a main-thread pino destination (pino-roll's SonicBoom), taking lines before it has opened.
+import { createRequire } from 'node:module';
+
+/** The part of pino-roll's stream (a SonicBoom) this module uses. */
+interface RollStream {
+  write(line: string): boolean;
+  flushSync(): void;
+  end(): void;
+}
+
+type Roll = (options: Record<string, unknown>) => Promise<RollStream>;
+
+// pino-roll is CommonJS without type declarations.
+const roll = createRequire(import.meta.url)('pino-roll') as Roll;
+
+export interface RollingFileOptions {
+  file: string;
+  maxFileBytes: number;
+  /** Rotated files kept besides the active one; files left by earlier runs count too. */
+  maxFiles: number;
+}
+
+/** Lines held while the file opens (milliseconds at start); beyond this they are counted as dropped. */
+const maxEarlyLines = 10_000;
+
+/**
+ * In the main thread rather than a pino transport worker: a worker thread is a second JavaScript heap, about 16 MB
+ * of resident memory on an agent that must stay small while it streams large files (measured with bench:capture).
+ */
+export class RollingFile {
+  private stream: RollStream | undefined;
+  private early: string[] = [];
+  private dropped = 0;
+  private ended = false;
+
+  constructor(options: RollingFileOptions) {
+    roll({
+      file: options.file,
+      size: `${Math.max(1, Math.ceil(options.maxFileBytes / 1024))}k`,
+      // removeOtherLogFiles: the cap also covers files left by earlier runs, so restarts cannot pile logs up
+      limit: { count: options.maxFiles, removeOtherLogFiles: true },
+      mkdir: true,
+    }).then(
+      (stream) => this.opened(stream),
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        process.stderr.write(
+          `integration-agent: cannot write the log file ${options.file} (${reason}); logs go to the in-memory ` +
+            'tail only. Fix: give the account write access to the logs folder of the data directory\n',
+        );
+        this.early = [];
+      },
+    );
+  }
+
+  write(line: string): void {
+    if (this.stream) this.stream.write(line);
+    else if (this.early.length < maxEarlyLines) this.early.push(line);
+    else this.dropped += 1;
+  }
+
+  flushSync(): void {
+    this.stream?.flushSync();
+  }
+
+  end(): void {
+    this.ended = true;
+    if (!this.stream) return;
+    this.stream.flushSync();
+    this.stream.end();
+  }
+
+  private opened(stream: RollStream): void {
+    this.stream = stream;
+    for (const line of this.early) stream.write(line);
+    if (this.dropped > 0) {
+      stream.write(
+        `${JSON.stringify({ level: 40, time: new Date().toISOString(), msg: `${this.dropped} log lines were dropped while the log file opened` })}\n`,
+      );
+    }
+    this.early = [];
+    if (this.ended) this.end();
+  }
+}
