@@ -1,0 +1,117 @@
+// The renderer's web console client with a fake fetch and EventSource: sign-in from the fragment, calls, error shapes, events with reconnect.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { agentMethodNames } from '../../../preload/contract/api.js';
+import { createConsoleClient } from '../../../renderer/src/transport/console-client.js';
+
+class FakeEventSource {
+  static created: FakeEventSource[] = [];
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  closed = false;
+  private readonly listeners = new Map<string, ((message: { data: string }) => void)[]>();
+  constructor(readonly url: string) {
+    FakeEventSource.created.push(this);
+  }
+  addEventListener(name: string, listener: (message: { data: string }) => void) {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
+  }
+  emit(name: string, data: string) {
+    for (const listener of this.listeners.get(name) ?? []) listener({ data });
+  }
+  fail() {
+    this.readyState = 2;
+    this.onerror?.();
+  }
+  close() {
+    this.closed = true;
+  }
+}
+
+type Sent = { url: string; body: string };
+
+function setUp(hash = '', answer: (url: string) => Response | Promise<Response> = () => Response.json({})) {
+  FakeEventSource.created = [];
+  const sent: Sent[] = [];
+  const replaceState = vi.fn();
+  const client = createConsoleClient('', {
+    fetch: async (input, init) => {
+      const url = input as string;
+      sent.push({ url, body: init?.body as string });
+      return answer(url);
+    },
+    createEventSource: (url) => new FakeEventSource(url) as unknown as EventSource,
+    location: { hash, pathname: '/records', search: '?q=1' },
+    history: { replaceState },
+    initialBackoffMs: 100,
+    maxBackoffMs: 1000,
+  });
+  return { client, sent, replaceState };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('console client', () => {
+  it('has exactly the contract methods plus on', () => {
+    expect(Object.keys(setUp().client).sort()).toEqual([...agentMethodNames, 'on'].sort());
+  });
+
+  it('takes the token out of the address bar and signs in before the first call', async () => {
+    const { client, sent, replaceState } = setUp('#token=abc-_123', (url) =>
+      url === '/api/call/status' ? Response.json({ health: 'in-sync' }) : Response.json({ role: 'viewer' }),
+    );
+    expect(replaceState).toHaveBeenCalledWith(null, '', '/records?q=1');
+    await expect(client.status()).resolves.toEqual({ health: 'in-sync' });
+    expect(sent).toEqual([
+      { url: '/api/session', body: '{"token":"abc-_123"}' },
+      { url: '/api/call/status', body: '' },
+    ]);
+  });
+
+  it('posts the arguments as JSON and rejects with the contract error shape', async () => {
+    const error = { code: 'forbidden', message: 'needs admin', hint: 'unlock admin first' };
+    const { client, sent } = setUp('', () => Response.json({ error }, { status: 403 }));
+    const rejection: unknown = await client.replayDeadLetters({ ids: [1, 2] }).catch((e: unknown) => e);
+    expect(rejection).toEqual(error);
+    expect(sent).toEqual([{ url: '/api/call/replayDeadLetters', body: '{"ids":[1,2]}' }]);
+  });
+
+  it('says the agent does not answer when the request fails', async () => {
+    const { client } = setUp('', () => Promise.reject(new TypeError('fetch failed')));
+    await expect(client.status()).rejects.toMatchObject({
+      code: 'unavailable',
+      hint: expect.stringContaining('status'),
+    });
+  });
+
+  it('delivers events, reconnects with backoff after the stream is closed, and disconnects with the last listener', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const { client } = setUp();
+    const seen: unknown[] = [];
+    const stop = client.on('status', (status) => seen.push(status));
+    await vi.advanceTimersByTimeAsync(0);
+    const first = FakeEventSource.created[0]!;
+    expect(first.url).toBe('/api/events');
+    first.emit('status', '{"health":"in-sync"}');
+    first.emit('status', 'not json');
+    expect(seen).toEqual([{ health: 'in-sync' }]);
+    first.fail();
+    await vi.advanceTimersByTimeAsync(99);
+    expect(FakeEventSource.created).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const second = FakeEventSource.created[1]!;
+    second.fail(); // backoff doubles: 200 ms
+    await vi.advanceTimersByTimeAsync(199);
+    expect(FakeEventSource.created).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    const third = FakeEventSource.created[2]!;
+    third.emit('status', '{"health":"attention"}');
+    expect(seen).toEqual([{ health: 'in-sync' }, { health: 'attention' }]);
+    stop();
+    expect(third.closed).toBe(true);
+  });
+});
