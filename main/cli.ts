@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { registerAdminCommand } from './commands/admin-command.js';
 import { registerCaptureCommand } from './commands/capture-triggers-command.js';
 import { CliError, exitCodes } from './commands/cli-error.js';
+import { registerConsoleUrlCommand } from './commands/console-url-command.js';
 import { registerConnectionsCommand } from './commands/connections-command.js';
 import { registerDiagnosticsCommand } from './commands/diagnostics-command.js';
 import { registerDlqCommand } from './commands/dlq-command.js';
@@ -76,6 +77,7 @@ registerDlqCommand(program);
 registerRecordsCommand(program);
 registerDiagnosticsCommand(program);
 registerAdminCommand(program);
+registerConsoleUrlCommand(program);
 
 try {
   await program.parseAsync(process.argv);
