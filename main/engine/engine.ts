@@ -87,7 +87,10 @@ export class Engine {
     await engine.startConnections();
     engine.every(backpressureIntervalMs, () => engine.checkBackpressure(true));
     engine.every(retentionIntervalMs, () => engine.applyRetention());
-    engine.every(statusIntervalMs, () => engine.publishStatus());
+    engine.every(statusIntervalMs, () => {
+      engine.outbox.syncExternalWrites(); // e.g. `integration-agent dlq replay` from another process
+      engine.publishStatus();
+    });
     engine.checkBackpressure(true);
     engine.applyRetention();
     engine.publishStatus();

@@ -29,6 +29,7 @@ export class Outbox {
   private readonly lastDelivered: Statement;
   private readonly statesByKey: Statement;
   private readonly listeners = new Set<(connection: string) => void>();
+  private dataVersion: number;
 
   private constructor(
     readonly db: Database,
@@ -36,6 +37,7 @@ export class Outbox {
     maxDatabaseBytes?: number,
   ) {
     this.counters.load(db);
+    this.dataVersion = db.pragma('data_version', { simple: true }) as number;
     this.audit = new AuditLog(db);
     this.enqueuer = new Enqueuer(db, this.counters, maxDatabaseBytes);
     this.leaser = new Leaser(db);
@@ -66,6 +68,21 @@ export class Outbox {
       `SELECT idempotency_key, state FROM records
        WHERE connection = ? AND idempotency_key IN (SELECT value FROM json_each(?))`,
     );
+  }
+
+  /**
+   * Another process committed to this outbox since the last call (the CLI replaying or discarding dead letters while
+   * the agent runs): the in-memory counts are reloaded so status stays true. Returns whether anything changed.
+   */
+  syncExternalWrites(): boolean {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version === this.dataVersion) return false;
+    this.dataVersion = version;
+    this.counters.load(this.db);
+    // Replayed records may be due now: wake whoever waits for new records (the dispatchers).
+    for (const connection of this.counters.connections())
+      for (const listener of this.listeners) listener(connection);
+    return true;
   }
 
   /** The state of each of these records of a connection ('pending', 'delivered', …); unknown keys are absent. */

@@ -68,6 +68,15 @@ describe('validateConfig defaults', () => {
       connections: [],
       sandbox: false,
       secrets: { backend: 'keychain' },
+      alerts: {
+        enabled: true,
+        cooldownMinutes: 60,
+        oldestPendingMinutes: 30,
+        circuitOpenMinutes: 10,
+        sourceLagMinutes: 15,
+        certificateExpiryDays: 14,
+      },
+      diagnostics: { redactPatterns: [] },
     });
   });
 

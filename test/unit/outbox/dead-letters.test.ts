@@ -240,3 +240,26 @@ describe('dead letters', () => {
     expect(rowOf(reopened, idOf(reopened, 'd1'))!.state).toBe('pending');
   });
 });
+
+describe('writes by another process', () => {
+  it('reloads the counts once another connection committed (a CLI replay while the agent runs), and wakes dispatchers', () => {
+    const agent = h.open();
+    agent.enqueue(
+      'conn-a',
+      batch([change('a1', { orderingKey: 'k1' }), change('a2', { orderingKey: 'k2' })]),
+    );
+    killAll(agent);
+    expect(agent.counts('conn-a')).toMatchObject({ pending: 0, dead: 2 });
+    expect(agent.syncExternalWrites()).toBe(false); // its own writes are already counted
+
+    const cli = h.open(); // a second connection to the same file, as `integration-agent dlq replay` has
+    cli.replay([idOf(cli, 'a1')], 'cli:test');
+    const woken: string[] = [];
+    agent.onEnqueued((connection) => woken.push(connection));
+    expect(agent.counts('conn-a')).toMatchObject({ pending: 0, dead: 2 }); // stale until synced
+    expect(agent.syncExternalWrites()).toBe(true);
+    expect(agent.counts('conn-a')).toMatchObject({ pending: 1, dead: 1 });
+    expect(woken).toEqual(['conn-a']);
+    expect(agent.syncExternalWrites()).toBe(false);
+  });
+});
