@@ -1,5 +1,10 @@
-// `integration-agent run`: hosts the engine headless until SIGINT/SIGTERM, then shuts down gracefully.
+// `integration-agent run`: hosts the engine headless with its local web console until SIGINT/SIGTERM, then stops gracefully.
 import type { LevelWithSilent } from 'pino';
+import { createAgentHandlers } from '../api/agent-handlers.js';
+import { createEngineBackend } from '../api/engine-backend.js';
+import { resolveConsoleSettings } from '../config/console-settings.js';
+import { ConsoleError } from '../console/console-error.js';
+import { startConsole, type RunningConsole } from '../console/start-console.js';
 import { DataDirError, hostAgent, type HostedAgent } from '../engine/host.js';
 import { AlreadyRunningError } from '../engine/instance-lock.js';
 import { NewerSchemaError } from '../outbox/migrate.js';
@@ -44,7 +49,11 @@ export async function runAgent(options: RunOptions): Promise<void> {
   const shutdown = waitForShutdownSignal(); // listen first: a signal during start-up still stops gracefully
   const setup = await resolveSetup(options);
   const agent = await start(options, setup);
+  // The console listens before the "running" line: whoever waits for that line may ask for console-url at once.
+  const webConsole = await startWebConsole(agent, setup);
   say(`integration-agent ${agentVersion} running (pid ${process.pid}), data in ${setup.dataDir}`);
+  if (webConsole.running)
+    say(`console: ${webConsole.running.url} (sign-in link: integration-agent console-url)`);
   say(setup.configFile ? `config: ${setup.configFile}` : 'config: none found, running the built-in SANDBOX');
   if (agent.sandbox) {
     say(`SANDBOX: drop files into ${agent.sandbox.inbox}`);
@@ -61,8 +70,45 @@ export async function runAgent(options: RunOptions): Promise<void> {
   });
   await shutdown;
   say('stopping: finishing in-flight deliveries…');
+  await webConsole.close();
   await agent.stop();
   say('stopped cleanly.');
+}
+
+/** The local web console (on by default, loopback only); a console that cannot start is said, not fatal. */
+async function startWebConsole(
+  agent: HostedAgent,
+  setup: Awaited<ReturnType<typeof resolveSetup>>,
+): Promise<{ running?: RunningConsole; close(): Promise<void> }> {
+  const settings = resolveConsoleSettings((setup.config ?? agent.sandbox?.config)?.console);
+  if (!settings.enabled) return { close: () => Promise.resolve() };
+  const { metrics, history, alerts } = agent.observability;
+  const backend = createEngineBackend({
+    engine: agent.engine,
+    throughput: history,
+    alerts,
+    ...(setup.configFile ? { configFile: setup.configFile } : {}),
+  });
+  let running: RunningConsole | undefined;
+  try {
+    running = await startConsole({
+      ...settings,
+      handlers: createAgentHandlers(backend),
+      dataDir: setup.dataDir,
+      logger: agent.engine.logger,
+      metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
+    });
+  } catch (error) {
+    if (!(error instanceof ConsoleError)) throw error;
+    say(`console: not started: ${error.message}`);
+  }
+  return {
+    ...(running ? { running } : {}),
+    async close() {
+      await running?.close();
+      backend.close();
+    },
+  };
 }
 
 function waitForShutdownSignal(): Promise<void> {

@@ -69,6 +69,8 @@ async function main(): Promise<void> {
 
   const backend = createEngineBackend({
     engine,
+    throughput: agent.observability.history,
+    alerts: agent.observability.alerts,
     ...(setup.configFile ? { configFile: setup.configFile } : {}),
   });
   const handlers = createAgentHandlers(backend);

@@ -1,7 +1,8 @@
-// Hosts one agent on a data dir: lock, logger, sandbox when unconfigured, engine; used by the CLI and the Electron shell.
+// Hosts one agent on a data dir: lock, logger, sandbox when unconfigured, engine, observability; used by the CLI and the Electron shell.
 import { mkdirSync } from 'node:fs';
 import type { LevelWithSilent } from 'pino';
 import type { AgentConfig } from '../config/schema.js';
+import { startObservability, type AgentObservability } from '../observability/agent-observability.js';
 import { createLogger } from '../observability/logger.js';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox-config.js';
 import { agentVersion } from '../version.js';
@@ -20,6 +21,8 @@ export interface HostOptions {
 
 export interface HostedAgent {
   engine: Engine;
+  /** Metrics (/metrics), the per-minute history behind the UI charts, and alerts. */
+  observability: AgentObservability;
   sandbox?: Sandbox;
   stop(): Promise<void>;
 }
@@ -70,10 +73,13 @@ export async function hostAgent(options: HostOptions): Promise<HostedAgent> {
           ]
         : [],
     });
+    const observability = await startObservability(engine, config, options.dataDir, logger);
     return {
       engine,
+      observability,
       ...(sandbox ? { sandbox } : {}),
       async stop() {
+        await observability.stop();
         await engine.stop();
         await sandbox?.ingest.close();
         lock.release();
