@@ -5,20 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HttpError } from './http-response.js';
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
+import { rendererContentType } from './content-types.js';
 
 /** dist/renderer, from the compiled dist/main/console or from the sources under main/console. */
 export function defaultStaticDir(): string {
@@ -80,7 +67,7 @@ export async function serveStatic(
   }
   const info = await stat(file);
   res.writeHead(200, {
-    'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+    'Content-Type': rendererContentType(file),
     'Content-Length': info.size,
     'Cache-Control': extname(file) === '.html' ? 'no-cache' : 'public, max-age=3600',
   });

@@ -1,6 +1,7 @@
 // Maps app://agent/… requests to files of the built renderer (no escape from its folder) with their headers and CSP.
 import { extname, join, normalize, sep } from 'node:path';
 import { isAppUrl } from './app-origin.js';
+import { rendererContentType } from '../console/content-types.js';
 
 /** The policy every app:// response carries: only the app's own scripts, no inline script, no remote anything. */
 export const contentSecurityPolicy = [
@@ -17,21 +18,6 @@ export const contentSecurityPolicy = [
   "frame-src 'none'",
   "worker-src 'none'",
 ].join('; ');
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export type AssetResolution = { file: string } | { status: 400 | 403 | 404 };
 
@@ -60,7 +46,7 @@ export function resolveAppAsset(url: string, rootDir: string): AssetResolution {
 
 export function appResponseHeaders(file: string): Record<string, string> {
   return {
-    'content-type': contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': rendererContentType(file),
     'content-security-policy': contentSecurityPolicy,
     'x-content-type-options': 'nosniff',
     'cross-origin-opener-policy': 'same-origin',

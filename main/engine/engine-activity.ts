@@ -1,7 +1,8 @@
 // Engine activity events (captured, settled, dead-lettered) for metrics, throughput charts and alerts.
 
 export type EngineActivity =
-  | { kind: 'captured'; connection: string; records: number }
+  /** `records` the source handed over, `enqueued` of them newly stored (the rest were already in the outbox). */
+  | { kind: 'captured'; connection: string; records: number; enqueued: number }
   | {
       kind: 'settled';
       connection: string;

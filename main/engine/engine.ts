@@ -197,8 +197,13 @@ export class Engine {
       emit: (batch) => {
         const result = this.outbox.enqueue(connection, batch);
         this.checkBackpressure(false); // pause at the cap itself, not up to a timer tick later
-        if (result.inserted > 0)
-          this.activity.emit({ kind: 'captured', connection, records: result.inserted });
+        if (batch.changes.length > 0)
+          this.activity.emit({
+            kind: 'captured',
+            connection,
+            records: batch.changes.length,
+            enqueued: result.inserted,
+          });
         return result;
       },
       checkpoint: (key) => this.outbox.checkpoint(connection, key),

@@ -1,21 +1,9 @@
 // One call wires an engine's activity and status events into the metrics, the throughput history and the alerts.
 import type { AgentStatus } from '../../preload/contract/status.js';
 import type { AlertInput } from '../alerts/alert-types.js';
+import type { EngineActivity } from '../engine/engine-activity.js';
 import type { AgentMetrics } from './metrics.js';
 import type { ThroughputHistory } from './throughput-history.js';
-
-/** What the engine reports as it works (interfaces.md item 6); `enqueued` (newly stored) defaults to `records`. */
-export type EngineActivity =
-  | { kind: 'captured'; connection: string; records: number; enqueued?: number }
-  | {
-      kind: 'settled';
-      connection: string;
-      delivered: number;
-      retried: number;
-      dead: number;
-      latencyMs: number;
-    }
-  | { kind: 'dead-letter'; connection: string; ids: number[]; reason: string };
 
 export interface ObservableEngine {
   onActivity(listener: (event: EngineActivity) => void): () => void;
@@ -69,7 +57,7 @@ export function bindEngineObservability(
 function observe(event: EngineActivity, metrics: AgentMetrics, history: ThroughputHistory): void {
   if (event.kind === 'captured') {
     metrics.captured(event.connection, event.records);
-    metrics.enqueued(event.connection, event.enqueued ?? event.records);
+    metrics.enqueued(event.connection, event.enqueued);
     history.record(event.connection, 'captured', event.records);
   } else if (event.kind === 'settled') {
     metrics.settled(event.connection, event);

@@ -4,9 +4,9 @@ import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../../preload/contract/status.js';
 import type { AlertInput } from '../../../main/alerts/alert-types.js';
+import type { EngineActivity } from '../../../main/engine/engine-activity.js';
 import {
   bindEngineObservability,
-  type EngineActivity,
   type ObservableEngine,
 } from '../../../main/observability/metrics-binding.js';
 import { AgentMetrics } from '../../../main/observability/metrics.js';
@@ -49,7 +49,7 @@ describe('AgentMetrics through bindEngineObservability', () => {
     const unbind = bindEngineObservability(fake.engine, metrics, history);
 
     fake.activity({ kind: 'captured', connection: 'invoices', records: 5, enqueued: 4 });
-    fake.activity({ kind: 'captured', connection: 'orders', records: 2 });
+    fake.activity({ kind: 'captured', connection: 'orders', records: 2, enqueued: 2 });
     fake.activity({
       kind: 'settled',
       connection: 'invoices',
