@@ -60,14 +60,14 @@ export class RollingFile {
   }
 
   flushSync(): void {
-    this.stream?.flushSync();
+    if (this.stream) flushIfOpen(this.stream);
   }
 
   end(): void {
     this.ended = true;
     if (!this.stream) return;
-    this.stream.flushSync();
-    this.stream.end();
+    flushIfOpen(this.stream);
+    this.stream.end(); // SonicBoom writes what it holds once its file is open, then closes it
   }
 
   private opened(stream: RollStream): void {
@@ -80,5 +80,14 @@ export class RollingFile {
     }
     this.early = [];
     if (this.ended) this.end();
+  }
+}
+
+/** SonicBoom's flushSync throws while its file is still opening; end() then writes the lines once it is open. */
+function flushIfOpen(stream: RollStream): void {
+  try {
+    stream.flushSync();
+  } catch (error) {
+    if (!(error instanceof Error && /not ready/.test(error.message))) throw error;
   }
 }

@@ -237,6 +237,19 @@ function enforceSize(files: Collected[], limit: number, notes: string[]): void {
   while (total > limit) {
     const index = files.findLastIndex((f) => droppable(f.name));
     if (index < 0) break;
+    const candidate = files[index];
+    const excess = total - limit;
+    if (candidate && candidate.name.startsWith('logs/') && excess < candidate.content.length / 2) {
+      // A log a little over the limit (files added after it was read, such as errors.json) loses its oldest lines.
+      const cut = candidate.content.indexOf(0x0a, excess);
+      const kept = cut < 0 ? Buffer.alloc(0) : candidate.content.subarray(cut + 1);
+      notes.push(
+        `${candidate.name} trimmed by ${candidate.content.length - kept.length} more bytes (bundle size limit)`,
+      );
+      total -= candidate.content.length - kept.length;
+      candidate.content = kept;
+      continue;
+    }
     const [dropped] = files.splice(index, 1);
     if (!dropped) break;
     total -= dropped.content.length;
