@@ -8,6 +8,7 @@ import type { AgentConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import { freeDiskBytes } from '../outbox/backpressure.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
+import { watchCertificates } from './certificate-watch.js';
 import { AgentMetrics } from './metrics.js';
 import { bindEngineObservability } from './metrics-binding.js';
 import { ThroughputHistory } from './throughput-history.js';
@@ -79,11 +80,15 @@ export async function startObservability(
       onError: (err) => logger.warn({ err }, 'observability update failed'),
     },
   );
+  const stopCertificateWatch = config.alerts.enabled
+    ? watchCertificates(engine, alerts, logger)
+    : () => undefined;
   return {
     metrics,
     history,
     alerts,
     async stop() {
+      stopCertificateWatch();
       unbind();
       await webhook?.close();
     },
