@@ -22,6 +22,8 @@ export interface SourceHealth {
   lastCaptureAt?: number;
   /** How far behind now capture is (e.g. now minus the newest watermark seen, or the age of the oldest unread file). */
   lagMs?: number;
+  /** Work noticed at the source but not captured yet (files still settling or queued, rows still to read). */
+  waiting?: { count: number; unit: string };
 }
 
 /** Everything the engine gives a source: the only way it talks to the outbox. */

@@ -58,7 +58,7 @@ function connectionStatus(
   const counts = outbox.counts(config.id);
   const source = runtime.source?.health();
   const destination = runtime.dispatcher?.status();
-  const facts: Omit<ConnectionStatus, 'health' | 'reason'> = {
+  const facts: Omit<ConnectionStatus, 'health' | 'reason' | 'problems'> = {
     id: config.id,
     name: config.name ?? config.id,
     enabled: config.enabled,
@@ -85,7 +85,10 @@ function connectionStatus(
   if (oldest !== undefined) facts.oldestPendingAt = oldest;
   facts.warnings = pendingAgeWarnings(config, oldest, now);
   if (lastDelivered !== undefined) facts.lastDeliveredAt = lastDelivered;
-  if (runtime.error) return { ...facts, health: 'attention', reason: `cannot start: ${runtime.error}` };
+  if (runtime.error) {
+    const problem = `Cannot start: ${runtime.error}`;
+    return { ...facts, health: 'attention', reason: problem, problems: [problem] };
+  }
   return { ...facts, ...connectionHealth(facts) };
 }
 

@@ -11,6 +11,8 @@ export const sourceStatusSchema = z.object({
   mode: z.string().optional(),
   lastCaptureAt: z.number().optional(),
   lagMs: z.number().optional(),
+  /** Work noticed at the source but not captured yet, e.g. { count: 1408, unit: 'file' }. */
+  waiting: z.object({ count: z.number(), unit: z.string() }).optional(),
 });
 
 export const circuitStatusSchema = z.object({
@@ -67,8 +69,10 @@ export const connectionStatusSchema = z.object({
   /** Paused by an admin (capture and delivery stopped until resumed). */
   paused: z.boolean().optional(),
   health: overallHealthSchema,
-  /** Plain-words reason when the connection is not in sync. */
+  /** Plain-words reason when the connection is not in sync: every problem, worst first, in one line. */
   reason: z.string().optional(),
+  /** The same problems one by one, worst first. */
+  problems: z.array(z.string()).optional(),
   source: sourceStatusSchema.optional(),
   destination: destinationStatusSchema.optional(),
   pending: z.number(),

@@ -19,7 +19,7 @@ describe('engine delivery', () => {
 
     const status = engine.status();
     expect(status.health).toBe('attention');
-    expect(connectionOf(status).reason).toMatch(/1 record\(s\) in the dead-letter queue/);
+    expect(connectionOf(status).reason).toMatch(/1 record in the dead-letter queue needs a decision/);
     const [dead] = engine.outbox.deadLetters({ connection: 'it', limit: 10 });
     expect(dead?.lastError).toContain('customer 17 unknown');
     const deadEvent = engine.outbox.timeline(dead!.id)?.events.find((e) => e.kind === 'dead');

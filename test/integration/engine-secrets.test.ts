@@ -63,7 +63,7 @@ describe('secrets in the engine', () => {
     await waitForStatus(engine, (s) => connectionOf(s).reason !== undefined, 'a reason');
     const status = connectionOf(engine.status());
     expect(status.health).toBe('attention');
-    expect(status.reason).toMatch(/cannot start: .*partner-key/);
+    expect(status.reason).toMatch(/Cannot start: .*partner-key/);
     expect(status.reason).toContain('integration-agent secrets set partner-key');
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionHealth, overallHealth, summarize } from '../../../main/engine/health.js';
 import type { ConnectionStatus, OverallHealth } from '../../../preload/contract/status.js';
 
-type Facts = Omit<ConnectionStatus, 'health' | 'reason'>;
+type Facts = Omit<ConnectionStatus, 'health' | 'reason' | 'problems'>;
 type Source = NonNullable<Facts['source']>;
 type Destination = NonNullable<Facts['destination']>;
 
@@ -67,51 +67,82 @@ describe('connectionHealth', () => {
   it('needs attention when the source failed, with its detail', () => {
     expect(connectionHealth(facts({ source: source('failed', 'folder C:\\drop is gone') }))).toEqual({
       health: 'attention',
-      reason: 'source: folder C:\\drop is gone',
+      reason: 'Capture failed: folder C:\\drop is gone',
+      problems: ['Capture failed: folder C:\\drop is gone'],
     });
-    expect(connectionHealth(facts({ source: source('failed') })).reason).toBe('source: failed');
+    expect(connectionHealth(facts({ source: source('failed') })).reason).toBe('Capture failed: no detail');
   });
 
-  it('needs attention when records sit in the dead-letter queue', () => {
-    expect(connectionHealth(facts({ dead: 2, pending: 5 }))).toEqual({
-      health: 'attention',
-      reason: '2 record(s) in the dead-letter queue need a decision',
-    });
+  it('needs attention when records sit in the dead-letter queue, with real plurals', () => {
+    expect(connectionHealth(facts({ dead: 2 })).reason).toBe(
+      '2 records in the dead-letter queue need a decision',
+    );
+    expect(connectionHealth(facts({ dead: 1 })).reason).toBe(
+      '1 record in the dead-letter queue needs a decision',
+    );
   });
 
   it('needs attention when the source is degraded', () => {
-    expect(connectionHealth(facts({ source: source('degraded', 'slow disk') }))).toEqual({
-      health: 'attention',
-      reason: 'source: slow disk',
+    expect(connectionHealth(facts({ source: source('degraded', 'slow disk') })).reason).toBe(
+      'Capture degraded: slow disk',
+    );
+  });
+
+  it('names an outage with since, waiting records and next try, and a dead letter does not mask it', () => {
+    const openedAt = new Date(2026, 11, 2, 10, 42).getTime();
+    const probeAt = new Date(2026, 11, 2, 10, 47).getTime();
+    const down = destination('circuit-open', {
+      lastError: 'ECONNREFUSED: connection refused',
+      circuit: {
+        state: 'open',
+        reason: 'opened after 5 consecutive failures',
+        openedAt,
+        probeAt,
+        consecutiveFailures: 5,
+      },
     });
-    expect(connectionHealth(facts({ source: source('degraded') })).reason).toBe('source: degraded');
+    const result = connectionHealth(facts({ destination: down, pending: 3, dead: 1 }));
+    expect(result.health).toBe('attention');
+    expect(result.problems).toEqual([
+      'Cannot deliver to POST https://api.example.com since 10:42 (circuit open: opened after 5 consecutive failures); ' +
+        '3 records waiting, next try 10:47',
+      '1 record in the dead-letter queue needs a decision',
+    ]);
+    expect(result.reason).toBe(result.problems?.join('; '));
   });
 
   it('needs attention while the destination is retrying, preferring detail over last error', () => {
-    const withDetail = destination('retrying', { detail: 'circuit open', lastError: 'HTTP 503' });
-    expect(connectionHealth(facts({ destination: withDetail }))).toEqual({
-      health: 'attention',
-      reason: 'destination: circuit open',
-    });
-    const withError = destination('retrying', { lastError: 'HTTP 503' });
-    expect(connectionHealth(facts({ destination: withError })).reason).toBe('destination: HTTP 503');
-    expect(connectionHealth(facts({ destination: destination('retrying') })).reason).toBe(
-      'destination: retrying',
+    const withDetail = destination('retrying', { detail: 'server busy', lastError: 'HTTP 503' });
+    expect(connectionHealth(facts({ destination: withDetail })).reason).toBe(
+      'Cannot deliver to POST https://api.example.com (server busy)',
     );
+    const withError = destination('retrying', { lastError: 'HTTP 503' });
+    expect(connectionHealth(facts({ destination: withError })).reason).toMatch(/\(HTTP 503\)$/);
   });
 
   it('is catching up while capture is paused', () => {
     expect(connectionHealth(facts({ source: source('paused', 'outbox is full') }))).toEqual({
       health: 'catching-up',
-      reason: 'capture paused: outbox is full',
+      reason: 'Capture paused: outbox is full',
+      problems: ['Capture paused: outbox is full'],
     });
   });
 
   it('is catching up while records wait for delivery', () => {
-    expect(connectionHealth(facts({ pending: 12, destination: destination('sending') }))).toEqual({
+    expect(connectionHealth(facts({ pending: 12, destination: destination('sending') })).reason).toBe(
+      '12 records waiting for delivery',
+    );
+  });
+
+  it('is catching up, not in sync, while work waits at the source', () => {
+    const busy = { ...source('running'), waiting: { count: 4799, unit: 'file' }, lagMs: 49_000 };
+    expect(connectionHealth(facts({ source: busy, pending: 3 }))).toEqual({
       health: 'catching-up',
-      reason: '12 record(s) waiting for delivery',
+      reason: '4,799 files waiting at the source (oldest 49 s); 3 records waiting for delivery',
+      problems: ['4,799 files waiting at the source (oldest 49 s)', '3 records waiting for delivery'],
     });
+    const idle = { ...source('running'), waiting: { count: 0, unit: 'file' } };
+    expect(connectionHealth(facts({ source: idle })).health).toBe('in-sync');
   });
 
   it('is stopped when the source or destination stopped with nothing pending', () => {
@@ -119,16 +150,18 @@ describe('connectionHealth', () => {
     expect(connectionHealth(facts({ destination: destination('stopped') }))).toEqual({ health: 'stopped' });
   });
 
-  it('ranks the causes: failed source beats dead letters beats retrying beats pending', () => {
+  it('lists every cause worst first: failed source, outage, dead letters, pending', () => {
     const all = facts({
       source: source('failed', 'boom'),
       dead: 1,
       pending: 4,
       destination: destination('retrying'),
     });
-    expect(connectionHealth(all).reason).toBe('source: boom');
-    expect(connectionHealth({ ...all, source: source('running') }).reason).toMatch(/dead-letter/);
-    expect(connectionHealth({ ...all, source: source('running'), dead: 0 }).reason).toMatch(/^destination:/);
+    expect(connectionHealth(all).problems).toEqual([
+      'Capture failed: boom',
+      'Cannot deliver to POST https://api.example.com; 4 records waiting',
+      '1 record in the dead-letter queue needs a decision',
+    ]);
   });
 });
 
@@ -169,15 +202,15 @@ describe('summarize', () => {
   });
 
   it('uses the singular for one connection and leaves out a delivery time that never happened', () => {
-    expect(summarize([connection('A', 'in-sync')], 'in-sync', now)).toBe('All 1 connection in sync.');
+    expect(summarize([connection('A', 'in-sync')], 'in-sync', now)).toBe('The connection is in sync.');
   });
 
   it('switches to minutes and hours for older deliveries', () => {
     const at = (ms: number) =>
       summarize([connection('A', 'in-sync', { lastDeliveredAt: now - ms })], 'in-sync', now);
-    expect(at(89_000)).toBe('All 1 connection in sync, last delivery 89 s ago.');
-    expect(at(10 * 60_000)).toBe('All 1 connection in sync, last delivery 10 min ago.');
-    expect(at(3 * 3_600_000)).toBe('All 1 connection in sync, last delivery 3 h ago.');
+    expect(at(89_000)).toBe('The connection is in sync, last delivery 89 s ago.');
+    expect(at(10 * 60_000)).toBe('The connection is in sync, last delivery 10 min ago.');
+    expect(at(3 * 3_600_000)).toBe('The connection is in sync, last delivery 3 h ago.');
   });
 
   it('lists the names and reasons of the connections that need attention', () => {
@@ -194,11 +227,11 @@ describe('summarize', () => {
 
   it('says which connections are catching up', () => {
     const connections = [
-      connection('Invoices', 'catching-up', { reason: '4 record(s) waiting for delivery' }),
+      connection('Invoices', 'catching-up', { reason: '4 records waiting for delivery' }),
       connection('Orders', 'in-sync'),
     ];
     expect(summarize(connections, 'catching-up', now)).toBe(
-      '1 of 2 connections catching up: Invoices (4 record(s) waiting for delivery).',
+      '1 of 2 connections is catching up: Invoices (4 records waiting for delivery).',
     );
   });
 
@@ -207,7 +240,7 @@ describe('summarize', () => {
       connection('A', 'in-sync', { lastDeliveredAt: now - 3000 }),
       connection('Off', 'stopped', { enabled: false, lastDeliveredAt: now - 1000 }),
     ];
-    expect(summarize(connections, 'in-sync', now)).toBe('All 1 connection in sync, last delivery 3 s ago.');
+    expect(summarize(connections, 'in-sync', now)).toBe('The connection is in sync, last delivery 3 s ago.');
   });
 
   it('says when no connections are configured', () => {
