@@ -62,13 +62,34 @@ function fieldValue(record: OutgoingRecord, field: string): string {
   );
 }
 
-/** Fills the template for one record; every value is percent-encoded, so it cannot add path segments or a query. */
+/** A path segment URL parsers resolve (".", "..", also spelled with %2e): it would move the request to another path. */
+const dotSegment = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Fills the template for one record; every value is percent-encoded, so it cannot add path segments or a query,
+ * and a path segment that a value turns into "." or ".." is refused (it would send the record to another path).
+ */
 export function renderUrl(template: string, record: OutgoingRecord | undefined): string {
-  return template.replace(placeholder, (_match, field: string) => {
-    if (!record)
+  const fill = (part: string) =>
+    part.replace(placeholder, (_match, field: string) => {
+      if (!record)
+        throw new UrlTemplateError(
+          `the URL needs {{${field}}}, which has no single value for a batch of records`,
+        );
+      return encodeURIComponent(fieldValue(record, field));
+    });
+  const queryAt = template.search(/[?#]/);
+  const path = queryAt === -1 ? template : template.slice(0, queryAt);
+  const rest = queryAt === -1 ? '' : template.slice(queryAt);
+  const segments = path.split('/').map((segment) => {
+    const filled = fill(segment);
+    if (filled !== segment && dotSegment.test(filled)) {
       throw new UrlTemplateError(
-        `the URL needs {{${field}}}, which has no single value for a batch of records`,
+        `the URL path segment "${segment}" becomes "${filled}" for this record, which would send it to another ` +
+          'path: a record value used in the path must not be "." or ".."',
       );
-    return encodeURIComponent(fieldValue(record, field));
+    }
+    return filled;
   });
+  return segments.join('/') + fill(rest);
 }

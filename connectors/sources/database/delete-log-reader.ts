@@ -1,4 +1,4 @@
-// Trigger mode: reads the delete log the installed trigger writes and stores each entry as a delete event.
+// Trigger mode: reads the delete log the installed trigger writes and stores each entry whose row is gone as a delete.
 import type { ChangeBatch, EnqueueResult } from '../../core/change.js';
 import type { DatabaseClient } from './database-client.js';
 import { deleteChange, type RowMapperOptions } from './row-mapper.js';
@@ -39,14 +39,15 @@ export class DeleteLogReader {
       if (io.interrupted()) return inserted;
       const sql = builder.deletedRows((after < 0n ? 0n : after).toString(), batchSize);
       const { rows } = await io.client.query(sql.text, sql.params);
-      const entries = rows.map((row) => ({ id: String(row['id']), pk: parsePk(row['pk']) }));
+      const entries: LogEntry[] = rows.map((row) => ({ id: String(row['id']), pk: parsePk(row['pk']) }));
       const fresh = entries.filter((entry) => !this.recent.has(entry.id));
       const last = entries.at(-1);
       if (!last) break;
       const newest = BigInt(last.id) > this.lastId ? BigInt(last.id) : this.lastId;
+      const gone = await this.withoutPresent(io.client, fresh);
       if (fresh.length > 0 || newest !== this.lastId) {
         inserted += io.emit({
-          changes: fresh.map((entry) => deleteChange(this.options, entry.pk, `log:${entry.id}`)),
+          changes: gone.map((entry) => deleteChange(this.options, entry.pk, `log:${entry.id}`)),
           checkpoints: [{ key: deleteLogKey, value: newest.toString() }],
         }).inserted;
       }
@@ -59,6 +60,29 @@ export class DeleteLogReader {
     for (const id of this.recent) if (BigInt(id) < keepFrom) this.recent.delete(id);
     return inserted;
   }
+
+  /**
+   * Drops the entries whose key exists again (deleted, then inserted again): that newer row is captured by a
+   * poll, and storing the delete after it would leave the API without a row the table has. The lookup runs after
+   * the log read and before the next poll, so a key found absent here was deleted after any version a poll stored,
+   * and a version inserted later is stored by a later poll, after this delete.
+   */
+  private async withoutPresent(client: DatabaseClient, entries: LogEntry[]): Promise<LogEntry[]> {
+    if (entries.length === 0) return entries;
+    const texts = entries.map((entry) => entry.pk.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))));
+    const sql = this.options.builder.presentKeys(texts);
+    const { rows } = await client.query(sql.text, sql.params);
+    const width = this.options.primaryKey.length;
+    const present = new Set(
+      rows.map((row) => JSON.stringify(Array.from({ length: width }, (_, i) => String(row[`k${i}`])))),
+    );
+    return entries.filter((_, i) => !present.has(JSON.stringify(texts[i])));
+  }
+}
+
+interface LogEntry {
+  id: string;
+  pk: JsonValue[];
 }
 
 /** The trigger stores the key values as a JSON array of text (PostgreSQL jsonb arrives parsed). */

@@ -87,6 +87,23 @@ export class SqlBuilder {
 
   /** Which of these keys (values of primaryKey) still exist: selects their key columns. */
   existing(keys: readonly unknown[][]): Sql {
+    return this.keyLookup(keys, (column) => column);
+  }
+
+  /**
+   * Which of these keys, as the delete trigger wrote them (each value cast to text), exist now: selects the key
+   * columns cast to text the same way, as k0, k1, ….
+   */
+  presentKeys(keys: readonly string[][]): Sql {
+    const { dialect } = this.spec;
+    return this.keyLookup(keys, (column, i) =>
+      dialect === 'postgres'
+        ? `${column}::text AS k${i}`
+        : `CAST(${column} AS ${dialect === 'mysql' ? 'CHAR' : 'TEXT'}) AS k${i}`,
+    );
+  }
+
+  private keyLookup(keys: readonly unknown[][], select: (column: string, i: number) => string): Sql {
     const params = new Params(this.spec.dialect);
     const columns = this.spec.primaryKey.map((c) => this.quote(c));
     const match =
@@ -95,7 +112,10 @@ export class SqlBuilder {
         : keys
             .map((k) => `(${columns.map((c, i) => `${c} = ${params.add(k[i])}`).join(' AND ')})`)
             .join(' OR ');
-    return { text: `SELECT ${columns.join(', ')} FROM ${this.from} WHERE ${match}`, params: params.values };
+    return {
+      text: `SELECT ${columns.map(select).join(', ')} FROM ${this.from} WHERE ${match}`,
+      params: params.values,
+    };
   }
 
   /** Delete-log entries of the captured table after log id `afterId`, oldest first. */

@@ -105,7 +105,7 @@ export class RecordsCapture {
     resumeAt: number,
   ): Promise<RecordsOutcome> {
     const key = checkpointKey(file.identity);
-    const reread = createHash('sha256');
+    const reread = new HashedReads(handle);
     let pending: CapturedChange[] = [];
     let positions = resumeAt;
     let rejected = 0;
@@ -125,7 +125,7 @@ export class RecordsCapture {
       pending = [];
       return true;
     };
-    for await (const events of parseRecordBatches(chunksOf(handle, reread), this.format)) {
+    for await (const events of parseRecordBatches(reread.chunks(), this.format)) {
       for (const event of events) {
         const index = event.kind === 'record' ? event.record.index : event.row.index;
         if (index < resumeAt) continue;
@@ -140,7 +140,8 @@ export class RecordsCapture {
       }
     }
     if (await this.changedSince(file, handle, version.size, version.mtimeMs, stored)) return { kind: 'done' };
-    if (reread.digest('hex') !== version.hash) {
+    // A parse that stopped early (binary data, …) left the rest unread: hash it too, or the file looks rewritten.
+    if ((await reread.digestToEnd()) !== version.hash) {
       this.writtenDuringCapture(file, stored); // rewritten in place with the same size and time: rare, but possible
       return { kind: 'done' };
     }
@@ -208,15 +209,33 @@ async function hashOf(handle: FileHandle): Promise<string> {
   }
 }
 
-/** The file's bytes from the start, in chunks, fed to `hash` on the way: proves the parse saw the hashed bytes. */
-async function* chunksOf(handle: FileHandle, hash: Hash): AsyncGenerator<Uint8Array> {
-  for (let position = 0; ;) {
-    const chunk = Buffer.allocUnsafe(readChunkBytes);
-    const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
-    if (bytesRead === 0) return;
+/** The file's bytes from the start, in chunks, hashed on the way: proves the parse saw the hashed bytes. */
+class HashedReads {
+  private readonly hash: Hash = createHash('sha256');
+  private position = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const bytes = await this.next(readChunkBytes);
+      if (bytes.length === 0) return;
+      yield bytes;
+    }
+  }
+
+  /** Hashes what the parse did not read, then returns the hash of the whole file as read. */
+  async digestToEnd(): Promise<string> {
+    while ((await this.next(hashChunkBytes)).length > 0);
+    return this.hash.digest('hex');
+  }
+
+  private async next(size: number): Promise<Buffer> {
+    const chunk = Buffer.allocUnsafe(size);
+    const { bytesRead } = await this.handle.read(chunk, 0, size, this.position);
     const bytes = chunk.subarray(0, bytesRead);
-    hash.update(bytes);
-    position += bytesRead;
-    yield bytes;
+    this.hash.update(bytes);
+    this.position += bytesRead;
+    return bytes;
   }
 }

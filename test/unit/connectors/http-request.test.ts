@@ -46,6 +46,30 @@ describe('URL templates', () => {
     ).toThrow(UrlTemplateError);
   });
 
+  it('refuses a value that makes a path segment "." or "..", which would move the request to another path', () => {
+    const template = 'https://api.example.com/v1/customers/{{record.id}}/invoices';
+    for (const id of ['..', '.']) {
+      expect(() => renderUrl(template, record(1, JSON.stringify({ id })))).toThrow(
+        /becomes ".*" for this record, which would send it to another path/,
+      );
+    }
+    expect(() =>
+      renderUrl('https://x.example/{{record.a}}{{record.b}}', record(2, '{"a":".","b":"."}')),
+    ).toThrow(UrlTemplateError);
+    expect(() => renderUrl('https://x.example/%2E{{record.a}}', record(2, '{"a":"."}'))).toThrow(
+      UrlTemplateError,
+    );
+    expect(renderUrl(template, record(3, '{"id":"%2e%2e"}'))).toBe(
+      'https://api.example.com/v1/customers/%252e%252e/invoices',
+    );
+    expect(renderUrl(template, record(3, '{"id":"..x"}'))).toBe(
+      'https://api.example.com/v1/customers/..x/invoices',
+    );
+    expect(renderUrl('https://x.example/a/../b?q={{record.id}}', record(4, '{"id":".."}'))).toBe(
+      'https://x.example/a/../b?q=..',
+    );
+  });
+
   it('config validation rejects unknown placeholders and placeholders in the host', () => {
     expect(templateProblems('https://api.example.com/{{record.id}}')).toEqual([]);
     expect(templateProblems('https://api.example.com/{{customer}}')[0]).toMatch(

@@ -34,6 +34,9 @@ export class XmlRecords implements RecordParser {
    * mismatched close tag (`<Invoice>…</Invoce>`), and such a record must not count as read.
    */
   private closed: (() => void) | undefined;
+  /** Characters given to saxes so far, and where its last event was: saxes holds what lies between in memory. */
+  private written = 0;
+  private lastEventAt = 0;
 
   constructor(
     options: XmlFormatOptions,
@@ -43,24 +46,66 @@ export class XmlRecords implements RecordParser {
     const parser = this.parser;
     parser.on('xmldecl', (decl) => this.checkDeclaredEncoding(decl.encoding));
     parser.on('opentagstart', () => {
+      this.progressed();
       this.flush();
       this.tagLine = parser.line;
     });
-    parser.on('opentag', (tag) => this.open(tag));
-    parser.on('closetag', () => this.close());
-    parser.on('text', (text) => this.text(text));
-    parser.on('cdata', (text) => this.text(text));
+    parser.on('opentag', (tag) => {
+      this.progressed();
+      this.open(tag);
+    });
+    parser.on('closetag', () => {
+      this.progressed();
+      this.close();
+    });
+    parser.on('text', (text) => {
+      this.progressed();
+      this.text(text);
+    });
+    parser.on('cdata', (text) => {
+      this.progressed();
+      this.text(text);
+    });
     parser.on('error', (error) => this.error(error));
+    // Every event ends a piece of text saxes held in memory (a text node, attribute value, comment, …).
+    for (const event of ['attribute', 'comment', 'processinginstruction', 'doctype'] as const) {
+      parser.on(event, () => this.progressed());
+    }
   }
 
   write(text: string): void {
-    if (!this.ctx.stopped) this.parser.write(text);
+    if (!this.ctx.stopped) {
+      this.parser.write(text);
+      this.written += text.length;
+      this.checkUnbroken();
+    }
     this.flush();
   }
 
   end(): void {
     if (!this.ctx.stopped) this.parser.close();
     this.flush();
+  }
+
+  private progressed(): void {
+    this.lastEventAt = this.parser.position;
+  }
+
+  /**
+   * saxes keeps a text node, attribute value or comment whole in memory until it ends: a piece longer than
+   * maxRecordBytes ends the file here, while streaming, so memory stays bounded whatever the file holds.
+   */
+  private checkUnbroken(): void {
+    const max = this.ctx.maxRecordBytes;
+    if (this.written - this.lastEventAt <= max) return;
+    const line = this.parser.line;
+    this.ctx.stop(
+      line,
+      `XML text on line ${line} runs for more than maxRecordBytes (${max} characters) without a tag: a text ` +
+        'node, attribute value, comment or CDATA section that long cannot be read; raise records.maxRecordBytes ' +
+        'if such a value belongs in a record',
+      '',
+    );
   }
 
   private flush(): void {
