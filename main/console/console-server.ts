@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { agentMethods, isAgentMethod, type Role } from '../../preload/contract/api.js';
 import type { ConsoleAuth } from './console-auth.js';
-import { remoteOf, type Caller, type ConsoleLogger } from './console-auth.js';
+import { remoteOf, tooMany, type Caller, type ConsoleLogger } from './console-auth.js';
 import type { ConsoleSession, SessionStore } from './console-sessions.js';
 import { contractErrorOf, internalErrorShape } from './error-shape.js';
 import { openEventStream } from './event-stream.js';
@@ -17,6 +17,7 @@ import {
 import { readJsonBody } from './read-json-body.js';
 import { checkHost, checkJsonPost, checkOrigin, isLoopbackAddress } from './request-guards.js';
 import { serveStatic } from './static-files.js';
+import { UnlockPaused, type UnlockLimiter } from './unlock-limiter.js';
 
 /** What the console needs of the contract handlers (main/api createAgentHandlers). */
 export interface ConsoleHandlers {
@@ -30,6 +31,7 @@ export interface ConsoleContext {
   handlers: ConsoleHandlers;
   auth: ConsoleAuth;
   sessions: SessionStore;
+  unlockLimiter: UnlockLimiter;
   logger: ConsoleLogger;
   hostNames: ReadonlySet<string>;
   /** The port the server really listens on (known after listen). */
@@ -97,7 +99,7 @@ async function call(
   sendJson(res, 200, result);
 }
 
-/** The handler checks the passphrase; the transport raises this session only, and limits wrong guesses per address. */
+/** The handler checks the passphrase; the transport raises this session only; wrong guesses pause per session and overall. */
 async function unlock(
   ctx: ConsoleContext,
   req: IncomingMessage,
@@ -113,14 +115,15 @@ async function unlock(
       'unlock from the console page, or use the CLI on this machine for admin work',
     );
   }
-  ctx.auth.assertNotBlocked(req, 'admin unlock');
   let result: unknown;
   try {
-    result = await ctx.handlers.call('unlockAdmin', args, as(ctx.sessions.role(session)));
+    result = await ctx.unlockLimiter.attempt(session.id, () =>
+      ctx.handlers.call('unlockAdmin', args, as(ctx.sessions.role(session))),
+    );
   } catch (error) {
-    const shape = contractErrorOf(error);
-    if (shape?.code === 'forbidden') {
-      ctx.auth.failed(req, 'admin unlock', new HttpError(403, 'forbidden', shape.message, shape.hint));
+    if (error instanceof UnlockPaused) throw tooMany(error.waitMs, error.message);
+    if (contractErrorOf(error)?.code === 'forbidden') {
+      ctx.logger.warn({ remote: remoteOf(req) }, 'console: admin unlock failed');
     }
     throw error;
   }

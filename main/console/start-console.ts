@@ -8,10 +8,11 @@ import { ConsoleError } from './console-error.js';
 import { createRequestHandler, type ConsoleHandlers, type MetricsSource } from './console-server.js';
 import { SessionStore } from './console-sessions.js';
 import { loadOrCreateConsoleToken } from './console-token.js';
-import { FailureLimiter } from './failure-limiter.js';
+import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 import { defaultBodyLimitBytes } from './read-json-body.js';
 import { allowedHostNames, isLoopbackHost } from './request-guards.js';
 import { defaultStaticDir } from './static-files.js';
+import { UnlockLimiter } from './unlock-limiter.js';
 
 export interface StartConsoleOptions extends Partial<Omit<ConsoleSettings, 'enabled'>> {
   handlers: ConsoleHandlers;
@@ -26,8 +27,10 @@ export interface StartConsoleOptions extends Partial<Omit<ConsoleSettings, 'enab
   /** SSE heartbeat interval (default 15 s). */
   heartbeatMs?: number;
   bodyLimitBytes?: number;
-  /** Failed sign-ins / unlocks per address and minute before 429 (default 10). */
-  maxAuthFailures?: number;
+  /** Wrong console tokens of all callers together: 10 free by default, then waits of 1 s, 2 s, 4 s … */
+  tokenLimits?: FailureLimiterOptions;
+  /** Limits of wrong admin passphrases per session and overall (shared with desktop IPC when given). */
+  unlockLimiter?: UnlockLimiter;
 }
 
 export interface RunningConsole {
@@ -79,7 +82,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   checkBindHost(host, options.allowRemote ?? false, options.logger);
   const token = await loadOrCreateConsoleToken(options.dataDir);
   const sessions = new SessionStore({ ...(options.adminIdleMs ? { adminIdleMs: options.adminIdleMs } : {}) });
-  const limiter = new FailureLimiter({ maxFailures: options.maxAuthFailures ?? 10 });
+  const limiter = new FailureLimiter({ freeFailures: 10, ...options.tokenLimits });
   const streams = new Set<() => void>();
   let port = options.port ?? 4517;
   const server = createServer(
@@ -87,6 +90,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
       handlers: options.handlers,
       auth: new ConsoleAuth({ token, sessions, limiter, logger: options.logger }),
       sessions,
+      unlockLimiter: options.unlockLimiter ?? new UnlockLimiter(),
       logger: options.logger,
       hostNames: allowedHostNames(host, options.allowRemote ? (options.allowedHosts ?? []) : []),
       port: () => port,

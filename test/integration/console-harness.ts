@@ -33,6 +33,8 @@ export interface SendOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** The client's own address, e.g. 127.0.0.7 (any local process can pick any 127.0.0.0/8 address). */
+  localAddress?: string;
 }
 
 export interface ConsoleUnderTest {
@@ -152,7 +154,14 @@ export function useConsole(prefix: string) {
 export function sendRaw(port: number, path: string, options: SendOptions = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/agent-process.js';
+import { UnlockLimiter } from '../../main/console/unlock-limiter.js';
 import { adminPassphrase, useConsole, type ConsoleUnderTest } from './console-harness.js';
 
 const start = useConsole('console-');
@@ -49,24 +50,30 @@ describe('web console: sign-in', () => {
     expect((await c.post('/api/call/session', {}, cookie)).json()).toMatchObject({ role: 'viewer' });
   });
 
-  it('blocks an address after 10 wrong tokens with 429 and Retry-After, even for the right token then', async () => {
-    const c = await start();
+  it('pauses wrong tokens from any address (rotating 127.x) with 429 and Retry-After, yet always accepts the right token', async () => {
+    const c = await start({ tokenLimits: { baseDelayMs: 60_000 } });
     const wrong = { authorization: 'Bearer not-the-token', 'content-type': 'application/json' };
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      statuses.push(
-        (await c.send('/api/call/status', { method: 'POST', headers: wrong, body: '{}' })).status,
-      );
+    for (let i = 0; i < 12; i++) {
+      const answer = await c.send('/api/call/status', {
+        method: 'POST',
+        headers: wrong,
+        body: '{}',
+        localAddress: `127.0.0.${i + 2}`,
+      });
+      statuses.push(answer.status);
     }
-    expect(statuses).toEqual([...Array<number>(9).fill(401), 429, 429]);
+    expect(statuses).toEqual([...Array<number>(10).fill(401), 429, 429]);
     const right = await c.send('/api/call/status', {
       method: 'POST',
       headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
       body: '{}',
     });
-    expect(right.status).toBe(429);
-    expect(Number(right.headers['retry-after'])).toBeGreaterThan(50);
-    expect((await c.post('/api/session', { token: c.token }, '')).status).toBe(429);
+    expect(right.status).toBe(200);
+    expect((await c.post('/api/session', { token: c.token }, '')).status).toBe(200);
+    const paused = await c.post('/api/session', { token: 'still wrong' }, '', {});
+    expect(paused.status).toBe(429);
+    expect(Number(paused.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
 
@@ -183,17 +190,29 @@ describe('web console: roles', () => {
     expect((await replay(c, cookie)).status).toBe(403);
   });
 
-  it('wrong passphrases count against the address like wrong tokens', async () => {
-    const c = await start({ maxAuthFailures: 3 });
-    const cookie = await c.signIn();
+  it('wrong passphrases pause THIS session after 5, other sessions stay free until all sessions together reach the limit', async () => {
+    const c = await start({
+      unlockLimiter: new UnlockLimiter({
+        perSession: { baseDelayMs: 60_000 },
+        global: { freeFailures: 7, baseDelayMs: 60_000 },
+      }),
+    });
+    const guess = (cookie: string, passphrase = 'wrong passphrase!') =>
+      c.post('/api/call/unlockAdmin', { passphrase }, cookie).then((answer) => answer.status);
+    const guesser = await c.signIn();
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      statuses.push(
-        (await c.post('/api/call/unlockAdmin', { passphrase: 'wrong passphrase!' }, cookie)).status,
-      );
-    }
-    expect(statuses).toEqual([403, 403, 429, 429]);
-    expect((await c.post('/api/call/unlockAdmin', { passphrase: adminPassphrase }, cookie)).status).toBe(429);
+    for (let i = 0; i < 7; i++) statuses.push(await guess(guesser));
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 403, 429]);
+    expect(await guess(guesser, adminPassphrase)).toBe(429);
+    const admin = await c.signIn();
+    expect(await guess(admin, adminPassphrase)).toBe(200);
+    // Fresh sessions do not reset the count for the agent as a whole.
+    for (const cookie of [await c.signIn(), await c.signIn()]) expect(await guess(cookie)).toBe(403);
+    const late = await c.signIn();
+    const paused = await c.post('/api/call/unlockAdmin', { passphrase: adminPassphrase }, late);
+    expect(paused.status).toBe(429);
+    expect(Number(paused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(errorOf(paused).message).toMatch(/too many wrong admin passphrases/);
   });
 });
 

@@ -48,18 +48,36 @@ describe('SessionStore', () => {
 });
 
 describe('FailureLimiter', () => {
-  it('blocks an address after N failures in the window, others stay free, and it lifts after the window', () => {
+  it('lets the free failures through, then doubles the wait with each further failure, per key', () => {
     let now = 0;
-    const limiter = new FailureLimiter({ maxFailures: 3, windowMs: 60_000, now: () => now });
+    const limiter = new FailureLimiter({
+      freeFailures: 2,
+      baseDelayMs: 1000,
+      maxDelayMs: 4000,
+      now: () => now,
+    });
     expect(limiter.fail('a')).toBe(0);
-    now = 10_000;
     expect(limiter.fail('a')).toBe(0);
-    now = 20_000;
-    expect(limiter.fail('a')).toBe(40_000); // the first failure leaves the window at 60 s
+    expect(limiter.fail('a')).toBe(1000);
     expect(limiter.blockedForMs('b')).toBe(0);
-    now = 59_999;
-    expect(limiter.blockedForMs('a')).toBe(1);
-    now = 60_000;
+    expect(limiter.blockedForMs('b', 'a')).toBe(1000);
+    now = 1000;
     expect(limiter.blockedForMs('a')).toBe(0);
+    expect(limiter.fail('a')).toBe(2000);
+    now = 3000;
+    expect(limiter.fail('a')).toBe(4000);
+    now = 7000;
+    expect(limiter.fail('a')).toBe(4000); // capped
+    limiter.succeed('a');
+    expect(limiter.fail('a')).toBe(0);
+  });
+
+  it('forgets a key after a quiet period', () => {
+    let now = 0;
+    const limiter = new FailureLimiter({ freeFailures: 1, forgetAfterMs: 10_000, now: () => now });
+    limiter.fail('a');
+    expect(limiter.fail('a')).toBe(1000);
+    now = 11_001;
+    expect(limiter.fail('a')).toBe(0);
   });
 });
