@@ -17,6 +17,7 @@ import {
 import { readJsonBody } from './read-json-body.js';
 import { checkHost, checkJsonPost, checkOrigin, isLoopbackAddress } from './request-guards.js';
 import { serveStatic } from './static-files.js';
+import type { StreamRegistry } from './stream-registry.js';
 import { UnlockPaused, type UnlockLimiter } from './unlock-limiter.js';
 
 /** What the console needs of the contract handlers (main/api createAgentHandlers). */
@@ -41,8 +42,8 @@ export interface ConsoleContext {
   openMetricsOnLoopback: boolean;
   heartbeatMs: number;
   bodyLimitBytes: number;
-  /** Registers an open event stream so closing the console ends it. */
-  track(close: () => void): () => void;
+  /** Open event streams, capped in total and per session; closing the console ends them. */
+  streams: StreamRegistry;
 }
 
 export function createRequestHandler(ctx: ConsoleContext) {
@@ -136,12 +137,15 @@ async function events(ctx: ConsoleContext, req: IncomingMessage, res: ServerResp
   if (req.method !== 'GET')
     throw new HttpError(405, 'invalid-argument', 'use GET for events', 'use GET', { Allow: 'GET' });
   const caller = ctx.auth.authenticate(req);
+  const owner = caller.session ? `session ${caller.session.id}` : 'bearer token';
+  ctx.streams.assertRoom(owner);
   const status = await ctx.handlers.call('status', undefined, as(roleOf(ctx, caller, 'status')));
+  ctx.streams.assertRoom(owner);
   const close = openEventStream(req, res, (listener) => ctx.handlers.subscribe(listener), {
     heartbeatMs: ctx.heartbeatMs,
     initial: [['status', status]],
   });
-  const untrack = ctx.track(close);
+  const untrack = ctx.streams.track(owner, close);
   req.on('close', untrack);
 }
 

@@ -1,17 +1,19 @@
 // Starts the local web console of a headless agent: loopback by default, token-protected, its address written for `console-url`.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { ConsoleSettings } from '../config/console-settings.js';
 import { removeConsoleAddress, writeConsoleAddress, consoleOrigin } from './console-address.js';
 import { ConsoleAuth, type ConsoleLogger } from './console-auth.js';
 import { ConsoleError } from './console-error.js';
 import { createRequestHandler, type ConsoleHandlers, type MetricsSource } from './console-server.js';
+import { limitConnections } from './connection-limits.js';
 import { SessionStore } from './console-sessions.js';
 import { loadOrCreateConsoleToken } from './console-token.js';
 import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 import { defaultBodyLimitBytes } from './read-json-body.js';
 import { allowedHostNames, isLoopbackHost } from './request-guards.js';
 import { defaultStaticDir } from './static-files.js';
+import { StreamRegistry } from './stream-registry.js';
 import { UnlockLimiter } from './unlock-limiter.js';
 
 export interface StartConsoleOptions extends Partial<Omit<ConsoleSettings, 'enabled'>> {
@@ -31,6 +33,14 @@ export interface StartConsoleOptions extends Partial<Omit<ConsoleSettings, 'enab
   tokenLimits?: FailureLimiterOptions;
   /** Limits of wrong admin passphrases per session and overall (shared with desktop IPC when given). */
   unlockLimiter?: UnlockLimiter;
+  /** Sockets open at once, in total (default 128) and per client address (default 32); more are closed at once. */
+  maxConnections?: number;
+  maxConnectionsPerClient?: number;
+  /** A socket with no traffic for this long is closed, one that never sends a byte too (default 30 s; SSE heartbeats keep streams alive). */
+  idleSocketMs?: number;
+  /** Event streams open at once, in total (default 32) and per session or bearer token (default 4). */
+  maxStreams?: number;
+  maxStreamsPerSession?: number;
 }
 
 export interface RunningConsole {
@@ -83,7 +93,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   const token = await loadOrCreateConsoleToken(options.dataDir);
   const sessions = new SessionStore({ ...(options.adminIdleMs ? { adminIdleMs: options.adminIdleMs } : {}) });
   const limiter = new FailureLimiter({ freeFailures: 10, ...options.tokenLimits });
-  const streams = new Set<() => void>();
+  const streams = new StreamRegistry(options.maxStreams ?? 32, options.maxStreamsPerSession ?? 4);
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const idleSocketMs = Math.max(options.idleSocketMs ?? 30_000, heartbeatMs * 2);
   let port = options.port ?? 4517;
   const server = createServer(
     createRequestHandler({
@@ -97,20 +109,15 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
       staticDir: options.staticDir ?? defaultStaticDir(),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       openMetricsOnLoopback: options.openMetricsOnLoopback ?? false,
-      heartbeatMs: options.heartbeatMs ?? 15_000,
+      heartbeatMs,
       bodyLimitBytes: options.bodyLimitBytes ?? defaultBodyLimitBytes,
-      track(close) {
-        streams.add(close);
-        return () => streams.delete(close);
-      },
+      streams,
     }),
   );
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  limitConnections(server, {
+    maxConnections: options.maxConnections ?? 128,
+    maxPerClient: options.maxConnectionsPerClient ?? 32,
+    idleSocketMs,
   });
   port = await listen(server, host, port);
   await writeConsoleAddress(options.dataDir, { host, port, pid: process.pid });
@@ -122,9 +129,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     port,
     close() {
       closing ??= (async () => {
-        for (const close of [...streams]) close();
+        streams.closeAll();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
         await closed;
         await removeConsoleAddress(options.dataDir);
       })();
