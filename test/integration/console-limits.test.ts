@@ -47,7 +47,7 @@ const statusCall = (c: ConsoleUnderTest) =>
 describe('web console: connection limits', () => {
   it('closes sockets beyond the per-client cap at once and silent sockets after the idle time', async () => {
     const c = await start({ maxConnectionsPerClient: 4, idleSocketMs: 300 });
-    const sockets = [];
+    const sockets: Awaited<ReturnType<typeof idleSocket>>[] = [];
     for (let i = 0; i < 6; i++) sockets.push(await idleSocket(c.console.port, '127.0.0.9'));
     await waitFor(
       () => sockets.filter((s) => s.closed()).length >= 2,
@@ -61,7 +61,7 @@ describe('web console: connection limits', () => {
 
   it('caps sockets in total, whatever addresses the flood uses, and answers again once it is gone', async () => {
     const c = await start({ maxConnections: 8, idleSocketMs: 300 });
-    const sockets = [];
+    const sockets: Awaited<ReturnType<typeof idleSocket>>[] = [];
     for (let i = 0; i < 12; i++) sockets.push(await idleSocket(c.console.port, `127.0.1.${i + 1}`));
     await waitFor(
       () => sockets.filter((s) => s.closed()).length >= 4,
