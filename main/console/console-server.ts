@@ -73,7 +73,13 @@ async function exchangeToken(ctx: ConsoleContext, req: IncomingMessage, res: Ser
   ctx.auth.checkToken(req, (body as { token?: unknown } | undefined)?.token);
   const session = ctx.sessions.create();
   ctx.logger.info({ remote: remoteOf(req) }, 'console: a browser signed in');
-  sendJson(res, 200, { role: 'viewer' }, { 'Set-Cookie': ctx.sessions.cookie(session) });
+  // The page keeps sessionToken in memory and sends it as X-Agent-Session; the cookie alone signs nothing in.
+  sendJson(
+    res,
+    200,
+    { role: 'viewer', sessionToken: session.headerToken },
+    { 'Set-Cookie': ctx.sessions.cookie(session) },
+  );
 }
 
 /** The session handed to the handlers; the actor names this transport in the audit log. */
@@ -171,6 +177,6 @@ function answerError(ctx: ConsoleContext, req: IncomingMessage, res: ServerRespo
   if (error instanceof HttpError) return sendHttpError(res, error);
   const shape = contractErrorOf(error);
   if (shape) return sendError(res, statusForCode(shape.code), shape);
-  ctx.logger.error({ err: error, url: req.url }, 'console: request failed');
+  ctx.logger.error({ err: error, url: req.url?.split('?')[0] }, 'console: request failed');
   sendError(res, 500, internalErrorShape);
 }

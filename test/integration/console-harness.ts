@@ -51,6 +51,7 @@ export interface ConsoleUnderTest {
   send(path: string, options?: SendOptions): Promise<Answer>;
   /** POST JSON as the console page would (Origin of the console, session cookie). */
   post(path: string, body: unknown, cookie: string, headers?: Record<string, string>): Promise<Answer>;
+  /** Signs in; the answer carries the cookie and the header token (pass it to post or sessionHeaders). */
   signIn(): Promise<string>;
 }
 
@@ -120,10 +121,15 @@ export function useConsole(prefix: string) {
     const host = `127.0.0.1:${web.port}`;
     const send = (path: string, o: SendOptions = {}) =>
       sendRaw(web.port, path, { ...o, headers: { host, ...o.headers } });
-    const post = (path: string, body: unknown, cookie: string, headers: Record<string, string> = {}) =>
+    const post = (path: string, body: unknown, signedIn: string, headers: Record<string, string> = {}) =>
       send(path, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: `http://${host}`, cookie, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          origin: `http://${host}`,
+          ...sessionHeaders(signedIn),
+          ...headers,
+        },
         body: JSON.stringify(body),
       });
     const token = await readConsoleToken(dataDir);
@@ -144,9 +150,22 @@ export function useConsole(prefix: string) {
         const cookie = String(answer.headers['set-cookie']?.[0] ?? '');
         if (answer.status !== 200 || !cookie)
           throw new Error(`sign-in failed: ${answer.status} ${answer.text}`);
-        return cookie.split(';')[0]!;
+        const { sessionToken } = answer.json() as { sessionToken: string };
+        return `${cookie.split(';')[0]!}${sessionSeparator}${sessionToken}`;
       },
     };
+  };
+}
+
+/** What signIn() returns: the cookie and the header token, as the page holds them. */
+const sessionSeparator = ' + ';
+
+/** The request headers of a signed-in page (cookie and X-Agent-Session) from what signIn() returned. */
+export function sessionHeaders(signedIn: string): Record<string, string> {
+  const [cookie, sessionToken] = signedIn.split(sessionSeparator);
+  return {
+    ...(cookie ? { cookie } : {}),
+    ...(sessionToken ? { 'x-agent-session': sessionToken } : {}),
   };
 }
 

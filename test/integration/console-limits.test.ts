@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/agent-process.js';
-import { useConsole, type ConsoleUnderTest } from './console-harness.js';
+import { sessionHeaders, useConsole, type ConsoleUnderTest } from './console-harness.js';
 
 const start = useConsole('console-limits-');
 
@@ -26,7 +26,7 @@ function openStream(c: ConsoleUnderTest, cookie: string): Promise<{ status: numb
       host: '127.0.0.1',
       port: c.console.port,
       path: '/api/events',
-      headers: { host: c.host, cookie, accept: 'text/event-stream' },
+      headers: { host: c.host, ...sessionHeaders(cookie), accept: 'text/event-stream' },
     });
     req.on('response', (res) => {
       res.resume();

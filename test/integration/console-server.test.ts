@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/agent-process.js';
 import { UnlockLimiter } from '../../main/console/unlock-limiter.js';
-import { adminPassphrase, useConsole, type ConsoleUnderTest } from './console-harness.js';
+import { adminPassphrase, sessionHeaders, useConsole, type ConsoleUnderTest } from './console-harness.js';
 
 const start = useConsole('console-');
 
@@ -47,7 +47,26 @@ describe('web console: sign-in', () => {
       /^agent_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/,
     );
     const cookie = answer.headers['set-cookie']![0]!.split(';')[0]!;
-    expect((await c.post('/api/call/session', {}, cookie)).json()).toMatchObject({ role: 'viewer' });
+    const { sessionToken } = answer.json() as { sessionToken: string };
+    expect(sessionToken).toMatch(/^[\w-]{43}$/);
+    const proven = { 'x-agent-session': sessionToken };
+    expect((await c.post('/api/call/session', {}, cookie, proven)).json()).toMatchObject({ role: 'viewer' });
+  });
+
+  it('refuses a replayed cookie without the header token, even with a forged Origin (cookies reach every local port)', async () => {
+    const c = await start();
+    const signedIn = await c.signIn();
+    const cookie = sessionHeaders(signedIn).cookie!;
+    const replay = await c.post('/api/call/session', {}, cookie);
+    expect(replay.status).toBe(401);
+    const events = await c.send('/api/events', { headers: { cookie } });
+    expect(events.status).toBe(401);
+    const other = await c.signIn();
+    const mixed = await c.post('/api/call/session', {}, cookie, {
+      'x-agent-session': sessionHeaders(other)['x-agent-session']!,
+    });
+    expect(mixed.status).toBe(401);
+    expect((await c.post('/api/call/session', {}, signedIn)).status).toBe(200);
   });
 
   it('pauses wrong tokens from any address (rotating 127.x) with 429 and Retry-After, yet always accepts the right token', async () => {
@@ -105,7 +124,7 @@ describe('web console: request guards', () => {
     // A cookie alone is not enough for a state change: the browser must say where the request came from.
     const noOrigin = await c.send('/api/call/status', {
       method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { ...sessionHeaders(cookie), 'content-type': 'application/json' },
       body: '{}',
     });
     expect(noOrigin.status).toBe(403);
@@ -118,7 +137,7 @@ describe('web console: request guards', () => {
       'content-type': 'application/x-www-form-urlencoded',
     });
     expect(form.status).toBe(415);
-    const get = await c.send('/api/call/status', { headers: { cookie } });
+    const get = await c.send('/api/call/status', { headers: sessionHeaders(cookie) });
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
   });
@@ -126,7 +145,7 @@ describe('web console: request guards', () => {
   it('answers bad JSON with 400 and the reason, an oversized body with 413, an unknown method with 400', async () => {
     const c = await start({ bodyLimitBytes: 1024 });
     const cookie = await c.signIn();
-    const headers = { cookie, origin: c.origin, 'content-type': 'application/json' };
+    const headers = { ...sessionHeaders(cookie), origin: c.origin, 'content-type': 'application/json' };
     const bad = await c.send('/api/call/status', { method: 'POST', headers, body: '{"a":' });
     expect(bad.status).toBe(400);
     expect(errorOf(bad)).toMatchObject({
@@ -225,7 +244,7 @@ describe('web console: events', () => {
       host: '127.0.0.1',
       port: c.console.port,
       path: '/api/events',
-      headers: { host: c.host, cookie, accept: 'text/event-stream' },
+      headers: { host: c.host, ...sessionHeaders(cookie), accept: 'text/event-stream' },
     });
     const response = new Promise<string | undefined>((resolve) =>
       req.on('response', (res) => {
