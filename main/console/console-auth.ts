@@ -1,4 +1,4 @@
-// Who is calling the console: the session cookie, or the token as `Authorization: Bearer`; bad tokens are counted and limited per address.
+// Who is calling the console: the session cookie, or the token as `Authorization: Bearer`; wrong tokens are counted for the whole console, never per address.
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { ConsoleSession, SessionStore } from './console-sessions.js';
@@ -21,6 +21,7 @@ export interface ConsoleAuthOptions {
   logger: ConsoleLogger;
 }
 
+const signInKey = 'sign-in';
 const signInHint = 'open the link printed by `integration-agent console-url` (it signs this browser in)';
 
 export const remoteOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
@@ -28,26 +29,22 @@ export const remoteOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'u
 export class ConsoleAuth {
   constructor(private readonly options: ConsoleAuthOptions) {}
 
-  /** Throws 429 while the caller's address is blocked after too many failures. */
-  assertNotBlocked(req: IncomingMessage, what = 'sign-in'): void {
-    const waitMs = this.options.limiter.blockedForMs(remoteOf(req));
-    if (waitMs > 0) throw tooMany(waitMs, what);
-  }
-
-  /** Counts a failed attempt of the caller's address, logs it, and throws 401 (or 429 once the limit is reached). */
-  failed(req: IncomingMessage, what: string, error: HttpError): never {
-    const remote = remoteOf(req);
-    const waitMs = this.options.limiter.fail(remote);
-    this.options.logger.warn({ remote, blocked: waitMs > 0 }, `console: ${what} failed`);
-    if (waitMs > 0) throw tooMany(waitMs, what);
-    throw error;
+  /**
+   * Counts a wrong token for the whole console (any local process can use any 127.0.0.0/8 address, so addresses
+   * prove nothing), logs it, and throws 401, or 429 while wrong tokens are paused. The right token is never refused.
+   */
+  private wrongToken(req: IncomingMessage, message: string): never {
+    const paused = this.options.limiter.blockedForMs(signInKey);
+    const waitMs = paused > 0 ? paused : this.options.limiter.fail(signInKey);
+    this.options.logger.warn({ remote: remoteOf(req), blocked: waitMs > 0 }, 'console: sign-in failed');
+    if (waitMs > 0) throw tooMany(waitMs);
+    throw unauthorized(message);
   }
 
   /** The token the console page exchanges for a session cookie (POST /api/session). */
   checkToken(req: IncomingMessage, given: unknown): void {
-    this.assertNotBlocked(req);
     if (typeof given !== 'string' || !tokensEqual(given, this.options.token)) {
-      this.failed(req, 'sign-in', unauthorized('the console token is wrong'));
+      this.wrongToken(req, 'the console token is wrong');
     }
   }
 
@@ -55,10 +52,9 @@ export class ConsoleAuth {
   authenticate(req: IncomingMessage): Caller {
     const header = req.headers.authorization;
     if (header !== undefined) {
-      this.assertNotBlocked(req);
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match?.[1] || !tokensEqual(match[1], this.options.token)) {
-        this.failed(req, 'sign-in', unauthorized('the bearer token is wrong'));
+        this.wrongToken(req, 'the bearer token is wrong');
       }
       return { viaCookie: false };
     }
@@ -74,13 +70,13 @@ function unauthorized(message: string): HttpError {
   });
 }
 
-function tooMany(waitMs: number, what: string): HttpError {
+/** 429 with Retry-After: wrong tokens (or wrong admin passphrases) are paused for a while. */
+export function tooMany(
+  waitMs: number,
+  message = 'too many wrong console tokens; sign-in with a wrong token is paused',
+): HttpError {
   const seconds = Math.ceil(waitMs / 1000);
-  return new HttpError(
-    429,
-    'unavailable',
-    `too many failed ${what} attempts from this address`,
-    `wait ${seconds} s and try again`,
-    { 'Retry-After': String(seconds) },
-  );
+  return new HttpError(429, 'unavailable', message, `wait ${seconds} s and try again`, {
+    'Retry-After': String(seconds),
+  });
 }

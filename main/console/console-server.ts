@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { agentMethods, isAgentMethod, type Role } from '../../preload/contract/api.js';
 import type { ConsoleAuth } from './console-auth.js';
-import { remoteOf, type Caller, type ConsoleLogger } from './console-auth.js';
+import { remoteOf, tooMany, type Caller, type ConsoleLogger } from './console-auth.js';
 import type { ConsoleSession, SessionStore } from './console-sessions.js';
 import { contractErrorOf, internalErrorShape } from './error-shape.js';
 import { openEventStream } from './event-stream.js';
@@ -17,6 +17,8 @@ import {
 import { readJsonBody } from './read-json-body.js';
 import { checkHost, checkJsonPost, checkOrigin, isLoopbackAddress } from './request-guards.js';
 import { serveStatic } from './static-files.js';
+import type { StreamRegistry } from './stream-registry.js';
+import { UnlockPaused, type UnlockLimiter } from './unlock-limiter.js';
 
 /** What the console needs of the contract handlers (main/api createAgentHandlers). */
 export interface ConsoleHandlers {
@@ -30,6 +32,7 @@ export interface ConsoleContext {
   handlers: ConsoleHandlers;
   auth: ConsoleAuth;
   sessions: SessionStore;
+  unlockLimiter: UnlockLimiter;
   logger: ConsoleLogger;
   hostNames: ReadonlySet<string>;
   /** The port the server really listens on (known after listen). */
@@ -39,8 +42,8 @@ export interface ConsoleContext {
   openMetricsOnLoopback: boolean;
   heartbeatMs: number;
   bodyLimitBytes: number;
-  /** Registers an open event stream so closing the console ends it. */
-  track(close: () => void): () => void;
+  /** Open event streams, capped in total and per session; closing the console ends them. */
+  streams: StreamRegistry;
 }
 
 export function createRequestHandler(ctx: ConsoleContext) {
@@ -70,7 +73,13 @@ async function exchangeToken(ctx: ConsoleContext, req: IncomingMessage, res: Ser
   ctx.auth.checkToken(req, (body as { token?: unknown } | undefined)?.token);
   const session = ctx.sessions.create();
   ctx.logger.info({ remote: remoteOf(req) }, 'console: a browser signed in');
-  sendJson(res, 200, { role: 'viewer' }, { 'Set-Cookie': ctx.sessions.cookie(session) });
+  // The page keeps sessionToken in memory and sends it as X-Agent-Session; the cookie alone signs nothing in.
+  sendJson(
+    res,
+    200,
+    { role: 'viewer', sessionToken: session.headerToken },
+    { 'Set-Cookie': ctx.sessions.cookie(session) },
+  );
 }
 
 /** The session handed to the handlers; the actor names this transport in the audit log. */
@@ -97,7 +106,7 @@ async function call(
   sendJson(res, 200, result);
 }
 
-/** The handler checks the passphrase; the transport raises this session only, and limits wrong guesses per address. */
+/** The handler checks the passphrase; the transport raises this session only; wrong guesses pause per session and overall. */
 async function unlock(
   ctx: ConsoleContext,
   req: IncomingMessage,
@@ -113,14 +122,15 @@ async function unlock(
       'unlock from the console page, or use the CLI on this machine for admin work',
     );
   }
-  ctx.auth.assertNotBlocked(req, 'admin unlock');
   let result: unknown;
   try {
-    result = await ctx.handlers.call('unlockAdmin', args, as(ctx.sessions.role(session)));
+    result = await ctx.unlockLimiter.attempt(session.id, () =>
+      ctx.handlers.call('unlockAdmin', args, as(ctx.sessions.role(session))),
+    );
   } catch (error) {
-    const shape = contractErrorOf(error);
-    if (shape?.code === 'forbidden') {
-      ctx.auth.failed(req, 'admin unlock', new HttpError(403, 'forbidden', shape.message, shape.hint));
+    if (error instanceof UnlockPaused) throw tooMany(error.waitMs, error.message);
+    if (contractErrorOf(error)?.code === 'forbidden') {
+      ctx.logger.warn({ remote: remoteOf(req) }, 'console: admin unlock failed');
     }
     throw error;
   }
@@ -133,12 +143,15 @@ async function events(ctx: ConsoleContext, req: IncomingMessage, res: ServerResp
   if (req.method !== 'GET')
     throw new HttpError(405, 'invalid-argument', 'use GET for events', 'use GET', { Allow: 'GET' });
   const caller = ctx.auth.authenticate(req);
+  const owner = caller.session ? `session ${caller.session.id}` : 'bearer token';
+  ctx.streams.assertRoom(owner);
   const status = await ctx.handlers.call('status', undefined, as(roleOf(ctx, caller, 'status')));
+  ctx.streams.assertRoom(owner);
   const close = openEventStream(req, res, (listener) => ctx.handlers.subscribe(listener), {
     heartbeatMs: ctx.heartbeatMs,
     initial: [['status', status]],
   });
-  const untrack = ctx.track(close);
+  const untrack = ctx.streams.track(owner, close);
   req.on('close', untrack);
 }
 
@@ -164,6 +177,6 @@ function answerError(ctx: ConsoleContext, req: IncomingMessage, res: ServerRespo
   if (error instanceof HttpError) return sendHttpError(res, error);
   const shape = contractErrorOf(error);
   if (shape) return sendError(res, statusForCode(shape.code), shape);
-  ctx.logger.error({ err: error, url: req.url }, 'console: request failed');
+  ctx.logger.error({ err: error, url: req.url?.split('?')[0] }, 'console: request failed');
   sendError(res, 500, internalErrorShape);
 }

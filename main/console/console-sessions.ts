@@ -1,11 +1,14 @@
-// Browser sessions of the web console: random ids in an HttpOnly SameSite=Strict cookie; viewer by default, admin after unlock until idle.
+// Browser sessions of the web console: an HttpOnly cookie plus a header token the page holds (a stolen cookie alone is useless); admin after unlock until idle.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { tokensEqual } from './console-token.js';
 
 export type Role = 'viewer' | 'admin';
 
 export interface ConsoleSession {
   readonly id: string;
+  /** Sent by the page as X-Agent-Session (or ?session= for EventSource); browsers never attach it by themselves. */
+  readonly headerToken: string;
   adminUntil?: number;
   lastSeenAt: number;
 }
@@ -19,6 +22,7 @@ export interface SessionStoreOptions {
 }
 
 export const sessionCookieName = 'agent_session';
+export const sessionHeaderName = 'x-agent-session';
 const maxSessions = 200;
 
 export class SessionStore {
@@ -34,18 +38,27 @@ export class SessionStore {
   }
 
   create(): ConsoleSession {
-    const session: ConsoleSession = { id: randomBytes(32).toString('base64url'), lastSeenAt: this.now() };
+    const session: ConsoleSession = {
+      id: randomBytes(32).toString('base64url'),
+      headerToken: randomBytes(32).toString('base64url'),
+      lastSeenAt: this.now(),
+    };
     this.sessions.set(key(session.id), session);
     if (this.sessions.size > maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
     return session;
   }
 
-  /** The live session named by the request's cookie, touched; undefined when absent or expired. */
+  /**
+   * The live session named by the request's cookie AND proven by its header token, touched; undefined when either
+   * is absent or wrong, or the session expired. Cookies reach every port of the host; the header token does not.
+   */
   fromRequest(req: IncomingMessage): ConsoleSession | undefined {
     const id = readCookie(req, sessionCookieName);
     if (!id) return undefined;
     const session = this.sessions.get(key(id));
     if (!session) return undefined;
+    const proof = headerTokenOf(req);
+    if (proof === undefined || !tokensEqual(proof, session.headerToken)) return undefined;
     if (this.now() - session.lastSeenAt > this.idleMs) {
       this.sessions.delete(key(id));
       return undefined;
@@ -83,6 +96,14 @@ export class SessionStore {
 
 /** Sessions are looked up by a hash of the id, so map lookups do not compare the secret itself. */
 const key = (id: string) => createHash('sha256').update(id).digest('base64url');
+
+/** X-Agent-Session, or the `session` query parameter of GET /api/events (EventSource cannot send headers). */
+function headerTokenOf(req: IncomingMessage): string | undefined {
+  const header = req.headers[sessionHeaderName];
+  if (typeof header === 'string') return header;
+  if (req.method !== 'GET') return undefined;
+  return new URL(req.url ?? '/', 'http://console.invalid').searchParams.get('session') ?? undefined;
+}
 
 function readCookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {

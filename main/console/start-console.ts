@@ -1,17 +1,20 @@
 // Starts the local web console of a headless agent: loopback by default, token-protected, its address written for `console-url`.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { ConsoleSettings } from '../config/console-settings.js';
 import { removeConsoleAddress, writeConsoleAddress, consoleOrigin } from './console-address.js';
 import { ConsoleAuth, type ConsoleLogger } from './console-auth.js';
 import { ConsoleError } from './console-error.js';
 import { createRequestHandler, type ConsoleHandlers, type MetricsSource } from './console-server.js';
+import { limitConnections } from './connection-limits.js';
 import { SessionStore } from './console-sessions.js';
 import { loadOrCreateConsoleToken } from './console-token.js';
-import { FailureLimiter } from './failure-limiter.js';
+import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 import { defaultBodyLimitBytes } from './read-json-body.js';
 import { allowedHostNames, isLoopbackHost } from './request-guards.js';
 import { defaultStaticDir } from './static-files.js';
+import { StreamRegistry } from './stream-registry.js';
+import { UnlockLimiter } from './unlock-limiter.js';
 
 export interface StartConsoleOptions extends Partial<Omit<ConsoleSettings, 'enabled'>> {
   handlers: ConsoleHandlers;
@@ -26,8 +29,18 @@ export interface StartConsoleOptions extends Partial<Omit<ConsoleSettings, 'enab
   /** SSE heartbeat interval (default 15 s). */
   heartbeatMs?: number;
   bodyLimitBytes?: number;
-  /** Failed sign-ins / unlocks per address and minute before 429 (default 10). */
-  maxAuthFailures?: number;
+  /** Wrong console tokens of all callers together: 10 free by default, then waits of 1 s, 2 s, 4 s … */
+  tokenLimits?: FailureLimiterOptions;
+  /** Limits of wrong admin passphrases per session and overall (shared with desktop IPC when given). */
+  unlockLimiter?: UnlockLimiter;
+  /** Sockets open at once, in total (default 128) and per client address (default 32); more are closed at once. */
+  maxConnections?: number;
+  maxConnectionsPerClient?: number;
+  /** A socket with no traffic for this long is closed, one that never sends a byte too (default 30 s; SSE heartbeats keep streams alive). */
+  idleSocketMs?: number;
+  /** Event streams open at once, in total (default 32) and per session or bearer token (default 4). */
+  maxStreams?: number;
+  maxStreamsPerSession?: number;
 }
 
 export interface RunningConsole {
@@ -79,34 +92,32 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   checkBindHost(host, options.allowRemote ?? false, options.logger);
   const token = await loadOrCreateConsoleToken(options.dataDir);
   const sessions = new SessionStore({ ...(options.adminIdleMs ? { adminIdleMs: options.adminIdleMs } : {}) });
-  const limiter = new FailureLimiter({ maxFailures: options.maxAuthFailures ?? 10 });
-  const streams = new Set<() => void>();
+  const limiter = new FailureLimiter({ freeFailures: 10, ...options.tokenLimits });
+  const streams = new StreamRegistry(options.maxStreams ?? 32, options.maxStreamsPerSession ?? 4);
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const idleSocketMs = Math.max(options.idleSocketMs ?? 30_000, heartbeatMs * 2);
   let port = options.port ?? 4517;
   const server = createServer(
     createRequestHandler({
       handlers: options.handlers,
       auth: new ConsoleAuth({ token, sessions, limiter, logger: options.logger }),
       sessions,
+      unlockLimiter: options.unlockLimiter ?? new UnlockLimiter(),
       logger: options.logger,
       hostNames: allowedHostNames(host, options.allowRemote ? (options.allowedHosts ?? []) : []),
       port: () => port,
       staticDir: options.staticDir ?? defaultStaticDir(),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       openMetricsOnLoopback: options.openMetricsOnLoopback ?? false,
-      heartbeatMs: options.heartbeatMs ?? 15_000,
+      heartbeatMs,
       bodyLimitBytes: options.bodyLimitBytes ?? defaultBodyLimitBytes,
-      track(close) {
-        streams.add(close);
-        return () => streams.delete(close);
-      },
+      streams,
     }),
   );
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  limitConnections(server, {
+    maxConnections: options.maxConnections ?? 128,
+    maxPerClient: options.maxConnectionsPerClient ?? 32,
+    idleSocketMs,
   });
   port = await listen(server, host, port);
   await writeConsoleAddress(options.dataDir, { host, port, pid: process.pid });
@@ -118,9 +129,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     port,
     close() {
       closing ??= (async () => {
-        for (const close of [...streams]) close();
+        streams.closeAll();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
         await closed;
         await removeConsoleAddress(options.dataDir);
       })();

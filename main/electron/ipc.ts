@@ -4,6 +4,7 @@ import type { Role } from '../../preload/contract/api.js';
 import { agentCallChannel, agentEventChannel, type IpcReply } from '../../preload/ipc-channels.js';
 import type { ConsoleHandlers } from '../console/console-server.js';
 import { contractErrorOf, internalErrorShape } from '../console/error-shape.js';
+import { UnlockLimiter } from '../console/unlock-limiter.js';
 
 export interface IpcHandlerOptions {
   /** True only for the app's own page (e.g. app://agent/…), never for a frame from elsewhere. */
@@ -14,6 +15,8 @@ export interface IpcHandlerOptions {
   onRoleChange?: (role: Role) => void;
   /** Where unexpected handler failures are reported (their details never reach the page). */
   onError?: (error: unknown, method: string) => void;
+  /** Wrong admin passphrases pause unlocking, as in the web console (default: a limiter of its own). */
+  unlockLimiter?: UnlockLimiter;
 }
 
 /** Answers `agent:call` with an IpcReply; returns a function that removes the handler. */
@@ -22,6 +25,7 @@ export function registerIpcHandlers(
   handlers: Pick<ConsoleHandlers, 'call'>,
   options: IpcHandlerOptions,
 ): () => void {
+  const limiter = options.unlockLimiter ?? new UnlockLimiter();
   ipcMain.handle(agentCallChannel, async (event, method: unknown, args: unknown): Promise<IpcReply> => {
     if (!options.isTrustedSender(event.senderFrame)) {
       return {
@@ -45,7 +49,8 @@ export function registerIpcHandlers(
     }
     const role = options.role();
     try {
-      const value = await handlers.call(method, args, { role, actor: `${role} (desktop)` });
+      const run = () => handlers.call(method, args, { role, actor: `${role} (desktop)` });
+      const value = await (method === 'unlockAdmin' ? limiter.attempt('desktop', run) : run());
       if (method === 'unlockAdmin') options.onRoleChange?.('admin');
       if (method === 'lockAdmin') options.onRoleChange?.('viewer');
       return { ok: true, value };

@@ -212,10 +212,10 @@ export const agentMethods = {
     'Captured / delivered / failed per minute and connection over the last 60 minutes',
   ),
   runDoctor: method(
-    'viewer',
+    'admin',
     z.strictObject({ connection: connectionIdSchema }),
     doctorReportSchema,
-    "Network checks of a connection's destination (DNS, TCP, proxy, TLS, clock, auth)",
+    "Network checks of a connection's destination (DNS, TCP, proxy, TLS, clock, auth); admin only, as it sends the connection's credentials",
   ),
 } as const;
 

@@ -172,12 +172,15 @@ test('a viewer sees replay disabled, and the console refuses the replay call its
   const id = Number((await row.getAttribute('data-testid'))?.replace('record-row-', ''));
   expect(id).toBeGreaterThan(0);
 
-  // The page's own session (cookie, viewer) calling the API directly.
+  // The page's own session (cookie + header token, viewer) calling the API directly.
   const direct = await page.evaluate(
     async (ids) => {
       const response = await fetch('/api/call/replayDeadLetters', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          'x-agent-session': sessionStorage.getItem('agent.sessionToken') ?? '',
+        },
         body: JSON.stringify({ ids }),
       });
       return { status: response.status, body: (await response.json()) as { error?: { code?: string } } };

@@ -33,6 +33,8 @@ export interface SendOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** The client's own address, e.g. 127.0.0.7 (any local process can pick any 127.0.0.0/8 address). */
+  localAddress?: string;
 }
 
 export interface ConsoleUnderTest {
@@ -49,6 +51,7 @@ export interface ConsoleUnderTest {
   send(path: string, options?: SendOptions): Promise<Answer>;
   /** POST JSON as the console page would (Origin of the console, session cookie). */
   post(path: string, body: unknown, cookie: string, headers?: Record<string, string>): Promise<Answer>;
+  /** Signs in; the answer carries the cookie and the header token (pass it to post or sessionHeaders). */
   signIn(): Promise<string>;
 }
 
@@ -118,10 +121,15 @@ export function useConsole(prefix: string) {
     const host = `127.0.0.1:${web.port}`;
     const send = (path: string, o: SendOptions = {}) =>
       sendRaw(web.port, path, { ...o, headers: { host, ...o.headers } });
-    const post = (path: string, body: unknown, cookie: string, headers: Record<string, string> = {}) =>
+    const post = (path: string, body: unknown, signedIn: string, headers: Record<string, string> = {}) =>
       send(path, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: `http://${host}`, cookie, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          origin: `http://${host}`,
+          ...sessionHeaders(signedIn),
+          ...headers,
+        },
         body: JSON.stringify(body),
       });
     const token = await readConsoleToken(dataDir);
@@ -142,9 +150,22 @@ export function useConsole(prefix: string) {
         const cookie = String(answer.headers['set-cookie']?.[0] ?? '');
         if (answer.status !== 200 || !cookie)
           throw new Error(`sign-in failed: ${answer.status} ${answer.text}`);
-        return cookie.split(';')[0]!;
+        const { sessionToken } = answer.json() as { sessionToken: string };
+        return `${cookie.split(';')[0]!}${sessionSeparator}${sessionToken}`;
       },
     };
+  };
+}
+
+/** What signIn() returns: the cookie and the header token, as the page holds them. */
+const sessionSeparator = ' + ';
+
+/** The request headers of a signed-in page (cookie and X-Agent-Session) from what signIn() returned. */
+export function sessionHeaders(signedIn: string): Record<string, string> {
+  const [cookie, sessionToken] = signedIn.split(sessionSeparator);
+  return {
+    ...(cookie ? { cookie } : {}),
+    ...(sessionToken ? { 'x-agent-session': sessionToken } : {}),
   };
 }
 
@@ -152,7 +173,14 @@ export function useConsole(prefix: string) {
 export function sendRaw(port: number, path: string, options: SendOptions = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/agent-process.js';
-import { adminPassphrase, useConsole, type ConsoleUnderTest } from './console-harness.js';
+import { UnlockLimiter } from '../../main/console/unlock-limiter.js';
+import { adminPassphrase, sessionHeaders, useConsole, type ConsoleUnderTest } from './console-harness.js';
 
 const start = useConsole('console-');
 
@@ -46,27 +47,52 @@ describe('web console: sign-in', () => {
       /^agent_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/,
     );
     const cookie = answer.headers['set-cookie']![0]!.split(';')[0]!;
-    expect((await c.post('/api/call/session', {}, cookie)).json()).toMatchObject({ role: 'viewer' });
+    const { sessionToken } = answer.json() as { sessionToken: string };
+    expect(sessionToken).toMatch(/^[\w-]{43}$/);
+    const proven = { 'x-agent-session': sessionToken };
+    expect((await c.post('/api/call/session', {}, cookie, proven)).json()).toMatchObject({ role: 'viewer' });
   });
 
-  it('blocks an address after 10 wrong tokens with 429 and Retry-After, even for the right token then', async () => {
+  it('refuses a replayed cookie without the header token, even with a forged Origin (cookies reach every local port)', async () => {
     const c = await start();
+    const signedIn = await c.signIn();
+    const cookie = sessionHeaders(signedIn).cookie!;
+    const replay = await c.post('/api/call/session', {}, cookie);
+    expect(replay.status).toBe(401);
+    const events = await c.send('/api/events', { headers: { cookie } });
+    expect(events.status).toBe(401);
+    const other = await c.signIn();
+    const mixed = await c.post('/api/call/session', {}, cookie, {
+      'x-agent-session': sessionHeaders(other)['x-agent-session']!,
+    });
+    expect(mixed.status).toBe(401);
+    expect((await c.post('/api/call/session', {}, signedIn)).status).toBe(200);
+  });
+
+  it('pauses wrong tokens from any address (rotating 127.x) with 429 and Retry-After, yet always accepts the right token', async () => {
+    const c = await start({ tokenLimits: { baseDelayMs: 60_000 } });
     const wrong = { authorization: 'Bearer not-the-token', 'content-type': 'application/json' };
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      statuses.push(
-        (await c.send('/api/call/status', { method: 'POST', headers: wrong, body: '{}' })).status,
-      );
+    for (let i = 0; i < 12; i++) {
+      const answer = await c.send('/api/call/status', {
+        method: 'POST',
+        headers: wrong,
+        body: '{}',
+        localAddress: `127.0.0.${i + 2}`,
+      });
+      statuses.push(answer.status);
     }
-    expect(statuses).toEqual([...Array<number>(9).fill(401), 429, 429]);
+    expect(statuses).toEqual([...Array<number>(10).fill(401), 429, 429]);
     const right = await c.send('/api/call/status', {
       method: 'POST',
       headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
       body: '{}',
     });
-    expect(right.status).toBe(429);
-    expect(Number(right.headers['retry-after'])).toBeGreaterThan(50);
-    expect((await c.post('/api/session', { token: c.token }, '')).status).toBe(429);
+    expect(right.status).toBe(200);
+    expect((await c.post('/api/session', { token: c.token }, '')).status).toBe(200);
+    const paused = await c.post('/api/session', { token: 'still wrong' }, '', {});
+    expect(paused.status).toBe(429);
+    expect(Number(paused.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
 
@@ -98,7 +124,7 @@ describe('web console: request guards', () => {
     // A cookie alone is not enough for a state change: the browser must say where the request came from.
     const noOrigin = await c.send('/api/call/status', {
       method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { ...sessionHeaders(cookie), 'content-type': 'application/json' },
       body: '{}',
     });
     expect(noOrigin.status).toBe(403);
@@ -111,7 +137,7 @@ describe('web console: request guards', () => {
       'content-type': 'application/x-www-form-urlencoded',
     });
     expect(form.status).toBe(415);
-    const get = await c.send('/api/call/status', { headers: { cookie } });
+    const get = await c.send('/api/call/status', { headers: sessionHeaders(cookie) });
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
   });
@@ -119,7 +145,7 @@ describe('web console: request guards', () => {
   it('answers bad JSON with 400 and the reason, an oversized body with 413, an unknown method with 400', async () => {
     const c = await start({ bodyLimitBytes: 1024 });
     const cookie = await c.signIn();
-    const headers = { cookie, origin: c.origin, 'content-type': 'application/json' };
+    const headers = { ...sessionHeaders(cookie), origin: c.origin, 'content-type': 'application/json' };
     const bad = await c.send('/api/call/status', { method: 'POST', headers, body: '{"a":' });
     expect(bad.status).toBe(400);
     expect(errorOf(bad)).toMatchObject({
@@ -183,17 +209,29 @@ describe('web console: roles', () => {
     expect((await replay(c, cookie)).status).toBe(403);
   });
 
-  it('wrong passphrases count against the address like wrong tokens', async () => {
-    const c = await start({ maxAuthFailures: 3 });
-    const cookie = await c.signIn();
+  it('wrong passphrases pause THIS session after 5, other sessions stay free until all sessions together reach the limit', async () => {
+    const c = await start({
+      unlockLimiter: new UnlockLimiter({
+        perSession: { baseDelayMs: 60_000 },
+        global: { freeFailures: 7, baseDelayMs: 60_000 },
+      }),
+    });
+    const guess = (cookie: string, passphrase = 'wrong passphrase!') =>
+      c.post('/api/call/unlockAdmin', { passphrase }, cookie).then((answer) => answer.status);
+    const guesser = await c.signIn();
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      statuses.push(
-        (await c.post('/api/call/unlockAdmin', { passphrase: 'wrong passphrase!' }, cookie)).status,
-      );
-    }
-    expect(statuses).toEqual([403, 403, 429, 429]);
-    expect((await c.post('/api/call/unlockAdmin', { passphrase: adminPassphrase }, cookie)).status).toBe(429);
+    for (let i = 0; i < 7; i++) statuses.push(await guess(guesser));
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 403, 429]);
+    expect(await guess(guesser, adminPassphrase)).toBe(429);
+    const admin = await c.signIn();
+    expect(await guess(admin, adminPassphrase)).toBe(200);
+    // Fresh sessions do not reset the count for the agent as a whole.
+    for (const cookie of [await c.signIn(), await c.signIn()]) expect(await guess(cookie)).toBe(403);
+    const late = await c.signIn();
+    const paused = await c.post('/api/call/unlockAdmin', { passphrase: adminPassphrase }, late);
+    expect(paused.status).toBe(429);
+    expect(Number(paused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(errorOf(paused).message).toMatch(/too many wrong admin passphrases/);
   });
 });
 
@@ -206,7 +244,7 @@ describe('web console: events', () => {
       host: '127.0.0.1',
       port: c.console.port,
       path: '/api/events',
-      headers: { host: c.host, cookie, accept: 'text/event-stream' },
+      headers: { host: c.host, ...sessionHeaders(cookie), accept: 'text/event-stream' },
     });
     const response = new Promise<string | undefined>((resolve) =>
       req.on('response', (res) => {

@@ -1,4 +1,4 @@
-// The web console's AgentApi: contract calls as POST /api/call/<method>, events over SSE, sign-in with the token from the URL fragment.
+// The web console's AgentApi: sign-in with the token from the URL fragment, then calls (POST /api/call/<method>) and events (SSE) carrying the session's header token.
 import {
   agentMethodNames,
   type AgentApi,
@@ -12,6 +12,8 @@ export interface ConsoleClientOptions {
   createEventSource?: EventSourceFactory;
   location?: Pick<Location, 'hash' | 'pathname' | 'search'>;
   history?: Pick<History, 'replaceState'>;
+  /** Where the session's header token survives a reload: this tab, this origin only (default sessionStorage). */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
 }
@@ -49,14 +51,31 @@ function takeToken(
   return token === undefined ? undefined : decodeURIComponent(token);
 }
 
+/** The sessionStorage key of the header token (the cookie alone signs nothing in: other local ports receive it too). */
+export const sessionTokenKey = 'agent.sessionToken';
+export const sessionHeaderName = 'X-Agent-Session';
+
+function defaultStorage(): Pick<Storage, 'getItem' | 'setItem'> | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined; // storage blocked: the session lasts until the page is reloaded
+  }
+}
+
 export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions = {}): AgentApi {
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  const storage = options.storage ?? defaultStorage();
+  let sessionToken = storage?.getItem(sessionTokenKey) ?? undefined;
   const post = async (path: string, body: string): Promise<unknown> => {
     let response: Response;
     try {
       response = await fetchImpl(`${baseUrl}${path}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(sessionToken ? { [sessionHeaderName]: sessionToken } : {}),
+        },
         body,
         credentials: 'same-origin',
       });
@@ -73,7 +92,12 @@ export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions 
     token === undefined
       ? Promise.resolve()
       : post('/api/session', JSON.stringify({ token })).then(
-          () => undefined,
+          (answer) => {
+            const given = (answer as { sessionToken?: unknown } | undefined)?.sessionToken;
+            if (typeof given !== 'string') return;
+            sessionToken = given;
+            storage?.setItem(sessionTokenKey, given);
+          },
           () => undefined,
         );
 
@@ -82,7 +106,8 @@ export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions 
     return post(`/api/call/${method}`, args === undefined ? '' : JSON.stringify(args));
   };
   const events = new ConsoleEvents({
-    url: `${baseUrl}/api/events`,
+    // EventSource cannot send headers: the header token goes in the query (never logged by the console).
+    url: () => `${baseUrl}/api/events${sessionToken ? `?session=${encodeURIComponent(sessionToken)}` : ''}`,
     createEventSource: options.createEventSource ?? ((url) => new EventSource(url)),
     ready,
     ...(options.initialBackoffMs ? { initialBackoffMs: options.initialBackoffMs } : {}),

@@ -6,9 +6,10 @@ const closedState = 2;
 export type EventSourceFactory = (url: string) => EventSource;
 
 export interface ConsoleEventsOptions {
-  url: string;
+  /** Read at each (re)connect: it carries the session's header token, known once signed in. */
+  url: () => string;
   createEventSource: EventSourceFactory;
-  /** Resolves once the session cookie is set (EventSource cannot send headers). */
+  /** Resolves once signed in (session cookie set, header token known). */
   ready: Promise<void>;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -44,7 +45,7 @@ export class ConsoleEvents {
   private connect(): void {
     this.timer = undefined;
     if (this.source || !this.wanted) return;
-    const source = this.options.createEventSource(this.options.url);
+    const source = this.options.createEventSource(this.options.url());
     this.source = source;
     for (const event of this.listeners.keys()) this.listen(source, event);
     source.onopen = () => {

@@ -28,25 +28,31 @@ class FakeEventSource {
   }
 }
 
-type Sent = { url: string; body: string };
+type Sent = { url: string; body: string; session?: string };
 
-function setUp(hash = '', answer: (url: string) => Response | Promise<Response> = () => Response.json({})) {
+function setUp(
+  hash = '',
+  answer: (url: string) => Response | Promise<Response> = () => Response.json({}),
+  stored = new Map<string, string>(),
+) {
   FakeEventSource.created = [];
   const sent: Sent[] = [];
   const replaceState = vi.fn();
   const client = createConsoleClient('', {
     fetch: async (input, init) => {
       const url = input as string;
-      sent.push({ url, body: init?.body as string });
+      const session = (init?.headers as Record<string, string>)['X-Agent-Session'];
+      sent.push({ url, body: init?.body as string, ...(session ? { session } : {}) });
       return answer(url);
     },
     createEventSource: (url) => new FakeEventSource(url) as unknown as EventSource,
     location: { hash, pathname: '/records', search: '?q=1' },
     history: { replaceState },
+    storage: { getItem: (k) => stored.get(k) ?? null, setItem: (k, v) => void stored.set(k, v) },
     initialBackoffMs: 100,
     maxBackoffMs: 1000,
   });
-  return { client, sent, replaceState };
+  return { client, sent, replaceState, stored };
 }
 
 afterEach(() => {
@@ -59,16 +65,28 @@ describe('console client', () => {
     expect(Object.keys(setUp().client).sort()).toEqual([...agentMethodNames, 'on'].sort());
   });
 
-  it('takes the token out of the address bar and signs in before the first call', async () => {
-    const { client, sent, replaceState } = setUp('#token=abc-_123', (url) =>
-      url === '/api/call/status' ? Response.json({ health: 'in-sync' }) : Response.json({ role: 'viewer' }),
+  it('takes the token out of the address bar, signs in, then sends the header token with every call and the event stream', async () => {
+    const { client, sent, replaceState, stored } = setUp('#token=abc-_123', (url) =>
+      url === '/api/call/status'
+        ? Response.json({ health: 'in-sync' })
+        : Response.json({ role: 'viewer', sessionToken: 'proof-1' }),
     );
     expect(replaceState).toHaveBeenCalledWith(null, '', '/records?q=1');
     await expect(client.status()).resolves.toEqual({ health: 'in-sync' });
     expect(sent).toEqual([
       { url: '/api/session', body: '{"token":"abc-_123"}' },
-      { url: '/api/call/status', body: '' },
+      { url: '/api/call/status', body: '', session: 'proof-1' },
     ]);
+    expect(stored.get('agent.sessionToken')).toBe('proof-1');
+    client.on('status', () => undefined);
+    await vi.waitFor(() => expect(FakeEventSource.created).toHaveLength(1));
+    expect(FakeEventSource.created[0]!.url).toBe('/api/events?session=proof-1');
+  });
+
+  it('after a reload (no token in the address bar) keeps using the header token of this tab', async () => {
+    const { client, sent } = setUp('', () => Response.json({}), new Map([['agent.sessionToken', 'proof-2']]));
+    await client.status();
+    expect(sent).toEqual([{ url: '/api/call/status', body: '', session: 'proof-2' }]);
   });
 
   it('posts the arguments as JSON and rejects with the contract error shape', async () => {
