@@ -31,10 +31,11 @@ export class NativeWatcher extends EventEmitter {
     );
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
     for (const watcher of this.dirs.values()) watcher.close();
     this.dirs.clear();
+    return Promise.resolve();
   }
 
   /** Watches `dir`; `announce`: a folder that appeared later, whose files may predate its watch, is walked once. */
