@@ -1,11 +1,27 @@
-// Watches one folder with chokidar; when the OS watch limit is hit (Linux inotify ENOSPC) it falls back to polling.
-import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar';
+// Watches one folder (fs.watch events; chokidar when polling); falls back to polling at the OS watch limit (ENOSPC,
+// EMFILE) and restarts a watcher that failed for any other reason, so a folder is never left unwatched for good.
+import { watch, type ChokidarOptions } from 'chokidar';
+import type { EventEmitter } from 'node:events';
 import type { Stats } from 'node:fs';
+import { NativeWatcher } from './native-watcher.js';
 
-/** Makes a chokidar watcher; tests pass one that fails like a full inotify table. */
-export type WatcherFactory = (dir: string, options: ChokidarOptions) => FSWatcher;
+/** What the folder watcher needs of a watcher: 'add'/'change'/'unlink' with a path, 'ready', 'error', close(). */
+export type PathWatcher = Pick<EventEmitter, 'on' | 'once'> & { close(): Promise<void> };
 
-export const chokidarWatcher: WatcherFactory = (dir, options) => watch(dir, options);
+/** Makes a watcher; tests pass one that fails like a full inotify table. */
+export type WatcherFactory = (dir: string, options: ChokidarOptions) => PathWatcher;
+
+/**
+ * The default: fs.watch events (no re-listing of the folder per event, see native-watcher.ts); chokidar only when
+ * polling, where it is the well-tried choice.
+ */
+export const chokidarWatcher: WatcherFactory = (dir, options) =>
+  options.usePolling
+    ? watch(dir, options)
+    : new NativeWatcher(dir, {
+        recursive: options.depth === undefined,
+        ignored: options.ignored as (path: string, stats?: Stats) => boolean,
+      });
 
 export interface FolderWatcherOptions {
   recursive: boolean;
@@ -18,8 +34,12 @@ export interface FolderWatcherOptions {
   onPath: (path: string) => void;
   /** The watcher now polls; `message` says why and how to fix it. */
   onFallback: (message: string) => void;
-  /** Any other watcher error (shown in status; the periodic rescan still covers the folder). */
-  onError: (error: Error) => void;
+  /** Any other watcher error: the watcher is restarted after `restartMs` (the periodic rescan covers the gap). */
+  onError: (error: Error, restartMs: number) => void;
+  /** A watcher restarted after an error watches again (events may have been missed: rescan). */
+  onRestarted: () => void;
+  /** Delay before restarting a failed watcher (doubles while it keeps failing, up to 60 s; default 1 s). */
+  restartMs?: number;
 }
 
 const watchLimitCodes = new Set(['ENOSPC', 'EMFILE']);
@@ -40,8 +60,10 @@ export function watchLimitMessage(dir: string, code: string): string {
 }
 
 export class FolderWatcher {
-  private watcher: FSWatcher;
+  private watcher: PathWatcher;
   private switching: Promise<void> | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private failures = 0;
   private closed = false;
   polling = false;
 
@@ -52,7 +74,7 @@ export class FolderWatcher {
     this.watcher = this.create(false);
   }
 
-  /** Resolves once the initial directory walk of the watcher is done. */
+  /** Resolves once the initial directory walk of the watcher is done (or it failed and is being replaced). */
   static async start(dir: string, options: FolderWatcherOptions): Promise<FolderWatcher> {
     const watcher = new FolderWatcher(dir, options);
     await watcher.ready(watcher.watcher);
@@ -61,11 +83,12 @@ export class FolderWatcher {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.restartTimer);
     await this.switching;
     await this.watcher.close();
   }
 
-  private create(usePolling: boolean): FSWatcher {
+  private create(usePolling: boolean): PathWatcher {
     const { options } = this;
     const watcher = options.factory(this.dir, {
       ignoreInitial: true,
@@ -76,32 +99,54 @@ export class FolderWatcher {
       binaryInterval: options.pollIntervalMs,
     });
     for (const event of ['add', 'change', 'unlink'] as const)
-      watcher.on(event, (path) => options.onPath(path));
-    watcher.on('error', (error) => this.failed(watcher, error as NodeJS.ErrnoException));
+      watcher.on(event, (path: string) => options.onPath(path));
+    watcher.on('error', (error: NodeJS.ErrnoException) => this.failed(watcher, error));
     return watcher;
   }
 
-  private ready(watcher: FSWatcher): Promise<void> {
-    return new Promise((resolve) => watcher.once('ready', () => resolve()));
+  /** Resolves on 'ready' (undefined) or with the first error, so start-up never hangs on a watcher that failed. */
+  private ready(watcher: PathWatcher): Promise<NodeJS.ErrnoException | undefined> {
+    return new Promise((resolve) => {
+      watcher.once('ready', () => resolve(undefined));
+      watcher.once('error', (error: NodeJS.ErrnoException) => resolve(error));
+    });
   }
 
-  private failed(watcher: FSWatcher, error: NodeJS.ErrnoException): void {
+  private failed(watcher: PathWatcher, error: NodeJS.ErrnoException): void {
     const code = error.code ?? '';
-    if (watcher !== this.watcher || this.closed) return;
-    if (!watchLimitCodes.has(code) || this.polling) {
-      this.options.onError(error);
+    if (watcher !== this.watcher || this.closed || this.switching || this.restartTimer) return;
+    if (watchLimitCodes.has(code) && !this.polling) {
+      this.polling = true;
+      this.replace(watcher, () => this.options.onFallback(watchLimitMessage(this.dir, code)));
       return;
     }
-    if (this.switching) return;
-    this.polling = true;
-    this.switching = (async () => {
-      await watcher.close();
+    // Any other failure (or the limit hit again while polling): never leave the folder unwatched, restart it.
+    const delay = Math.min((this.options.restartMs ?? 1000) * 2 ** this.failures, 60_000);
+    this.failures += 1;
+    this.options.onError(error, delay);
+    void watcher.close().catch(() => undefined);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
       if (this.closed) return;
-      this.watcher = this.create(true);
-      await this.ready(this.watcher);
-      this.options.onFallback(watchLimitMessage(this.dir, code));
-    })().finally(() => {
+      this.replace(undefined, () => {
+        this.failures = 0;
+        this.options.onRestarted();
+      });
+    }, delay);
+  }
+
+  /** Closes `old` (if given), makes a new watcher in the current mode; `then` once it is ready, else it failed again. */
+  private replace(old: PathWatcher | undefined, then: () => void): void {
+    this.switching = (async () => {
+      await old?.close();
+      if (this.closed) return undefined;
+      this.watcher = this.create(this.polling);
+      return this.ready(this.watcher);
+    })().then((error) => {
       this.switching = undefined;
+      if (this.closed) return;
+      if (error) this.failed(this.watcher, error);
+      else then();
     });
   }
 }

@@ -48,6 +48,8 @@ export class FolderSource implements Source {
   private readonly unavailable = new Map<string, string>();
   /** Folder → why it is watched by polling (the OS watch limit was hit). */
   private readonly pollingNotes = new Map<string, string>();
+  /** Folder → its watcher failed and is being restarted (degraded until it watches again). */
+  private readonly watcherNotes = new Map<string, string>();
   private readonly queue: WorkQueue<Work>;
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private context: SourceContext | undefined;
@@ -177,6 +179,7 @@ export class FolderSource implements Source {
       ...(this.outboxError ? [this.outboxError] : []),
       ...this.unavailable.values(),
       ...this.pollingNotes.values(),
+      ...this.watcherNotes.values(),
       ...(this.problems.summary() ? [this.problems.summary() as string] : []),
     ];
     const allFoldersFailed = this.unavailable.size === this.layout.roots.length;
@@ -298,12 +301,25 @@ export class FolderSource implements Source {
       onPath: (path) => this.pathEvent(path),
       onFallback: (message) => {
         this.pollingNotes.set(root.dir, message);
+        this.watcherNotes.delete(root.dir);
         this.ctx().logger.warn({ folder: root.dir }, message);
         this.changed();
         void this.rescanNow(); // the failed watcher may have missed events
       },
-      onError: (error) => {
-        this.ctx().logger.error({ err: error, folder: root.dir }, 'folder watcher error');
+      onError: (error, restartMs) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        const message =
+          `the watcher of ${root.dir} failed (${code ?? error.message}): restarting it in ${restartMs / 1000} s; ` +
+          'until then new files are found only by the periodic rescan';
+        this.watcherNotes.set(root.dir, message);
+        this.ctx().logger.error({ err: error, folder: root.dir }, message);
+        this.changed();
+      },
+      onRestarted: () => {
+        this.watcherNotes.delete(root.dir);
+        this.ctx().logger.info({ folder: root.dir }, 'folder watcher restarted');
+        this.changed();
+        void this.rescanNow(); // events of the gap were missed
       },
     });
     if (this.stopped) {
