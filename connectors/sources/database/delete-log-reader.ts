@@ -69,7 +69,9 @@ export class DeleteLogReader {
    */
   private async withoutPresent(client: DatabaseClient, entries: LogEntry[]): Promise<LogEntry[]> {
     if (entries.length === 0) return entries;
-    const texts = entries.map((entry) => entry.pk.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))));
+    const texts = entries.map((entry) =>
+      entry.pk.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))),
+    );
     const sql = this.options.builder.presentKeys(texts);
     const { rows } = await client.query(sql.text, sql.params);
     const width = this.options.primaryKey.length;
