@@ -135,6 +135,7 @@ describe('contract handlers', () => {
         'removeConnection',
         'replayDeadLetters',
         'resumeConnection',
+        'runDoctor',
         'setSecret',
         'testConnection',
         'updateConnection',
