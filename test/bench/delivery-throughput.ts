@@ -12,6 +12,7 @@ import { BenchServer } from './delivery-server.js';
 import type { ServerSummary } from './delivery-server-process.js';
 import { expectEqual } from './outbox-driver.js';
 import { nowMs } from './measure.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { TempArea } from './temp-area.js';
 
 export interface RunFigures {
@@ -30,6 +31,8 @@ export interface ThroughputFigures {
   agent: RunFigures;
   /** Engine.start (outbox open + quick_check, connections), inside the agent's timed window. */
   agentStartMs: number;
+  /** perf_hooks.monitorEventLoopDelay p99 while the engine drained at full speed. */
+  loopDelayP99Ms: number;
   raw: RunFigures;
   ratio: number;
   seedMs: number;
@@ -121,6 +124,8 @@ async function runAgent(options: DeliveryBenchOptions, dir: string) {
   const server = await BenchServer.start();
   try {
     const cpu = process.cpuUsage();
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const t0 = nowMs();
     const engine = await startBenchEngine({
       dir,
@@ -136,9 +141,11 @@ async function runAgent(options: DeliveryBenchOptions, dir: string) {
     await waitUntilDrained(engine, 60_000);
     const ms = nowMs() - t0;
     const cpuUsed = cpuMs(cpu);
+    loopDelay.disable();
+    const loopDelayP99Ms = loopDelay.percentile(99) / 1e6;
     await engine.stop();
     const summary = await server.summary();
-    return { ms, started, cpuUsed, summary };
+    return { ms, started, cpuUsed, summary, loopDelayP99Ms };
   } finally {
     await server.close();
   }
@@ -158,6 +165,8 @@ async function runRaw(options: DeliveryBenchOptions, batches: Batch[]) {
     const url = `${server.url}/ingest/${BENCH_CONNECTION}`;
     let next = 0;
     const cpu = process.cpuUsage();
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const t0 = nowMs();
     const worker = async () => {
       for (let i = next++; i < bodies.length; i = next++) {
@@ -229,6 +238,7 @@ export async function runThroughputPhases(
     outboxOnly,
     agent,
     agentStartMs: agentRun.started,
+    loopDelayP99Ms: agentRun.loopDelayP99Ms,
     raw,
     ratio: agent.rate / raw.rate,
     seedMs,

@@ -64,6 +64,7 @@ function printEnqueue(log: BenchContext['log'], f: EnqueueFigures): void {
     ]).replace(/^/gm, '  '),
   );
   log(`  enqueue / raw = ${ratio(f.ratio)}   (target >= ${ENQUEUE_TARGET.toFixed(2)}: ${verdict})`);
+  log(`figure enqueue-vs-raw = ${f.ratio.toFixed(3)}`);
 }
 
 function printDrain(log: BenchContext['log'], f: DrainFigures): void {
