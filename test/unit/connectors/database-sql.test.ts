@@ -73,6 +73,17 @@ describe('SqlBuilder', () => {
     );
   });
 
+  it('looks logged keys up as text, cast the way the delete trigger wrote them', () => {
+    expect(new SqlBuilder(spec({ primaryKey: ['id'] })).presentKeys([['7']])).toEqual({
+      text: 'SELECT "id"::text AS k0 FROM "sales"."orders" WHERE "id" IN ($1)',
+      params: ['7'],
+    });
+    expect(new SqlBuilder(spec({ dialect: 'mysql' })).presentKeys([['n', '1']]).text).toBe(
+      'SELECT CAST(`region` AS CHAR) AS k0, CAST(`id` AS CHAR) AS k1 FROM `sales`.`orders` ' +
+        'WHERE (`region` = ? AND `id` = ?)',
+    );
+  });
+
   it('reads the delete log of the table from its schema', () => {
     expect(new SqlBuilder(spec()).deletedRows('41', 100)).toEqual({
       text:
