@@ -1,6 +1,5 @@
 // Trigger-mode deletes against re-inserts: concurrent clients delete and re-insert keys; the API must end equal to the table.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
@@ -10,6 +9,7 @@ import { agentConfigSchema } from '../../main/config/schema.js';
 import { Engine } from '../../main/engine/engine.js';
 import { openSecretStore } from '../../main/secrets/open-secret-store.js';
 import { waitFor } from '../support/agent-process.js';
+import { fileSecrets } from '../support/file-secrets.js';
 import { startIngestServer, type IngestServer } from '../support/ingest.js';
 import { startMariaDb } from '../support/mariadb-server.js';
 import { startPostgres } from '../support/postgres-server.js';
@@ -85,10 +85,7 @@ function apiRows(ingest: IngestServer): Map<string, number> {
 async function deliver(dialect: Dialect): Promise<{ ingest: IngestServer; stop(): Promise<void> }> {
   const dataDir = join(tempDir(), 'data');
   mkdirSync(dataDir);
-  const keyFile = join(tempDir(), 'secret.key');
-  writeFileSync(keyFile, randomBytes(32).toString('base64'));
-  chmodSync(keyFile, 0o600);
-  const secrets = { backend: 'file' as const, keyFile };
+  const secrets = fileSecrets(tempDir());
   if (dialect.password) await (await openSecretStore(secrets, dataDir)).set('db', dialect.password);
   const ingest = await startIngestServer();
   const config = agentConfigSchema.parse({
@@ -135,83 +132,80 @@ async function expectApiEqualsTable(dialect: Dialect): Promise<void> {
 const seedRows = (write: (id: number, v: number) => string) =>
   Array.from({ length: clients * keysPerClient }, (_, i) => write(i + 1, 0));
 
+/** A database server the tests start (PostgreSQL or MariaDB): what the churn needs of it. */
+interface SqlServer {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+  query<R extends Record<string, unknown>>(sql: string): Promise<R[]>;
+  connect(): Promise<{ query(sql: string): Promise<unknown>; end(): Promise<void> }>;
+}
+
+interface ServerTable {
+  type: 'postgres' | 'mysql';
+  /** Starts a transaction in this dialect. */
+  begin: string;
+  table: string;
+  write: Dialect['write'];
+  triggers: readonly string[];
+}
+
+/** Creates the table with its delete trigger and seed rows on `server`, then churns it against the agent. */
+async function expectServerApiEqualsTable(server: SqlServer, spec: ServerTable): Promise<void> {
+  await server.query(spec.table);
+  for (const statement of spec.triggers) await server.query(statement);
+  for (const statement of seedRows(spec.write)) await server.query(statement);
+  const { host, port, database, user } = server;
+  await expectApiEqualsTable({
+    source: { type: spec.type, host, port, database, user, watermark: { column: 'updated_at' } },
+    password: server.password,
+    write: spec.write,
+    async writer() {
+      const connection = await server.connect();
+      return {
+        async transaction(statements) {
+          await connection.query(spec.begin);
+          for (const statement of statements) await connection.query(statement);
+          await connection.query('COMMIT');
+        },
+        close: () => connection.end(),
+      };
+    },
+    async rows() {
+      const rows = await server.query<{ id: number; v: number }>('SELECT id, v FROM items');
+      return new Map(rows.map((r) => [String(r.id), r.v]));
+    },
+  });
+}
+
 describe('trigger-mode deletes against re-inserts of the same key', () => {
   it('PostgreSQL: the API ends equal to the table', async () => {
     const server = await startPostgres();
     cleanups.push(() => server.stop());
-    await server.query(`CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL,
-      updated_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
-    const write = (id: number, v: number) =>
-      `INSERT INTO items (id, v) VALUES (${id}, ${v}) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, updated_at = clock_timestamp()`;
-    for (const statement of triggerSql({ dialect: 'postgres', table: 'public.items', primaryKey: ['id'] })
-      .install)
-      await server.query(statement);
-    for (const statement of seedRows(write)) await server.query(statement);
-    await expectApiEqualsTable({
-      source: {
-        type: 'postgres',
-        host: server.host,
-        port: server.port,
-        database: server.database,
-        user: server.user,
-        watermark: { column: 'updated_at' },
-      },
-      password: server.password,
-      write,
-      async writer() {
-        const connection = await server.connect();
-        return {
-          async transaction(statements) {
-            await connection.query('BEGIN');
-            for (const statement of statements) await connection.query(statement);
-            await connection.query('COMMIT');
-          },
-          close: () => connection.end(),
-        };
-      },
-      async rows() {
-        const rows = await server.query<{ id: number; v: number }>('SELECT id, v FROM items');
-        return new Map(rows.map((r) => [String(r.id), r.v]));
-      },
+    await expectServerApiEqualsTable(server, {
+      type: 'postgres',
+      begin: 'BEGIN',
+      table: `CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+      write: (id, v) =>
+        `INSERT INTO items (id, v) VALUES (${id}, ${v}) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, updated_at = clock_timestamp()`,
+      triggers: triggerSql({ dialect: 'postgres', table: 'public.items', primaryKey: ['id'] }).install,
     });
   });
 
   it('MariaDB: the API ends equal to the table', async () => {
     const server = await startMariaDb();
     cleanups.push(() => server.stop());
-    await server.query(`CREATE TABLE items (id INT PRIMARY KEY, v INT NOT NULL,
-      updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), KEY changes (updated_at, id))`);
-    const write = (id: number, v: number) =>
-      `INSERT INTO items (id, v) VALUES (${id}, ${v}) ON DUPLICATE KEY UPDATE v = VALUES(v), updated_at = CURRENT_TIMESTAMP(6)`;
-    for (const statement of triggerSql({ dialect: 'mysql', table: 'items', primaryKey: ['id'] }).install)
-      await server.query(statement);
-    for (const statement of seedRows(write)) await server.query(statement);
-    await expectApiEqualsTable({
-      source: {
-        type: 'mysql',
-        host: server.host,
-        port: server.port,
-        database: server.database,
-        user: server.user,
-        watermark: { column: 'updated_at' },
-      },
-      password: server.password,
-      write,
-      async writer() {
-        const connection = await server.connect();
-        return {
-          async transaction(statements) {
-            await connection.query('START TRANSACTION');
-            for (const statement of statements) await connection.query(statement);
-            await connection.query('COMMIT');
-          },
-          close: () => connection.end(),
-        };
-      },
-      async rows() {
-        const rows = await server.query<{ id: number; v: number }>('SELECT id, v FROM items');
-        return new Map(rows.map((r) => [String(r.id), r.v]));
-      },
+    await expectServerApiEqualsTable(server, {
+      type: 'mysql',
+      begin: 'START TRANSACTION',
+      table: `CREATE TABLE items (id INT PRIMARY KEY, v INT NOT NULL,
+        updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), KEY changes (updated_at, id))`,
+      write: (id, v) =>
+        `INSERT INTO items (id, v) VALUES (${id}, ${v}) ON DUPLICATE KEY UPDATE v = VALUES(v), updated_at = CURRENT_TIMESTAMP(6)`,
+      triggers: triggerSql({ dialect: 'mysql', table: 'items', primaryKey: ['id'] }).install,
     });
   });
 

@@ -1,6 +1,5 @@
 // The engine end to end: PostgreSQL rows (password from the encrypted secret store) delivered to the ingest server.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { Engine } from '../../main/engine/engine.js';
 import { startIngestServer, type IngestServer } from '../../main/sandbox/ingest-server.js';
 import { openSecretStore } from '../../main/secrets/open-secret-store.js';
 import { waitFor } from '../support/agent-process.js';
+import { fileSecrets } from '../support/file-secrets.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { useTempDir } from '../support/temp-dir.js';
 
@@ -39,10 +39,7 @@ describe('database capture in the engine', () => {
     );
     const dataDir = join(tempDir(), 'data');
     mkdirSync(dataDir);
-    const keyFile = join(tempDir(), 'secret.key');
-    writeFileSync(keyFile, randomBytes(32).toString('base64'));
-    chmodSync(keyFile, 0o600);
-    const secrets = { backend: 'file' as const, keyFile };
+    const secrets = fileSecrets(tempDir());
     await (await openSecretStore(secrets, dataDir)).set('erp-db', server.password);
     ingest = await startIngestServer();
     const config = agentConfigSchema.parse({

@@ -1,11 +1,11 @@
 // MariaDB 10.11 capture against a real server: types, integer watermarks, late commits, deletes, restart, CLI triggers.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSecretStore } from '../../main/secrets/open-secret-store.js';
 import { runCli } from '../support/agent-process.js';
 import { runCapture, type CaptureRun } from '../support/database-capture.js';
+import { fileSecrets } from '../support/file-secrets.js';
 import { startMariaDb, type MariaDbServer } from '../support/mariadb-server.js';
 import { useTempDir } from '../support/temp-dir.js';
 
@@ -151,10 +151,7 @@ describe('MariaDB capture', () => {
   it('installs the delete trigger with the CLI, reads deletes from its log, and uninstalls it', async () => {
     const table = await newTable();
     await server.query(`INSERT INTO ${table} (id, order_no) SELECT seq, CONCAT('T-', seq) FROM seq_1_to_5`);
-    const keyFile = join(tempDir(), 'secret.key');
-    writeFileSync(keyFile, randomBytes(32).toString('base64'));
-    chmodSync(keyFile, 0o600);
-    const secrets = { backend: 'file' as const, keyFile };
+    const secrets = fileSecrets(tempDir());
     await (await openSecretStore(secrets, tempDir())).set('maria-password', server.password);
     const source = { ...connection(), table, watermark: { column: 'updated_at' }, primaryKey: ['id'] };
     const configFile = join(tempDir(), 'agent.json');

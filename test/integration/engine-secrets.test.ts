@@ -1,26 +1,19 @@
 // Secrets reach the destination from the encrypted file store by name (bearer, OAuth 2.0); a missing one stops only its connection.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSecretStore } from '../../main/secrets/open-secret-store.js';
 import { waitFor } from '../support/agent-process.js';
+import { fileSecrets } from '../support/file-secrets.js';
 import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine-harness.js';
 import { defaultOAuthClient, startOAuthServer } from '../support/oauth-server.js';
 
 const h = useEngineHarness('secrets-');
 
-function keyFileIn(dir: string): string {
-  const file = join(dir, 'secret.key');
-  writeFileSync(file, randomBytes(32).toString('base64'));
-  chmodSync(file, 0o600);
-  return file;
-}
-
 describe('secrets in the engine', () => {
   it('sends a bearer token stored in the file backend, and never puts it in status', async () => {
     const { dataDir, inbox } = h.paths();
-    const secrets = { backend: 'file' as const, keyFile: keyFileIn(join(dataDir, '..')) };
+    const secrets = fileSecrets(join(dataDir, '..'));
     const store = await openSecretStore(secrets, dataDir);
     await store.set('erp-token', 'tok-5f2c9e1d');
     const seen: (string | undefined)[] = [];
@@ -51,7 +44,7 @@ describe('secrets in the engine', () => {
 
   it('a connection whose secret is missing does not start, and status names the command that sets it', async () => {
     const { dataDir, inbox } = h.paths();
-    const secrets = { backend: 'file' as const, keyFile: keyFileIn(join(dataDir, '..')) };
+    const secrets = fileSecrets(join(dataDir, '..'));
     const ingest = await h.ingest();
     const engine = await h.engine({
       dataDir,
@@ -71,7 +64,7 @@ describe('secrets in the engine', () => {
     const { dataDir, inbox } = h.paths();
     const oauth = await startOAuthServer({ tokenTtlSeconds: 300 });
     try {
-      const secrets = { backend: 'file' as const, keyFile: keyFileIn(join(dataDir, '..')) };
+      const secrets = fileSecrets(join(dataDir, '..'));
       const store = await openSecretStore(secrets, dataDir);
       await store.set('erp-client-secret', defaultOAuthClient.clientSecret);
       const ingest = await h.ingest({
