@@ -49,7 +49,8 @@ function problemsOf(c: ConnectionFacts): Problem[] {
   };
   const source = c.source;
   if (source?.state === 'failed') add('attention', `Capture failed: ${source.detail ?? 'no detail'}`);
-  add('attention', deliveryProblem(c));
+  const outage = deliveryProblem(c);
+  add('attention', outage);
   if (source?.state === 'degraded') add('attention', `Capture degraded: ${source.detail ?? 'no detail'}`);
   if (c.dead > 0)
     add(
@@ -63,8 +64,8 @@ function problemsOf(c: ConnectionFacts): Problem[] {
   if (source?.state === 'paused')
     add('catching-up', source.detail ? `Capture paused: ${source.detail}` : 'Capture paused');
   add('catching-up', sourceBacklog(c));
-  const deliveryNamed = problems.some((p) => p.text.includes(waitingRecords(c)));
-  if (c.pending > 0 && !deliveryNamed) add('catching-up', `${waitingRecords(c)} for delivery`);
+  // The outage and the held destination already say how many records wait.
+  if (c.pending > 0 && !outage && !held) add('catching-up', `${waitingRecords(c)} for delivery`);
   return problems;
 }
 

@@ -206,6 +206,8 @@ async function run(options: FolderBenchOptions, area: TempArea): Promise<void> {
   log(
     `  latency: quiet period ${ms(options.quietMs)}, measured from last write + quiet period, in-process source`,
   );
+  log(`figure csv-vs-raw = ${(big.agent.rowsPerSecond / big.reference).toFixed(3)}`);
+  log(`figure csv-peak-rss-mib = ${(big.agent.peakRssBytes / 2 ** 20).toFixed(1)}`);
 }
 
 process.exitCode = await benchMain(parseOptions, usage, run);

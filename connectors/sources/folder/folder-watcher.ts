@@ -15,7 +15,7 @@ export type WatcherFactory = (dir: string, options: ChokidarOptions) => PathWatc
  * The default: fs.watch events (no re-listing of the folder per event, see native-watcher.ts); chokidar only when
  * polling, where it is the well-tried choice.
  */
-export const chokidarWatcher: WatcherFactory = (dir, options) =>
+export const defaultWatcher: WatcherFactory = (dir, options) =>
   options.usePolling
     ? watch(dir, options)
     : new NativeWatcher(dir, {

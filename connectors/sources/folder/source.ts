@@ -11,10 +11,11 @@ import { observe, readWholeFile } from './file-reader.js';
 import { fileVersionKey } from './file-version.js';
 import { finishRule, type FinishRule } from './finish-rule.js';
 import { FolderLayout, type FolderRoot } from './folder-layout.js';
-import { chokidarWatcher, FolderWatcher, type WatcherFactory } from './folder-watcher.js';
+import { defaultWatcher, FolderWatcher, type WatcherFactory } from './folder-watcher.js';
 import { folderGuarantee, folderMode, unavailableMessage } from './health-text.js';
 import { rescan, type RescanResult } from './rescan.js';
 import { StabilityTracker } from './stability-tracker.js';
+import { WatcherNotes } from './watcher-notes.js';
 import { WorkQueue } from './work-queue.js';
 
 /** Seams for tests: the file reader (to make a file vanish mid-read) and the watcher (to fail like a full inotify). */
@@ -46,10 +47,11 @@ export class FolderSource implements Source {
   private readonly watchers = new Map<string, FolderWatcher>();
   /** Folder → why it cannot be watched: shown in status, tried again at every rescan. */
   private readonly unavailable = new Map<string, string>();
-  /** Folder → why it is watched by polling (the OS watch limit was hit). */
-  private readonly pollingNotes = new Map<string, string>();
-  /** Folder → its watcher failed and is being restarted (degraded until it watches again). */
-  private readonly watcherNotes = new Map<string, string>();
+  private readonly watcherNotes = new WatcherNotes({
+    logger: () => this.ctx().logger,
+    changed: () => this.changed(),
+    rescan: () => void this.rescanNow(),
+  });
   private readonly queue: WorkQueue<Work>;
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private context: SourceContext | undefined;
@@ -178,7 +180,6 @@ export class FolderSource implements Source {
     const notes = [
       ...(this.outboxError ? [this.outboxError] : []),
       ...this.unavailable.values(),
-      ...this.pollingNotes.values(),
       ...this.watcherNotes.values(),
       ...(this.problems.summary() ? [this.problems.summary() as string] : []),
     ];
@@ -289,7 +290,7 @@ export class FolderSource implements Source {
     if (this.watchers.has(root.dir) || this.stopped) return;
     const watcher = await FolderWatcher.start(root.dir, {
       recursive: this.options.recursive,
-      factory: this.options.io?.watcherFactory ?? chokidarWatcher,
+      factory: this.options.io?.watcherFactory ?? defaultWatcher,
       pollIntervalMs: this.options.io?.watcherPollMs ?? 1000,
       ignored: (path, stats) => {
         const located = this.layout.locate(path);
@@ -299,28 +300,7 @@ export class FolderSource implements Source {
         return this.filter.surelyIgnored(located.rel, path);
       },
       onPath: (path) => this.pathEvent(path),
-      onFallback: (message) => {
-        this.pollingNotes.set(root.dir, message);
-        this.watcherNotes.delete(root.dir);
-        this.ctx().logger.warn({ folder: root.dir }, message);
-        this.changed();
-        void this.rescanNow(); // the failed watcher may have missed events
-      },
-      onError: (error, restartMs) => {
-        const code = (error as NodeJS.ErrnoException).code;
-        const message =
-          `the watcher of ${root.dir} failed (${code ?? error.message}): restarting it in ${restartMs / 1000} s; ` +
-          'until then new files are found only by the periodic rescan';
-        this.watcherNotes.set(root.dir, message);
-        this.ctx().logger.error({ err: error, folder: root.dir }, message);
-        this.changed();
-      },
-      onRestarted: () => {
-        this.watcherNotes.delete(root.dir);
-        this.ctx().logger.info({ folder: root.dir }, 'folder watcher restarted');
-        this.changed();
-        void this.rescanNow(); // events of the gap were missed
-      },
+      ...this.watcherNotes.callbacks(root.dir),
     });
     if (this.stopped) {
       await watcher.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { watch } from 'chokidar';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  chokidarWatcher,
+  defaultWatcher,
   FolderWatcher,
   watchLimitMessage,
   type WatcherFactory,
@@ -103,7 +103,7 @@ describe('FolderWatcher', () => {
   });
 
   it('the default watcher reports files in the folder and in subfolders made later, with no re-listing', async () => {
-    const w = await start(chokidarWatcher);
+    const w = await start(defaultWatcher);
     writeFileSync(join(w.dir, 'top.txt'), 'top');
     mkdirSync(join(w.dir, 'sub', 'deeper'), { recursive: true });
     writeFileSync(join(w.dir, 'sub', 'deeper', 'inner.txt'), 'inner'); // may predate the subfolder's watch
