@@ -18,3 +18,15 @@ export const secretRefSchema = z
   .describe('Reference to a secret held in the secret store, never the secret itself');
 
 export type SecretRef = z.output<typeof secretRefSchema>;
+
+/** Synchronous lookup of a prefetched secret; throws for a name that was not fetched. */
+export type SecretResolver = (name: string) => string;
+
+/** A resolver over prefetched values; `resolverOf(new Map())` serves connections that reference no secret. */
+export function resolverOf(values: ReadonlyMap<string, string>): SecretResolver {
+  return (name) => {
+    const value = values.get(name);
+    if (value === undefined) throw new Error(`secret "${name}" was not loaded`);
+    return value;
+  };
+}

@@ -4,7 +4,7 @@ import got from 'got';
 import type { Logger } from 'pino';
 import { isLoopbackHost } from '../../connectors/destinations/http/transport-policy.js';
 import { backoffDelayMs, type BackoffPolicy } from '../delivery/backoff.js';
-import { retryAfterMs } from '../delivery/retry-after.js';
+import { retryAfterMs } from '../../connectors/destinations/http/retry-after.js';
 import type { AlertTransition } from './alert-types.js';
 
 export interface AlertWebhookOptions {

@@ -8,7 +8,7 @@ import { describeDatabaseError } from '../../connectors/sources/database/databas
 import { databaseTarget } from '../../connectors/sources/database/create-source.js';
 import type { ConnectionConfig } from '../config/schema.js';
 import { runNetworkDoctor } from '../diagnostics/doctor/index.js';
-import type { SecretResolver } from '../engine/connection-secrets.js';
+import type { SecretResolver } from '../../connectors/core/secret-ref.js';
 
 type FolderSource = Extract<ConnectionConfig['source'], { type: 'folder' }>;
 type DatabaseSource = Exclude<ConnectionConfig['source'], FolderSource>;

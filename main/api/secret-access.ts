@@ -1,5 +1,6 @@
 // The secret store as the API uses it: opened on first use, resolvers for a config's secretRefs, values only for redaction.
-import { secretNamesIn, type SecretResolver } from '../engine/connection-secrets.js';
+import { secretNamesIn } from '../engine/connection-secrets.js';
+import { type SecretResolver } from '../../connectors/core/secret-ref.js';
 import type { Engine } from '../engine/engine.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';

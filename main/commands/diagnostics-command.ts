@@ -13,7 +13,8 @@ import {
 import { runPart } from '../diagnostics/bundle/deadline.js';
 import { collectSecretValues } from '../diagnostics/bundle/secret-values.js';
 import { runNetworkDoctor } from '../diagnostics/doctor/index.js';
-import { loadConnectionSecrets, resolverOf } from '../engine/connection-secrets.js';
+import { loadConnectionSecrets } from '../engine/connection-secrets.js';
+import { resolverOf } from '../../connectors/core/secret-ref.js';
 import { outboxFile } from '../engine/data-dir.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { liveStatus, supportDataDir } from './connections-command.js';

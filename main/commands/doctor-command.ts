@@ -4,7 +4,8 @@ import pino from 'pino';
 import type { ConnectionConfig } from '../config/schema.js';
 import { formatDoctorReport } from '../diagnostics/doctor/format-report.js';
 import { defaultDoctorTimeoutMs, runNetworkDoctor, type DoctorReport } from '../diagnostics/doctor/index.js';
-import { loadConnectionSecrets, resolverOf, type SecretResolver } from '../engine/connection-secrets.js';
+import { loadConnectionSecrets } from '../engine/connection-secrets.js';
+import { resolverOf, type SecretResolver } from '../../connectors/core/secret-ref.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
 

@@ -6,7 +6,7 @@ import { traceparentFor } from '../observability/traceparent.js';
 import type { Lease } from '../outbox/lease.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { BackoffPolicy } from './backoff.js';
-import { defaultClassification, type Classified, type ClassificationPolicy } from './classify.js';
+import { defaultClassification, type Classified, type ClassificationPolicy } from '../../connectors/destinations/http/classify.js';
 import { DeliveryGate } from './delivery-gate.js';
 import type { DestinationHealth, DestinationState } from './destination-health.js';
 import { settlementsFor, type RequestOutcome } from './settlements.js';

@@ -2,7 +2,7 @@
 import type { OutgoingRequest, SendResult } from '../../connectors/core/destination.js';
 import type { Settlement } from '../outbox/settle.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
-import { classify, type ClassificationPolicy, type Classified } from './classify.js';
+import { classify, type ClassificationPolicy, type Classified } from '../../connectors/destinations/http/classify.js';
 
 export interface SettlementContext {
   now: number;

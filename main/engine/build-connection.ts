@@ -16,7 +16,7 @@ import { Dispatcher } from '../delivery/dispatcher.js';
 import { SendingSchedule } from '../delivery/sending-window.js';
 import { TokenBucket } from '../delivery/token-bucket.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { resolverOf, type SecretResolver } from './connection-secrets.js';
+import { resolverOf, type SecretResolver } from '../../connectors/core/secret-ref.js';
 
 export interface ConnectionRuntime {
   config: ConnectionConfig;

@@ -4,7 +4,7 @@ import type { SourceContext } from '../../connectors/core/source.js';
 import type { ConnectionConfig } from '../config/schema.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { buildConnection, type ConnectionRuntime } from './build-connection.js';
-import type { SecretResolver } from './connection-secrets.js';
+import type { SecretResolver } from '../../connectors/core/secret-ref.js';
 import type { ActivityHub } from './engine-activity.js';
 import { observeSettlements } from './observed-outbox.js';
 import type { PausedConnections } from './paused-connections.js';

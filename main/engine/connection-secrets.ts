@@ -4,9 +4,8 @@ import type { AgentConfig, ConnectionConfig } from '../config/schema.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
 import { resolveSecrets, type ResolveSecretsOptions } from '../secrets/resolve-secrets.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import { resolverOf, type SecretResolver } from '../../connectors/core/secret-ref.js';
 
-/** Synchronous lookup of a prefetched secret; throws for a name that was not fetched. */
-export type SecretResolver = (name: string) => string;
 
 /** Every `{ secretRef }` name in a config subtree. */
 export function secretNamesIn(value: unknown): string[] {
@@ -17,14 +16,6 @@ export function secretNamesIn(value: unknown): string[] {
   return Object.values(value).flatMap(secretNamesIn);
 }
 
-/** A resolver over prefetched values; `resolverOf(new Map())` serves connections that reference no secret. */
-export function resolverOf(values: ReadonlyMap<string, string>): SecretResolver {
-  return (name) => {
-    const value = values.get(name);
-    if (value === undefined) throw new Error(`secret "${name}" was not loaded`);
-    return value;
-  };
-}
 
 /**
  * Secrets per connection: a resolver, or the reason the connection cannot start (store unavailable, secret missing).

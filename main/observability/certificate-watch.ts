@@ -6,7 +6,7 @@ import type { CertificateExpiry } from '../alerts/alert-types.js';
 import type { CertificateSummary } from '../diagnostics/doctor/certificate-expiry.js';
 import { runNetworkDoctor } from '../diagnostics/doctor/index.js';
 import type { Engine } from '../engine/engine.js';
-import { resolverOf } from '../engine/connection-secrets.js';
+import { resolverOf } from '../../connectors/core/secret-ref.js';
 
 const firstCheckMs = 60_000;
 const everyMs = 6 * 60 * 60 * 1000;

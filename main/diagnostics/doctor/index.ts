@@ -9,7 +9,7 @@ import { loadTls, type LoadedTls } from '../../../connectors/destinations/http/t
 import { checkTransport } from '../../../connectors/destinations/http/transport-policy.js';
 import { createHttpTransport, type HttpTransport } from '../../../connectors/destinations/http/transport.js';
 import { overallOf, type DoctorCheck, type DoctorReport } from '../../../preload/contract/doctor.js';
-import type { SecretResolver } from '../../engine/connection-secrets.js';
+import type { SecretResolver } from '../../../connectors/core/secret-ref.js';
 import { checkClock, type DatedAnswer } from './clock-step.js';
 import { checkConnection, type ConnectionPlan } from './connection-checks.js';
 import { splitFix } from './deadline.js';

@@ -1,7 +1,7 @@
 // Classification of send results: delivered with a receipt, transient statuses retried, permanent ones dead-lettered.
 import { describe, expect, it } from 'vitest';
 import type { ResponseSummary, SentResult } from '../../../connectors/core/destination.js';
-import { classify, isTransientStatus } from '../../../main/delivery/classify.js';
+import { classify, isTransientStatus } from '../../../connectors/destinations/http/classify.js';
 
 const now = 1_900_000_000_000;
 const key = 'folder-3f9a7c21';

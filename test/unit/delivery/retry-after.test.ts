@@ -1,6 +1,6 @@
 // Retry-After and RateLimit-Reset parsing: delay-seconds, HTTP-dates in the future and past, and junk.
 import { describe, expect, it } from 'vitest';
-import { maxRetryAfterMs, retryAfterMs } from '../../../main/delivery/retry-after.js';
+import { maxRetryAfterMs, retryAfterMs } from '../../../connectors/destinations/http/retry-after.js';
 
 const now = Date.parse('2030-06-01T12:00:00Z');
 

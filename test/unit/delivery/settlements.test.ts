@@ -1,7 +1,7 @@
 // One request's result becomes one settlement per record: receipts per member, shared retry time, dead with reasons.
 import { describe, expect, it } from 'vitest';
 import type { OutgoingRecord, OutgoingRequest, SendResult } from '../../../connectors/core/destination.js';
-import { defaultClassification } from '../../../main/delivery/classify.js';
+import { defaultClassification } from '../../../connectors/destinations/http/classify.js';
 import { settlementsFor, type SettlementContext } from '../../../main/delivery/settlements.js';
 
 const now = 1_900_000_000_000;

@@ -1,6 +1,6 @@
 // The ingest server's injected faults: status codes, 429 forms, resets, hang, delay, slow response and slow read.
 import { describe, expect, it } from 'vitest';
-import { retryAfterMs } from '../../../main/delivery/retry-after.js';
+import { retryAfterMs } from '../../../connectors/destinations/http/retry-after.js';
 import type { IngestFault } from '../../../main/sandbox/ingest-server.js';
 import { post, sleep, useIngestServers, type Reply } from './ingest-fixture.js';
 

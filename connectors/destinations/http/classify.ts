@@ -1,5 +1,5 @@
 // The one place that decides whether a send result is delivered, worth retrying, or dead (permanent).
-import type { Receipt, ResponseSummary, SentResult } from '../../connectors/core/destination.js';
+import type { Receipt, ResponseSummary, SentResult } from '../../core/destination.js';
 import { retryAfterMs } from './retry-after.js';
 
 /**
