@@ -1,6 +1,6 @@
 // Decides when a destination may start requests: sending window, server-requested pause, circuit breaker, rate limit.
 import type { CircuitBreaker, CircuitSnapshot } from './circuit-breaker.js';
-import type { DestinationSignal } from '../../connectors/destinations/http/classify.js';
+import type { DestinationSignal } from './destination-signal.js';
 import type { SendingSchedule } from './sending-window.js';
 import type { TokenBucket } from './token-bucket.js';
 

@@ -1,25 +1,32 @@
-// Classification of send results: delivered with a receipt, transient statuses retried, permanent ones dead-lettered.
+// HTTP classification of answers: delivered with the status as code, transient statuses retried, permanent ones dead-lettered.
 import { describe, expect, it } from 'vitest';
-import type { ResponseSummary, SentResult } from '../../../../connectors/core/destination.js';
-import { classify, isTransientStatus } from '../../../../connectors/destinations/http/classify.js';
+import {
+  classify,
+  isTransientStatus,
+  type HttpAnswer,
+  type HttpResponseSummary,
+} from '../../../../connectors/destinations/http/classify.js';
 
 const now = 1_900_000_000_000;
 const key = 'folder-3f9a7c21';
 
-function response(status: number, headers: Record<string, string> = {}, bodyExcerpt = ''): ResponseSummary {
+function response(
+  status: number,
+  headers: Record<string, string> = {},
+  bodyExcerpt = '',
+): HttpResponseSummary {
   return { status, headers, bodyExcerpt };
 }
 
-function answered(status: number, headers: Record<string, string> = {}, bodyExcerpt = ''): SentResult {
-  return { kind: 'response', response: response(status, headers, bodyExcerpt), latencyMs: 12 };
+function answered(status: number, headers: Record<string, string> = {}, bodyExcerpt = ''): HttpAnswer {
+  return { kind: 'response', response: response(status, headers, bodyExcerpt) };
 }
 
 describe('classify', () => {
   it.each([200, 201, 202, 204])('marks HTTP %i as delivered with a receipt', (status) => {
     expect(classify(answered(status), key, now)).toEqual({
       kind: 'delivered',
-      receipt: { status, at: now },
-      signal: 'healthy',
+      code: `HTTP ${status}`,
     });
   });
 
@@ -27,14 +34,14 @@ describe('classify', () => {
     const outcome = classify(answered(status), key, now);
     expect(outcome.kind).toBe('retry');
     if (outcome.kind !== 'retry') return;
-    expect(outcome.status).toBe(status);
+    expect(outcome.code).toBe(`HTTP ${status}`);
     expect(outcome.error).toContain(String(status));
     expect(outcome).not.toHaveProperty('retryAfterMs');
   });
 
   it('honours Retry-After on 429', () => {
     const outcome = classify(answered(429, { 'retry-after': '17' }), key, now);
-    expect(outcome).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 17_000 });
+    expect(outcome).toMatchObject({ kind: 'retry', code: 'HTTP 429', retryAfterMs: 17_000 });
   });
 
   it('honours an HTTP-date Retry-After on 503 relative to now', () => {
@@ -43,7 +50,7 @@ describe('classify', () => {
       key,
       now,
     );
-    expect(outcome).toMatchObject({ kind: 'retry', status: 503, retryAfterMs: 60_000 });
+    expect(outcome).toMatchObject({ kind: 'retry', code: 'HTTP 503', retryAfterMs: 60_000 });
   });
 
   it('explains 409 as the same key still in progress', () => {
@@ -54,13 +61,12 @@ describe('classify', () => {
 
   it.each([400, 401, 403, 404, 410])('dead-letters HTTP %i with the response', (status) => {
     const res = response(status, { 'content-type': 'application/json' }, '{"error":"nope"}');
-    const outcome = classify({ kind: 'response', response: res, latencyMs: 3 }, key, now);
+    const outcome = classify({ kind: 'response', response: res }, key, now);
     expect(outcome).toEqual({
       kind: 'dead',
-      status,
-      response: res,
+      code: `HTTP ${status}`,
+      response: { code: `HTTP ${status}`, details: res.headers, excerpt: res.bodyExcerpt },
       error: `HTTP ${status}: {"error":"nope"}`,
-      signal: 'healthy',
     });
   });
 
@@ -74,21 +80,21 @@ describe('classify', () => {
     const outcome = classify(answered(422, {}, 'conflict'), key, now);
     expect(outcome.kind).toBe('dead');
     if (outcome.kind !== 'dead') return;
-    expect(outcome.status).toBe(422);
+    expect(outcome.code).toBe('HTTP 422');
     expect(outcome.error).toContain('key reused with a different payload');
     expect(outcome.error).toContain(key);
-    expect(outcome.response.status).toBe(422);
+    expect(outcome.response?.code).toBe('HTTP 422');
   });
 
   it('retries network failures as a failure of the destination, adding the code when the message lacks it', () => {
     const refused = classify(
-      { kind: 'failure', error: 'connect ECONNREFUSED 10.0.0.5:443', code: 'ECONNREFUSED', latencyMs: 1 },
+      { kind: 'failure', error: 'connect ECONNREFUSED 10.0.0.5:443', code: 'ECONNREFUSED' },
       key,
       now,
     );
     expect(refused).toEqual({ kind: 'retry', error: 'connect ECONNREFUSED 10.0.0.5:443', signal: 'failure' });
     const timeout = classify(
-      { kind: 'failure', error: 'Timeout awaiting response', code: 'ETIMEDOUT', latencyMs: 1 },
+      { kind: 'failure', error: 'Timeout awaiting response', code: 'ETIMEDOUT' },
       key,
       now,
     );
@@ -100,7 +106,7 @@ describe('classify', () => {
   });
 
   it('retries failures without a code using the bare message', () => {
-    const outcome = classify({ kind: 'failure', error: 'socket hang up', latencyMs: 1 }, key, now);
+    const outcome = classify({ kind: 'failure', error: 'socket hang up' }, key, now);
     expect(outcome).toEqual({ kind: 'retry', error: 'socket hang up', signal: 'failure' });
   });
 
