@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { ConnectionConfig } from '../config/schema.js';
-import { formatDoctorReport } from '../diagnostics/doctor/format-report.js';
-import { defaultDoctorTimeoutMs, runNetworkDoctor, type DoctorReport } from '../diagnostics/doctor/index.js';
+import { formatDoctorReport } from '../diagnostics/format-doctor-report.js';
+import { defaultDoctorTimeoutMs, runHttpDoctor, type DoctorReport } from '../../connectors/destinations/http/doctor/index.js';
 import { loadConnectionSecrets } from '../engine/connection-secrets.js';
 import { resolverOf, type SecretResolver } from '../../connectors/core/secret-ref.js';
 import { CliError, exitCodes } from './cli-error.js';
@@ -75,7 +75,7 @@ export async function doctorCommand(
   for (const connection of connections) {
     const loaded = secrets.get(connection.id);
     const resolver = loaded instanceof Error ? failingResolver(loaded) : (loaded ?? resolverOf(new Map()));
-    const report = await runNetworkDoctor(connection.destination, {
+    const report = await runHttpDoctor(connection.destination, {
       secrets: resolver,
       timeoutMs,
       dryRun: options.dryRun ?? false,

@@ -3,8 +3,7 @@
 import type { Logger } from 'pino';
 import type { AlertMonitor } from '../alerts/alert-monitor.js';
 import type { CertificateExpiry } from '../alerts/alert-types.js';
-import type { CertificateSummary } from '../diagnostics/doctor/certificate-expiry.js';
-import { runNetworkDoctor } from '../diagnostics/doctor/index.js';
+import { httpCertificates } from '../../connectors/destinations/http/doctor/index.js';
 import type { Engine } from '../engine/engine.js';
 import { resolverOf } from '../../connectors/core/secret-ref.js';
 
@@ -19,17 +18,13 @@ export async function destinationCertificates(
   for (const connection of engine.currentConfig().connections) {
     const destination = connection.destination;
     if (!connection.enabled || !destination.url.startsWith('https:')) continue;
-    const report = await runNetworkDoctor(destination, {
+    const certificates = await httpCertificates(destination, {
       secrets: resolverOf(new Map()),
       timeoutMs: 10_000,
       connection: connection.id,
     });
-    const chain = report.checks.find((c) => c.id === 'tls')?.data?.['chain'] as
-      CertificateSummary[] | undefined;
-    const leaf = chain?.[0];
-    const notAfter = leaf ? Date.parse(leaf.validTo) : Number.NaN;
-    if (leaf && Number.isFinite(notAfter))
-      found.push({ destination: connection.id, notAfter, subject: leaf.subject });
+    for (const { notAfter, subject } of certificates)
+      found.push({ destination: connection.id, notAfter, subject });
   }
   return found;
 }
