@@ -14,7 +14,9 @@ export async function testConnection(
 ): Promise<ConnectionTest> {
   const source = config.source;
   const sourceChecks =
-    source.type === 'folder' ? await checkFolderSource(source) : await checkDatabaseSource(source, { secrets });
+    source.type === 'folder'
+      ? await checkFolderSource(source)
+      : await checkDatabaseSource(source, { secrets });
   const doctor = await runHttpDoctor(config.destination, { secrets, timeoutMs, connection: config.id });
   const checks = [...sourceChecks, ...doctor.checks];
   return { overall: overallOf(checks), checks };

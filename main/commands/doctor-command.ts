@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import type { ConnectionConfig } from '../config/schema.js';
 import { formatDoctorReport } from '../diagnostics/format-doctor-report.js';
-import { defaultDoctorTimeoutMs, runHttpDoctor, type DoctorReport } from '../../connectors/destinations/http/doctor/index.js';
+import {
+  defaultDoctorTimeoutMs,
+  runHttpDoctor,
+  type DoctorReport,
+} from '../../connectors/destinations/http/doctor/index.js';
 import { loadConnectionSecrets } from '../engine/connection-secrets.js';
 import { resolverOf, type SecretResolver } from '../../connectors/core/secret-ref.js';
 import { CliError, exitCodes } from './cli-error.js';

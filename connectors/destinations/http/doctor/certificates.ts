@@ -15,7 +15,8 @@ export async function httpCertificates(
   const url = new URL(config.url);
   const plan = planConnection(config, url, options, options.env ?? process.env);
   const { checks } = await checkConnection(plan);
-  const chain = checks.find((check) => check.id === 'tls')?.data?.['chain'] as CertificateSummary[] | undefined;
+  const chain = checks.find((check) => check.id === 'tls')?.data?.['chain'] as
+    CertificateSummary[] | undefined;
   const leaf = chain?.[0];
   const notAfter = leaf ? Date.parse(leaf.validTo) : Number.NaN;
   return leaf && Number.isFinite(notAfter) ? [{ subject: leaf.subject, notAfter }] : [];

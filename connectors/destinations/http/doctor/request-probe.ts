@@ -3,10 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestAuth } from '../auth/request-auth.js';
 import type { HttpDestinationConfig } from '../config.js';
 import { encodeBody } from '../request-body.js';
-import {
-  describeTransportError,
-  type HttpTransport,
-} from '../transport.js';
+import { describeTransportError, type HttpTransport } from '../transport.js';
 import { templateFields } from '../url-template.js';
 import type { DoctorCheck } from '../../../../preload/contract/doctor.js';
 import type { DatedAnswer } from './clock-step.js';

@@ -3,7 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpDestinationSchema } from '../../../../connectors/destinations/http/config.js';
 import { runHttpDoctor } from '../../../../connectors/destinations/http/doctor/index.js';
-import { doctorReportSchema, type DoctorCheck, type DoctorReport } from '../../../../preload/contract/doctor.js';
+import {
+  doctorReportSchema,
+  type DoctorCheck,
+  type DoctorReport,
+} from '../../../../preload/contract/doctor.js';
 import { defaultOAuthClient, startOAuthServer, type OAuthServer } from '../../../support/oauth-server.js';
 import { startSquid, type Squid } from '../../../support/squid.js';
 import { createTestPki, type TestPki } from '../../../support/test-ca.js';

@@ -7,7 +7,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { httpDestinationSchema } from '../../../../connectors/destinations/http/config.js';
 import { runHttpDoctor } from '../../../../connectors/destinations/http/doctor/index.js';
-import { doctorReportSchema, type DoctorCheck, type DoctorReport } from '../../../../preload/contract/doctor.js';
+import {
+  doctorReportSchema,
+  type DoctorCheck,
+  type DoctorReport,
+} from '../../../../preload/contract/doctor.js';
 import { createTestPki, type TestPki } from '../../../support/test-ca.js';
 import { startTlsServer, type TlsServer, type TlsServerOptions } from '../../../support/tls-server.js';
 

@@ -5,10 +5,7 @@ import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { resolverOf } from '../../../../connectors/core/secret-ref.js';
 import { checkDatabaseSource } from '../../../../connectors/sources/database/checks.js';
-import {
-  postgresSourceSchema,
-  sqliteSourceSchema,
-} from '../../../../connectors/sources/database/config.js';
+import { postgresSourceSchema, sqliteSourceSchema } from '../../../../connectors/sources/database/config.js';
 import { useTempDir } from '../../../support/temp-dir.js';
 
 const tempDir = useTempDir({ prefix: 'database-checks-' });
@@ -40,7 +37,10 @@ it('fails a SQLite file that does not exist or is not a database', async () => {
   expect(absent?.detail).toMatch(/does not exist/);
 
   const text = join(tempDir(), 'notes.db');
-  writeFileSync(text, 'this is not a SQLite database, just text long enough to fill a header page\n'.repeat(20));
+  writeFileSync(
+    text,
+    'this is not a SQLite database, just text long enough to fill a header page\n'.repeat(20),
+  );
   const [garbage] = await checkDatabaseSource(sqliteSource(text), noSecrets);
   expect(garbage).toMatchObject({ id: 'source', title: `SQLite file ${text}`, status: 'fail' });
   expect(garbage?.detail).toMatch(/not a database/i);
