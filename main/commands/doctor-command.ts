@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { ConnectionConfig } from '../config/schema.js';
-import { formatDoctorReport } from '../diagnostics/doctor/format-report.js';
+import { formatDoctorReport } from '../diagnostics/format-doctor-report.js';
 import { defaultCheckTimeoutMs } from '../../connectors/core/connector.js';
 import { checkDestination } from '../../connectors/registry.js';
 import type { DoctorReport } from '../../preload/contract/doctor.js';

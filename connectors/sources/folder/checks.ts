@@ -1,4 +1,4 @@
-// "Test connection" for a folder source: does each folder exist, and may the agent read it?
+// "Test connection" for a folder source: does each watched folder exist, is it a folder, may the agent read it?
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { DoctorCheck } from '../../../preload/contract/doctor.js';
@@ -38,6 +38,7 @@ async function folderCheck(path: string): Promise<DoctorCheck> {
   }
 }
 
+/** One check per watched folder (`path`, then each of `paths`), in that order. */
 export function checkFolderSource(config: FolderSourceConfig): Promise<DoctorCheck[]> {
   return Promise.all([config.path, ...config.paths].map(folderCheck));
 }

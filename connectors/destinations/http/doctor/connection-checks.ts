@@ -1,10 +1,10 @@
 // The path to the server, step by step: DNS, TCP (to the proxy when one is used), CONNECT, TLS, interception, expiry.
 import type { Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import type { ProxyRoute } from '../../../connectors/destinations/http/proxy.js';
-import type { LoadedTls } from '../../../connectors/destinations/http/tls.js';
-import { proxyFailure } from '../../../connectors/destinations/http/transport-errors.js';
-import type { DoctorCheck } from '../../../preload/contract/doctor.js';
+import type { ProxyRoute } from '../proxy.js';
+import type { LoadedTls } from '../tls.js';
+import { proxyFailure } from '../transport-errors.js';
+import type { DoctorCheck } from '../../../../preload/contract/doctor.js';
 import { certificateExpiry } from './certificate-expiry.js';
 import { elapsed, splitFix } from './deadline.js';
 import { checkDns } from './dns-step.js';

@@ -1,5 +1,5 @@
 // Doctor reports as terminal text: one line per check with a symbol, then what to do for each warning and failure.
-import type { DoctorCheck, DoctorReport } from '../../../preload/contract/doctor.js';
+import type { DoctorCheck, DoctorReport } from '../../preload/contract/doctor.js';
 
 const symbols: Record<DoctorCheck['status'], string> = { pass: '✓', warn: '!', fail: '✗', skip: '-' };
 

@@ -1,14 +1,11 @@
 // The doctor's request to the destination: OPTIONS by default (sends no record), or with dryRun an empty batch with a synthetic key.
 import { randomBytes } from 'node:crypto';
-import type { RequestAuth } from '../../../connectors/destinations/http/auth/request-auth.js';
-import type { HttpDestinationConfig } from '../../../connectors/destinations/http/config.js';
-import { encodeBody } from '../../../connectors/destinations/http/request-body.js';
-import {
-  describeTransportError,
-  type HttpTransport,
-} from '../../../connectors/destinations/http/transport.js';
-import { templateFields } from '../../../connectors/destinations/http/url-template.js';
-import type { DoctorCheck } from '../../../preload/contract/doctor.js';
+import type { RequestAuth } from '../auth/request-auth.js';
+import type { HttpDestinationConfig } from '../config.js';
+import { encodeBody } from '../request-body.js';
+import { describeTransportError, type HttpTransport } from '../transport.js';
+import { templateFields } from '../url-template.js';
+import type { DoctorCheck } from '../../../../preload/contract/doctor.js';
 import type { DatedAnswer } from './clock-step.js';
 import { elapsed, splitFix } from './deadline.js';
 

@@ -1,8 +1,8 @@
 // Decides whether something between the agent and the API re-signs TLS: where the chain is anchored, pins, expected issuers.
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { normalizeFingerprint } from '../../../connectors/destinations/http/security-config.js';
-import type { DoctorCheck } from '../../../preload/contract/doctor.js';
+import { normalizeFingerprint } from '../security-config.js';
+import type { DoctorCheck } from '../../../../preload/contract/doctor.js';
 import type { PeerChain } from './tls-step.js';
 
 export interface TrustSettings {

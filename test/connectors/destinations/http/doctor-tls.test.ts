@@ -5,11 +5,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { httpDestinationSchema } from '../../connectors/destinations/http/config.js';
-import { runNetworkDoctor } from '../../main/diagnostics/doctor/index.js';
-import { doctorReportSchema, type DoctorCheck, type DoctorReport } from '../../preload/contract/doctor.js';
-import { createTestPki, type TestPki } from '../support/test-ca.js';
-import { startTlsServer, type TlsServer, type TlsServerOptions } from '../support/tls-server.js';
+import { httpDestinationSchema } from '../../../../connectors/destinations/http/config.js';
+import { runHttpDoctor } from '../../../../connectors/destinations/http/doctor/index.js';
+import {
+  doctorReportSchema,
+  type DoctorCheck,
+  type DoctorReport,
+} from '../../../../preload/contract/doctor.js';
+import { createTestPki, type TestPki } from '../../../support/test-ca.js';
+import { startTlsServer, type TlsServer, type TlsServerOptions } from '../../../support/tls-server.js';
 
 let pki: TestPki;
 const servers: TlsServer[] = [];
@@ -34,10 +38,10 @@ async function server(options: Partial<TlsServerOptions> = {}): Promise<TlsServe
 
 async function doctor(
   input: Record<string, unknown>,
-  options: Partial<Parameters<typeof runNetworkDoctor>[1]> = {},
+  options: Partial<Parameters<typeof runHttpDoctor>[1]> = {},
 ): Promise<DoctorReport> {
   const destination = httpDestinationSchema.parse({ type: 'http', proxy: { mode: 'none' }, ...input });
-  const report = await runNetworkDoctor(destination, { secrets: noSecrets, timeoutMs: 3000, ...options });
+  const report = await runHttpDoctor(destination, { secrets: noSecrets, timeoutMs: 3000, ...options });
   expect(doctorReportSchema.parse(report)).toEqual(report);
   return report;
 }

@@ -1,7 +1,7 @@
 // Resolves the host the agent connects to (the proxy's when one is used) and says what the answer means.
 import dns from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { DoctorCheck } from '../../../preload/contract/doctor.js';
+import type { DoctorCheck } from '../../../../preload/contract/doctor.js';
 import { elapsed, withDeadline } from './deadline.js';
 
 export interface ResolvedHost {

@@ -1,13 +1,17 @@
 // Network doctor through a real squid (CONNECT, proxy login, environment proxies) and against a real oidc-provider.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpDestinationSchema } from '../../connectors/destinations/http/config.js';
-import { runNetworkDoctor } from '../../main/diagnostics/doctor/index.js';
-import { doctorReportSchema, type DoctorCheck, type DoctorReport } from '../../preload/contract/doctor.js';
-import { defaultOAuthClient, startOAuthServer, type OAuthServer } from '../support/oauth-server.js';
-import { startSquid, type Squid } from '../support/squid.js';
-import { createTestPki, type TestPki } from '../support/test-ca.js';
-import { startTlsServer, type TlsServer } from '../support/tls-server.js';
+import { httpDestinationSchema } from '../../../../connectors/destinations/http/config.js';
+import { runHttpDoctor } from '../../../../connectors/destinations/http/doctor/index.js';
+import {
+  doctorReportSchema,
+  type DoctorCheck,
+  type DoctorReport,
+} from '../../../../preload/contract/doctor.js';
+import { defaultOAuthClient, startOAuthServer, type OAuthServer } from '../../../support/oauth-server.js';
+import { startSquid, type Squid } from '../../../support/squid.js';
+import { createTestPki, type TestPki } from '../../../support/test-ca.js';
+import { startTlsServer, type TlsServer } from '../../../support/tls-server.js';
 
 const login = { username: 'agent', password: 'squid-Pa55:word@x' };
 const wrongProxyPassword = 'not-the-squid-password-7';
@@ -51,7 +55,7 @@ async function doctor(
     tls: { caFile: pki.rootCa.certFile },
     ...input,
   });
-  const report = await runNetworkDoctor(destination, {
+  const report = await runHttpDoctor(destination, {
     secrets: (name) => {
       const value = secrets[name];
       if (value === undefined) throw new Error(`secret "${name}" was not loaded`);

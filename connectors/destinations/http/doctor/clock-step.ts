@@ -1,5 +1,5 @@
 // Compares this computer's clock with a server's Date header: OAuth token lifetimes and HMAC timestamps break on skew.
-import type { DoctorCheck } from '../../../preload/contract/doctor.js';
+import type { DoctorCheck } from '../../../../preload/contract/doctor.js';
 
 export const clockWarnMs = 60_000;
 export const clockFailMs = 5 * 60_000;

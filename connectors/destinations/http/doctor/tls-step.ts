@@ -2,9 +2,9 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP, type Socket } from 'node:net';
 import tls, { type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
-import { distinguishedName, type TlsConnectOptions } from '../../../connectors/destinations/http/tls.js';
-import { describeTransportError } from '../../../connectors/destinations/http/transport.js';
-import { watchHandshake } from '../../../connectors/destinations/http/transport-errors.js';
+import { distinguishedName, type TlsConnectOptions } from '../tls.js';
+import { describeTransportError } from '../transport.js';
+import { watchHandshake } from '../transport-errors.js';
 import type { CertificateSummary } from './certificate-expiry.js';
 import { withDeadline } from './deadline.js';
 

@@ -1,9 +1,9 @@
 // Asks the token endpoint for a token with the agent's own OAuth client (same transport); reports type, lifetime and scope only.
-import type { RequestAuth } from '../../../connectors/destinations/http/auth/request-auth.js';
-import { OAuthClientCredentials } from '../../../connectors/destinations/http/auth/oauth-client-credentials.js';
-import type { OAuth2ClientCredentialsConfig } from '../../../connectors/destinations/http/security-config.js';
-import type { HttpTransport } from '../../../connectors/destinations/http/transport.js';
-import type { DoctorCheck } from '../../../preload/contract/doctor.js';
+import type { RequestAuth } from '../auth/request-auth.js';
+import { OAuthClientCredentials } from '../auth/oauth-client-credentials.js';
+import type { OAuth2ClientCredentialsConfig } from '../security-config.js';
+import type { HttpTransport } from '../transport.js';
+import type { DoctorCheck } from '../../../../preload/contract/doctor.js';
 import { elapsed, splitFix, withDeadline } from './deadline.js';
 
 export interface TokenFacts {

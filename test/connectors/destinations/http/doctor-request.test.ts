@@ -2,9 +2,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { httpDestinationSchema } from '../../connectors/destinations/http/config.js';
-import { runNetworkDoctor } from '../../main/diagnostics/doctor/index.js';
-import type { DoctorCheck, DoctorReport } from '../../preload/contract/doctor.js';
+import { httpDestinationSchema } from '../../../../connectors/destinations/http/config.js';
+import { runHttpDoctor } from '../../../../connectors/destinations/http/doctor/index.js';
+import type { DoctorCheck, DoctorReport } from '../../../../preload/contract/doctor.js';
 
 interface Seen {
   method: string;
@@ -53,7 +53,7 @@ async function doctor(input: Record<string, unknown>, dryRun = false): Promise<D
     proxy: { mode: 'none' },
     ...input,
   });
-  return runNetworkDoctor(destination, {
+  return runHttpDoctor(destination, {
     secrets: (name) => {
       const value = secrets[name];
       if (value === undefined) throw new Error(`secret "${name}" was not loaded`);

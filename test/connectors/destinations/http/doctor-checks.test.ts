@@ -1,10 +1,10 @@
 // Network doctor verdicts that need no network: certificate expiry, clock skew, report shape and the terminal output.
 import { describe, expect, it } from 'vitest';
-import { checkClock } from '../../../main/diagnostics/doctor/clock-step.js';
-import { splitFix } from '../../../main/diagnostics/doctor/deadline.js';
-import { formatDoctorReport } from '../../../main/diagnostics/doctor/format-report.js';
-import { certificateExpiry } from '../../../main/diagnostics/doctor/index.js';
-import { doctorReportSchema, overallOf, type DoctorReport } from '../../../preload/contract/doctor.js';
+import { checkClock } from '../../../../connectors/destinations/http/doctor/clock-step.js';
+import { splitFix } from '../../../../connectors/destinations/http/doctor/deadline.js';
+import { formatDoctorReport } from '../../../../main/diagnostics/format-doctor-report.js';
+import { certificateExpiry } from '../../../../connectors/destinations/http/doctor/index.js';
+import { doctorReportSchema, overallOf, type DoctorReport } from '../../../../preload/contract/doctor.js';
 
 const day = 24 * 60 * 60 * 1000;
 const now = Date.parse('2026-11-21T12:00:00Z');

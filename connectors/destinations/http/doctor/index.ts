@@ -1,17 +1,13 @@
 // The network doctor: checks the whole path to an HTTP destination (DNS, TCP, proxy, TLS, interception, clock, OAuth, a request).
-import {
-  createRequestAuth,
-  type RequestAuth,
-} from '../../../connectors/destinations/http/auth/request-auth.js';
-import type { HttpDestinationConfig } from '../../../connectors/destinations/http/config.js';
-import { resolveProxyRoute, type ProxyRoute } from '../../../connectors/destinations/http/proxy.js';
-import { loadTls, type LoadedTls } from '../../../connectors/destinations/http/tls.js';
-import { checkTransport } from '../../../connectors/destinations/http/transport-policy.js';
-import { createHttpTransport, type HttpTransport } from '../../../connectors/destinations/http/transport.js';
-import { overallOf, type DoctorCheck, type DoctorReport } from '../../../preload/contract/doctor.js';
-import type { SecretResolver } from '../../../connectors/core/secret-ref.js';
+import { createRequestAuth, type RequestAuth } from '../auth/request-auth.js';
+import type { HttpDestinationConfig } from '../config.js';
+import { createHttpTransport, type HttpTransport } from '../transport.js';
+import { overallOf, type DoctorCheck, type DoctorReport } from '../../../../preload/contract/doctor.js';
+import type { SecretResolver } from '../../../core/secret-ref.js';
 import { checkClock, type DatedAnswer } from './clock-step.js';
-import { checkConnection, type ConnectionPlan } from './connection-checks.js';
+import type { CheckOptions } from '../../../core/connector.js';
+import { checkConnection } from './connection-checks.js';
+import { planConnection } from './connection-plan.js';
 import { splitFix } from './deadline.js';
 import { checkOAuth } from './oauth-step.js';
 import { probeDestination } from './request-probe.js';
@@ -22,93 +18,10 @@ export {
   type CertificateExpiry,
   type CertificateSummary,
 } from './certificate-expiry.js';
-export type { DoctorCheck, DoctorReport } from '../../../preload/contract/doctor.js';
-
-export interface NetworkDoctorOptions {
-  /** Secrets the destination references (auth, headers, proxy password, client key passphrase); may throw for missing ones. */
-  secrets: SecretResolver;
-  /** Limit of each network step (default 10 s). */
-  timeoutMs?: number;
-  /** Send the configured method with an empty batch and a synthetic `doctor-<random>` Idempotency-Key instead of OPTIONS. */
-  dryRun?: boolean;
-  /** SHA-256 fingerprints of which one must be in the chain (else TLS counts as intercepted). */
-  expectedIssuerSha256?: string[];
-  /** Environment for proxy mode env (default process.env). */
-  env?: NodeJS.ProcessEnv;
-  /** Connection id, shown in the report. */
-  connection?: string;
-}
-
-export const defaultDoctorTimeoutMs = 10_000;
+export type { DoctorCheck, DoctorReport } from '../../../../preload/contract/doctor.js';
+export { httpCertificates } from './certificates.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-function lookup(env: NodeJS.ProcessEnv, name: string): string {
-  return env[name.toLowerCase()] || env[name.toUpperCase()] || '';
-}
-
-/** Why the destination is reached directly, in plain words. */
-function directReason(config: HttpDestinationConfig, url: URL, env: NodeJS.ProcessEnv): string {
-  if (config.proxy.mode === 'none') return 'direct connection (destination.proxy.mode is none)';
-  const scheme = url.protocol.replace(':', '');
-  const configured =
-    config.proxy.mode === 'explicit' ||
-    lookup(env, `${scheme}_proxy`) !== '' ||
-    lookup(env, 'all_proxy') !== '';
-  return configured
-    ? `direct connection: ${url.hostname} matches NO_PROXY / destination.proxy.noProxy`
-    : `direct connection: no proxy configured (${scheme.toUpperCase()}_PROXY is not set)`;
-}
-
-function plainHttpVerdict(url: URL, allowInsecureHttp: boolean): ConnectionPlan['plainHttp'] {
-  try {
-    const warning = checkTransport(url, allowInsecureHttp);
-    return warning === undefined ? undefined : { status: 'warn', message: warning };
-  } catch (error) {
-    return { status: 'fail', message: message(error) };
-  }
-}
-
-function planConnection(
-  config: HttpDestinationConfig,
-  url: URL,
-  options: NetworkDoctorOptions,
-  env: NodeJS.ProcessEnv,
-): ConnectionPlan {
-  const https = url.protocol === 'https:';
-  let tls: LoadedTls | undefined;
-  let tlsProblem: string | undefined;
-  try {
-    tls = loadTls(config.tls, options.secrets);
-  } catch (error) {
-    tlsProblem = message(error);
-  }
-  let route: ProxyRoute | undefined;
-  let proxyProblem: string | undefined;
-  try {
-    route = resolveProxyRoute(url, config.proxy, options.secrets, env);
-  } catch (error) {
-    proxyProblem = message(error);
-  }
-  const plainHttp = https ? undefined : plainHttpVerdict(url, config.allowInsecureHttp);
-  return {
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port || (https ? 443 : 80)),
-    https,
-    ...(route === undefined ? {} : { route }),
-    directReason: directReason(config, url, env),
-    ...(proxyProblem === undefined ? {} : { proxyProblem }),
-    ...(tls === undefined ? {} : { tls }),
-    ...(tlsProblem === undefined ? {} : { tlsProblem }),
-    ...(plainHttp === undefined ? {} : { plainHttp }),
-    trust: {
-      ...(config.tls.caFile === undefined ? {} : { caFile: config.tls.caFile }),
-      pins: config.tls.pinnedSha256 ?? [],
-      expectedIssuerSha256: options.expectedIssuerSha256 ?? [],
-    },
-    timeoutMs: options.timeoutMs ?? defaultDoctorTimeoutMs,
-  };
-}
 
 /** Credentials for the request: the OAuth client from the token check, or the configured static / HMAC auth. */
 function requestAuth(
@@ -124,14 +37,14 @@ function requestAuth(
 }
 
 /** Runs every check against one HTTP destination; never throws for network or settings problems (they become checks). */
-export async function runNetworkDoctor(
+export async function runHttpDoctor(
   destination: HttpDestinationConfig,
-  options: NetworkDoctorOptions,
+  options: CheckOptions,
 ): Promise<DoctorReport> {
   const startedAt = Date.now();
   const started = performance.now();
   const env = options.env ?? process.env;
-  const timeoutMs = options.timeoutMs ?? defaultDoctorTimeoutMs;
+  const timeoutMs = options.timeoutMs;
   const url = new URL(destination.url);
   const connection = await checkConnection(planConnection(destination, url, options, env));
 

@@ -1,7 +1,7 @@
 // The raw connection steps of the doctor: a TCP connect, and an HTTP CONNECT through a proxy (its status line).
 import net from 'node:net';
 import tls from 'node:tls';
-import type { ProxyRoute } from '../../../connectors/destinations/http/proxy.js';
+import type { ProxyRoute } from '../proxy.js';
 import { withDeadline } from './deadline.js';
 
 /** Opens a TCP connection; rejects with the socket error (ECONNREFUSED…) or a StepTimeoutError. */
