@@ -72,16 +72,23 @@ export function checkForm(form: ConnectorForm, values: FormValues, base: JsonObj
   const shown = shownFields(form, values);
   const problems: FormProblems = { fields: {}, other: [] };
   for (const field of shown) {
-    if (field.required && (values[field.name] ?? '').trim() === '') problems.fields[field.name] = requiredMessage;
+    if (field.required && (values[field.name] ?? '').trim() === '')
+      problems.fields[field.name] = requiredMessage;
   }
   const result = form.schema.safeParse(form.toConfig(values, base));
   if (result.success) return problems;
   for (const issue of result.error.issues) {
     const owner = shown
       .filter((field) => startsWith(issue.path, field.path))
-      .reduce<FormField | undefined>((best, f) => (best && best.path.length >= f.path.length ? best : f), undefined);
+      .reduce<FormField | undefined>(
+        (best, f) => (best && best.path.length >= f.path.length ? best : f),
+        undefined,
+      );
     if (owner) problems.fields[owner.name] ??= issue.message;
-    else problems.other.push(issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
+    else
+      problems.other.push(
+        issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+      );
   }
   return problems;
 }

@@ -81,7 +81,14 @@ export const sqliteSourceForm: ConnectorForm = {
   title: 'SQLite database file',
   order: 20,
   fields: [
-    { name: 'file', label: 'Database file', kind: 'text', required: true, help: 'Opened read-only', path: ['file'] },
+    {
+      name: 'file',
+      label: 'Database file',
+      kind: 'text',
+      required: true,
+      help: 'Opened read-only',
+      path: ['file'],
+    },
     ...captureFields,
   ],
   fromConfig: (section) => ({ file: textOf(section.file), ...captureValues(section) }),
@@ -90,7 +97,12 @@ export const sqliteSourceForm: ConnectorForm = {
   schema: sqliteSourceSchema,
 };
 
-function networkForm(type: 'postgres' | 'mysql', title: string, order: number, schema: ConnectorForm['schema']) {
+function networkForm(
+  type: 'postgres' | 'mysql',
+  title: string,
+  order: number,
+  schema: ConnectorForm['schema'],
+) {
   const form: ConnectorForm = {
     kind: 'source',
     type,

@@ -84,7 +84,13 @@ export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
                 )}
               </FormField>
               <FormField label="Display name" help="Shown on the overview, e.g. Invoices → ERP">
-                {(p) => <input {...p} value={form.name} onChange={(e) => update({ ...form, name: e.target.value })} />}
+                {(p) => (
+                  <input
+                    {...p}
+                    value={form.name}
+                    onChange={(e) => update({ ...form, name: e.target.value })}
+                  />
+                )}
               </FormField>
             </fieldset>
           )}

@@ -104,7 +104,8 @@ export function validateStep(form: WizardForm, step: number, base: JsonObject = 
   }
   if (step === 2) {
     const result = connectionIdSchema.safeParse(form.id);
-    if (!result.success) return { fields: { id: result.error.issues[0]?.message ?? 'is invalid' }, other: [] };
+    if (!result.success)
+      return { fields: { id: result.error.issues[0]?.message ?? 'is invalid' }, other: [] };
   }
   return noProblems;
 }
