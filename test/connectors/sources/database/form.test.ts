@@ -73,7 +73,8 @@ describe('database source forms', () => {
     const values = { file: '/data/shop.db', table: '', primaryKey: 'id', watermarkColumn: '' };
     expect(checkForm(sqliteSourceForm, values, {}).fields).toEqual({ table: 'is empty' });
     expect(checkForm(sqliteSourceForm, { ...values, table: 'orders;drop' }, {}).fields).toEqual({
-      table: '"orders;drop" is not a plain SQL identifier (letters, digits, _ and $, starting with a letter or _)',
+      table:
+        '"orders;drop" is not a plain SQL identifier (letters, digits, _ and $, starting with a letter or _)',
     });
   });
 

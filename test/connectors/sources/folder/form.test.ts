@@ -36,7 +36,12 @@ describe('folder source form', () => {
   });
 
   it('keeps the fields of a saved section the form does not show, and reports their problems apart', () => {
-    const base: JsonObject = { ...saved, finishedWhen: 'marker', exclude: ['tmp/**'], afterDelivery: 'archive' };
+    const base: JsonObject = {
+      ...saved,
+      finishedWhen: 'marker',
+      exclude: ['tmp/**'],
+      afterDelivery: 'archive',
+    };
     const values = { ...folderSourceForm.fromConfig(base), quietPeriodMs: '900' };
     expect(folderSourceForm.toConfig(values, base)).toEqual({ ...base, quietPeriodMs: 900 });
     expect(checkForm(folderSourceForm, values, base)).toEqual({
