@@ -58,8 +58,9 @@ export interface FormProblems {
 /** Every form.ts exports its forms under this name. */
 export type ConnectorForms = readonly ConnectorForm[];
 
-export const requiredMessage = 'is required';
+const requiredMessage = 'is required';
 
+/** The fields shown for `values` (their showWhen holds). */
 export function shownFields(form: ConnectorForm, values: FormValues): FormField[] {
   return form.fields.filter((field) => field.showWhen?.(values) ?? true);
 }
