@@ -68,11 +68,27 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer talks only to window.agent.' }],
           patterns: [
             { group: nodeBuiltins, message: 'The renderer cannot use Node modules.' },
+            { group: ['**/main/**'], message: 'The renderer may import only preload/contract.' },
             {
-              group: ['**/main/**', '**/connectors/**'],
-              message: 'The renderer may import only preload/contract.',
+              // Of the connectors, only the form contract and each connector's form.js and config.js.
+              regex: String.raw`(^|/)connectors/(?!(core/connector-form|[^/]+/[^/]+/(form|config))\.js$)`,
+              message: "The renderer may import only connectors' form modules and config schemas.",
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Connector forms and config schemas are bundled into the renderer (test/connectors/form-imports.test.ts
+    // checks what they import in turn).
+    files: ['connectors/core/connector-form.ts', 'connectors/*/*/form.ts', 'connectors/*/*/config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [{ group: nodeBuiltins, message: 'Forms and config schemas run in the renderer too.' }],
         },
       ],
     },
