@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { isLoopbackHost } from '../../connectors/destinations/http/transport-policy.js';
 import { backoffDelayMs, type BackoffPolicy } from '../delivery/backoff.js';
 import { retryAfterMs } from '../../connectors/destinations/http/retry-after.js';
+import { errorMessage } from '../shared/error-message.js';
 import type { AlertTransition } from './alert-types.js';
 
 export interface AlertWebhookOptions {
@@ -163,7 +164,7 @@ export class AlertWebhook {
       retryAfter = retryAfterMs(flatHeaders(response.headers), now);
     } catch (error) {
       // message and code only: a got error carries the request options, headers included
-      failure = error instanceof Error ? error.message : String(error);
+      failure = errorMessage(error);
     }
     const retry = this.options.retry ?? { baseMs: 1000, capMs: 60_000 };
     const delay = Math.max(
