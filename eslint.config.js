@@ -58,6 +58,24 @@ export default tseslint.config(
     },
   },
   {
+    // main/shared holds helpers used across main and connectors: node builtins and npm packages only, no repo folders.
+    files: ['main/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only main/electron may import electron (see DESIGN.md).' }],
+          patterns: [
+            {
+              group: ['../*', '**/main/**', '**/connectors/**', '**/preload/**'],
+              message: 'main/shared imports no other repo folder.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The renderer runs in a sandboxed browser page: no Node modules, no main-process code, no raw IPC.
     files: ['renderer/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
