@@ -3,14 +3,14 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 describe('CLI output into a pipe that closes early', () => {
-  it('exits 0 without an EPIPE stack trace when the reader stops after the first bytes', async () => {
-    // print-schema writes about 90 KB, more than a pipe holds, so the write after the reader left fails with EPIPE.
+  it('exits 0 without an EPIPE stack trace when the reader has gone away', async () => {
+    // The reader is gone before the CLI writes anything, so its first write fails with EPIPE.
     const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli.ts', 'config', 'print-schema'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.once('data', () => child.stdout.destroy());
+    child.stdout.destroy();
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(stderr).not.toContain('EPIPE');
     expect(code).toBe(0);
