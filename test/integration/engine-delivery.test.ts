@@ -23,7 +23,7 @@ describe('engine delivery', () => {
     const [dead] = engine.outbox.deadLetters({ connection: 'it', limit: 10 });
     expect(dead?.lastError).toContain('customer 17 unknown');
     const deadEvent = engine.outbox.timeline(dead!.id)?.events.find((e) => e.kind === 'dead');
-    expect(deadEvent?.detail).toMatchObject({ status: 400, response: { status: 400 } });
+    expect(deadEvent?.detail).toMatchObject({ code: 'HTTP 400', response: { code: 'HTTP 400' } });
 
     ingest.setFaults(undefined); // the cause is fixed
     expect(engine.outbox.replay([dead!.id], 'test').done).toEqual([dead!.id]);
