@@ -118,6 +118,19 @@ describe('file destination', () => {
     expect(readdirSync(folder)).toEqual(['key-1.json']);
   });
 
+  it('lets exactly one of two writers racing for one name win, and never overwrites', async () => {
+    const folder = tempDir();
+    const d = destination(folder);
+    const results = await Promise.all([
+      d.send(single(record(1, '{"writer":"a"}'))),
+      d.send(single(record(1, '{"writer":"b"}'))),
+    ]);
+    expect(results.map((r) => r.kind).sort()).toEqual(['dead', 'delivered']);
+    const winner = results[0]?.kind === 'delivered' ? 'a' : 'b';
+    expect(readFileSync(join(folder, 'key-1.json'), 'utf8')).toBe(`{"writer":"${winner}"}`);
+    expect(readdirSync(folder)).toEqual(['key-1.json']);
+  });
+
   it.each([
     ['../x', /\{\{record\.name\}\} is "\.\.\/x" for this record, which contains a path separator/],
     ['a/b', /\{\{record\.name\}\} is "a\/b" for this record, which contains a path separator/],
