@@ -112,7 +112,8 @@ describe('engine control through the contract', () => {
       connection: { ...folderToHttp('orders', inbox, `${ingest.url}/ingest/orders-v2`), name: 'Orders v2' },
     });
     const onDisk = (await loadConfigFile(configFile)).config.connections;
-    expect(onDisk.map((c) => [c.id, c.name, c.destination.url])).toEqual([
+    const urlOf = (d: (typeof onDisk)[number]['destination']) => (d.type === 'http' ? d.url : undefined);
+    expect(onDisk.map((c) => [c.id, c.name, urlOf(c.destination)])).toEqual([
       ['orders', 'Orders v2', `${ingest.url}/ingest/orders-v2`],
     ]);
     writeFileSync(join(inbox, 'c.json'), '{"n":3}');

@@ -118,7 +118,9 @@ describe('validateConfig and inline secrets', () => {
       }),
       'a.yaml',
     );
-    expect(config.connections[0]?.destination.headers).toEqual({
+    const destination = config.connections[0]?.destination;
+    if (destination?.type !== 'http') throw new Error('expected an HTTP destination');
+    expect(destination.headers).toEqual({
       Authorization: { secretRef: 'erp-token' },
       'X-Api-Key': { secretRef: 'erp-key' },
     });

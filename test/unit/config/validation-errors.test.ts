@@ -133,7 +133,11 @@ describe('validateConfig errors', () => {
         problem: '"ftp" is not a known type',
         fix: 'set type to one of: "folder", "sqlite", "postgres", "mysql"',
       },
-      { path: 'connections[1].destination.type', problem: 'is missing', fix: 'set type to one of: "http"' },
+      {
+        path: 'connections[1].destination.type',
+        problem: 'is missing',
+        fix: 'set type to one of: "http", "file"',
+      },
     ]);
   });
 
