@@ -45,7 +45,13 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    // CommonJS config files (.dependency-cruiser.cjs) load what they need with require.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     // Only main/electron may talk to Electron; engine, outbox, delivery, config and connectors run under plain Node.
     files: ['main/**/*.ts', 'connectors/**/*.ts'],
@@ -69,8 +75,15 @@ export default tseslint.config(
           patterns: [
             { group: nodeBuiltins, message: 'The renderer cannot use Node modules.' },
             {
-              group: ['**/main/**', '**/connectors/**'],
-              message: 'The renderer may import only preload/contract.',
+              group: [
+                '**/main/**',
+                '**/preload/*.js',
+                '**/connectors/**/*.js',
+                '!**/connectors/sources/*/config.js',
+                '!**/connectors/destinations/*/config.js',
+              ],
+              message:
+                "The renderer may import only preload/contract and a connector's browser-safe config.ts.",
             },
           ],
         },

@@ -6,17 +6,11 @@ import { defaultDataDir, outboxFile, statusFile } from '../engine/data-dir.js';
 import { isInstanceRunning } from '../engine/instance-lock.js';
 import { Outbox } from '../outbox/outbox.js';
 import { CliError, exitCodes } from './cli-error.js';
-import { formatStatus } from './format-status.js';
+import { formatStatus, type StoppedStatus } from './format-status.js';
 
 export interface StatusOptions {
   dataDir?: string;
   json?: boolean;
-}
-
-export interface StoppedStatus {
-  state: 'not-running';
-  dataDir: string;
-  connections: { id: string; pending: number; pendingBytes: number; dead: number }[];
 }
 
 function stoppedStatus(dataDir: string): StoppedStatus {

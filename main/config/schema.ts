@@ -7,7 +7,7 @@ import {
   sqliteSourceSchema,
 } from '../../connectors/sources/database/config.js';
 import { folderSourceSchema } from '../../connectors/sources/folder/config.js';
-import { secretsConfigSchema } from '../secrets/config.js';
+import { secretsConfigSchema } from './secrets-config.js';
 import { consoleSettingsSchema } from './console-settings.js';
 import { alertsConfigSchema } from './alerts-config.js';
 import { diagnosticsConfigSchema } from './diagnostics-config.js';

@@ -1,10 +1,15 @@
 // Decides when a destination may start requests: sending window, server-requested pause, circuit breaker, rate limit.
 import type { CircuitBreaker, CircuitSnapshot } from './circuit-breaker.js';
-import type { DestinationSignal } from '../../connectors/destinations/http/classify.js';
 import type { SendingSchedule } from './sending-window.js';
 import type { TokenBucket } from './token-bucket.js';
 
 export type GateState = 'outside-window' | 'throttled' | 'circuit-open';
+
+/**
+ * What one answered request says about the destination (a connector's classification reports it): `failure` counts
+ * against the circuit, `throttled` and `healthy` do not.
+ */
+export type GateSignal = 'healthy' | 'failure' | 'throttled';
 
 export interface GateClosed {
   state: GateState;
@@ -89,7 +94,7 @@ export class DeliveryGate {
   }
 
   /** The outcome of one request that held a permit. */
-  report(signal: DestinationSignal | 'abandoned', reason: string, now: number, retryAfterMs?: number): void {
+  report(signal: GateSignal | 'abandoned', reason: string, now: number, retryAfterMs?: number): void {
     const { circuit } = this.parts;
     if (signal === 'abandoned') circuit?.onAbandon();
     else if (signal === 'failure') circuit?.onFailure(reason);

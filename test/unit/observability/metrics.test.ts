@@ -8,7 +8,7 @@ import type { EngineActivity } from '../../../main/engine/engine-activity.js';
 import {
   bindEngineObservability,
   type ObservableEngine,
-} from '../../../main/observability/metrics-binding.js';
+} from '../../../main/engine/metrics-binding.js';
 import { AgentMetrics } from '../../../main/observability/metrics.js';
 import { ThroughputHistory } from '../../../main/observability/throughput-history.js';
 import { agentStatus, connectionStatus } from '../alerts/status-fixture.js';

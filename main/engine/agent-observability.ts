@@ -5,13 +5,13 @@ import { AlertEngine, alertThresholdsFrom } from '../alerts/alert-engine.js';
 import { AlertMonitor } from '../alerts/alert-monitor.js';
 import { AlertWebhook } from '../alerts/alert-webhook.js';
 import type { AgentConfig } from '../config/schema.js';
-import type { Engine } from '../engine/engine.js';
+import { watchCertificates } from '../observability/certificate-watch.js';
+import { AgentMetrics } from '../observability/metrics.js';
+import { ThroughputHistory } from '../observability/throughput-history.js';
 import { freeDiskBytes } from '../outbox/backpressure.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
-import { watchCertificates } from './certificate-watch.js';
-import { AgentMetrics } from './metrics.js';
+import type { Engine } from './engine.js';
 import { bindEngineObservability } from './metrics-binding.js';
-import { ThroughputHistory } from './throughput-history.js';
 
 export interface AgentObservability {
   metrics: AgentMetrics;
