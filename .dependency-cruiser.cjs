@@ -42,8 +42,11 @@ const tierRules = mainTiers.flatMap((tier, level) => {
 /** Node's own modules as dependency-cruiser names them (`node:fs` resolves to `fs`). */
 const nodeBuiltins = `^(node:)?(${builtinModules.join('|')})$`;
 
-/** Paths outside the folder, main/shared, preload/contract and npm: what connectors code must not import. */
-const projectCode = '^(main|connectors|preload|renderer)/';
+/** Matches any import of project code (or another local file) outside `allowed`; packages and Node modules pass. */
+const localCodeOutside = (allowed) => ({
+  pathNot: [...allowed, '(^|/)node_modules/'],
+  dependencyTypesNot: ['core'],
+});
 const connectorsAllowed = ['^connectors/core/', '^main/shared/', '^preload/contract/'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -79,7 +82,7 @@ module.exports = {
       comment: 'main/shared holds the helpers everyone uses: it imports only itself and packages.',
       severity: 'error',
       from: { path: '^main/shared/' },
-      to: { path: projectCode, pathNot: '^main/shared/' },
+      to: localCodeOutside(['^main/shared/']),
     },
     {
       name: 'core-imports-only-core',
@@ -88,7 +91,7 @@ module.exports = {
         'folder, connectors/registry.ts or the rest of main/.',
       severity: 'error',
       from: { path: '^connectors/core/' },
-      to: { path: projectCode, pathNot: connectorsAllowed },
+      to: localCodeOutside(connectorsAllowed),
     },
     {
       name: 'connector-imports-only-its-folder',
@@ -97,7 +100,7 @@ module.exports = {
         'folder, connectors/core, main/shared, preload/contract and packages: never another connector or main/.',
       severity: 'error',
       from: { path: '^connectors/(sources|destinations)/([^/]+)/' },
-      to: { path: projectCode, pathNot: ['^connectors/$1/$2/', ...connectorsAllowed] },
+      to: localCodeOutside(['^connectors/$1/$2/', ...connectorsAllowed]),
     },
     {
       name: 'registry-imports-only-connectors',
@@ -106,7 +109,7 @@ module.exports = {
         'and packages, nothing else of main/.',
       severity: 'error',
       from: { path: '^connectors/registry\\.ts$' },
-      to: { path: projectCode, pathNot: ['^connectors/', '^main/shared/', '^preload/contract/'] },
+      to: localCodeOutside(['^connectors/', '^main/shared/', '^preload/contract/']),
     },
     {
       name: 'registry-only-from-hosts',
@@ -154,20 +157,11 @@ module.exports = {
     {
       name: 'contract-browser-safe',
       comment:
-        'preload/contract is shared with the browser: it imports only itself and packages (no Node, no Electron).',
+        'preload/contract is shared with the browser: it imports only itself and packages (no Node module, no ' +
+        'other project code).',
       severity: 'error',
       from: { path: '^preload/contract/' },
-      to: {
-        path: '^(main|connectors|renderer|preload)/|(^|/)node_modules/electron/',
-        pathNot: '^preload/contract/',
-      },
-    },
-    {
-      name: 'contract-no-node',
-      comment: 'preload/contract is shared with the browser: it imports no Node module.',
-      severity: 'error',
-      from: { path: '^preload/contract/' },
-      to: { dependencyTypes: ['core'] },
+      to: { pathNot: ['^preload/contract/', '(^|/)node_modules/'] },
     },
     {
       name: 'electron-only-in-shell',
@@ -189,6 +183,5 @@ module.exports = {
       mainFields: ['module', 'main', 'types', 'typings'],
     },
     skipAnalysisNotInRules: true,
-    reporterOptions: { text: { highlightFocused: true } },
   },
 };
