@@ -184,48 +184,43 @@ const sendingWindowsObjectSchema = z
 export const sendingWindowsConfigSchema = sendingWindowsObjectSchema.optional();
 export type SendingWindowsConfig = NonNullable<z.output<typeof sendingWindowsConfigSchema>>;
 
-const httpStatusSchema = z.int().min(100).max(599).describe('An HTTP status code');
+const retrySchema = z.strictObject({
+  baseMs: z.int().positive().default(1000).describe('First retry delay before jitter'),
+  capMs: z.int().positive().default(300_000).describe('Longest retry delay'),
+});
 
-function isSuccessStatus(status: number): boolean {
-  return status >= 200 && status < 300;
-}
+/**
+ * The delivery options every destination has, spread into each destination's config schema: how many sends at once,
+ * lease, retry backoff, circuit breaker, rate limit, sending windows, trace context and the status thresholds.
+ */
+export const deliveryPolicyShape = {
+  concurrency: z.int().min(1).max(64).default(4).describe('Sends in flight at once'),
+  leaseMs: z
+    .int()
+    .min(1000)
+    .default(120_000)
+    .describe('How long records stay claimed by one delivery attempt'),
+  retry: retrySchema.prefault({}),
+  circuitBreaker: circuitBreakerConfigSchema,
+  rateLimit: rateLimitConfigSchema,
+  sendingWindows: sendingWindowsConfigSchema,
+  traceContext: z
+    .boolean()
+    .default(false)
+    .describe('Send a W3C traceparent with every request and keep it on the record timeline'),
+  dedupeWindowHours: z
+    .number()
+    .positive()
+    .default(24)
+    .describe(
+      'How long the receiver remembers idempotency keys; status warns when a queued record gets older than this',
+    ),
+  maxPendingAgeMinutes: z
+    .number()
+    .positive()
+    .default(60)
+    .describe('Status asks for attention when the oldest pending record is older than this'),
+};
 
-const classificationObjectSchema = z
-  .strictObject({
-    retryOn: z
-      .array(httpStatusSchema)
-      .default([])
-      .describe('HTTP statuses to retry later, in addition to 408, 409, 425, 429 and 5xx'),
-    deadOn: z
-      .array(httpStatusSchema)
-      .default([])
-      .describe('HTTP statuses to dead-letter at once, even ones retried by default (such as 501)'),
-  })
-  .superRefine((lists, ctx) => {
-    for (const list of ['retryOn', 'deadOn'] as const) {
-      lists[list].forEach((status, index) => {
-        if (!isSuccessStatus(status)) return;
-        ctx.addIssue({
-          code: 'custom',
-          path: [list, index],
-          message: `${status} is a success status; a 2xx answer always counts as delivered`,
-          params: { fix: `remove ${status} from ${list}` },
-        });
-      });
-    }
-    const retried = new Set(lists.retryOn);
-    lists.deadOn.forEach((status, index) => {
-      if (!retried.has(status)) return;
-      ctx.addIssue({
-        code: 'custom',
-        path: ['deadOn', index],
-        message: `${status} is in both retryOn and deadOn`,
-        params: { fix: `keep ${status} in only one of the two lists` },
-      });
-    });
-  })
-  .describe('Overrides which HTTP statuses are retried and which are dead-lettered');
-
-/** Embed as a field: absent means the default classification. */
-export const classificationConfigSchema = classificationObjectSchema.prefault({});
-export type ClassificationConfig = z.output<typeof classificationConfigSchema>;
+const deliveryPolicySchema = z.object(deliveryPolicyShape);
+export type DeliveryPolicyConfig = z.output<typeof deliveryPolicySchema>;

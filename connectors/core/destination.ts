@@ -1,4 +1,4 @@
-// The Destination contract: how a delivery connector sends one record or one batch and reports what happened.
+// The Destination contract: how a delivery connector sends one record or one batch and says, in transport-neutral terms, what happened.
 
 /** A record as handed to a destination for sending. */
 export interface OutgoingRecord {
@@ -11,9 +11,9 @@ export interface OutgoingRecord {
   attempts: number;
 }
 
-/** One request's worth of records: a single record under its own key, or a batch under the batch's derived key. */
+/** One send's worth of records: a single record under its own key, or a batch under the batch's derived key. */
 export interface OutgoingRequest {
-  /** Sent as the Idempotency-Key header. */
+  /** The key the receiver deduplicates by (HTTP Idempotency-Key, message id, file name…). */
   idempotencyKey: string;
   /** One record, or a batch's members in capture order. */
   records: OutgoingRecord[];
@@ -21,19 +21,27 @@ export interface OutgoingRequest {
   traceparent?: string;
 }
 
-/** What the server kept as proof of delivery. */
+/**
+ * What the receiver kept as proof of delivery. `code` is the protocol's own answer in a few words
+ * ("HTTP 201", "PUBACK", "written"); outboxes written before connectors were transport-neutral stored `status`
+ * instead, which the outbox reads back as `HTTP <status>`.
+ */
 export interface Receipt {
-  status: number;
+  code: string;
   serverId?: string;
   at: number;
   /** Set when the record was delivered as part of a batch. */
   batchKey?: string;
 }
 
-export interface ResponseSummary {
-  status: number;
-  headers: Record<string, string>;
-  bodyExcerpt: string;
+/** A redacted, short copy of what the receiver answered, kept with dead letters for support. */
+export interface ResponseExcerpt {
+  /** The protocol's code in a few words, e.g. "HTTP 400". */
+  code: string;
+  /** A few protocol fields worth keeping (HTTP: selected headers; brokers: reason string…). */
+  details: Record<string, string>;
+  /** The start of the answer's body or message, as text. */
+  excerpt: string;
 }
 
 /** A record the destination could not put in the request (e.g. not JSON for a JSON batch): permanent, never retried. */
@@ -42,32 +50,32 @@ export interface RejectedRecord {
   error: string;
 }
 
-/** A short description of what was sent, kept with dead letters so support can see the request without the payload. */
+/** A short description of what was sent, kept on the timeline so support can see it without the payload. */
 export interface RequestSummary {
-  method: string;
-  url: string;
+  /** What was done, e.g. "POST", "publish", "write". */
+  operation: string;
+  /** Where to, without credentials: URL, topic, file path. */
+  target: string;
   bytes: number;
   records: number;
 }
 
-/** The raw result of one send; main/delivery classifies it (delivered / retry / dead) in one place. */
-export type SendResult = { rejected?: RejectedRecord[]; request?: RequestSummary } & (
-  | {
-      kind: 'response';
-      response: ResponseSummary;
-      /** Server ids per record id (one id for a single record; per member when a batch response lists them). */
-      serverIds?: Record<number, string>;
-      latencyMs: number;
-    }
-  | { kind: 'failure'; error: string; code?: string; latencyMs: number }
-  /** Every record was rejected before anything was sent. */
-  | { kind: 'not-sent'; latencyMs: 0 }
+/**
+ * The destination's own verdict on one send. `retry` may carry the earliest time the receiver asked for and says
+ * whether the receiver itself looks broken (`failure`: the circuit breaker counts it) or only asks to slow down
+ * (`throttled`). `dead` is permanent for these records, with a reason people understand.
+ */
+export type Outcome =
+  | { kind: 'delivered'; code: string; serverIds?: Record<number, string> }
+  | { kind: 'retry'; error: string; code?: string; retryAfterMs?: number; signal: 'failure' | 'throttled' }
+  | { kind: 'dead'; error: string; code?: string; response?: ResponseExcerpt };
+
+/** The result of one send: an outcome, or `not-sent` when every record was rejected before anything went out. */
+export type SendResult = { rejected?: RejectedRecord[]; request?: RequestSummary; latencyMs: number } & (
+  Outcome | { kind: 'not-sent' }
 );
 
-/** A result where a request went out (everything but `not-sent`): what classification looks at. */
-export type SentResult = Exclude<SendResult, { kind: 'not-sent' }>;
-
-/** Batch limits a destination asks the dispatcher to lease by; absent: one record per request. */
+/** Batch limits a destination asks the dispatcher to lease by; absent: one record per send. */
 export interface BatchLimits {
   maxRecords: number;
   maxBytes: number;
@@ -75,21 +83,16 @@ export interface BatchLimits {
   lingerMs: number;
 }
 
-/** How a destination connects, for status and support (never credentials). */
-export interface ConnectionFacts {
-  /** Proxy origin in use for the destination URL, if any. */
-  proxy?: string;
-  auth: string;
-  extraCa: boolean;
-  pinned: boolean;
-  clientCert: boolean;
-}
+/** How a destination connects, for status and support: short named facts, never credentials. */
+export type ConnectionFacts = Record<string, string | boolean>;
 
 export interface Destination {
   readonly type: string;
   /** Human label for status, without secrets (e.g. "POST https://api.example.com/invoices"). */
   readonly label: string;
   readonly batching?: BatchLimits;
+  /** Set when the config is allowed but unsafe (e.g. plain http to another host). */
+  readonly warning?: string;
   describe?(): ConnectionFacts;
   send(request: OutgoingRequest, signal: AbortSignal): Promise<SendResult>;
   close(): Promise<void>;

@@ -5,7 +5,7 @@ import type { AgentEventName } from '../../preload/contract/events.js';
 import { validateConfig } from '../config/load-config.js';
 import { currentConfigVersion } from '../config/schema.js';
 import { buildDiagnosticBundle } from '../diagnostics/bundle/index.js';
-import { runNetworkDoctor } from '../diagnostics/doctor/index.js';
+import { checkDestination } from '../../connectors/registry.js';
 import { ConfigStore } from '../engine/config-store.js';
 import { secretNamesIn } from '../engine/connection-secrets.js';
 import type { Engine } from '../engine/engine.js';
@@ -76,7 +76,7 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
             doctor: () =>
               Promise.all(
                 engine.currentConfig().connections.map(async (c) =>
-                  runNetworkDoctor(c.destination, {
+                  checkDestination(c.destination, {
                     secrets: await secrets.resolverFor(c),
                     timeoutMs: doctorTimeoutMs,
                     connection: c.id,
@@ -203,7 +203,7 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
     },
     async runDoctor({ connection }) {
       const config = control.connection(connection);
-      return runNetworkDoctor(config.destination, {
+      return checkDestination(config.destination, {
         secrets: await secrets.resolverFor(config),
         timeoutMs: doctorTimeoutMs,
         connection,

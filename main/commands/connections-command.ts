@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AgentStatus } from '../../preload/contract/status.js';
-import type { ConnectionConfig } from '../config/schema.js';
+import { destinationConnectorFor, sourceConnectorFor } from '../../connectors/registry.js';
 import { outboxStatistics } from '../diagnostics/bundle/outbox-report.js';
 import { OutboxAccessError, openOutboxReadOnly, runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
 import { createRedactor } from '../diagnostics/redaction.js';
@@ -63,18 +63,6 @@ export interface ConnectionRow {
   oldestPendingAt?: string;
 }
 
-function sourceLabel(config: ConnectionConfig): string {
-  const source = config.source;
-  switch (source.type) {
-    case 'folder':
-      return `folder ${[source.path, ...(source.paths ?? [])].join(', ')}`;
-    case 'sqlite':
-      return `sqlite ${source.file}`;
-    default:
-      return `${source.type} ${source.host}/${source.database}`;
-  }
-}
-
 export async function connectionRows(options: SetupOptions): Promise<ConnectionRow[]> {
   const setup = await resolveSetup(options);
   const dataDir = supportDataDir(setup.dataDir);
@@ -99,8 +87,10 @@ export async function connectionRows(options: SetupOptions): Promise<ConnectionR
     return {
       id,
       name: config?.name ?? live?.name ?? id,
-      source: config ? redact(sourceLabel(config)) : '(not in the config)',
-      destination: config ? redact(config.destination.url) : '(not in the config)',
+      source: config ? redact(sourceConnectorFor(config.source).label(config.source)) : '(not in the config)',
+      destination: config
+        ? redact(destinationConnectorFor(config.destination).label(config.destination))
+        : '(not in the config)',
       state:
         live?.health ?? (status ? (config?.enabled === false ? 'disabled' : 'unknown') : 'agent not running'),
       ...(live?.destination ? { destinationState: live.destination.state } : {}),

@@ -12,7 +12,8 @@ import {
 } from '../diagnostics/bundle/index.js';
 import { runPart } from '../diagnostics/bundle/deadline.js';
 import { collectSecretValues } from '../diagnostics/bundle/secret-values.js';
-import { runNetworkDoctor } from '../diagnostics/doctor/index.js';
+import { defaultCheckTimeoutMs } from '../../connectors/core/connector.js';
+import { checkDestination } from '../../connectors/registry.js';
 import { loadConnectionSecrets } from '../engine/connection-secrets.js';
 import { resolverOf } from '../../connectors/core/secret-ref.js';
 import { outboxFile } from '../engine/data-dir.js';
@@ -46,8 +47,9 @@ function doctorOf(config: AgentConfig, dataDir: string): () => Promise<unknown> 
     for (const connection of config.connections.filter((c) => c.enabled)) {
       const loaded = secrets.get(connection.id);
       reports.push(
-        await runNetworkDoctor(connection.destination, {
+        await checkDestination(connection.destination, {
           secrets: loaded instanceof Error || loaded === undefined ? resolverOf(new Map()) : loaded,
+          timeoutMs: defaultCheckTimeoutMs,
           connection: connection.id,
         }),
       );

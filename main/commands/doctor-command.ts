@@ -1,9 +1,11 @@
-// `integration-agent doctor [connection]`: checks the network path to each HTTP destination; exit 1 when a check fails.
+// `integration-agent doctor [connection]`: checks the path to each connection's destination (each connector's own steps); exit 1 when a check fails.
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { ConnectionConfig } from '../config/schema.js';
-import { formatDoctorReport } from '../diagnostics/doctor/format-report.js';
-import { defaultDoctorTimeoutMs, runNetworkDoctor, type DoctorReport } from '../diagnostics/doctor/index.js';
+import { formatDoctorReport } from '../diagnostics/format-doctor-report.js';
+import { defaultCheckTimeoutMs } from '../../connectors/core/connector.js';
+import { checkDestination } from '../../connectors/registry.js';
+import type { DoctorReport } from '../../preload/contract/doctor.js';
 import { loadConnectionSecrets } from '../engine/connection-secrets.js';
 import { resolverOf, type SecretResolver } from '../../connectors/core/secret-ref.js';
 import { CliError, exitCodes } from './cli-error.js';
@@ -17,7 +19,7 @@ export interface DoctorCommandOptions extends SetupOptions {
 }
 
 function timeoutOf(value: string | undefined): number {
-  if (value === undefined) return defaultDoctorTimeoutMs;
+  if (value === undefined) return defaultCheckTimeoutMs;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 100 || ms > 120_000)
     throw new CliError(
@@ -29,10 +31,10 @@ function timeoutOf(value: string | undefined): number {
 
 function chosenConnections(connections: ConnectionConfig[], id: string | undefined): ConnectionConfig[] {
   if (id === undefined) {
-    const enabled = connections.filter((c) => c.enabled && c.destination.type === 'http');
+    const enabled = connections.filter((c) => c.enabled);
     if (enabled.length === 0)
       throw new CliError(
-        'the config has no enabled connection with an HTTP destination to check',
+        'the config has no enabled connection with a destination to check',
         exitCodes.failure,
       );
     return enabled;
@@ -75,7 +77,7 @@ export async function doctorCommand(
   for (const connection of connections) {
     const loaded = secrets.get(connection.id);
     const resolver = loaded instanceof Error ? failingResolver(loaded) : (loaded ?? resolverOf(new Map()));
-    const report = await runNetworkDoctor(connection.destination, {
+    const report = await checkDestination(connection.destination, {
       secrets: resolver,
       timeoutMs,
       dryRun: options.dryRun ?? false,
@@ -115,7 +117,7 @@ export function registerDoctorCommand(program: Command): void {
       '--dry-run',
       'send the configured method with an EMPTY batch (json-array / ndjson only) and a synthetic Idempotency-Key "doctor-<random>" instead of OPTIONS; the server receives that request',
     )
-    .option('--timeout <ms>', `limit of each network step (default ${defaultDoctorTimeoutMs})`)
+    .option('--timeout <ms>', `limit of each network step (default ${defaultCheckTimeoutMs})`)
     .option(
       '--expect-issuer <sha256>',
       'SHA-256 fingerprint of a certificate the chain must contain (repeatable); anything else counts as TLS interception',

@@ -1,12 +1,6 @@
 // Zod schema for the agent's config file (version 1): outbox, logging, connections, with defaults.
 import { z } from 'zod';
-import { httpDestinationSchema } from '../../connectors/destinations/http/config.js';
-import {
-  mysqlSourceSchema,
-  postgresSourceSchema,
-  sqliteSourceSchema,
-} from '../../connectors/sources/database/config.js';
-import { folderSourceSchema } from '../../connectors/sources/folder/config.js';
+import { destinationSchemas, sourceSchemas } from '../../connectors/registry.js';
 import { secretsConfigSchema } from './secrets-config.js';
 import { consoleSettingsSchema } from './console-settings.js';
 import { alertsConfigSchema } from './alerts-config.js';
@@ -83,13 +77,8 @@ const loggingSchema = z
   })
   .describe('Log level and rotation');
 
-const sourceSchema = z.discriminatedUnion('type', [
-  folderSourceSchema,
-  sqliteSourceSchema,
-  postgresSourceSchema,
-  mysqlSourceSchema,
-]);
-const destinationSchema = z.discriminatedUnion('type', [httpDestinationSchema]);
+const sourceSchema = z.discriminatedUnion('type', sourceSchemas);
+const destinationSchema = z.discriminatedUnion('type', destinationSchemas);
 
 const connectionIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 

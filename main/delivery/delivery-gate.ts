@@ -1,15 +1,10 @@
 // Decides when a destination may start requests: sending window, server-requested pause, circuit breaker, rate limit.
 import type { CircuitBreaker, CircuitSnapshot } from './circuit-breaker.js';
+import type { DestinationSignal } from './destination-signal.js';
 import type { SendingSchedule } from './sending-window.js';
 import type { TokenBucket } from './token-bucket.js';
 
 export type GateState = 'outside-window' | 'throttled' | 'circuit-open';
-
-/**
- * What one answered request says about the destination (a connector's classification reports it): `failure` counts
- * against the circuit, `throttled` and `healthy` do not.
- */
-export type GateSignal = 'healthy' | 'failure' | 'throttled';
 
 export interface GateClosed {
   state: GateState;
@@ -94,7 +89,7 @@ export class DeliveryGate {
   }
 
   /** The outcome of one request that held a permit. */
-  report(signal: GateSignal | 'abandoned', reason: string, now: number, retryAfterMs?: number): void {
+  report(signal: DestinationSignal | 'abandoned', reason: string, now: number, retryAfterMs?: number): void {
     const { circuit } = this.parts;
     if (signal === 'abandoned') circuit?.onAbandon();
     else if (signal === 'failure') circuit?.onFailure(reason);

@@ -6,10 +6,9 @@ import { traceparentFor } from '../observability/traceparent.js';
 import type { Lease } from '../outbox/lease.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { BackoffPolicy } from './backoff.js';
-import { defaultClassification, type Classified, type ClassificationPolicy } from '../../connectors/destinations/http/classify.js';
 import { DeliveryGate } from './delivery-gate.js';
 import type { DestinationHealth, DestinationState } from './destination-health.js';
-import { settlementsFor, type RequestOutcome } from './settlements.js';
+import { settlementsFor, type Classified, type RequestOutcome } from './settlements.js';
 import { WakeSignal } from './wake-signal.js';
 import { correlationFields } from '../observability/log-correlation.js';
 
@@ -22,7 +21,6 @@ export interface DispatcherOptions {
   retry: BackoffPolicy;
   /** Longest idle sleep before looking at the outbox again even without a wake-up. */
   idlePollMs: number;
-  classification?: ClassificationPolicy;
   /** Send a W3C traceparent with every request. */
   traceContext?: boolean;
   gate?: DeliveryGate;
@@ -38,10 +36,10 @@ interface Unit {
   batchKey?: string;
 }
 
-/** The reason the gate shows in status (circuit, server pause): the status or error, without the response body. */
+/** The reason the gate shows in status (circuit, server pause): the protocol's code or the error, without the response body. */
 function shortReason(classified: Classified): string {
   if (classified.kind === 'delivered') return '';
-  if (classified.status !== undefined) return `HTTP ${classified.status}`;
+  if (classified.code !== undefined) return classified.code;
   return classified.error.length > 160 ? `${classified.error.slice(0, 157)}...` : classified.error;
 }
 
@@ -200,7 +198,6 @@ export class Dispatcher {
     const outcome = settlementsFor(request, result, {
       now,
       retry: this.options.retry,
-      classification: this.options.classification ?? defaultClassification,
       interrupted: signal.aborted,
       ...(unit.batchKey ? { batchKey: unit.batchKey } : {}),
       ...(this.options.random ? { random: this.options.random } : {}),
@@ -229,7 +226,7 @@ export class Dispatcher {
     const retryAfter = classified.kind === 'retry' ? classified.retryAfterMs : undefined;
     this.gate.report(aborted ? 'abandoned' : classified.signal, shortReason(classified), now, retryAfter);
     if (classified.kind === 'delivered') {
-      this.logger.info({ ...where, status: classified.receipt.status }, 'delivered');
+      this.logger.info({ ...where, code: classified.code }, 'delivered');
       this.setHealth({ state: 'sending', lastSuccessAt: now, consecutiveFailures: 0, detail: undefined });
     } else if (classified.kind === 'retry') {
       this.logger.warn(
@@ -238,7 +235,7 @@ export class Dispatcher {
       );
       if (!aborted) this.noteFailure(classified.error, now, 'retrying');
     } else {
-      this.logger.error({ ...where, status: classified.status, error: classified.error }, 'dead-lettered');
+      this.logger.error({ ...where, code: classified.code, error: classified.error }, 'dead-lettered');
       this.noteFailure(classified.error, now, this.health.state);
     }
   }

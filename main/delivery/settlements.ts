@@ -1,13 +1,12 @@
-// Turns one request's send result into a settlement per record: delivered, retry at a time, or dead.
-import type { OutgoingRequest, SendResult } from '../../connectors/core/destination.js';
+// Turns one send's result into a settlement per record: delivered, retry at a time, or dead.
+import type { Outcome, OutgoingRequest, SendResult } from '../../connectors/core/destination.js';
 import type { Settlement } from '../outbox/settle.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
-import { classify, type ClassificationPolicy, type Classified } from '../../connectors/destinations/http/classify.js';
+import type { DestinationSignal } from './destination-signal.js';
 
 export interface SettlementContext {
   now: number;
   retry: BackoffPolicy;
-  classification: ClassificationPolicy;
   /** The send was cut short by shutdown: retry at once after restart, not a failure of the server. */
   interrupted: boolean;
   /** Set for a batch request: kept in each member's receipt. */
@@ -15,9 +14,19 @@ export interface SettlementContext {
   random?: () => number;
 }
 
+type Delivered = Extract<Outcome, { kind: 'delivered' }>;
+type Retry = Extract<Outcome, { kind: 'retry' }>;
+type Dead = Extract<Outcome, { kind: 'dead' }>;
+
+/** The destination's outcome of a send plus what it says about the destination itself, for the gate. */
+export type Classified =
+  | (Delivered & { signal: 'healthy' })
+  | (Omit<Retry, 'signal'> & { signal: DestinationSignal })
+  | (Dead & { signal: 'healthy' });
+
 export interface RequestOutcome {
   settlements: Settlement[];
-  /** The classified outcome of the request, absent when nothing was sent (every record rejected). */
+  /** The outcome of the send, absent when nothing was sent (every record rejected). */
   classified?: Classified;
   /** For a retry: when it is due. */
   retryAt?: number;
@@ -28,6 +37,11 @@ const interrupted: Classified = {
   error: 'interrupted: the agent was shutting down',
   signal: 'healthy',
 };
+
+/** Delivered and dead both mean the destination answered sanely; a retry carries the destination's own signal. */
+function withSignal(outcome: Outcome): Classified {
+  return outcome.kind === 'retry' ? outcome : { ...outcome, signal: 'healthy' };
+}
 
 export function settlementsFor(
   request: OutgoingRequest,
@@ -48,15 +62,14 @@ export function settlementsFor(
   }));
   if (result.kind === 'not-sent') return { settlements };
   const sent = request.records.filter((r) => !rejectedIds.has(r.id));
-  const classified = context.interrupted
-    ? interrupted
-    : classify(result, request.idempotencyKey, context.now, context.classification);
+  const classified = context.interrupted ? interrupted : withSignal(result);
+  const code = classified.code === undefined ? {} : { code: classified.code };
   if (classified.kind === 'delivered') {
-    const serverIds = result.kind === 'response' ? result.serverIds : undefined;
     for (const record of sent) {
-      const serverId = serverIds?.[record.id];
+      const serverId = classified.serverIds?.[record.id];
       const receipt = {
-        ...classified.receipt,
+        code: classified.code,
+        at: context.now,
         ...(serverId !== undefined ? { serverId } : {}),
         ...(context.batchKey ? { batchKey: context.batchKey } : {}),
       };
@@ -68,27 +81,19 @@ export function settlementsFor(
     const attempts = Math.max(...sent.map((r) => r.attempts));
     const backoff = context.interrupted ? 0 : backoffDelayMs(context.retry, attempts, context.random);
     const retryAt = context.now + Math.max(backoff, classified.retryAfterMs ?? 0);
-    const status = classified.status === undefined ? {} : { status: classified.status };
     for (const record of sent)
-      settlements.push({
-        id: record.id,
-        kind: 'retry',
-        retryAt,
-        error: classified.error,
-        ...status,
-        ...facts,
-      });
+      settlements.push({ id: record.id, kind: 'retry', retryAt, error: classified.error, ...code, ...facts });
     return { settlements, classified, retryAt };
   }
-  for (const record of sent) {
+  const response = classified.response ? { response: classified.response } : {};
+  for (const record of sent)
     settlements.push({
       id: record.id,
       kind: 'dead',
       error: classified.error,
-      status: classified.status,
-      response: classified.response,
+      ...code,
+      ...response,
       ...facts,
     });
-  }
   return { settlements, classified };
 }

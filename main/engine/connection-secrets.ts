@@ -6,7 +6,6 @@ import { resolveSecrets, type ResolveSecretsOptions } from '../secrets/resolve-s
 import type { SecretStore } from '../secrets/secret-store.js';
 import { resolverOf, type SecretResolver } from '../../connectors/core/secret-ref.js';
 
-
 /** Every `{ secretRef }` name in a config subtree. */
 export function secretNamesIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(secretNamesIn);
@@ -15,7 +14,6 @@ export function secretNamesIn(value: unknown): string[] {
   if (typeof ref === 'string') return [ref];
   return Object.values(value).flatMap(secretNamesIn);
 }
-
 
 /**
  * Secrets per connection: a resolver, or the reason the connection cannot start (store unavailable, secret missing).

@@ -1,35 +1,30 @@
-// Looks at the TLS certificate of every HTTPS destination a minute after start and then every 6 hours, for the
-// "certificate expiring within N days" alert. Only the handshake matters here: no secret is loaded for it.
+// Looks at the certificates every destination presents a minute after start and then every 6 hours, for the
+// "certificate expiring within N days" alert. Each connector says which certificates it has; no secret is loaded for it.
 import type { Logger } from 'pino';
+import { resolverOf } from '../../connectors/core/secret-ref.js';
+import { destinationConnectorFor } from '../../connectors/registry.js';
 import type { AlertMonitor } from '../alerts/alert-monitor.js';
 import type { CertificateExpiry } from '../alerts/alert-types.js';
-import type { CertificateSummary } from '../diagnostics/doctor/certificate-expiry.js';
-import { runNetworkDoctor } from '../diagnostics/doctor/index.js';
 import type { Engine } from '../engine/engine.js';
-import { resolverOf } from '../../connectors/core/secret-ref.js';
 
 const firstCheckMs = 60_000;
 const everyMs = 6 * 60 * 60 * 1000;
 
-/** The leaf certificate's expiry of each HTTPS destination that answered the handshake. */
+/** The leaf certificate's expiry of each enabled destination that presents one and answered. */
 export async function destinationCertificates(
   engine: Pick<Engine, 'currentConfig'>,
 ): Promise<CertificateExpiry[]> {
   const found: CertificateExpiry[] = [];
   for (const connection of engine.currentConfig().connections) {
-    const destination = connection.destination;
-    if (!connection.enabled || !destination.url.startsWith('https:')) continue;
-    const report = await runNetworkDoctor(destination, {
+    const connector = destinationConnectorFor(connection.destination);
+    if (!connection.enabled || !connector.certificates) continue;
+    const certificates = await connector.certificates(connection.destination, {
       secrets: resolverOf(new Map()),
       timeoutMs: 10_000,
       connection: connection.id,
     });
-    const chain = report.checks.find((c) => c.id === 'tls')?.data?.['chain'] as
-      CertificateSummary[] | undefined;
-    const leaf = chain?.[0];
-    const notAfter = leaf ? Date.parse(leaf.validTo) : Number.NaN;
-    if (leaf && Number.isFinite(notAfter))
-      found.push({ destination: connection.id, notAfter, subject: leaf.subject });
+    for (const { subject, notAfter } of certificates)
+      found.push({ destination: connection.id, notAfter, subject });
   }
   return found;
 }

@@ -25,6 +25,14 @@ export interface OutboxRecord {
   batchKey: string | null;
 }
 
+/** A stored receipt; outboxes from before transport-neutral receipts kept `{ status: 201 }`, read as code "HTTP 201". */
+export function receiptOf(json: string): Receipt {
+  const stored = JSON.parse(json) as Receipt & { status?: number };
+  if (stored.code !== undefined) return stored;
+  const { status, ...rest } = stored;
+  return { ...rest, code: status === undefined ? 'delivered' : `HTTP ${status}` };
+}
+
 export interface RecordRow {
   id: number;
   connection: string;
@@ -64,7 +72,7 @@ export function toRecord(row: RecordRow): OutboxRecord {
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
-    receipt: row.receipt === null ? null : (JSON.parse(row.receipt) as Receipt),
+    receipt: row.receipt === null ? null : receiptOf(row.receipt),
     settledAt: row.settled_at,
     batchKey: row.batch_key,
   };

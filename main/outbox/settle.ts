@@ -1,6 +1,6 @@
 // Records the outcome of a send: delivered with a receipt, retry at a time, or dead with the reason.
 import type { Database, Statement } from 'better-sqlite3';
-import type { Receipt, RequestSummary, ResponseSummary } from '../../connectors/core/destination.js';
+import type { Receipt, RequestSummary, ResponseExcerpt } from '../../connectors/core/destination.js';
 import type { DeliveredRecord } from '../../connectors/core/source.js';
 import type { OutboxCounters } from './counters.js';
 
@@ -8,15 +8,15 @@ import type { OutboxCounters } from './counters.js';
 interface AttemptFacts {
   latencyMs: number;
   traceparent?: string;
-  /** What was sent (method, URL, size), never the payload. */
+  /** What was sent (operation, target, size), never the payload. */
   request?: RequestSummary;
 }
 
 export type Settlement = AttemptFacts &
   (
     | { id: number; kind: 'delivered'; receipt: Receipt }
-    | { id: number; kind: 'retry'; retryAt: number; error: string; status?: number }
-    | { id: number; kind: 'dead'; error: string; response?: ResponseSummary; status?: number }
+    | { id: number; kind: 'retry'; retryAt: number; error: string; code?: string }
+    | { id: number; kind: 'dead'; error: string; response?: ResponseExcerpt; code?: string }
   );
 
 export interface SettleResult {
@@ -109,13 +109,13 @@ export class Settler {
     } else if (s.kind === 'retry') {
       row = this.retry.get(s.retryAt, s.error, s.id, token) as SettledRow | undefined;
       if (row) {
-        const detail = { ...attempt, error: s.error, status: s.status, retryAt: s.retryAt };
+        const detail = { ...attempt, error: s.error, code: s.code, retryAt: s.retryAt };
         this.event.run(s.id, now, 'attempt', JSON.stringify(detail));
       }
     } else {
       row = this.dead.get(s.error, now, s.id, token) as SettledRow | undefined;
       if (row) {
-        const detail = { ...attempt, error: s.error, status: s.status, response: s.response };
+        const detail = { ...attempt, error: s.error, code: s.code, response: s.response };
         this.event.run(s.id, now, 'dead', JSON.stringify(detail));
       }
     }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 export const recordStateSchema = z.enum(['pending', 'leased', 'delivered', 'dead', 'discarded']);
 
 export const receiptSchema = z.object({
-  status: z.number(),
+  /** The receiver's answer in a few words, e.g. "HTTP 201". */
+  code: z.string(),
   serverId: z.string().optional(),
   at: z.number(),
   batchKey: z.string().optional(),
@@ -44,7 +45,7 @@ export const timelineEventSchema = z.object({
     'compacted',
     'rejected',
   ]),
-  /** Attempt status, latency, response summary, actor… as the outbox recorded them. */
+  /** Attempt code, latency, request and response summaries, actor… as the outbox recorded them. */
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
 

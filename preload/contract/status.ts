@@ -50,16 +50,8 @@ export const destinationStatusSchema = z.object({
     .optional(),
   /** The server asked the whole destination to wait until then (429/503 with Retry-After). */
   holdUntil: z.number().optional(),
-  /** How it connects: proxy origin, auth kind, extra CA, pinning, client certificate (never credentials). */
-  connection: z
-    .object({
-      proxy: z.string().optional(),
-      auth: z.string(),
-      extraCa: z.boolean(),
-      pinned: z.boolean(),
-      clientCert: z.boolean(),
-    })
-    .optional(),
+  /** How it connects, as the connector describes it (e.g. proxy origin, auth kind, extra CA): never credentials. */
+  connection: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
 });
 
 export const connectionStatusSchema = z.object({

@@ -105,7 +105,12 @@ function runOutboxOnly(options: DeliveryBenchOptions, area: TempArea) {
     const at = Date.now();
     outbox.settle(
       lease.token,
-      lease.records.map((r) => ({ id: r.id, kind: 'delivered', receipt: { status: 201, at }, latencyMs: 1 })),
+      lease.records.map((r) => ({
+        id: r.id,
+        kind: 'delivered',
+        receipt: { code: 'HTTP 201', at },
+        latencyMs: 1,
+      })),
     );
   }
   const ms = nowMs() - t0;

@@ -30,7 +30,7 @@ export function deliveredSettlements(lease: Lease, now: number): Settlement[] {
   return lease.records.map((record) => ({
     id: record.id,
     kind: 'delivered',
-    receipt: { status: 200, serverId: `srv-${record.id}`, at: now },
+    receipt: { code: 'HTTP 200', serverId: `srv-${record.id}`, at: now },
     latencyMs: 12,
   }));
 }

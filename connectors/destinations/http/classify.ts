@@ -1,18 +1,17 @@
-// The one place that decides whether a send result is delivered, worth retrying, or dead (permanent).
-import type { Receipt, ResponseSummary, SentResult } from '../../core/destination.js';
+// HTTP's own verdict on a send: 2xx delivered, transient statuses and network failures retried (Retry-After honoured), the rest dead.
+import type { Outcome, ResponseExcerpt } from '../../core/destination.js';
 import { retryAfterMs } from './retry-after.js';
 
-/**
- * What an outcome says about the destination itself, for the circuit breaker: `failure` (network error, timeout,
- * 408/5xx), `throttled` (429 and 409: the server is fine but asks us to wait), `healthy` (delivered, or a permanent
- * problem of this record such as a 400 — the server answered sanely).
- */
-export type DestinationSignal = 'healthy' | 'failure' | 'throttled';
+/** What came back from one HTTP request, before classification. */
+export interface HttpResponseSummary {
+  status: number;
+  headers: Record<string, string>;
+  bodyExcerpt: string;
+}
 
-export type Classified =
-  | { kind: 'delivered'; receipt: Receipt; signal: 'healthy' }
-  | { kind: 'retry'; error: string; status?: number; retryAfterMs?: number; signal: DestinationSignal }
-  | { kind: 'dead'; error: string; status: number; response: ResponseSummary; signal: 'healthy' };
+export type HttpAnswer =
+  | { kind: 'response'; response: HttpResponseSummary; serverIds?: Record<number, string> }
+  | { kind: 'failure'; error: string; code?: string };
 
 /** Per-destination overrides of the default status classes. */
 export interface ClassificationPolicy {
@@ -35,7 +34,7 @@ export function isTransientStatus(
   return status >= 500 || transientStatuses.has(status) || policy.retryOn.includes(status);
 }
 
-function describeStatus(response: ResponseSummary, idempotencyKey: string): string {
+function describeStatus(response: HttpResponseSummary, idempotencyKey: string): string {
   const excerpt = response.bodyExcerpt ? `: ${response.bodyExcerpt.slice(0, 200)}` : '';
   if (response.status === 422) {
     return (
@@ -55,35 +54,41 @@ function describeStatus(response: ResponseSummary, idempotencyKey: string): stri
   return `HTTP ${response.status}${excerpt}`;
 }
 
-function signalOf(status: number): DestinationSignal {
+/** 429 and 409 say the server is fine but asks us to wait; other transient answers count against its circuit. */
+function signalOf(status: number): 'failure' | 'throttled' {
   return status === 429 || status === 409 ? 'throttled' : 'failure';
 }
 
+export function excerptOf(response: HttpResponseSummary): ResponseExcerpt {
+  return { code: `HTTP ${response.status}`, details: response.headers, excerpt: response.bodyExcerpt };
+}
+
 export function classify(
-  result: SentResult,
+  answer: HttpAnswer,
   idempotencyKey: string,
   now: number,
   policy: ClassificationPolicy = defaultClassification,
-): Classified {
-  if (result.kind === 'failure') {
+): Outcome {
+  if (answer.kind === 'failure') {
     const error =
-      result.code && !result.error.includes(result.code) ? `${result.code}: ${result.error}` : result.error;
+      answer.code && !answer.error.includes(answer.code) ? `${answer.code}: ${answer.error}` : answer.error;
     return { kind: 'retry', error, signal: 'failure' };
   }
-  const { response } = result;
+  const { response } = answer;
   const status = response.status;
+  const code = `HTTP ${status}`;
   if (status >= 200 && status < 300)
-    return { kind: 'delivered', receipt: { status, at: now }, signal: 'healthy' };
+    return { kind: 'delivered', code, ...(answer.serverIds ? { serverIds: answer.serverIds } : {}) };
   const error = describeStatus(response, idempotencyKey);
   if (isTransientStatus(status, policy)) {
     const after = retryAfterMs(response.headers, now);
     return {
       kind: 'retry',
       error,
-      status,
+      code,
       signal: signalOf(status),
       ...(after !== undefined ? { retryAfterMs: after } : {}),
     };
   }
-  return { kind: 'dead', error, status, response, signal: 'healthy' };
+  return { kind: 'dead', error, code, response: excerptOf(response) };
 }

@@ -1,12 +1,8 @@
 // Config schema of the HTTP destination: request, batching, timeouts, retry, protection, security and status alerts.
 import { z } from 'zod';
-import {
-  circuitBreakerConfigSchema,
-  classificationConfigSchema,
-  rateLimitConfigSchema,
-  sendingWindowsConfigSchema,
-} from '../../core/delivery-policy-config.js';
+import { deliveryPolicyShape } from '../../core/delivery-policy-config.js';
 import { secretRefSchema } from '../../core/secret-ref.js';
+import { classificationConfigSchema } from './classification-config.js';
 import { authConfigSchema, proxyConfigSchema, tlsConfigSchema } from './security-config.js';
 import { templateFields, templateProblems } from './url-template.js';
 
@@ -20,11 +16,6 @@ const timeoutsSchema = z.strictObject({
     .default(30_000)
     .describe('Give up waiting for the response headers after this long'),
   totalMs: z.int().positive().default(60_000).describe('Give up on the whole request after this long'),
-});
-
-const retrySchema = z.strictObject({
-  baseMs: z.int().positive().default(1000).describe('First retry delay before jitter'),
-  capMs: z.int().positive().default(300_000).describe('Longest retry delay'),
 });
 
 const batchSchema = z
@@ -67,36 +58,11 @@ export const httpDestinationSchema = z
       .describe('Allow a plain http:// URL to a non-loopback host (only for trusted local networks)'),
     batch: batchSchema.prefault({}),
     timeouts: timeoutsSchema.prefault({}),
-    concurrency: z.int().min(1).max(64).default(4).describe('Requests in flight at once'),
-    leaseMs: z
-      .int()
-      .min(1000)
-      .default(120_000)
-      .describe('How long records stay claimed by one delivery attempt'),
-    retry: retrySchema.prefault({}),
+    ...deliveryPolicyShape,
     classification: classificationConfigSchema,
-    circuitBreaker: circuitBreakerConfigSchema,
-    rateLimit: rateLimitConfigSchema,
-    sendingWindows: sendingWindowsConfigSchema,
     auth: authConfigSchema.prefault({ type: 'none' }),
     tls: tlsConfigSchema.prefault({}),
     proxy: proxyConfigSchema.prefault({}),
-    traceContext: z
-      .boolean()
-      .default(false)
-      .describe('Send a W3C traceparent header with every request and keep it on the record timeline'),
-    dedupeWindowHours: z
-      .number()
-      .positive()
-      .default(24)
-      .describe(
-        'How long the server remembers Idempotency-Keys; status warns when a queued record gets older than this',
-      ),
-    maxPendingAgeMinutes: z
-      .number()
-      .positive()
-      .default(60)
-      .describe('Status asks for attention when the oldest pending record is older than this'),
   })
   .superRefine((destination, ctx) => {
     for (const problem of templateProblems(destination.url)) {

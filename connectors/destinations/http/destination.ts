@@ -7,6 +7,7 @@ import type {
   SendResult,
 } from '../../core/destination.js';
 import type { RequestAuth } from './auth/request-auth.js';
+import { classify, defaultClassification, type ClassificationPolicy } from './classify.js';
 import { encodeBody, type BatchFormat } from './request-body.js';
 import { serverIdsFrom, summarizeResponse } from './response-summary.js';
 import { checkTransport } from './transport-policy.js';
@@ -26,6 +27,10 @@ export interface HttpDestinationOptions {
   credentials?: RequestAuth;
   /** Turns a transport error (TLS, proxy, DNS…) into plain words with a fix. */
   describeError?: (error: unknown) => { message: string; code?: string };
+  /** Which statuses are retried and which are dead (default: transient statuses retried). */
+  classification?: ClassificationPolicy;
+  /** Clock for Retry-After dates (tests). */
+  now?: () => number;
 }
 
 function plainError(error: unknown): { message: string; code?: string } {
@@ -66,26 +71,29 @@ export class HttpDestination implements Destination {
     }
     const { body, contentType, sent, rejected } = encodeBody(request.records, format);
     if (sent.length === 0) return { kind: 'not-sent', latencyMs: 0, rejected };
-    const summary = { method: this.options.method, url, bytes: body.length, records: sent.length };
+    const summary = { operation: this.options.method, target: url, bytes: body.length, records: sent.length };
     const started = performance.now();
     const extra = { request: summary, ...(rejected.length > 0 ? { rejected } : {}) };
+    const policy = this.options.classification ?? defaultClassification;
+    const now = this.options.now ?? Date.now;
     try {
       let response = await this.post(url, body, contentType, request, signal);
       if (response.statusCode === 401 && this.options.credentials?.invalidate())
         response = await this.post(url, body, contentType, request, signal);
       const summaryOfResponse = summarizeResponse(response.statusCode, response.headers, response.body);
       const serverIds = serverIdsFrom(response.body, summaryOfResponse.headers, sent);
-      return {
-        kind: 'response',
-        latencyMs: Math.round(performance.now() - started),
+      const answer = {
+        kind: 'response' as const,
         response: summaryOfResponse,
         ...(serverIds ? { serverIds } : {}),
-        ...extra,
       };
+      const latencyMs = Math.round(performance.now() - started);
+      return { ...classify(answer, request.idempotencyKey, now(), policy), latencyMs, ...extra };
     } catch (error) {
       const { message, code } = (this.options.describeError ?? plainError)(error);
       const latencyMs = Math.round(performance.now() - started);
-      return { kind: 'failure', error: message, ...(code ? { code } : {}), latencyMs, ...extra };
+      const answer = { kind: 'failure' as const, error: message, ...(code ? { code } : {}) };
+      return { ...classify(answer, request.idempotencyKey, now(), policy), latencyMs, ...extra };
     }
   }
 
@@ -113,7 +121,8 @@ export class HttpDestination implements Destination {
   }
 
   describe(): ConnectionFacts {
-    return { ...this.options.transport.describe(), auth: this.options.credentials?.kind ?? 'none' };
+    const { proxy, ...trust } = this.options.transport.describe();
+    return { ...(proxy ? { proxy } : {}), ...trust, auth: this.options.credentials?.kind ?? 'none' };
   }
 
   close(): Promise<void> {

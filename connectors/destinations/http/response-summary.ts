@@ -1,5 +1,6 @@
 // Reduces an HTTP response to what the outbox keeps: status, a subset of headers, a body excerpt and server ids.
-import type { OutgoingRecord, ResponseSummary } from '../../core/destination.js';
+import type { OutgoingRecord } from '../../core/destination.js';
+import type { HttpResponseSummary } from './classify.js';
 
 const keptResponseHeaders = [
   'content-type',
@@ -18,7 +19,7 @@ export function summarizeResponse(
   status: number,
   headers: Record<string, string | string[] | undefined>,
   body: Buffer,
-): ResponseSummary {
+): HttpResponseSummary {
   const kept: Record<string, string> = {};
   for (const name of keptResponseHeaders) {
     const value = headers[name];

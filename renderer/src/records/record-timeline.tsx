@@ -23,14 +23,16 @@ const value = (detail: Record<string, unknown> | null, name: string): string | u
 
 function describe(event: TimelineEvent): string {
   const d = event.detail;
+  // `code` is the receiver's answer ("HTTP 503"); timelines written before it was transport-neutral hold `status`.
   const status = value(d, 'status');
+  const code = value(d, 'code') ?? (status ? `HTTP ${status}` : undefined);
   const latency = d?.latencyMs;
   const error = value(d, 'error') ?? value(d, 'reason');
   const parts: string[] = [];
-  if (status) parts.push(`HTTP ${status}`);
+  if (code) parts.push(code);
   if (typeof latency === 'number') parts.push(duration(latency));
   if (error) parts.push(error);
-  const known = new Set(['status', 'latencyMs', 'error', 'reason']);
+  const known = new Set(['status', 'code', 'latencyMs', 'error', 'reason']);
   for (const [k, v] of Object.entries(d ?? {})) {
     if (!known.has(k) && v !== null && v !== undefined) parts.push(`${k}: ${value(d, k)}`);
   }
@@ -64,7 +66,7 @@ export function RecordTimelineView({ id }: { id: number }) {
             <>
               <dt>Server receipt</dt>
               <dd>
-                HTTP {record.receipt.status}
+                {record.receipt.code}
                 {record.receipt.serverId ? `, server id ${record.receipt.serverId}` : ''} at{' '}
                 {dateTime(record.receipt.at)}
               </dd>

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   circuitBreakerConfigSchema,
-  classificationConfigSchema,
   isKnownTimeZone,
   minutesOfDay,
   rateLimitConfigSchema,
   rateLimitPolicy,
   sendingWindowsConfigSchema,
 } from '../../../connectors/core/delivery-policy-config.js';
+import { classificationConfigSchema } from '../../../connectors/destinations/http/classification-config.js';
 import { fromZodError, type ConfigIssue } from '../../../main/config/errors.js';
 import { CircuitBreaker } from '../../../main/delivery/circuit-breaker.js';
 import { SendingSchedule } from '../../../main/delivery/sending-window.js';

@@ -1,7 +1,6 @@
 // One request's result becomes one settlement per record: receipts per member, shared retry time, dead with reasons.
 import { describe, expect, it } from 'vitest';
 import type { OutgoingRecord, OutgoingRequest, SendResult } from '../../../connectors/core/destination.js';
-import { defaultClassification } from '../../../connectors/destinations/http/classify.js';
 import { settlementsFor, type SettlementContext } from '../../../main/delivery/settlements.js';
 
 const now = 1_900_000_000_000;
@@ -26,19 +25,18 @@ const batch: OutgoingRequest = {
 const context: SettlementContext = {
   now,
   retry: { baseMs: 1000, capMs: 60_000 },
-  classification: defaultClassification,
   interrupted: false,
   batchKey: 'batch-3-abc',
   random: () => 0.5,
 };
 
-const request = { method: 'POST', url: 'https://api.example.com/x', bytes: 10, records: 2 };
+const request = { operation: 'POST', target: 'https://api.example.com/x', bytes: 10, records: 2 };
 
 describe('settlementsFor', () => {
   it('delivers every sent member with its own server id and the batch key, and dead-letters the rejected one', () => {
     const result: SendResult = {
-      kind: 'response',
-      response: { status: 201, headers: {}, bodyExcerpt: '' },
+      kind: 'delivered',
+      code: 'HTTP 201',
       serverIds: { 1: 's-1', 3: 's-3' },
       latencyMs: 40,
       request,
@@ -51,7 +49,7 @@ describe('settlementsFor', () => {
       {
         id: 1,
         kind: 'delivered',
-        receipt: { status: 201, at: now, serverId: 's-1', batchKey: 'batch-3-abc' },
+        receipt: { code: 'HTTP 201', at: now, serverId: 's-1', batchKey: 'batch-3-abc' },
         latencyMs: 40,
         traceparent: batch.traceparent,
         request,
@@ -59,7 +57,7 @@ describe('settlementsFor', () => {
       {
         id: 3,
         kind: 'delivered',
-        receipt: { status: 201, at: now, serverId: 's-3', batchKey: 'batch-3-abc' },
+        receipt: { code: 'HTTP 201', at: now, serverId: 's-3', batchKey: 'batch-3-abc' },
         latencyMs: 40,
         traceparent: batch.traceparent,
         request,
@@ -69,8 +67,11 @@ describe('settlementsFor', () => {
 
   it('retries every member at one time, backing off by the most-tried member and never before Retry-After', () => {
     const result: SendResult = {
-      kind: 'response',
-      response: { status: 503, headers: { 'retry-after': '30' }, bodyExcerpt: '' },
+      kind: 'retry',
+      error: 'HTTP 503',
+      code: 'HTTP 503',
+      signal: 'failure',
+      retryAfterMs: 30_000,
       latencyMs: 5,
     };
     const { settlements, retryAt } = settlementsFor(batch, result, context);
@@ -79,12 +80,18 @@ describe('settlementsFor', () => {
     expect(new Set(settlements.map((s) => (s.kind === 'retry' ? s.retryAt : 0)))).toEqual(
       new Set([now + 30_000]),
     );
-    const fast = settlementsFor(batch, { ...result, response: { ...result.response, headers: {} } }, context);
+    const { retryAfterMs: _asked, ...withoutRetryAfter } = result;
+    const fast = settlementsFor(batch, withoutRetryAfter, context);
     expect(fast.retryAt).toBe(now + 2000);
   });
 
   it('a send cut short by shutdown is retried at once and is not a failure of the server', () => {
-    const result: SendResult = { kind: 'failure', error: 'This operation was aborted', latencyMs: 3 };
+    const result: SendResult = {
+      kind: 'retry',
+      error: 'This operation was aborted',
+      signal: 'failure',
+      latencyMs: 3,
+    };
     const outcome = settlementsFor(batch, result, { ...context, interrupted: true });
     expect(outcome.retryAt).toBe(now);
     expect(outcome.classified).toMatchObject({ kind: 'retry', signal: 'healthy' });
@@ -94,12 +101,14 @@ describe('settlementsFor', () => {
   });
 
   it('a permanent answer dead-letters the members with the response', () => {
-    const response = { status: 400, headers: {}, bodyExcerpt: '{"error":"bad"}' };
-    const { settlements } = settlementsFor(batch, { kind: 'response', response, latencyMs: 9 }, context);
+    const response = { code: 'HTTP 400', details: {}, excerpt: '{"error":"bad"}' };
+    const error = 'HTTP 400: {"error":"bad"}';
+    const result: SendResult = { kind: 'dead', error, code: 'HTTP 400', response, latencyMs: 9 };
+    const { settlements } = settlementsFor(batch, result, context);
     expect(settlements).toHaveLength(3);
     expect(settlements[0]).toMatchObject({
       kind: 'dead',
-      status: 400,
+      code: 'HTTP 400',
       response,
       error: 'HTTP 400: {"error":"bad"}',
     });

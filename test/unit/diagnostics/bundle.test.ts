@@ -78,7 +78,7 @@ async function plant(dataDir: string): Promise<{ config: AgentConfig; outbox: Ou
   writeFileSync(
     join(logDir(dataDir), 'agent.1.log'),
     line({ level: 30, msg: `connecting to postgres://agent:${dbPassword}@db.local/erp` }) +
-      line({ level: 30, msg: 'sent', headers: { authorization: `Bearer ${erpToken}` } }),
+      line({ level: 30, msg: 'sent', details: { authorization: `Bearer ${erpToken}` } }),
   );
   writeFileSync(
     join(logDir(dataDir), 'agent.2.log'),
@@ -117,11 +117,11 @@ async function plant(dataDir: string): Promise<{ config: AgentConfig; outbox: Ou
       kind: 'dead',
       latencyMs: 7,
       error: `HTTP 422: card ${cardNumber} of ${customerEmail} rejected`,
-      status: 422,
+      code: 'HTTP 422',
       response: {
-        status: 422,
-        headers: { 'content-type': 'application/json', 'set-cookie': `sid=${erpToken}` },
-        bodyExcerpt: JSON.stringify({ error: 'invalid', token: erpToken, echo: payloadText }),
+        code: 'HTTP 422',
+        details: { 'content-type': 'application/json', 'set-cookie': `sid=${erpToken}` },
+        excerpt: JSON.stringify({ error: 'invalid', token: erpToken, echo: payloadText }),
       },
     },
     {
@@ -129,7 +129,7 @@ async function plant(dataDir: string): Promise<{ config: AgentConfig; outbox: Ou
       kind: 'retry',
       retryAt: Date.now() + 60_000,
       error: 'HTTP 503',
-      status: 503,
+      code: 'HTTP 503',
       latencyMs: 5,
     },
   ]);

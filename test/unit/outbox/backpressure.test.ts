@@ -140,7 +140,7 @@ describe('backpressure from live outbox totals', () => {
       lease.records.map((r) => ({
         id: r.id,
         kind: 'delivered' as const,
-        receipt: { status: 200, at: 0 },
+        receipt: { code: 'HTTP 200', at: 0 },
         latencyMs: 1,
       })),
     );
@@ -152,7 +152,7 @@ describe('backpressure from live outbox totals', () => {
       more.records.map((r) => ({
         id: r.id,
         kind: 'delivered' as const,
-        receipt: { status: 200, at: 0 },
+        receipt: { code: 'HTTP 200', at: 0 },
         latencyMs: 1,
       })),
     );

@@ -76,7 +76,12 @@ export function leaseKeys(outbox: Outbox, connection = 'conn-a', overrides: Part
 }
 
 export function delivered(record: OutgoingRecord, at: number, serverId = `srv-${record.id}`) {
-  return { id: record.id, kind: 'delivered' as const, receipt: { status: 201, serverId, at }, latencyMs: 12 };
+  return {
+    id: record.id,
+    kind: 'delivered' as const,
+    receipt: { code: 'HTTP 201', serverId, at },
+    latencyMs: 12,
+  };
 }
 
 export function retry(id: number, retryAt: number, error = 'HTTP 503', status = 503) {

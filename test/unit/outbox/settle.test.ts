@@ -37,7 +37,7 @@ describe('settle', () => {
       const lease = leaseKeys(outbox);
       expect(lease.records).toHaveLength(1);
       order.push(lease.keys[0]!);
-      const receipt = { status: 201, serverId: `srv-${i}`, at: clock.now - 5 };
+      const receipt = { code: 'HTTP 201', serverId: `srv-${i}`, at: clock.now - 5 };
       const result = outbox.settle(lease.token, [
         { id: lease.records[0]!.id, kind: 'delivered', receipt, latencyMs: 40, traceparent: '00-abc-def-01' },
       ]);
@@ -86,7 +86,7 @@ describe('settle', () => {
           kind: 'retry',
           retryAt,
           error: 'HTTP 503 Service Unavailable',
-          status: 503,
+          code: 'HTTP 503',
           latencyMs: 250,
           traceparent: '00-t-s-01',
         },
@@ -110,7 +110,7 @@ describe('settle', () => {
         latencyMs: 250,
         traceparent: '00-t-s-01',
         error: 'HTTP 503 Service Unavailable',
-        status: 503,
+        code: 'HTTP 503',
         retryAt,
       },
     });
@@ -139,13 +139,15 @@ describe('settle', () => {
     const lease = leaseKeys(outbox);
     const id = lease.records[0]!.id;
     const response = {
-      status: 422,
-      headers: { 'content-type': 'application/json' },
-      bodyExcerpt: '{"error":"key reused"}',
+      code: 'HTTP 422',
+      details: { 'content-type': 'application/json' },
+      excerpt: '{"error":"key reused"}',
     };
     const reason = '422: idempotency key reused with a different payload';
     expect(
-      outbox.settle(lease.token, [{ id, kind: 'dead', error: reason, status: 422, response, latencyMs: 80 }]),
+      outbox.settle(lease.token, [
+        { id, kind: 'dead', error: reason, code: 'HTTP 422', response, latencyMs: 80 },
+      ]),
     ).toEqual({
       settled: 1,
       stale: [],
@@ -157,7 +159,7 @@ describe('settle', () => {
     expect(outbox.timeline(id)!.events.at(-1)).toEqual({
       at: clock.now,
       kind: 'dead',
-      detail: { latencyMs: 80, error: reason, status: 422, response },
+      detail: { latencyMs: 80, error: reason, code: 'HTTP 422', response },
     });
     expect(outbox.deadLetters({ connection: 'conn-a', limit: 10 }).map((r) => r.id)).toEqual([id]);
     expect(leaseKeys(outbox).keys).toEqual(['a2']);

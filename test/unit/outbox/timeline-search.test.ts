@@ -34,12 +34,12 @@ describe('timeline', () => {
     lease = leaseKeys(outbox);
     clock.advance(20);
     outbox.settle(lease.token, [
-      { id, kind: 'retry', retryAt: clock.now + 2000, error: 'HTTP 429', status: 429, latencyMs: 20 },
+      { id, kind: 'retry', retryAt: clock.now + 2000, error: 'HTTP 429', code: 'HTTP 429', latencyMs: 20 },
     ]);
     clock.advance(2000);
     lease = leaseKeys(outbox);
     clock.advance(30);
-    const receipt = { status: 201, serverId: 'inv_9f2', at: clock.now };
+    const receipt = { code: 'HTTP 201', serverId: 'inv_9f2', at: clock.now };
     outbox.settle(lease.token, [delivered(lease.records[0]!, clock.now, 'inv_9f2')]);
 
     const timeline = outbox.timeline(id)!;
@@ -63,7 +63,11 @@ describe('timeline', () => {
       detail: { idempotencyKey: 'k1', size: secret.length },
     });
     expect(timeline.events[2]!.detail).toEqual({ latencyMs: 50, error: 'ECONNRESET', retryAt: t0 + 1150 });
-    expect(timeline.events[3]!.detail).toMatchObject({ error: 'HTTP 429', status: 429, retryAt: t0 + 3170 });
+    expect(timeline.events[3]!.detail).toMatchObject({
+      error: 'HTTP 429',
+      code: 'HTTP 429',
+      retryAt: t0 + 3170,
+    });
     expect(timeline.events[4]).toEqual({
       at: clock.now,
       kind: 'delivered',
@@ -87,10 +91,10 @@ describe('timeline', () => {
     leaseKeys(outbox, 'conn-a', { leaseMs: 100 });
     clock.advance(100);
     const lease = leaseKeys(outbox);
-    outbox.settle(lease.token, [{ id, kind: 'dead', error: 'HTTP 404', status: 404, latencyMs: 5 }]);
+    outbox.settle(lease.token, [{ id, kind: 'dead', error: 'HTTP 404', code: 'HTTP 404', latencyMs: 5 }]);
     outbox.replay([id], 'ops');
     const again = leaseKeys(outbox);
-    outbox.settle(again.token, [{ id, kind: 'dead', error: 'HTTP 404', status: 404, latencyMs: 5 }]);
+    outbox.settle(again.token, [{ id, kind: 'dead', error: 'HTTP 404', code: 'HTTP 404', latencyMs: 5 }]);
     outbox.discard([id], 'ops');
     expect(outbox.timeline(id)!.events.map((e) => e.kind)).toEqual([
       'captured',
