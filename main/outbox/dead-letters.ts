@@ -1,5 +1,6 @@
 // The dead-letter queue: list records that failed permanently, replay them with the same key, or discard them.
 import type { Database, Statement } from 'better-sqlite3';
+import { RecordEvents } from './record-events.js';
 import type { AuditLog } from './audit-log.js';
 import type { OutboxCounters } from './counters.js';
 import { recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
@@ -22,7 +23,7 @@ export class DeadLetters {
   private readonly list: Statement;
   private readonly replayOne: Statement;
   private readonly discardOne: Statement;
-  private readonly event: Statement;
+  private readonly events: RecordEvents;
   private readonly replayTx: (
     ids: number[],
     actor: string,
@@ -52,7 +53,7 @@ export class DeadLetters {
       WHERE id = ? AND state = 'dead' RETURNING connection, size`);
     this.discardOne = db.prepare(`
       UPDATE records SET state = 'discarded', settled_at = ? WHERE id = ? AND state = 'dead' RETURNING connection, size`);
-    this.event = db.prepare('INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, ?, ?)');
+    this.events = new RecordEvents(db);
     const act = (
       statement: Statement,
       kind: 'replayed' | 'discarded',
@@ -70,7 +71,7 @@ export class DeadLetters {
           }
           rows.push(row);
           result.done.push(id);
-          this.event.run(id, now, kind, JSON.stringify({ actor }));
+          this.events.add(id, now, kind, { actor });
         }
         if (result.done.length > 0) {
           audit.record(now, actor, `dead-letter.${kind === 'replayed' ? 'replay' : 'discard'}`, null, {

@@ -1,5 +1,6 @@
 // Stores captured changes and the source checkpoint that covers them in one transaction, deduplicated by key.
 import type { Database, Statement } from 'better-sqlite3';
+import { RecordEvents } from './record-events.js';
 import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
 import type { OutboxCounters } from './counters.js';
 import { pageLimits } from './open-database.js';
@@ -7,7 +8,7 @@ import { pageLimits } from './open-database.js';
 export class Enqueuer {
   private readonly insert: Statement;
   private readonly insertRejected: Statement;
-  private readonly rejectedEvent: Statement;
+  private readonly events: RecordEvents;
   private readonly upsertCheckpoint: Statement;
   private readonly deleteCheckpoint: Statement;
   private readonly run: (
@@ -41,9 +42,7 @@ export class Enqueuer {
                                      origin, created_at, state, blocked, next_attempt_at, last_error, settled_at)
       VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @payload, @size,
               @origin, @now, 'dead', 0, @now, @reason, @now)`);
-    this.rejectedEvent = db.prepare(
-      `INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, 'rejected', ?)`,
-    );
+    this.events = new RecordEvents(db);
     this.upsertCheckpoint = db.prepare(`
       INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (source, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
@@ -67,11 +66,7 @@ export class Enqueuer {
         if (change.rejected) {
           const info = this.insertRejected.run({ ...row, reason: change.rejected.reason });
           if (info.changes === 0) continue;
-          this.rejectedEvent.run(
-            info.lastInsertRowid,
-            now,
-            JSON.stringify({ reason: change.rejected.reason }),
-          );
+          this.events.add(info.lastInsertRowid, now, 'rejected', { reason: change.rejected.reason });
           rejected += 1;
         } else if (this.insert.run(row).changes > 0) {
           inserted += 1;

@@ -1,6 +1,7 @@
 // Hands out the oldest eligible head-of-key records for sending, and takes back leases that expired.
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
+import { RecordEvents } from './record-events.js';
 import { batchIdempotencyKey } from '../../connectors/core/batch-key.js';
 import type { OutgoingRecord } from '../../connectors/core/destination.js';
 
@@ -60,7 +61,7 @@ function toOutgoing(row: ReadyRow): OutgoingRecord {
 
 export class Leaser {
   private readonly expire: Statement;
-  private readonly expiredEvent: Statement;
+  private readonly events: RecordEvents;
   private readonly ready: Statement;
   private readonly batchMembers: Statement;
   private readonly take: Statement;
@@ -73,9 +74,7 @@ export class Leaser {
     this.expire = db.prepare(`
       UPDATE records SET state = 'pending', lease_token = NULL, lease_expires_at = NULL
       WHERE connection = ? AND state = 'leased' AND lease_expires_at <= ? RETURNING id`);
-    this.expiredEvent = db.prepare(
-      `INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, 'lease-expired', NULL)`,
-    );
+    this.events = new RecordEvents(db);
     // Only heads (blocked = 0) are in the records_ready index, so this is an index range scan of at most `max` rows.
     this.ready = db.prepare(`
       SELECT ${readyColumns} FROM records
@@ -102,7 +101,7 @@ export class Leaser {
       WHERE connection = ? AND state = 'leased'`);
     const transaction = db.transaction((request: LeaseRequest, now: number): Lease => {
       for (const { id } of this.expire.all(request.connection, now) as { id: number }[]) {
-        this.expiredEvent.run(id, now);
+        this.events.add(id, now, 'lease-expired');
       }
       const token = randomUUID();
       const ready = this.ready.all(request.connection, now, request.max) as ReadyRow[];

@@ -1,5 +1,6 @@
 // Records the outcome of a send: delivered with a receipt, retry at a time, or dead with the reason.
 import type { Database, Statement } from 'better-sqlite3';
+import { RecordEvents } from './record-events.js';
 import type { Receipt, RequestSummary, ResponseExcerpt } from '../../connectors/core/destination.js';
 import type { DeliveredRecord } from '../../connectors/core/source.js';
 import type { OutboxCounters } from './counters.js';
@@ -46,7 +47,7 @@ export class Settler {
   private readonly retry: Statement;
   private readonly dead: Statement;
   private readonly unblockNext: Statement;
-  private readonly event: Statement;
+  private readonly events: RecordEvents;
   private readonly run: (
     token: string,
     settlements: Settlement[],
@@ -71,7 +72,7 @@ export class Settler {
       UPDATE records SET blocked = 0 WHERE id = (
         SELECT id FROM records WHERE connection = ? AND ordering_key = ? AND settled_at IS NULL
         ORDER BY id LIMIT 1) AND blocked = 1`);
-    this.event = db.prepare('INSERT INTO record_events (record_id, at, kind, detail) VALUES (?, ?, ?, ?)');
+    this.events = new RecordEvents(db);
     const transaction = db.transaction((token: string, settlements: Settlement[], now: number) => {
       const stale: number[] = [];
       const closed: Closed[] = [];
@@ -105,18 +106,18 @@ export class Settler {
     let row: SettledRow | undefined;
     if (s.kind === 'delivered') {
       row = this.delivered.get(JSON.stringify(s.receipt), now, s.id, token) as SettledRow | undefined;
-      if (row) this.event.run(s.id, now, 'delivered', JSON.stringify({ ...attempt, receipt: s.receipt }));
+      if (row) this.events.add(s.id, now, 'delivered', { ...attempt, receipt: s.receipt });
     } else if (s.kind === 'retry') {
       row = this.retry.get(s.retryAt, s.error, s.id, token) as SettledRow | undefined;
       if (row) {
         const detail = { ...attempt, error: s.error, code: s.code, retryAt: s.retryAt };
-        this.event.run(s.id, now, 'attempt', JSON.stringify(detail));
+        this.events.add(s.id, now, 'attempt', detail);
       }
     } else {
       row = this.dead.get(s.error, now, s.id, token) as SettledRow | undefined;
       if (row) {
         const detail = { ...attempt, error: s.error, code: s.code, response: s.response };
-        this.event.run(s.id, now, 'dead', JSON.stringify(detail));
+        this.events.add(s.id, now, 'dead', detail);
       }
     }
     return row;

@@ -34,14 +34,19 @@ export function isTransientStatus(
   return status >= 500 || transientStatuses.has(status) || policy.retryOn.includes(status);
 }
 
+/** A 422 means key reuse only when the server says so; many APIs use 422 for validation errors. */
+const keyReuse = /idempotency|(key|payload).{0,40}(reuse|different|mismatch)/i;
+
 function describeStatus(response: HttpResponseSummary, idempotencyKey: string): string {
   const excerpt = response.bodyExcerpt ? `: ${response.bodyExcerpt.slice(0, 200)}` : '';
-  if (response.status === 422) {
+  if (response.status === 422 && keyReuse.test(response.bodyExcerpt)) {
     return (
       `HTTP 422: the server already holds a different payload under Idempotency-Key ${idempotencyKey} ` +
       `(key reused with a different payload). Replaying sends the same key and payload again${excerpt}`
     );
   }
+  if (response.status === 422)
+    return `HTTP 422: the server refused the record as invalid${excerpt || ' (it gave no reason)'}`;
   if (response.status === 409)
     return `HTTP 409: a request with this Idempotency-Key is still in progress at the server`;
   if (response.status >= 300 && response.status < 400) {

@@ -27,6 +27,9 @@ export function createHttpDestination(d: HttpDestinationConfig, secrets: SecretR
       url: d.url,
       method: d.method,
       headers: resolveHeaders(d, secrets),
+      secretHeaderValues: Object.values(d.headers).flatMap((v) =>
+        typeof v === 'string' ? [] : [secrets(v.secretRef)],
+      ),
       allowInsecureHttp: d.allowInsecureHttp,
       batch: d.batch,
       transport,

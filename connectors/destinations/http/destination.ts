@@ -7,6 +7,7 @@ import type {
   SendResult,
 } from '../../core/destination.js';
 import type { RequestAuth } from './auth/request-auth.js';
+import { redactEchoes, redactHeaderEchoes, secretPartsOf } from './echo-redaction.js';
 import { classify, defaultClassification, type ClassificationPolicy } from './classify.js';
 import { encodeBody, type BatchFormat } from './request-body.js';
 import { serverIdsFrom, summarizeResponse } from './response-summary.js';
@@ -20,6 +21,8 @@ export interface HttpDestinationOptions {
   method: 'POST' | 'PUT' | 'PATCH';
   /** Header values already resolved (secrets fetched from the secret store by the engine). */
   headers: Record<string, string>;
+  /** Which of those header values came from the secret store: masked wherever the server echoes them back. */
+  secretHeaderValues?: readonly string[];
   allowInsecureHttp: boolean;
   batch: { format: BatchFormat } & BatchLimits;
   transport: HttpTransport;
@@ -77,10 +80,15 @@ export class HttpDestination implements Destination {
     const policy = this.options.classification ?? defaultClassification;
     const now = this.options.now ?? Date.now;
     try {
-      let response = await this.post(url, body, contentType, request, signal);
+      let { response, sentSecrets } = await this.post(url, body, contentType, request, signal);
       if (response.statusCode === 401 && this.options.credentials?.invalidate())
-        response = await this.post(url, body, contentType, request, signal);
-      const summaryOfResponse = summarizeResponse(response.statusCode, response.headers, response.body);
+        ({ response, sentSecrets } = await this.post(url, body, contentType, request, signal));
+      const raw = summarizeResponse(response.statusCode, response.headers, response.body);
+      const summaryOfResponse = {
+        ...raw,
+        headers: redactHeaderEchoes(raw.headers, sentSecrets),
+        bodyExcerpt: redactEchoes(raw.bodyExcerpt, sentSecrets),
+      };
       const serverIds = serverIdsFrom(response.body, summaryOfResponse.headers, sent);
       const answer = {
         kind: 'response' as const,
@@ -105,7 +113,11 @@ export class HttpDestination implements Destination {
     signal: AbortSignal,
   ) {
     const credentials = await this.options.credentials?.headers({ method: this.options.method, url, body });
-    return this.options.transport.client(url, {
+    const sentSecrets = secretPartsOf([
+      ...(this.options.secretHeaderValues ?? []),
+      ...Object.values(credentials ?? {}),
+    ]);
+    const response = await this.options.transport.client(url, {
       method: this.options.method,
       responseType: 'buffer',
       body,
@@ -118,6 +130,7 @@ export class HttpDestination implements Destination {
         ...(request.traceparent ? { traceparent: request.traceparent } : {}),
       },
     });
+    return { response, sentSecrets };
   }
 
   describe(): ConnectionFacts {

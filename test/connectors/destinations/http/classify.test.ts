@@ -76,14 +76,27 @@ describe('classify', () => {
     if (outcome.kind === 'dead') expect(outcome.error).toBe(`HTTP 400: ${'x'.repeat(200)}`);
   });
 
-  it('dead-letters 422 saying the key was reused with a different payload, naming the key', () => {
-    const outcome = classify(answered(422, {}, 'conflict'), key, now);
+  it('dead-letters 422 saying the key was reused with a different payload, naming the key, when the server says so', () => {
+    const body = '{"title":"Idempotency-Key reused","detail":"This key was already used with a different payload."}';
+    const outcome = classify(answered(422, {}, body), key, now);
     expect(outcome.kind).toBe('dead');
     if (outcome.kind !== 'dead') return;
     expect(outcome.code).toBe('HTTP 422');
     expect(outcome.error).toContain('key reused with a different payload');
     expect(outcome.error).toContain(key);
     expect(outcome.response?.code).toBe('HTTP 422');
+  });
+
+  it('a 422 that is a validation error says what the server said, without talk of key reuse', () => {
+    const outcome = classify(answered(422, {}, '{"errors":{"amount":"must be a number"}}'), key, now);
+    expect(outcome).toMatchObject({
+      kind: 'dead',
+      error: 'HTTP 422: the server refused the record as invalid: {"errors":{"amount":"must be a number"}}',
+    });
+    if (outcome.kind === 'dead') expect(outcome.error).not.toContain('key reused');
+    expect(classify(answered(422), key, now)).toMatchObject({
+      error: 'HTTP 422: the server refused the record as invalid (it gave no reason)',
+    });
   });
 
   it('retries network failures as a failure of the destination, adding the code when the message lacks it', () => {
