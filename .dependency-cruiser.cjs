@@ -137,13 +137,19 @@ module.exports = {
       to: { path: '^(main/|preload/[^/]+$)' },
     },
     {
-      name: 'renderer-connector-config-only',
+      name: 'renderer-connector-browser-safe-only',
       comment:
-        "Of connectors/, the renderer imports only a connector's browser-safe config.ts " +
-        '(connectors/sources|destinations/<name>/config.ts).',
+        "Of connectors/, the renderer imports only the browser-safe modules: a connector's config.ts or form.ts " +
+        '(connectors/sources|destinations/<name>/) and connectors/core/connector-form.ts.',
       severity: 'error',
       from: { path: '^renderer/' },
-      to: { path: '^connectors/', pathNot: '^connectors/(sources|destinations)/[^/]+/config\\.ts$' },
+      to: {
+        path: '^connectors/',
+        pathNot: [
+          '^connectors/(sources|destinations)/[^/]+/(config|form)\\.ts$',
+          '^connectors/core/connector-form\\.ts$',
+        ],
+      },
     },
     {
       name: 'renderer-no-node',

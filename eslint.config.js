@@ -80,10 +80,14 @@ export default tseslint.config(
                 '**/preload/*.js',
                 '**/connectors/**/*.js',
                 '!**/connectors/sources/*/config.js',
+                '!**/connectors/sources/*/form.js',
                 '!**/connectors/destinations/*/config.js',
+                '!**/connectors/destinations/*/form.js',
+                '!**/connectors/core/connector-form.js',
               ],
               message:
-                "The renderer may import only preload/contract and a connector's browser-safe config.ts.",
+                "The renderer may import only preload/contract and connectors' browser-safe config.ts, form.ts " +
+                'and core/connector-form.ts.',
             },
           ],
         },

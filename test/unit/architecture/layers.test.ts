@@ -88,6 +88,16 @@ describe('layering rules', () => {
       'renderer/src/page.ts',
       "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
     );
+    // A connector's config.ts is open to the renderer, but what it pulls in must stay browser-safe.
+    write(
+      'connectors/sources/one/config.ts',
+      "import { join } from 'node:path';\nexport const config = join;\n",
+    );
+    write(
+      'renderer/src/wizard.ts',
+      "import { config } from '../../connectors/sources/one/config.js';\n" +
+        "import type { Change } from '../../connectors/core/change.js';\nexport const wizard = (c: Change) => [config, c];\n",
+    );
     write('main/config/a.ts', "import { b } from './b.js';\nexport const a = () => b;\n");
     write('main/config/b.ts', "import { a } from './a.js';\nexport const b = () => a;\n");
   }
@@ -110,6 +120,8 @@ describe('layering rules', () => {
         'no-circular: main/config/a.ts -> main/config/b.ts',
         'outbox-delivery-no-connector: main/delivery/dispatcher.ts -> connectors/sources/one/source.ts',
         'renderer-no-node: renderer/src/page.ts -> fs',
+        'renderer-no-node: renderer/src/wizard.ts -> path',
+        'renderer-connector-browser-safe-only: renderer/src/wizard.ts -> connectors/core/change.ts',
       ].sort(),
     );
   });
