@@ -64,6 +64,24 @@ export default tseslint.config(
     },
   },
   {
+    // main/shared holds helpers used across main and connectors: node builtins and npm packages only, no repo folders.
+    files: ['main/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only main/electron may import electron (see DESIGN.md).' }],
+          patterns: [
+            {
+              group: ['../*', '**/main/**', '**/connectors/**', '**/preload/**'],
+              message: 'main/shared imports no other repo folder.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The renderer runs in a sandboxed browser page: no Node modules, no main-process code, no raw IPC.
     files: ['renderer/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
@@ -75,21 +93,29 @@ export default tseslint.config(
           patterns: [
             { group: nodeBuiltins, message: 'The renderer cannot use Node modules.' },
             {
-              group: [
-                '**/main/**',
-                '**/preload/*.js',
-                '**/connectors/**/*.js',
-                '!**/connectors/sources/*/config.js',
-                '!**/connectors/sources/*/form.js',
-                '!**/connectors/destinations/*/config.js',
-                '!**/connectors/destinations/*/form.js',
-                '!**/connectors/core/connector-form.js',
-              ],
-              message:
-                "The renderer may import only preload/contract and connectors' browser-safe config.ts, form.ts " +
-                'and core/connector-form.ts.',
+              group: ['**/main/**', '**/preload/*.js'],
+              message: 'The renderer may import only preload/contract.',
+            },
+            {
+              // Of the connectors, only the form contract and each connector's form.js and config.js.
+              regex: String.raw`(^|/)connectors/(?!(core/connector-form|[^/]+/[^/]+/(form|config))\.js$)`,
+              message: "The renderer may import only connectors' form modules and config schemas.",
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Connector forms and config schemas are bundled into the renderer (test/connectors/form-imports.test.ts
+    // checks what they import in turn).
+    files: ['connectors/core/connector-form.ts', 'connectors/*/*/form.ts', 'connectors/*/*/config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [{ group: nodeBuiltins, message: 'Forms and config schemas run in the renderer too.' }],
         },
       ],
     },

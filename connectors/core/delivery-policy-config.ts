@@ -1,17 +1,6 @@
 // Zod schemas for a destination's delivery protection: circuit breaker, rate limit, sending windows, status overrides.
 import { z } from 'zod';
-
-export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof weekdays)[number];
-
-const clockTimePattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-/** Minutes since midnight of an "HH:MM" 24-hour time; "24:00" (1440) only when `endOfDay`; undefined when malformed. */
-export function minutesOfDay(text: string, endOfDay: boolean): number | undefined {
-  if (endOfDay && text === '24:00') return 24 * 60;
-  const match = clockTimePattern.exec(text);
-  return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
-}
+import { clockTimePattern, minutesOfDay, weekdays } from '../../preload/contract/sending-window-spec.js';
 
 /** Whether Intl (and so the sending schedule) accepts `name` as a time zone. */
 export function isKnownTimeZone(name: string): boolean {

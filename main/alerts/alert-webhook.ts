@@ -1,17 +1,37 @@
-// Posts alert transitions as JSON to a webhook, in order, retried with backoff from a bounded in-memory queue.
-import { createHmac } from 'node:crypto';
-import got from 'got';
+// Posts alert transitions as JSON to a webhook, in order, retried with backoff from a bounded in-memory queue. It goes
+// out the way HTTP destinations do: their transport (proxy, TLS CA, pins, mTLS, timeouts), signer and status classes.
 import type { Logger } from 'pino';
+import { resolverOf, type SecretResolver } from '../../connectors/core/secret-ref.js';
+import { HmacAuth } from '../../connectors/destinations/http/auth/hmac-auth.js';
+import { isTransientStatus } from '../../connectors/destinations/http/classify.js';
+import { retryAfterMs } from '../../connectors/destinations/http/retry-after.js';
+import {
+  proxyConfigSchema,
+  tlsConfigSchema,
+  type ProxyConfig,
+  type TlsConfig,
+} from '../../connectors/destinations/http/security-config.js';
+import {
+  createHttpTransport,
+  describeTransportError,
+  type HttpTransport,
+} from '../../connectors/destinations/http/transport.js';
 import { isLoopbackHost } from '../../connectors/destinations/http/transport-policy.js';
 import { backoffDelayMs, type BackoffPolicy } from '../delivery/backoff.js';
-import { retryAfterMs } from '../../connectors/destinations/http/retry-after.js';
 import type { AlertTransition } from './alert-types.js';
 
 export interface AlertWebhookOptions {
   url: string;
   /** Resolved from the secret store: signs each body (HMAC-SHA256), never sent or logged. */
   secret?: string;
+  /** Connect, first-byte and whole-request timeout of one POST. */
   timeoutMs: number;
+  /** As an HTTP destination's tls block (extra CA, pins, client certificate); default: the built-in roots only. */
+  tls?: TlsConfig;
+  /** As an HTTP destination's proxy block; default: mode env (HTTPS_PROXY / NO_PROXY). */
+  proxy?: ProxyConfig;
+  /** Looks up the secrets `tls` and `proxy` reference (client key passphrase, proxy password). */
+  secrets?: SecretResolver;
   /** Queued notifications beyond this drop the oldest first (default 100). */
   maxQueue?: number;
   /** Attempts per notification before it is given up (default 8). */
@@ -41,16 +61,19 @@ interface Item {
   attempts: number;
 }
 
-/** 408, 425, 429 and 5xx are worth another try; other answers will not change by resending. */
-const transientStatus = (status: number) =>
-  status === 408 || status === 425 || status === 429 || status >= 500;
+/** The signing secret's name inside the webhook; HmacAuth looks the key up by name. */
+const signingSecret = 'alerts.webhook.secretRef';
 
 /**
  * Headers when signed: `x-agent-timestamp` (unix seconds) and `x-agent-signature: sha256=<hex>`, the HMAC-SHA256 of
- * `${timestamp}.${body}` with the secret. `idempotency-key` is the same on every attempt of one notification.
+ * `${timestamp}.${body}` with the secret (what an HTTP destination's hmac auth sends, with a `sha256=` prefix).
+ * `idempotency-key` is the same on every attempt of one notification. 408, 409, 425, 429 and 5xx are retried, as
+ * for destinations; other answers will not change by resending.
  */
 export class AlertWebhook {
   private readonly url: URL;
+  private readonly transport: HttpTransport;
+  private readonly signer: HmacAuth | undefined;
   private readonly queue: Item[] = [];
   private running: Promise<void> | undefined;
   private closed = false;
@@ -70,6 +93,30 @@ export class AlertWebhook {
         `Refusing to post alerts to ${this.url.origin}: they would cross the network unencrypted. ` +
           `Fix: use an https:// URL for alerts.webhook.url (http:// only for a receiver on this machine).`,
       );
+    const { timeoutMs, secret } = options;
+    this.transport = createHttpTransport({
+      url: options.url,
+      timeouts: { connectMs: timeoutMs, responseMs: timeoutMs, totalMs: timeoutMs },
+      concurrency: 1,
+      tls: options.tls ?? tlsConfigSchema.parse({}),
+      proxy: options.proxy ?? proxyConfigSchema.parse({}),
+      secrets: options.secrets ?? resolverOf(new Map()),
+    });
+    this.signer =
+      secret === undefined || secret === ''
+        ? undefined
+        : new HmacAuth(
+            {
+              type: 'hmac',
+              secret: { secretRef: signingSecret },
+              algorithm: 'sha256',
+              signatureHeader: 'x-agent-signature',
+              timestampHeader: 'x-agent-timestamp',
+              encoding: 'hex',
+            },
+            resolverOf(new Map([[signingSecret, secret]])),
+            options.clock ?? Date.now,
+          );
   }
 
   /** Queues one notification; never blocks or throws. */
@@ -89,7 +136,7 @@ export class AlertWebhook {
     while (this.running) await this.running;
   }
 
-  /** Stops: what is queued is dropped, a request in flight or a backoff wait ends now. */
+  /** Stops: what is queued is dropped, a request in flight or a backoff wait ends now; the connections close. */
   async close(): Promise<void> {
     this.closed = true;
     this.dropped += this.queue.length;
@@ -97,6 +144,7 @@ export class AlertWebhook {
     this.abort.abort();
     this.wakeUp?.();
     await this.idle();
+    this.transport.close();
   }
 
   /** One notification at a time, in order; the one in flight is out of the queue, so a full queue drops only waiting ones. */
@@ -129,29 +177,25 @@ export class AlertWebhook {
       ...(this.options.agent ? { agent: this.options.agent } : {}),
     } satisfies AlertWebhookBody);
     const now = (this.options.clock ?? Date.now)();
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'idempotency-key': `${transition.alert.id}:${transition.kind}:${transition.at}`,
-      ...this.signature(body, now),
-    };
     const where = { webhook: this.url.origin, alert: transition.alert.id, kind: transition.kind };
     let failure: string;
     let retryAfter: number | undefined;
     try {
-      const response = await got.post(this.url, {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'idempotency-key': `${transition.alert.id}:${transition.kind}:${transition.at}`,
+        ...(await this.signature(body)),
+      };
+      const response = await this.transport.client.post(this.url, {
         body,
         headers,
-        timeout: { request: this.options.timeoutMs },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        followRedirect: false,
         signal: this.abort.signal,
       });
       if (response.statusCode >= 200 && response.statusCode < 300) {
         this.delivered += 1;
         return undefined;
       }
-      if (!transientStatus(response.statusCode)) {
+      if (!isTransientStatus(response.statusCode)) {
         this.dropped += 1;
         this.options.logger?.error(
           { ...where, status: response.statusCode },
@@ -162,8 +206,7 @@ export class AlertWebhook {
       failure = `HTTP ${response.statusCode}`;
       retryAfter = retryAfterMs(flatHeaders(response.headers), now);
     } catch (error) {
-      // message and code only: a got error carries the request options, headers included
-      failure = error instanceof Error ? error.message : String(error);
+      failure = failureText(error);
     }
     const retry = this.options.retry ?? { baseMs: 1000, capMs: 60_000 };
     const delay = Math.max(
@@ -177,11 +220,10 @@ export class AlertWebhook {
     return Math.min(delay, retry.capMs);
   }
 
-  private signature(body: string, now: number): Record<string, string> {
-    if (this.options.secret === undefined || this.options.secret === '') return {};
-    const timestamp = String(Math.floor(now / 1000));
-    const hmac = createHmac('sha256', this.options.secret).update(`${timestamp}.`).update(body).digest('hex');
-    return { 'x-agent-timestamp': timestamp, 'x-agent-signature': `sha256=${hmac}` };
+  private async signature(body: string): Promise<Record<string, string>> {
+    if (this.signer === undefined) return {};
+    const signed = await this.signer.headers({ method: 'POST', url: this.url.href, body: Buffer.from(body) });
+    return { ...signed, 'x-agent-signature': `sha256=${signed['x-agent-signature']}` };
   }
 
   private sleep(ms: number): Promise<void> {
@@ -195,6 +237,16 @@ export class AlertWebhook {
       this.wakeUp = done;
     });
   }
+}
+
+/**
+ * Message and code only (a got error carries the request options, headers included), in the words HTTP destinations
+ * use; their fixes name destination settings, which the webhook has under alerts.webhook.
+ */
+function failureText(error: unknown): string {
+  const { message, code } = describeTransportError(error);
+  const text = message.replaceAll('destination.', 'alerts.webhook.');
+  return code !== undefined && !text.includes(code) ? `${code}: ${text}` : text;
 }
 
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -7,7 +7,7 @@ import { destinationConnectorFor, sourceConnectorFor } from '../../connectors/re
 import { outboxStatistics } from '../diagnostics/bundle/outbox-report.js';
 import { OutboxAccessError, openOutboxReadOnly, runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
 import { createRedactor } from '../diagnostics/redaction.js';
-import { defaultDataDir, outboxFile, statusFile } from '../engine/data-dir.js';
+import { defaultDataDir, outboxFile, statusFile } from '../shared/data-dir.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
 

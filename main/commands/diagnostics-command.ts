@@ -16,7 +16,7 @@ import { defaultCheckTimeoutMs } from '../../connectors/core/connector.js';
 import { checkDestination } from '../../connectors/registry.js';
 import { loadConnectionSecrets } from '../engine/connection-secrets.js';
 import { resolverOf } from '../../connectors/core/secret-ref.js';
-import { outboxFile } from '../engine/data-dir.js';
+import { outboxFile } from '../shared/data-dir.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { liveStatus, supportDataDir } from './connections-command.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';

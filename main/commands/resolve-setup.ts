@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfigFile } from '../config/load-config.js';
 import type { AgentConfig } from '../config/schema.js';
-import { defaultConfigFile, defaultDataDir } from '../engine/data-dir.js';
+import { defaultConfigFile, defaultDataDir } from '../shared/data-dir.js';
 import { withConfigErrors } from './cli-error.js';
 
 export interface SetupOptions {

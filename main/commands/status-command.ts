@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AgentStatus } from '../../preload/contract/status.js';
-import { defaultDataDir, outboxFile, statusFile } from '../engine/data-dir.js';
 import { isInstanceRunning } from '../engine/instance-lock.js';
 import { Outbox } from '../outbox/outbox.js';
+import { defaultDataDir, outboxFile, statusFile } from '../shared/data-dir.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { formatStatus, type StoppedStatus } from './format-status.js';
 

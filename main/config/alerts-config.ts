@@ -1,6 +1,7 @@
 // Config schema of alerts: thresholds of each rule, the repeat cooldown and an optional webhook.
 import { z } from 'zod';
 import { secretNamePattern } from '../../connectors/core/secret-ref.js';
+import { proxyConfigSchema, tlsConfigSchema } from '../../connectors/destinations/http/security-config.js';
 import { isLoopbackHost } from '../../connectors/destinations/http/transport-policy.js';
 
 const webhookSchema = z
@@ -25,6 +26,12 @@ const webhookSchema = z
       .describe(
         'Notifications kept in memory while the receiver is unreachable; the oldest are dropped first',
       ),
+    tls: tlsConfigSchema
+      .optional()
+      .describe('TLS settings as on an HTTP destination (extra CA, pins, client certificate); default: none'),
+    proxy: proxyConfigSchema
+      .optional()
+      .describe('Proxy settings as on an HTTP destination; default: mode env (HTTPS_PROXY / NO_PROXY)'),
   })
   .superRefine((webhook, ctx) => {
     const url = new URL(webhook.url);

@@ -1,5 +1,6 @@
 // Config schema of the diagnostic bundle: extra redaction patterns (regular expressions) for site-specific data.
 import { z } from 'zod';
+import { errorMessage } from '../shared/error-message.js';
 
 const redactPatternSchema = z.string().superRefine((pattern, ctx) => {
   try {
@@ -7,7 +8,7 @@ const redactPatternSchema = z.string().superRefine((pattern, ctx) => {
   } catch (error) {
     ctx.addIssue({
       code: 'custom',
-      message: `the pattern ${JSON.stringify(pattern)} is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`,
+      message: `the pattern ${JSON.stringify(pattern)} is not a valid regular expression (${errorMessage(error)})`,
       params: {
         fix: 'write a JavaScript regular expression source, e.g. "CUST-[0-9]{6}" (escape \\ as \\\\ in JSON and double-quoted YAML)',
       },

@@ -1,6 +1,7 @@
 // Reads, parses (JSON or YAML), migrates and validates a config file; every problem becomes a ConfigError.
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
+import { errorMessage } from '../shared/error-message.js';
 import { configFormatOf } from './config-format.js';
 import { ConfigError, fromZodError } from './errors.js';
 import type { ConfigIssue } from './errors.js';
@@ -73,7 +74,7 @@ function readIssue(error: unknown): ConfigIssue {
   if (code === 'EISDIR') {
     return { path: '(root)', problem: 'is a folder, not a file', fix: 'point at the config file itself' };
   }
-  const reason = code ?? (error instanceof Error ? error.message : String(error));
+  const reason = code ?? errorMessage(error);
   return {
     path: '(root)',
     problem: `the file could not be read (${reason})`,
@@ -118,7 +119,7 @@ function parseYaml(text: string, file: string): unknown {
   try {
     return doc.toJS() as unknown;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new ConfigError(file, [
       {
         path: '(root)',

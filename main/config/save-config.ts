@@ -1,6 +1,6 @@
 // Writes a validated config atomically in the file's own format, and migrates an old file in place with a backup.
 import { stringify } from 'yaml';
-import { writeFileAtomically } from './atomic-write.js';
+import { writeFileAtomically } from '../shared/atomic-write.js';
 import { configFormatOf } from './config-format.js';
 import { parseConfigText, readConfigText, validateConfig } from './load-config.js';
 import { configMigrations, migrateRawConfig } from './migrations.js';

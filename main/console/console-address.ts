@@ -2,7 +2,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../config/atomic-write.js';
+import { writeFileAtomically } from '../shared/atomic-write.js';
 
 export const consoleAddressFile = (dataDir: string) => join(dataDir, 'console.json');
 

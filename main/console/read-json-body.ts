@@ -1,5 +1,6 @@
 // Reads a JSON request body with a size limit: too big → 413, not JSON → 400 with the parser's reason.
 import type { IncomingMessage } from 'node:http';
+import { errorMessage } from '../shared/error-message.js';
 import { HttpError } from './http-response.js';
 
 export const defaultBodyLimitBytes = 1024 * 1024;
@@ -31,7 +32,7 @@ export async function readJsonBody(
     throw new HttpError(
       400,
       'invalid-argument',
-      `the request body is not valid JSON (${(error as Error).message})`,
+      `the request body is not valid JSON (${errorMessage(error)})`,
       'send a JSON value, e.g. {} for no arguments',
     );
   }

@@ -1,11 +1,11 @@
 // Sending windows: the local times of day (in one time zone, DST-aware through Intl) when records may be sent.
+import { isKnownTimeZone, type SendingWindowConfig } from '../../connectors/core/delivery-policy-config.js';
 import {
-  isKnownTimeZone,
+  clockText,
   minutesOfDay,
   weekdays,
-  type SendingWindowConfig,
   type Weekday,
-} from '../../connectors/core/delivery-policy-config.js';
+} from '../../preload/contract/sending-window-spec.js';
 
 const minuteMs = 60_000;
 const dayMs = 24 * 60 * minuteMs;
@@ -56,10 +56,6 @@ function parseWindow(window: SendingWindowConfig, index: number): Window {
   }
   // A window that ends at 00:00 ends at the end of its own day.
   return { days: new Set(window.days), from, to: to === 0 ? 24 * 60 : to };
-}
-
-function clockText(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 function daysText(days: ReadonlySet<Weekday>): string {

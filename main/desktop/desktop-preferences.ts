@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomically } from '../config/atomic-write.js';
+import { writeFileAtomically } from '../shared/atomic-write.js';
 
 const windowStateSchema = z.object({
   x: z.number().int(),

@@ -16,6 +16,7 @@ import { DesktopSession } from '../desktop/desktop-session.js';
 import { desktopLaunchOptions } from '../desktop/launch-options.js';
 import { connectionsToToggle, type TrayAction } from '../desktop/tray-menu.js';
 import { hostAgent } from '../engine/host.js';
+import { errorMessage } from '../shared/error-message.js';
 import { packageRoot } from '../version.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { hardenContents, hardenSession } from './harden.js';
@@ -50,10 +51,7 @@ async function main(): Promise<void> {
       ...(setup.configFile ? { configFile: setup.configFile } : {}),
     });
   } catch (error) {
-    dialog.showErrorBox(
-      'Integration Agent cannot start',
-      error instanceof Error ? error.message : String(error),
-    );
+    dialog.showErrorBox('Integration Agent cannot start', errorMessage(error));
     app.exit(1);
     return;
   }

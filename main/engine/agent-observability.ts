@@ -1,15 +1,19 @@
 // Wires metrics, the throughput history and alerts (with the optional webhook) to a running engine, in one call.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { resolverOf, type SecretResolver } from '../../connectors/core/secret-ref.js';
 import { AlertEngine, alertThresholdsFrom } from '../alerts/alert-engine.js';
 import { AlertMonitor } from '../alerts/alert-monitor.js';
 import { AlertWebhook } from '../alerts/alert-webhook.js';
+import type { AlertWebhookConfig } from '../config/alerts-config.js';
 import type { AgentConfig } from '../config/schema.js';
 import { watchCertificates } from '../observability/certificate-watch.js';
 import { AgentMetrics } from '../observability/metrics.js';
 import { ThroughputHistory } from '../observability/throughput-history.js';
 import { freeDiskBytes } from '../outbox/backpressure.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
+import { resolveSecrets } from '../secrets/resolve-secrets.js';
+import { secretNamesIn } from './connection-secrets.js';
 import type { Engine } from './engine.js';
 import { bindEngineObservability } from './metrics-binding.js';
 
@@ -20,22 +24,55 @@ export interface AgentObservability {
   stop(): Promise<void>;
 }
 
-/** The webhook's signing secret, or undefined with the reason logged (alerts still reach the UI). */
-async function webhookSecret(
+/**
+ * The secrets the webhook config names (signing key, client key passphrase, proxy password), fetched as connections'
+ * are; undefined with the reason logged when one cannot be read (webhook alerts are off, alerts still reach the UI).
+ */
+async function webhookSecrets(
+  hook: AlertWebhookConfig,
   config: AgentConfig,
   dataDir: string,
   logger: Logger,
-): Promise<string | undefined> {
-  const ref = config.alerts.webhook?.secretRef;
-  if (!ref) return undefined;
+): Promise<SecretResolver | undefined> {
+  const names = [...(hook.secretRef ? [hook.secretRef] : []), ...secretNamesIn([hook.tls, hook.proxy])];
+  if (names.length === 0) return resolverOf(new Map());
   try {
-    return await (await openSecretStore(config.secrets, dataDir)).get(ref);
+    const store = await openSecretStore(config.secrets, dataDir);
+    return resolverOf(await resolveSecrets(names, store, { dataDir }));
   } catch (error) {
     logger.error(
       { err: error },
-      `the alert webhook secret "${ref}" could not be read: webhook alerts are off. ` +
-        `Fix: integration-agent secrets set ${ref}`,
+      `the alert webhook secrets (${names.join(', ')}) could not be read: webhook alerts are off. ` +
+        `Fix: integration-agent secrets set <name>`,
     );
+    return undefined;
+  }
+}
+
+/** The webhook, or undefined (logged) when its secrets or its TLS and proxy settings cannot be used. */
+async function startWebhook(
+  config: AgentConfig,
+  dataDir: string,
+  logger: Logger,
+): Promise<AlertWebhook | undefined> {
+  const hook = config.alerts.webhook;
+  if (!hook) return undefined;
+  const secrets = await webhookSecrets(hook, config, dataDir, logger);
+  if (!secrets) return undefined;
+  try {
+    return new AlertWebhook({
+      url: hook.url,
+      timeoutMs: hook.timeoutMs,
+      maxQueue: hook.maxQueue,
+      tls: hook.tls,
+      proxy: hook.proxy,
+      secrets,
+      agent: hostname(),
+      logger: logger.child({ component: 'alerts' }),
+      ...(hook.secretRef ? { secret: secrets(hook.secretRef) } : {}),
+    });
+  } catch (error) {
+    logger.error({ err: error }, 'the alert webhook cannot start: webhook alerts are off');
     return undefined;
   }
 }
@@ -53,19 +90,7 @@ export async function startObservability(
     Date.now,
     (err) => logger.error({ err }, 'an alert listener failed'),
   );
-  const hook = config.alerts.webhook;
-  const secret = await webhookSecret(config, dataDir, logger);
-  const webhook =
-    hook && (secret !== undefined || !hook.secretRef)
-      ? new AlertWebhook({
-          url: hook.url,
-          timeoutMs: hook.timeoutMs,
-          maxQueue: hook.maxQueue,
-          agent: hostname(),
-          logger: logger.child({ component: 'alerts' }),
-          ...(secret !== undefined ? { secret } : {}),
-        })
-      : undefined;
+  const webhook = await startWebhook(config, dataDir, logger);
   if (webhook) alerts.onTransition((t) => webhook.send(t));
   alerts.onTransition((t) =>
     logger.warn({ alert: t.alert.rule, transition: t.kind, subject: t.alert.subject }, t.alert.title),

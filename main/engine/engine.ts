@@ -1,5 +1,4 @@
 // Composition root: config → outbox → sources and dispatchers; backpressure, retention and status events.
-import { renameSync, writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { SourceContext } from '../../connectors/core/source.js';
 import type { AgentStatus, Notice } from '../../preload/contract/status.js';
@@ -8,9 +7,10 @@ import { evaluateBackpressure, freeDiskBytes, type BackpressureState } from '../
 import { setLogLevel } from '../observability/logger.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import { writeFileAtomically } from '../shared/atomic-write.js';
+import { outboxFile, statusFile } from '../shared/data-dir.js';
 import { ConnectionSet } from './connection-control.js';
 import { loadConnectionSecrets } from './connection-secrets.js';
-import { outboxFile, statusFile } from './data-dir.js';
 import { ActivityHub, type ActivityListener } from './engine-activity.js';
 import { PausedConnections } from './paused-connections.js';
 import { buildSnapshot } from './status-snapshot.js';
@@ -45,6 +45,8 @@ export class Engine {
   private freeDisk = Number.POSITIVE_INFINITY;
   private state: AgentStatus['state'] = 'running';
   private statusQueued = false;
+  /** status.json writes run one after another, so an older status never lands over a newer one. */
+  private statusWritten: Promise<void> = Promise.resolve();
   private readonly startedAt = Date.now();
 
   private constructor(
@@ -94,6 +96,7 @@ export class Engine {
     engine.checkBackpressure(true);
     engine.applyRetention();
     engine.publishStatus();
+    await engine.statusWritten;
     return engine;
   }
 
@@ -184,6 +187,7 @@ export class Engine {
     this.state = 'stopped';
     this.publishStatus();
     this.outbox.close();
+    await this.statusWritten;
   }
 
   private async startConnections(): Promise<void> {
@@ -264,12 +268,10 @@ export class Engine {
   private publishStatus(): void {
     const status = this.status();
     const file = statusFile(this.options.dataDir);
-    try {
-      writeFileSync(`${file}.tmp`, JSON.stringify(status, null, 2));
-      renameSync(`${file}.tmp`, file);
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'could not write status.json');
-    }
+    const text = JSON.stringify(status, null, 2);
+    this.statusWritten = this.statusWritten
+      .then(() => writeFileAtomically(file, text))
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not write status.json'));
     for (const listener of this.listeners) listener(status);
   }
 }

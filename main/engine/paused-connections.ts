@@ -1,7 +1,7 @@
 // Which connections an admin paused: a small state file in the data dir, so a restart keeps them paused.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../config/atomic-write.js';
+import { writeFileAtomically } from '../shared/atomic-write.js';
 
 export const pausedFileName = 'paused-connections.json';
 

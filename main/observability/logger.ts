@@ -1,7 +1,7 @@
 // pino JSON logs: rotated files in the data dir (pino-roll), optional stdout, an in-memory tail; secrets redacted.
 import { join } from 'node:path';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
-import { logDir } from '../engine/data-dir.js';
+import { logDir } from '../shared/data-dir.js';
 import { LogTail } from './log-tail.js';
 import { RollingFile } from './rolling-file.js';
 

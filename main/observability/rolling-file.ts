@@ -1,5 +1,6 @@
 // The rotating log file as a main-thread pino destination (pino-roll's SonicBoom), taking lines before it has opened.
 import { createRequire } from 'node:module';
+import { errorMessage } from '../shared/error-message.js';
 
 /** The part of pino-roll's stream (a SonicBoom) this module uses. */
 interface RollStream {
@@ -43,7 +44,7 @@ export class RollingFile {
     }).then(
       (stream) => this.opened(stream),
       (error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         process.stderr.write(
           `integration-agent: cannot write the log file ${options.file} (${reason}); logs go to the in-memory ` +
             'tail only. Fix: give the account write access to the logs folder of the data directory\n',

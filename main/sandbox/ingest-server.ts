@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage } from '../shared/error-message.js';
 import type { IngestStats } from './ingest-stats.js';
 import { IngestStore, type AppliedItem, type AppliedRecord } from './ingest-store.js';
 import { renderSandboxPage } from './sandbox-page.js';
@@ -302,8 +303,7 @@ export async function startIngestServer(options: IngestServerOptions = {}): Prom
     if (path.startsWith('/ingest') && ['POST', 'PUT', 'PATCH'].includes(req.method ?? '')) {
       handleIngest(req, res, path).catch((error: unknown) => {
         if (closing.signal.aborted) return; // shutting down: sleeps were cut short, sockets are gone
-        if (!res.headersSent)
-          problem(res, 500, 'Ingest failed', error instanceof Error ? error.message : String(error));
+        if (!res.headersSent) problem(res, 500, 'Ingest failed', errorMessage(error));
         else res.destroy();
       });
     } else if (req.method === 'GET' && path === '/records') {

@@ -1,4 +1,5 @@
 // SecretStore in the OS keychain through keytar (loaded lazily), one entry per secret under service "integration-agent".
+import { errorMessage } from '../shared/error-message.js';
 import { SecretStoreUnavailableError } from './errors.js';
 import { assertSecretName, assertSecretValue } from './secret-name.js';
 import type { SecretStore } from './secret-store.js';
@@ -24,10 +25,6 @@ const defaultTimeoutMs = 10_000;
 
 async function importKeytar(): Promise<KeytarApi> {
   return (await import('keytar')).default;
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export class KeychainSecretStore implements SecretStore {
@@ -69,7 +66,7 @@ export class KeychainSecretStore implements SecretStore {
     this.keytar ??= (this.options.loadKeytar ?? importKeytar)().catch((error: unknown) => {
       this.keytar = undefined;
       throw new SecretStoreUnavailableError(
-        `the keychain module (keytar) could not be loaded: ${reason(error)}`,
+        `the keychain module (keytar) could not be loaded: ${errorMessage(error)}`,
       );
     });
     return this.keytar;
@@ -95,7 +92,7 @@ export class KeychainSecretStore implements SecretStore {
       return await Promise.race([work(keytar), timeout]);
     } catch (error) {
       if (error instanceof SecretStoreUnavailableError) throw error;
-      throw new SecretStoreUnavailableError(`could not ${verb} it: ${reason(error)}`);
+      throw new SecretStoreUnavailableError(`could not ${verb} it: ${errorMessage(error)}`);
     } finally {
       clearTimeout(timer);
     }

@@ -1,7 +1,7 @@
 // Files only their owner may read: refuse group/world access (as ssh does) and write them atomically with mode 0600.
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileAtomically } from '../config/atomic-write.js';
+import { writeFileAtomically } from '../shared/atomic-write.js';
 import { SecretStoreError } from './errors.js';
 
 /** Windows has no POSIX mode bits; its ACLs are left to the installer. */

@@ -1,5 +1,6 @@
 // Reads the key the admin provides for the encrypted file backend, from a private key file or an environment variable.
 import { readFile } from 'node:fs/promises';
+import { errorMessage } from '../shared/error-message.js';
 import { SecretStoreError } from './errors.js';
 import { assertPrivateFile } from './private-file.js';
 
@@ -47,7 +48,7 @@ async function fromFile(file: string): Promise<SecretKey> {
     if (code === 'ENOENT') {
       throw new SecretStoreError(`the ${origin} does not exist`, `create it: ${generateHint(file)}`);
     }
-    const detail = code ?? (error instanceof Error ? error.message : String(error));
+    const detail = code ?? errorMessage(error);
     throw new SecretStoreError(
       `the ${origin} cannot be read (${detail})`,
       'make it readable by the account that runs the agent (and only by it)',

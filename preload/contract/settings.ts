@@ -1,5 +1,6 @@
 // Agent-wide settings the UI can read and (admin) change; network settings apply to every HTTP destination.
 import { z } from 'zod';
+import { weekdays } from './sending-window-spec.js';
 
 export const logLevelSchema = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 
@@ -21,10 +22,7 @@ export const sendingWindowsSettingsSchema = z.strictObject({
   windows: z
     .array(
       z.strictObject({
-        days: z
-          .array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']))
-          .max(7)
-          .optional(),
+        days: z.array(z.enum(weekdays)).max(7).optional(),
         from: clockTime,
         to: clockTime,
       }),

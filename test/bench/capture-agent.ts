@@ -5,7 +5,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { outboxFile } from '../../main/engine/data-dir.js';
+import { outboxFile } from '../../main/shared/data-dir.js';
 import { nowMs } from './measure.js';
 import type { TempArea } from './temp-area.js';
 

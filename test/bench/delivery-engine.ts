@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { agentConfigSchema } from '../../main/config/schema.js';
-import { outboxFile } from '../../main/engine/data-dir.js';
+import { outboxFile } from '../../main/shared/data-dir.js';
 import { Engine } from '../../main/engine/engine.js';
 import { Outbox } from '../../main/outbox/outbox.js';
 import { BENCH_CONNECTION } from './delivery-records.js';

@@ -1,7 +1,7 @@
 // The chaos test's agent: its config file, and a runner that starts, SIGKILLs and stops the real agent process.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { logDir, statusFile } from '../../main/engine/data-dir.js';
+import { logDir, statusFile } from '../../main/shared/data-dir.js';
 import type { AgentStatus } from '../../preload/contract/status.js';
 import { spawnAgent, type AgentProcess } from '../support/agent-process.js';
 

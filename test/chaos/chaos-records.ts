@@ -1,6 +1,6 @@
 // The chaos test's records: a seeded plan of {id, seq, orderingKey} payloads, seeded into the outbox in phases, and the exactly-once check.
 import type { CapturedChange } from '../../connectors/core/change.js';
-import { outboxFile } from '../../main/engine/data-dir.js';
+import { outboxFile } from '../../main/shared/data-dir.js';
 import { Outbox } from '../../main/outbox/outbox.js';
 import type { AppliedItem } from '../../main/sandbox/ingest-store.js';
 

@@ -8,7 +8,7 @@ import { runCli, spawnAgent, waitFor, type AgentProcess } from '../support/agent
 import { startIngestServer, type IngestServer } from '../support/ingest.js';
 import { useTempDir } from '../support/temp-dir.js';
 import { openOutboxReadOnly } from '../../main/diagnostics/bundle/open-outbox.js';
-import { outboxFile } from '../../main/engine/data-dir.js';
+import { outboxFile } from '../../main/shared/data-dir.js';
 
 const tempDir = useTempDir({ prefix: 'cli-support-' });
 let ingest: IngestServer | undefined;

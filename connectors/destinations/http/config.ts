@@ -4,6 +4,7 @@ import { deliveryPolicyShape } from '../../core/delivery-policy-config.js';
 import { secretRefSchema } from '../../core/secret-ref.js';
 import { classificationConfigSchema } from './classification-config.js';
 import { authConfigSchema, proxyConfigSchema, tlsConfigSchema } from './security-config.js';
+import { isLoopbackHost } from './transport-policy.js';
 import { templateFields, templateProblems } from './url-template.js';
 
 const MiB = 1024 * 1024;
@@ -38,6 +39,23 @@ const batchSchema = z
       .describe('Once a record is due, wait up to this long for a fuller batch'),
   })
   .describe('Send records in batches; each batch gets an Idempotency-Key derived from its members');
+
+/** Plain http off this machine needs the explicit flag: checked by the schema, so every entry point refuses it alike. */
+function plainHttpProblem(url: string, allowInsecureHttp: boolean) {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined; // the url field reports it
+  }
+  if (parsed.protocol !== 'http:' || allowInsecureHttp || isLoopbackHost(parsed.hostname)) return undefined;
+  return {
+    message: `plain http to ${parsed.origin} would carry records across the network unencrypted`,
+    params: {
+      fix: 'use an https:// URL; only on a trusted internal network, set allowInsecureHttp: true on the destination',
+    },
+  };
+}
 
 export const httpDestinationSchema = z
   .strictObject({
@@ -83,6 +101,8 @@ export const httpDestinationSchema = z
         params: { fix: 'remove the placeholders from the URL, or set batch.format to none' },
       });
     }
+    const plainHttp = plainHttpProblem(destination.url, destination.allowInsecureHttp);
+    if (plainHttp) ctx.addIssue({ code: 'custom', path: ['url'], ...plainHttp });
     if (destination.timeouts.totalMs < destination.timeouts.connectMs) {
       ctx.addIssue({
         code: 'custom',

@@ -1,4 +1,5 @@
 // Runs one part of the bundle under a time limit: a slow or failing part becomes a note, never a hang or a crash.
+import { errorMessage } from '../../shared/error-message.js';
 
 export type PartOutcome<T> = { ok: true; value: T } | { ok: false; note: string };
 
@@ -20,7 +21,7 @@ export async function runPart<T>(
     try {
       return { ok: true, value: await work() };
     } catch (error) {
-      return { ok: false, note: `${what} failed: ${error instanceof Error ? error.message : String(error)}` };
+      return { ok: false, note: `${what} failed: ${errorMessage(error)}` };
     }
   })();
   try {

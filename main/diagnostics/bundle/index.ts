@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { AgentStatus } from '../../../preload/contract/status.js';
 import type { AgentConfig } from '../../config/schema.js';
-import { logDir, statusFile } from '../../engine/data-dir.js';
 import { Outbox } from '../../outbox/outbox.js';
+import { writeFileAtomically } from '../../shared/atomic-write.js';
+import { logDir, statusFile } from '../../shared/data-dir.js';
 import { agentVersion } from '../../version.js';
 import { createRedactor, redactJson, type Redactor } from '../redaction.js';
 import { runPart } from './deadline.js';
@@ -20,7 +21,7 @@ import {
 } from './outbox-report.js';
 import { bundleSummary } from './summary.js';
 import { machineIdHash, systemInfo } from './system-info.js';
-import { writePrivateFileAtomic, zipFiles } from './zip.js';
+import { zipFiles } from './zip.js';
 
 export { keyHash } from './outbox-report.js';
 
@@ -224,7 +225,7 @@ export async function buildDiagnosticBundle(input: BundleInput): Promise<Diagnos
     notes,
     async writeTo(path) {
       zipped ??= zipFiles(all, new Date(startedAt));
-      writePrivateFileAtomic(path, await zipped);
+      await writeFileAtomically(path, await zipped, { mode: 0o600 }); // readable by the owner only
     },
   };
 }

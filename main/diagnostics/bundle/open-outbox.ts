@@ -2,13 +2,13 @@
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { outboxFile } from '../../engine/data-dir.js';
 import { AuditLog } from '../../outbox/audit-log.js';
 import { OutboxCounters } from '../../outbox/counters.js';
 import { DeadLetters, type DeadLetterActionResult } from '../../outbox/dead-letters.js';
 import { schemaVersion } from '../../outbox/migrate.js';
 import { outboxMigrations } from '../../outbox/migrations/index.js';
 import { Outbox } from '../../outbox/outbox.js';
+import { outboxFile } from '../../shared/data-dir.js';
 
 /** How long a support command waits for the agent's write transaction to finish (SQLite busy timeout). */
 export const supportBusyTimeoutMs = 5000;

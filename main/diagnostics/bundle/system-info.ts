@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statfsSync } from 'node:fs';
 import os from 'node:os';
+import { errorMessage } from '../../shared/error-message.js';
 
 /** Fixed salt: bundles of one machine share the hash, and the hash alone does not reveal the host name. */
 const machineSalt = 'integration-agent/diagnostics/machine-id/v1';
@@ -27,7 +28,7 @@ function freeDisk(dir: string): { freeBytes: number; totalBytes: number } | { er
     const stats = statfsSync(dir);
     return { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: errorMessage(error) };
   }
 }
 

@@ -1,7 +1,4 @@
-// Packs bundle files into a zip in memory (yazl) and writes it atomically, readable by the owner only (0600).
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// Packs bundle files into a zip in memory (yazl).
 import { ZipFile } from 'yazl';
 
 export async function zipFiles(
@@ -18,25 +15,4 @@ export async function zipFiles(
   });
   zip.end();
   return done;
-}
-
-/** Writes to a temporary file beside `path` (0600), syncs it and renames it into place: never a half-written bundle. */
-export function writePrivateFileAtomic(path: string, content: Buffer): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }

@@ -1,42 +1,56 @@
 // The add / edit connection wizard: source, destination, name, then test and save; each step validates inline.
 import { useState, type FormEvent } from 'react';
+import type { FormProblems } from '../../../connectors/core/connector-form.js';
 import type { ConnectionView } from '../agent-api.js';
 import { AdminHint } from '../common/admin-button.js';
 import { FormField } from '../common/form-field.js';
 import { href, navigate } from '../shell/use-route.js';
-import { WizardDestinationStep } from './wizard-destination-step.js';
+import { WizardConnectorStep } from './wizard-connector-step.js';
 import {
   configFromForm,
   emptyForm,
   formFromConfig,
+  hasProblems,
+  noProblems,
+  savedConfig,
   validateStep,
-  type FormErrors,
+  withType,
+  type Part,
   type WizardForm,
 } from './wizard-form.js';
-import { WizardSourceStep } from './wizard-source-step.js';
 import { WizardTestStep } from './wizard-test-step.js';
 
 const steps = ['Source', 'Destination', 'Name', 'Test and save'];
 
 export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
-  const [form, setForm] = useState<WizardForm>(() =>
-    existing ? formFromConfig(existing.config) : emptyForm,
-  );
+  const base = savedConfig(existing?.config);
+  const [form, setForm] = useState<WizardForm>(() => (existing ? formFromConfig(base) : emptyForm));
   const [step, setStep] = useState(0);
-  const [errors, setErrors] = useState<FormErrors>({});
-  const set = (patch: Partial<WizardForm>) => {
-    const next = { ...form, ...patch };
+  const [problems, setProblems] = useState<FormProblems>(noProblems);
+  const update = (next: WizardForm) => {
     setForm(next);
-    // Once a step showed errors, re-check as the user types so fixed fields clear at once.
-    if (Object.keys(errors).length > 0) setErrors(validateStep(next, step));
+    // Once a step showed problems, re-check as the user types so fixed fields clear at once.
+    if (hasProblems(problems)) setProblems(validateStep(next, step, base));
   };
   const forward = (event: FormEvent) => {
     event.preventDefault();
-    const found = validateStep(form, step);
-    setErrors(found);
-    if (Object.keys(found).length === 0) setStep(step + 1);
+    const found = validateStep(form, step, base);
+    setProblems(found);
+    if (!hasProblems(found)) setStep(step + 1);
   };
-  const stepProps = { form, errors, set };
+  const back = (to: number) => {
+    setProblems(noProblems);
+    setStep(to);
+  };
+  const connectorStep = (part: Part) => (
+    <WizardConnectorStep
+      part={part}
+      form={form}
+      problems={problems}
+      onValues={(values) => update({ ...form, [part]: { ...form[part], values } })}
+      onType={(type) => update(withType(form, part, type, base))}
+    />
+  );
   return (
     <section aria-labelledby="wizard-title">
       <h2 id="wizard-title">{existing ? `Edit ${existing.name}` : 'Add a connection'}</h2>
@@ -50,33 +64,39 @@ export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
       </ol>
       {step < 3 ? (
         <form onSubmit={forward} noValidate aria-label={steps[step]}>
-          {step === 0 && <WizardSourceStep {...stepProps} />}
-          {step === 1 && <WizardDestinationStep {...stepProps} />}
+          {step === 0 && connectorStep('source')}
+          {step === 1 && connectorStep('destination')}
           {step === 2 && (
             <fieldset>
               <legend>Name</legend>
               <FormField
                 label="Connection id"
                 help="Stable: delivery history is keyed by it (lowercase letters, digits, - and _)"
-                error={errors.id}
+                error={problems.fields.id}
               >
                 {(p) => (
                   <input
                     {...p}
                     value={form.id}
                     readOnly={existing !== undefined}
-                    onChange={(e) => set({ id: e.target.value })}
+                    onChange={(e) => update({ ...form, id: e.target.value })}
                   />
                 )}
               </FormField>
               <FormField label="Display name" help="Shown on the overview, e.g. Invoices → ERP">
-                {(p) => <input {...p} value={form.name} onChange={(e) => set({ name: e.target.value })} />}
+                {(p) => (
+                  <input
+                    {...p}
+                    value={form.name}
+                    onChange={(e) => update({ ...form, name: e.target.value })}
+                  />
+                )}
               </FormField>
             </fieldset>
           )}
           <div className="row">
             {step > 0 && (
-              <button type="button" onClick={() => setStep(step - 1)}>
+              <button type="button" onClick={() => back(step - 1)}>
                 Back
               </button>
             )}
@@ -89,12 +109,12 @@ export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
       ) : (
         <>
           <WizardTestStep
-            connection={configFromForm(form, existing?.config)}
+            connection={configFromForm(form, base)}
             editing={existing !== undefined}
             onSaved={() => navigate(href('overview'))}
           />
           <div className="row">
-            <button type="button" onClick={() => setStep(2)}>
+            <button type="button" onClick={() => back(2)}>
               Back
             </button>
             <a href={href('connections')}>Cancel</a>

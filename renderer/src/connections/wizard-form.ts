@@ -1,208 +1,111 @@
-// The connection wizard's form: its fields, conversion from and to a connection config, and inline validation (zod).
-import { z } from 'zod';
-import type { JsonObject } from '../../../preload/contract/json-value.js';
-import { connectionIdSchema, secretNameSchema } from '../../../preload/contract/limits.js';
+// The connection wizard's state: id and name plus the values of one connector form each for source and destination.
+import {
+  checkForm,
+  objectAt,
+  type ConnectorForm,
+  type FormProblems,
+  type FormValues,
+  type JsonObject,
+} from '../../../connectors/core/connector-form.js';
+import { connectionIdSchema } from '../../../preload/contract/limits.js';
+import { destinationForms, sourceForms } from './connector-forms.js';
 
-export type SourceType = 'folder' | 'sqlite' | 'postgres' | 'mysql';
-export type AuthType = 'none' | 'bearer' | 'api-key';
+export type Part = 'source' | 'destination';
+
+export interface PartValues {
+  type: string;
+  values: FormValues;
+}
 
 export interface WizardForm {
   id: string;
   name: string;
-  sourceType: SourceType;
-  folderPath: string;
-  include: string;
-  quietPeriodMs: string;
-  dbFile: string;
-  host: string;
-  port: string;
-  database: string;
-  user: string;
-  passwordSecret: string;
-  table: string;
-  primaryKey: string;
-  watermarkColumn: string;
-  url: string;
-  method: 'POST' | 'PUT' | 'PATCH';
-  authType: AuthType;
-  authSecret: string;
-  apiKeyHeader: string;
-  batchFormat: 'none' | 'json-array' | 'ndjson';
+  source: PartValues;
+  destination: PartValues;
 }
 
-export type FormErrors = Partial<Record<keyof WizardForm, string>>;
-
-export const emptyForm: WizardForm = {
-  id: '',
-  name: '',
-  sourceType: 'folder',
-  folderPath: '',
-  include: '**/*',
-  quietPeriodMs: '2000',
-  dbFile: '',
-  host: '',
-  port: '',
-  database: '',
-  user: '',
-  passwordSecret: '',
-  table: '',
-  primaryKey: 'id',
-  watermarkColumn: '',
-  url: '',
-  method: 'POST',
-  authType: 'none',
-  authSecret: '',
-  apiKeyHeader: 'x-api-key',
-  batchFormat: 'none',
+export const formsOf: Record<Part, readonly ConnectorForm[]> = {
+  source: sourceForms,
+  destination: destinationForms,
 };
 
-type Json = Record<string, unknown>;
-const obj = (value: unknown): Json => (typeof value === 'object' && value !== null ? (value as Json) : {});
-const str = (value: unknown, fallback = ''): string =>
-  typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
-const list = (text: string) =>
-  text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+/** A saved connection as the agent sent it: parsed JSON, so every value is JSON. */
+export const savedConfig = (config: Record<string, unknown> | undefined): JsonObject =>
+  (config ?? {}) as JsonObject;
 
-/** Fills the form from a saved connection config (edit mode). */
-export function formFromConfig(config: Json): WizardForm {
-  const source = obj(config.source);
-  const destination = obj(config.destination);
-  const auth = obj(destination.auth);
-  const secretOf = (ref: unknown) => str(obj(ref).secretRef);
-  const authType = (['none', 'bearer', 'api-key'] as const).find((t) => t === auth.type) ?? 'none';
+/** The form of `type`, or the first one (the default) when no form has that type. */
+export function formOf(part: Part, type: unknown): ConnectorForm {
+  const form = formsOf[part].find((f) => f.type === type) ?? formsOf[part][0];
+  if (!form) throw new Error(`no connectors/${part}s/*/form.ts was found`);
+  return form;
+}
+
+/** The saved section of `part` when its type is `type` (edit mode), else `{}`. */
+function savedSection(base: JsonObject, part: Part, type: string): JsonObject {
+  const section = objectAt(base[part]);
+  return section.type === type ? section : {};
+}
+
+const partFrom = (base: JsonObject, part: Part, type: unknown): PartValues => {
+  const form = formOf(part, type);
+  return { type: form.type, values: form.fromConfig(savedSection(base, part, form.type)) };
+};
+
+/** Fills the wizard from a saved connection config (edit mode), or with defaults from `{}`. */
+export function formFromConfig(config: JsonObject): WizardForm {
   return {
-    ...emptyForm,
-    id: str(config.id),
-    name: str(config.name),
-    sourceType:
-      (['folder', 'sqlite', 'postgres', 'mysql'] as const).find((t) => t === source.type) ?? 'folder',
-    folderPath: str(source.path),
-    include: Array.isArray(source.include) ? source.include.map((p) => str(p)).join(', ') : emptyForm.include,
-    quietPeriodMs: str(source.quietPeriodMs, emptyForm.quietPeriodMs),
-    dbFile: str(source.file),
-    host: str(source.host),
-    port: str(source.port),
-    database: str(source.database),
-    user: str(source.user),
-    passwordSecret: secretOf(source.password),
-    table: str(source.table),
-    primaryKey: Array.isArray(source.primaryKey) ? source.primaryKey.map((p) => str(p)).join(', ') : 'id',
-    watermarkColumn: str(obj(source.watermark).column),
-    url: str(destination.url),
-    method: destination.method === 'PUT' || destination.method === 'PATCH' ? destination.method : 'POST',
-    authType,
-    authSecret:
-      authType === 'bearer' ? secretOf(auth.token) : authType === 'api-key' ? secretOf(auth.value) : '',
-    apiKeyHeader: str(auth.header, emptyForm.apiKeyHeader),
-    batchFormat:
-      (['none', 'json-array', 'ndjson'] as const).find((f) => f === obj(destination.batch).format) ?? 'none',
+    id: typeof config.id === 'string' ? config.id : '',
+    name: typeof config.name === 'string' ? config.name : '',
+    source: partFrom(config, 'source', objectAt(config.source).type),
+    destination: partFrom(config, 'destination', objectAt(config.destination).type),
   };
 }
 
-function sourceOf(form: WizardForm): Json {
-  if (form.sourceType === 'folder') {
-    return {
-      type: 'folder',
-      path: form.folderPath.trim(),
-      include: list(form.include),
-      quietPeriodMs: Number(form.quietPeriodMs),
-    };
+export const emptyForm: WizardForm = formFromConfig({});
+
+/** Switches `part` to another type; values of fields both forms have are carried over. */
+export function withType(form: WizardForm, part: Part, type: string, base: JsonObject = {}): WizardForm {
+  const next = partFrom(base, part, type);
+  const current = form[part].values;
+  for (const field of formOf(part, next.type).fields) {
+    const value = current[field.name];
+    if (value !== undefined) next.values[field.name] = value;
   }
-  const capture: Json = {
-    table: form.table.trim(),
-    primaryKey: list(form.primaryKey),
-    ...(form.watermarkColumn.trim() ? { watermark: { column: form.watermarkColumn.trim() } } : {}),
-  };
-  if (form.sourceType === 'sqlite') return { type: 'sqlite', file: form.dbFile.trim(), ...capture };
-  return {
-    type: form.sourceType,
-    host: form.host.trim(),
-    ...(form.port.trim() ? { port: Number(form.port) } : {}),
-    database: form.database.trim(),
-    user: form.user.trim(),
-    ...(form.passwordSecret.trim() ? { password: { secretRef: form.passwordSecret.trim() } } : {}),
-    ...capture,
-  };
+  return { ...form, [part]: next };
 }
 
-function authOf(form: WizardForm): Json {
-  const secret = { secretRef: form.authSecret.trim() };
-  if (form.authType === 'bearer') return { type: 'bearer', token: secret };
-  if (form.authType === 'api-key')
-    return { type: 'api-key', header: form.apiKeyHeader.trim(), value: secret };
-  return { type: 'none' };
-}
+const sectionOf = (form: WizardForm, part: Part, base: JsonObject): JsonObject => {
+  const connector = formOf(part, form[part].type);
+  return connector.toConfig(form[part].values, savedSection(base, part, connector.type));
+};
 
 /** Builds the connection config; fields the wizard does not show are kept from `base` when the types match. */
-export function configFromForm(form: WizardForm, base: Json = {}): JsonObject {
-  const baseSource = obj(base.source);
-  const baseDestination = obj(base.destination);
-  const source = sourceOf(form);
-  const keptSource = baseSource.type === source.type ? baseSource : {};
-  const config = {
+export function configFromForm(form: WizardForm, base: JsonObject = {}): JsonObject {
+  return {
     ...base,
     id: form.id.trim(),
     ...(form.name.trim() ? { name: form.name.trim() } : {}),
-    source: { ...keptSource, ...source },
-    destination: {
-      ...baseDestination,
-      type: 'http',
-      url: form.url.trim(),
-      method: form.method,
-      auth: authOf(form),
-      batch: { ...obj(baseDestination.batch), format: form.batchFormat },
-    },
+    source: sectionOf(form, 'source', base),
+    destination: sectionOf(form, 'destination', base),
   };
-  // Built from form strings and a config that came from the agent as JSON: every value is JSON.
-  return config as JsonObject;
 }
 
-const required = z.string().trim().min(1, { error: 'is required' });
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' });
-const columnList = z
-  .string()
-  .refine((t) => list(t).length > 0, { error: 'list at least one column (comma-separated)' });
-const wholeNumber = z.string().regex(/^\d+$/, { error: 'must be a whole number of milliseconds' });
-const port = z.string().regex(/^$|^\d{1,5}$/, { error: 'must be a port number (1–65535) or empty' });
+export const noProblems: FormProblems = { fields: {}, other: [] };
 
-const firstError = (schema: z.ZodType, value: unknown): string | undefined => {
-  const result = schema.safeParse(value);
-  return result.success ? undefined : result.error.issues[0]?.message;
-};
+export const hasProblems = (problems: FormProblems) =>
+  Object.keys(problems.fields).length > 0 || problems.other.length > 0;
 
-/** Inline errors of the fields that belong to `step` (0 source, 1 destination, 2 name). */
-export function validateStep(form: WizardForm, step: number): FormErrors {
-  const errors: FormErrors = {};
-  const check = (field: keyof WizardForm, schema: z.ZodType) => {
-    const message = firstError(schema, form[field]);
-    if (message) errors[field] = message;
-  };
-  if (step === 0) {
-    if (form.sourceType === 'folder') {
-      check('folderPath', required);
-      check('include', required);
-      check('quietPeriodMs', wholeNumber);
-    } else {
-      if (form.sourceType === 'sqlite') check('dbFile', required);
-      else {
-        check('host', required);
-        check('database', required);
-        check('user', required);
-        check('port', port);
-        if (form.passwordSecret.trim()) check('passwordSecret', secretNameSchema);
-      }
-      check('table', required);
-      check('primaryKey', columnList);
-    }
+/** Problems of the fields of `step` (0 source, 1 destination, 2 name), checked by the connector's own schema. */
+export function validateStep(form: WizardForm, step: number, base: JsonObject = {}): FormProblems {
+  if (step === 0 || step === 1) {
+    const part: Part = step === 0 ? 'source' : 'destination';
+    const connector = formOf(part, form[part].type);
+    return checkForm(connector, form[part].values, savedSection(base, part, connector.type));
   }
-  if (step === 1) {
-    check('url', httpUrl);
-    if (form.authType !== 'none') check('authSecret', secretNameSchema);
-    if (form.authType === 'api-key') check('apiKeyHeader', required);
+  if (step === 2) {
+    const result = connectionIdSchema.safeParse(form.id);
+    if (!result.success)
+      return { fields: { id: result.error.issues[0]?.message ?? 'is invalid' }, other: [] };
   }
-  if (step === 2) check('id', connectionIdSchema);
-  return errors;
+  return noProblems;
 }

@@ -1,12 +1,12 @@
 // Network settings shared by every HTTP destination: proxy, extra CA file, sending windows.
 import { useState, type FormEvent } from 'react';
+import { formatWindowLines, parseWindowLines } from '../../../preload/contract/sending-window-spec.js';
 import type { Settings } from '../agent-api.js';
 import { AdminButton } from '../common/admin-button.js';
 import { ErrorBox } from '../common/error-box.js';
 import { FormField } from '../common/form-field.js';
 import { useAction } from '../common/use-action.js';
 import { useAgent } from '../shell/agent-store.js';
-import { parseWindows, windowsText } from './sending-windows-text.js';
 
 type ProxyMode = 'env' | 'none' | 'explicit';
 
@@ -26,8 +26,8 @@ export function NetworkSettings({
   const [noProxy, setNoProxy] = useState((network?.proxy.noProxy ?? []).join(', '));
   const [caFile, setCaFile] = useState(network?.extraCaFile ?? '');
   const [timeZone, setTimeZone] = useState(network?.sendingWindows?.timeZone ?? '');
-  const [windows, setWindows] = useState(windowsText(network?.sendingWindows ?? null));
-  const parsed = parseWindows(windows);
+  const [windows, setWindows] = useState(formatWindowLines(network?.sendingWindows?.windows ?? []));
+  const parsed = parseWindowLines(windows);
   const urlError =
     mode === 'explicit' && !/^https?:\/\/\S+$/.test(url) ? 'must be an http:// proxy URL' : undefined;
   const save = useAction(async () => {

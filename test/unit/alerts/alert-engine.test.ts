@@ -260,6 +260,26 @@ describe('AlertEngine behaviour across rules', () => {
       maxQueue: 100,
     });
   });
+
+  it('takes proxy and tls blocks as an HTTP destination does, with its defaults and checks', () => {
+    const url = 'https://alerts.example.com/hook';
+    const parsed = alertsConfigSchema.parse({
+      webhook: {
+        url,
+        tls: { caFile: '/etc/ssl/corp-root.pem' },
+        proxy: { username: 'alerts', password: { secretRef: 'alerts-proxy' } },
+      },
+    });
+    expect(parsed.webhook).toMatchObject({
+      tls: { caFile: '/etc/ssl/corp-root.pem' },
+      proxy: { mode: 'env', noProxy: [], username: 'alerts', password: { secretRef: 'alerts-proxy' } },
+    });
+    const bad = alertsConfigSchema.safeParse({ webhook: { url, proxy: { mode: 'explicit' } } });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(['webhook', 'proxy', 'url']);
+    const inlinePassword = alertsConfigSchema.safeParse({ webhook: { url, proxy: { password: 'hunter2' } } });
+    expect(inlinePassword.success).toBe(false);
+  });
 });
 
 describe('AlertMonitor', () => {

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import {
   circuitBreakerConfigSchema,
   isKnownTimeZone,
-  minutesOfDay,
   rateLimitConfigSchema,
   rateLimitPolicy,
   sendingWindowsConfigSchema,
@@ -14,6 +13,7 @@ import { fromZodError, type ConfigIssue } from '../../../main/config/errors.js';
 import { CircuitBreaker } from '../../../main/delivery/circuit-breaker.js';
 import { SendingSchedule } from '../../../main/delivery/sending-window.js';
 import { TokenBucket } from '../../../main/delivery/token-bucket.js';
+import { minutesOfDay } from '../../../preload/contract/sending-window-spec.js';
 
 /** The policies embedded the way a destination config embeds them. */
 const destinationSchema = z.strictObject({

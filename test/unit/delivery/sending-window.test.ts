@@ -1,6 +1,7 @@
 // Sending windows in fixed time zones: weekdays, overnight windows, 24:00, DST days in Europe/Berlin, bad input.
 import { describe, expect, it } from 'vitest';
-import type { SendingWindowConfig, Weekday } from '../../../connectors/core/delivery-policy-config.js';
+import type { SendingWindowConfig } from '../../../connectors/core/delivery-policy-config.js';
+import type { Weekday } from '../../../preload/contract/sending-window-spec.js';
 import { SendingSchedule } from '../../../main/delivery/sending-window.js';
 
 const everyDay: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { agentConfigSchema, type AgentConfig } from '../../../main/config/schema.js';
 import { buildDiagnosticBundle, keyHash } from '../../../main/diagnostics/bundle/index.js';
 import { collectSecretValues } from '../../../main/diagnostics/bundle/secret-values.js';
-import { logDir, outboxFile } from '../../../main/engine/data-dir.js';
+import { logDir, outboxFile } from '../../../main/shared/data-dir.js';
 import { Outbox } from '../../../main/outbox/outbox.js';
 import { openSecretStore } from '../../../main/secrets/open-secret-store.js';
 import { useTempDir } from '../../support/temp-dir.js';

@@ -1,5 +1,6 @@
 // HTTP destination transport policy: https always, plain http only to loopback or with the explicit insecure flag.
 import { describe, expect, it } from 'vitest';
+import { httpDestinationSchema } from '../../../../connectors/destinations/http/config.js';
 import {
   InsecureTransportError,
   checkTransport,
@@ -68,5 +69,23 @@ describe('isLoopbackHost', () => {
     for (const host of ['example.com', '0.0.0.0', '127.0.0', '1127.0.0.1', '192.168.1.1']) {
       expect(isLoopbackHost(host)).toBe(false);
     }
+  });
+});
+
+describe('the config refuses plain http off this machine at every entry point', () => {
+  it('is a config error with the fix, unless allowInsecureHttp is set; loopback and https are fine', () => {
+    const refused = httpDestinationSchema.safeParse({ type: 'http', url: 'http://10.1.2.3/v1/records' });
+    expect(refused.success).toBe(false);
+    const issue = refused.error?.issues.find((i) => i.path.join('.') === 'url');
+    expect(issue?.message).toBe(
+      'plain http to http://10.1.2.3 would carry records across the network unencrypted',
+    );
+    expect((issue as { params?: { fix?: string } }).params?.fix).toContain('allowInsecureHttp: true');
+    for (const ok of [
+      { type: 'http', url: 'http://10.1.2.3/v1', allowInsecureHttp: true },
+      { type: 'http', url: 'http://127.0.0.1:8080/v1' },
+      { type: 'http', url: 'https://api.example.com/v1' },
+    ])
+      expect(httpDestinationSchema.safeParse(ok).success).toBe(true);
   });
 });

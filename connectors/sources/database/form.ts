@@ -1,0 +1,138 @@
+// The connection wizard's forms of the database sources (sqlite, postgres, mysql): where the table is, and how to read it.
+import {
+  listOf,
+  listText,
+  numberOf,
+  objectAt,
+  secretNameOf,
+  secretRefOf,
+  textOf,
+  trimmed,
+  withFields,
+  type ConnectorForm,
+  type ConnectorForms,
+  type FormField,
+  type FormValues,
+  type JsonObject,
+  type JsonValue,
+} from '../../core/connector-form.js';
+import { mysqlSourceSchema, postgresSourceSchema, sqliteSourceSchema } from './config.js';
+
+const captureFields: FormField[] = [
+  { name: 'table', label: 'Table', kind: 'text', path: ['table'] },
+  {
+    name: 'primaryKey',
+    label: 'Primary key columns',
+    kind: 'list',
+    required: true,
+    help: 'Comma-separated',
+    path: ['primaryKey'],
+  },
+  {
+    name: 'watermarkColumn',
+    label: 'Watermark column',
+    kind: 'text',
+    help: 'A column that grows with every change (updated_at); empty: compare whole rows (small tables only)',
+    path: ['watermark', 'column'],
+  },
+];
+
+const networkFields: FormField[] = [
+  { name: 'host', label: 'Host', kind: 'text', required: true, path: ['host'] },
+  { name: 'port', label: 'Port', kind: 'number', help: 'Empty: the default port', path: ['port'] },
+  { name: 'database', label: 'Database', kind: 'text', required: true, path: ['database'] },
+  {
+    name: 'user',
+    label: 'Login',
+    kind: 'text',
+    required: true,
+    help: 'A read-only login is recommended',
+    path: ['user'],
+  },
+  {
+    name: 'password',
+    label: 'Password secret name',
+    kind: 'secret',
+    help: 'Name of the secret holding the password (set it under Settings → Secrets)',
+    path: ['password'],
+  },
+];
+
+const captureValues = (section: JsonObject): FormValues => ({
+  table: textOf(section.table),
+  primaryKey: listText(section.primaryKey, 'id'),
+  watermarkColumn: textOf(objectAt(section.watermark).column),
+});
+
+/** Table mode; a saved query (query mode, not in the form) stays while the table is left empty. */
+function captureSection(values: FormValues, base: JsonObject): Record<string, JsonValue | undefined> {
+  const table = trimmed(values, 'table');
+  const column = trimmed(values, 'watermarkColumn');
+  return {
+    table: table !== '' || base.query === undefined ? table : undefined,
+    primaryKey: listOf(values, 'primaryKey'),
+    watermark: column ? { ...objectAt(base.watermark), column } : undefined,
+  };
+}
+
+export const sqliteSourceForm: ConnectorForm = {
+  kind: 'source',
+  type: 'sqlite',
+  title: 'SQLite database file',
+  order: 20,
+  fields: [
+    {
+      name: 'file',
+      label: 'Database file',
+      kind: 'text',
+      required: true,
+      help: 'Opened read-only',
+      path: ['file'],
+    },
+    ...captureFields,
+  ],
+  fromConfig: (section) => ({ file: textOf(section.file), ...captureValues(section) }),
+  toConfig: (values, base) =>
+    withFields(base, { type: 'sqlite', file: trimmed(values, 'file'), ...captureSection(values, base) }),
+  schema: sqliteSourceSchema,
+};
+
+function networkForm(
+  type: 'postgres' | 'mysql',
+  title: string,
+  order: number,
+  schema: ConnectorForm['schema'],
+) {
+  const form: ConnectorForm = {
+    kind: 'source',
+    type,
+    title,
+    order,
+    fields: [...networkFields, ...captureFields],
+    fromConfig: (section) => ({
+      host: textOf(section.host),
+      port: textOf(section.port),
+      database: textOf(section.database),
+      user: textOf(section.user),
+      password: secretNameOf(section.password),
+      ...captureValues(section),
+    }),
+    toConfig: (values, base) =>
+      withFields(base, {
+        type,
+        host: trimmed(values, 'host'),
+        port: numberOf(values, 'port'),
+        database: trimmed(values, 'database'),
+        user: trimmed(values, 'user'),
+        password: secretRefOf(values, 'password'),
+        ...captureSection(values, base),
+      }),
+    schema,
+  };
+  return form;
+}
+
+export const postgresSourceForm = networkForm('postgres', 'PostgreSQL table', 30, postgresSourceSchema);
+export const mysqlSourceForm = networkForm('mysql', 'MySQL / MariaDB table', 40, mysqlSourceSchema);
+
+export const connectorForms: ConnectorForms = [sqliteSourceForm, postgresSourceForm, mysqlSourceForm];
