@@ -32,12 +32,12 @@ export type DestinationConfig = z.output<(typeof destinationConnectors)[number][
 
 /** The source definition registered for `type`, if any. */
 export function findSourceConnector(type: unknown): SourceConnector | undefined {
-  return sourceConnectors.find((c) => c.type === type) as SourceConnector | undefined;
+  return sourceConnectors.find((c) => c.type === type);
 }
 
 /** The destination definition registered for `type`, if any. */
 export function findDestinationConnector(type: unknown): DestinationConnector | undefined {
-  return destinationConnectors.find((c) => c.type === type) as DestinationConnector | undefined;
+  return destinationConnectors.find((c) => c.type === type);
 }
 
 /** The source definition of a parsed config (the config schema admits only registered types). */

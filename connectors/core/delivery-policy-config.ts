@@ -211,5 +211,4 @@ export const deliveryPolicyShape = {
     .describe('Status asks for attention when the oldest pending record is older than this'),
 };
 
-const deliveryPolicySchema = z.object(deliveryPolicyShape);
-export type DeliveryPolicyConfig = z.output<typeof deliveryPolicySchema>;
+export type DeliveryPolicyConfig = z.output<z.ZodObject<typeof deliveryPolicyShape>>;

@@ -87,10 +87,18 @@ export async function connectionRows(options: SetupOptions): Promise<ConnectionR
     return {
       id,
       name: config?.name ?? live?.name ?? id,
-      source: config ? redact(sourceConnectorFor(config.source).label(config.source)) : '(not in the config)',
-      destination: config
-        ? redact(destinationConnectorFor(config.destination).label(config.destination))
-        : '(not in the config)',
+      source: redact(
+        config
+          ? sourceConnectorFor(config.source).label(config.source)
+          : live?.source
+            ? [live.source.type, live.source.mode].filter(Boolean).join(' ')
+            : '(removed from the config; its history is kept)',
+      ),
+      destination: redact(
+        config
+          ? destinationConnectorFor(config.destination).label(config.destination)
+          : (live?.destination?.label ?? '(nothing is sent)'),
+      ),
       state:
         live?.health ?? (status ? (config?.enabled === false ? 'disabled' : 'unknown') : 'agent not running'),
       ...(live?.destination ? { destinationState: live.destination.state } : {}),

@@ -201,6 +201,7 @@ export class FolderSource implements Source {
       mode: folderMode(this.options, this.rule),
       guarantee: folderGuarantee(this.options, this.layout, this.rule),
       lagMs: this.lagMs(),
+      ...this.waiting(),
       ...(this.lastCaptureAt !== undefined ? { lastCaptureAt: this.lastCaptureAt } : {}),
     };
   }
@@ -208,6 +209,13 @@ export class FolderSource implements Source {
   /** Files that could not be captured, by path (also summarised in the health detail). */
   fileProblems(): FileProblem[] {
     return this.problems.paths().flatMap((p) => this.problems.get(p) ?? []);
+  }
+
+  /** Files seen but not captured yet: still settling, or settled and queued for capture. */
+  private waiting(): Pick<SourceHealth, 'waiting'> {
+    const paths = new Set(this.tracker.waitingPaths());
+    for (const work of this.queue.values()) if (work.kind === 'settle') paths.add(work.path);
+    return paths.size > 0 ? { waiting: { count: paths.size, unit: 'file' } } : {};
   }
 
   /** Age of the oldest file seen but not captured yet (waiting, queued or retried after a transient error). */

@@ -62,6 +62,11 @@ export class StabilityTracker {
     if (this.entries.size > 0) this.schedule(0);
   }
 
+  /** Paths of the files still waiting to settle (written to or not yet looked at twice). */
+  waitingPaths(): string[] {
+    return [...this.entries].filter(([, entry]) => !entry.last || entry.last.exists).map(([path]) => path);
+  }
+
   /** When the oldest file still waiting was written (or first seen, if earlier); undefined when none waits. */
   oldestWaitingSince(): number | undefined {
     let oldest: number | undefined;

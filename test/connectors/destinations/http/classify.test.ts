@@ -77,7 +77,8 @@ describe('classify', () => {
   });
 
   it('dead-letters 422 saying the key was reused with a different payload, naming the key, when the server says so', () => {
-    const body = '{"title":"Idempotency-Key reused","detail":"This key was already used with a different payload."}';
+    const body =
+      '{"title":"Idempotency-Key reused","detail":"This key was already used with a different payload."}';
     const outcome = classify(answered(422, {}, body), key, now);
     expect(outcome.kind).toBe('dead');
     if (outcome.kind !== 'dead') return;

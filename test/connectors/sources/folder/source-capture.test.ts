@@ -138,6 +138,17 @@ describe('folder source: capture', () => {
     expect(run.health().lastCaptureAt).toBeGreaterThanOrEqual(before - 1000);
   });
 
+  it('counts the files seen but not captured yet as waiting, and none once they are captured', async () => {
+    const inbox = h.folder('in');
+    const run = await h.start({ path: inbox, quietPeriodMs: 600 });
+    expect(run.health().waiting).toBeUndefined();
+    for (const name of ['a.txt', 'b.txt', 'c.txt']) h.write(join(inbox, name), name);
+    await waitFor(() => run.health().waiting?.count === 3, 5000, 'three files waiting');
+    expect(run.health().waiting).toEqual({ count: 3, unit: 'file' });
+    await run.waitForEmitted(3);
+    await waitFor(() => run.health().waiting === undefined, 5000, 'nothing waiting after capture');
+  });
+
   it('does not capture while paused and catches up on resume', async () => {
     const inbox = h.folder('in');
     const run = await h.start({ path: inbox, quietPeriodMs: 50 });
