@@ -79,6 +79,12 @@ registerDiagnosticsCommand(program);
 registerAdminCommand(program);
 registerConsoleUrlCommand(program);
 
+// `integration-agent … | head`: the reader went away; stop quietly like other command-line tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(exitCodes.ok);
+  throw error;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -32,7 +32,7 @@ describe('batched delivery', () => {
     expect(values.sort()).toEqual([1, 2, 3, 4, 5]);
     await waitForStatus(engine, (s) => connectionOf(s).pending === 0, 'all settled');
     const [record] = engine.outbox.search({ businessKey: 'r1.json', limit: 1 });
-    expect(record?.receipt).toMatchObject({ status: 201 });
+    expect(record?.receipt).toMatchObject({ code: 'HTTP 201' });
     expect(record?.receipt?.batchKey).toMatch(/^batch-/);
   });
 
@@ -203,8 +203,9 @@ describe('delivery gate', () => {
     });
     dropJson(inbox, 4);
     await waitFor(() => ingest.applied().length === 4, 15_000, 'four records');
-    const gaps = seen.slice(1).map((t, i) => t - seen[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150); // 5 per second, burst 1: about 200 ms apart
+    // 5 per second, burst 1: four requests span at least 600 ms. The span, not each gap, is checked: a busy machine
+    // can delay one arrival and shorten the gap after it, but cannot make the bucket release tokens early.
+    expect(seen.at(-1)! - seen[0]!).toBeGreaterThanOrEqual(500);
   });
 
   it('warns in status when the oldest pending record passes the configured age', async () => {
