@@ -45,7 +45,13 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    // CommonJS config files (.dependency-cruiser.cjs) load what they need with require.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     // Only main/electron may talk to Electron; engine, outbox, delivery, config and connectors run under plain Node.
     files: ['main/**/*.ts', 'connectors/**/*.ts'],
@@ -86,7 +92,10 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer talks only to window.agent.' }],
           patterns: [
             { group: nodeBuiltins, message: 'The renderer cannot use Node modules.' },
-            { group: ['**/main/**'], message: 'The renderer may import only preload/contract.' },
+            {
+              group: ['**/main/**', '**/preload/*.js'],
+              message: 'The renderer may import only preload/contract.',
+            },
             {
               // Of the connectors, only the form contract and each connector's form.js and config.js.
               regex: String.raw`(^|/)connectors/(?!(core/connector-form|[^/]+/[^/]+/(form|config))\.js$)`,

@@ -1,6 +1,12 @@
 // Renders a status snapshot as plain text for the terminal.
 import type { AgentStatus } from '../../preload/contract/status.js';
-import type { StoppedStatus } from './status-command.js';
+
+/** What `status` reports when no agent runs: the outbox's waiting and dead records per connection. */
+export interface StoppedStatus {
+  state: 'not-running';
+  dataDir: string;
+  connections: { id: string; pending: number; pendingBytes: number; dead: number }[];
+}
 
 const bytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;

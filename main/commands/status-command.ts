@@ -6,17 +6,11 @@ import { isInstanceRunning } from '../engine/instance-lock.js';
 import { Outbox } from '../outbox/outbox.js';
 import { defaultDataDir, outboxFile, statusFile } from '../shared/data-dir.js';
 import { CliError, exitCodes } from './cli-error.js';
-import { formatStatus } from './format-status.js';
+import { formatStatus, type StoppedStatus } from './format-status.js';
 
 export interface StatusOptions {
   dataDir?: string;
   json?: boolean;
-}
-
-export interface StoppedStatus {
-  state: 'not-running';
-  dataDir: string;
-  connections: { id: string; pending: number; pendingBytes: number; dead: number }[];
 }
 
 function stoppedStatus(dataDir: string): StoppedStatus {

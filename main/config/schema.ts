@@ -1,7 +1,7 @@
 // Zod schema for the agent's config file (version 1): outbox, logging, connections, with defaults.
 import { z } from 'zod';
 import { destinationSchemas, sourceSchemas } from '../../connectors/registry.js';
-import { secretsConfigSchema } from '../secrets/config.js';
+import { secretsConfigSchema } from './secrets-config.js';
 import { consoleSettingsSchema } from './console-settings.js';
 import { alertsConfigSchema } from './alerts-config.js';
 import { diagnosticsConfigSchema } from './diagnostics-config.js';

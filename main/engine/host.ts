@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import type { LevelWithSilent } from 'pino';
 import type { AgentConfig } from '../config/schema.js';
-import { startObservability, type AgentObservability } from '../observability/agent-observability.js';
+import { startObservability, type AgentObservability } from './agent-observability.js';
 import { createLogger } from '../observability/logger.js';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox-config.js';
 import { agentVersion } from '../version.js';

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../shared/error-message.js';
+import type { IngestStats } from './ingest-stats.js';
 import { IngestStore, type AppliedItem, type AppliedRecord } from './ingest-store.js';
 import { renderSandboxPage } from './sandbox-page.js';
 
@@ -48,26 +49,6 @@ export interface IngestServerOptions {
   sandbox?: boolean;
   /** Checked before anything else is looked up or applied; false answers 401 (Bearer challenge). */
   authorize?: Authorize;
-}
-
-export interface IngestStats {
-  requests: number;
-  /** Requests applied (one per Idempotency-Key). */
-  applied: number;
-  /** Records carried by the applied requests (a batch counts its members). */
-  items: number;
-  /** Requests whose key had already been applied with the same payload: answered from memory, not applied again. */
-  duplicates: number;
-  /** 422: key reused with a different payload. */
-  conflicts: number;
-  /** 409: key still in progress. */
-  inProgress: number;
-  /** Injected faults that took effect. */
-  faults: number;
-  /** 401: `authorize` said no. */
-  unauthorized: number;
-  /** 413: body over `maxBodyBytes`. */
-  tooLarge: number;
 }
 
 export interface IngestServer {

@@ -1,6 +1,6 @@
 // The HTML page of the sandbox ingest API: what arrived, clearly marked as a local sandbox.
 import type { AppliedRecord } from './ingest-store.js';
-import type { IngestStats } from './ingest-server.js';
+import type { IngestStats } from './ingest-stats.js';
 
 const escapeHtml = (text: string) =>
   text.replace(

@@ -1,6 +1,6 @@
 // Opens the secret store the config chooses: the OS keychain, or the encrypted file with its key. Never falls back.
 import { resolve } from 'node:path';
-import type { SecretsConfig } from './config.js';
+import type { SecretsConfig } from '../config/secrets-config.js';
 import { FileSecretStore } from './file-store.js';
 import { KeychainSecretStore } from './keychain-store.js';
 import { SecretStoreError } from './errors.js';

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentConfigSchema } from '../../main/config/schema.js';
 import { Engine } from '../../main/engine/engine.js';
-import { startObservability, type AgentObservability } from '../../main/observability/agent-observability.js';
+import { startObservability, type AgentObservability } from '../../main/engine/agent-observability.js';
 import { openSecretStore } from '../../main/secrets/open-secret-store.js';
 import { waitFor } from '../support/agent-process.js';
 import { fileSecrets } from '../support/file-secrets.js';

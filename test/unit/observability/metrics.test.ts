@@ -5,10 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../../preload/contract/status.js';
 import type { AlertInput } from '../../../main/alerts/alert-types.js';
 import type { EngineActivity } from '../../../main/engine/engine-activity.js';
-import {
-  bindEngineObservability,
-  type ObservableEngine,
-} from '../../../main/observability/metrics-binding.js';
+import { bindEngineObservability, type ObservableEngine } from '../../../main/engine/metrics-binding.js';
 import { AgentMetrics } from '../../../main/observability/metrics.js';
 import { ThroughputHistory } from '../../../main/observability/throughput-history.js';
 import { agentStatus, connectionStatus } from '../alerts/status-fixture.js';

@@ -7,15 +7,15 @@ import { AlertMonitor } from '../alerts/alert-monitor.js';
 import { AlertWebhook } from '../alerts/alert-webhook.js';
 import type { AlertWebhookConfig } from '../config/alerts-config.js';
 import type { AgentConfig } from '../config/schema.js';
-import { secretNamesIn } from '../engine/connection-secrets.js';
-import type { Engine } from '../engine/engine.js';
+import { watchCertificates } from '../observability/certificate-watch.js';
+import { AgentMetrics } from '../observability/metrics.js';
+import { ThroughputHistory } from '../observability/throughput-history.js';
 import { freeDiskBytes } from '../outbox/backpressure.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
 import { resolveSecrets } from '../secrets/resolve-secrets.js';
-import { watchCertificates } from './certificate-watch.js';
-import { AgentMetrics } from './metrics.js';
+import { secretNamesIn } from './connection-secrets.js';
+import type { Engine } from './engine.js';
 import { bindEngineObservability } from './metrics-binding.js';
-import { ThroughputHistory } from './throughput-history.js';
 
 export interface AgentObservability {
   metrics: AgentMetrics;

@@ -1,9 +1,9 @@
 // One call wires an engine's activity and status events into the metrics, the throughput history and the alerts.
 import type { AgentStatus } from '../../preload/contract/status.js';
 import type { AlertInput } from '../alerts/alert-types.js';
-import type { EngineActivity } from '../engine/engine-activity.js';
-import type { AgentMetrics } from './metrics.js';
-import type { ThroughputHistory } from './throughput-history.js';
+import type { AgentMetrics } from '../observability/metrics.js';
+import type { ThroughputHistory } from '../observability/throughput-history.js';
+import type { EngineActivity } from './engine-activity.js';
 
 export interface ObservableEngine {
   onActivity(listener: (event: EngineActivity) => void): () => void;
