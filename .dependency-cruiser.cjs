@@ -1,6 +1,5 @@
 // Architecture rules checked by `npm run lint` (dependency-cruiser): which part of the code may import which.
-// Each rule's comment is printed with a violation. Known violations in files being rewritten live in
-// .dependency-cruiser-known-violations.json (regenerate: npx depcruise-baseline main connectors preload renderer/src).
+// Each rule's comment is printed with a violation.
 const { builtinModules } = require('node:module');
 
 /**

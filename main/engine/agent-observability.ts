@@ -7,7 +7,7 @@ import { AlertMonitor } from '../alerts/alert-monitor.js';
 import { AlertWebhook } from '../alerts/alert-webhook.js';
 import type { AlertWebhookConfig } from '../config/alerts-config.js';
 import type { AgentConfig } from '../config/schema.js';
-import { watchCertificates } from '../observability/certificate-watch.js';
+import { watchCertificates } from './certificate-watch.js';
 import { AgentMetrics } from '../observability/metrics.js';
 import { ThroughputHistory } from '../observability/throughput-history.js';
 import { freeDiskBytes } from '../outbox/backpressure.js';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { AlertEngine } from '../../main/alerts/alert-engine.js';
 import { defaultAlertThresholds } from '../../main/alerts/alert-types.js';
 import { validateConfig } from '../../main/config/load-config.js';
-import { destinationCertificates } from '../../main/observability/certificate-watch.js';
+import { destinationCertificates } from '../../main/engine/certificate-watch.js';
 import { createTestPki, type TestPki } from '../support/test-ca.js';
 import { startTlsServer, type TlsServer } from '../support/tls-server.js';
 

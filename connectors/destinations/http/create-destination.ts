@@ -1,6 +1,6 @@
 // Builds an HTTP destination from its config: transport (TLS, proxy, timeouts), resolved headers, auth and classification.
 import type { SecretResolver } from '../../core/secret-ref.js';
-import { createRequestAuth } from './auth/request-auth.js';
+import { createRequestAuth } from './auth/create-request-auth.js';
 import type { HttpDestinationConfig } from './config.js';
 import { HttpDestination } from './destination.js';
 import { createHttpTransport, describeTransportError } from './transport.js';

@@ -1,7 +1,6 @@
 // Captures one settled path: a finished file becomes a new version (or nothing, same bytes), a vanished one a delete record.
 // Whole-file mode reads the file here; records mode hands it to RecordsCapture.
-import type { Logger } from 'pino';
-import type { ChangeBatch, EnqueueResult } from '../../core/change.js';
+import type { CaptureHost } from './capture-host.js';
 import type { FolderSourceConfig } from './config.js';
 import type { FileProblem } from './file-problems.js';
 import { observe, type FileRead } from './file-reader.js';
@@ -22,27 +21,6 @@ type CaptureOptions = Pick<
   FolderSourceConfig,
   'maxFileBytes' | 'contentType' | 'emitDeletes' | 'afterDelivery' | 'records'
 >;
-
-export type ReadFile = (path: string, maxBytes: number) => Promise<FileRead>;
-
-/** What the capture step needs from the source around it. */
-export interface CaptureHost {
-  emit(batch: ChangeBatch): EnqueueResult;
-  checkpoint(key: string): string | undefined;
-  logger: Logger;
-  readFile: ReadFile;
-  /** Watch the path again until it settles (it changed while being read, or vanished and must stay gone). */
-  rewatch(path: string): void;
-  problem(path: string, problem: Omit<FileProblem, 'failures'>): void;
-  /** The path is fine now (captured, unchanged, or gone for good; `gone`: keep notes meant to outlive the file). */
-  resolved(path: string, gone?: boolean): void;
-  /** Queue the after-delivery action of a version that was delivered before. */
-  queueAction(identity: string, hash: string, generation: number): void;
-  /** A file version was handed to the outbox. */
-  captured(at: number): void;
-  /** True when a long capture must stop between two batches (paused by backpressure, or stopping). */
-  interrupted(): boolean;
-}
 
 /** The JSON body of a delete record. */
 export interface DeleteRecord {

@@ -2,7 +2,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { CapturedChange } from '../../core/change.js';
-import type { CaptureHost } from './file-capture.js';
+import type { CaptureHost } from './capture-host.js';
 import { openForCapture } from './file-reader.js';
 import {
   checkpointKey,

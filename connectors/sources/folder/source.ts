@@ -4,7 +4,8 @@ import type { DeliveredRecord, Source, SourceContext, SourceHealth } from '../..
 import { AfterDelivery, versionOf, type FileVersionRef } from './after-delivery.js';
 import type { FolderSourceConfig } from './config.js';
 import { archiveRootFor } from './file-actions.js';
-import { describeReadError, FileCapture, type ReadFile } from './file-capture.js';
+import type { ReadFile } from './capture-host.js';
+import { describeReadError, FileCapture } from './file-capture.js';
 import { FileFilter } from './file-filter.js';
 import { FileProblems, type FileProblem } from './file-problems.js';
 import { observe, readWholeFile } from './file-reader.js';

@@ -1,5 +1,6 @@
 // The network doctor: checks the whole path to an HTTP destination (DNS, TCP, proxy, TLS, interception, clock, OAuth, a request).
-import { createRequestAuth, type RequestAuth } from '../auth/request-auth.js';
+import { createRequestAuth } from '../auth/create-request-auth.js';
+import type { RequestAuth } from '../auth/request-auth.js';
 import type { HttpDestinationConfig } from '../config.js';
 import { createHttpTransport, type HttpTransport } from '../transport.js';
 import { overallOf, type DoctorCheck, type DoctorReport } from '../../../../preload/contract/doctor.js';

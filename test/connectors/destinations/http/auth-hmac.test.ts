@@ -1,7 +1,7 @@
 // HMAC request signing: the signature is recomputed here independently, over "<unix seconds>.<raw body>".
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createRequestAuth } from '../../../../connectors/destinations/http/auth/request-auth.js';
+import { createRequestAuth } from '../../../../connectors/destinations/http/auth/create-request-auth.js';
 import { authConfigSchema } from '../../../../connectors/destinations/http/security-config.js';
 import type { HttpTransport } from '../../../../connectors/destinations/http/transport.js';
 

@@ -1,6 +1,6 @@
 // Static request authentication (none, bearer, api-key): the right header from the secret store, no retry on 401.
 import { describe, expect, it } from 'vitest';
-import { createRequestAuth } from '../../../../connectors/destinations/http/auth/request-auth.js';
+import { createRequestAuth } from '../../../../connectors/destinations/http/auth/create-request-auth.js';
 import { authConfigSchema } from '../../../../connectors/destinations/http/security-config.js';
 import type { HttpTransport } from '../../../../connectors/destinations/http/transport.js';
 

@@ -3,10 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthTokenError } from '../../../../connectors/destinations/http/auth/oauth-token-error.js';
-import {
-  createRequestAuth,
-  type RequestAuth,
-} from '../../../../connectors/destinations/http/auth/request-auth.js';
+import { createRequestAuth } from '../../../../connectors/destinations/http/auth/create-request-auth.js';
+import type { RequestAuth } from '../../../../connectors/destinations/http/auth/request-auth.js';
 import {
   authConfigSchema,
   proxyConfigSchema,

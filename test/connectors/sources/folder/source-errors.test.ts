@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWholeFile } from '../../../../connectors/sources/folder/file-reader.js';
-import type { ReadFile } from '../../../../connectors/sources/folder/file-capture.js';
+import type { ReadFile } from '../../../../connectors/sources/folder/capture-host.js';
 import { waitFor } from '../../../support/agent-process.js';
 import { bodies, sleep, useFolderHarness } from './harness.js';
 

@@ -5,7 +5,7 @@ import { resolverOf } from '../../connectors/core/secret-ref.js';
 import { destinationConnectorFor } from '../../connectors/registry.js';
 import type { AlertMonitor } from '../alerts/alert-monitor.js';
 import type { CertificateExpiry } from '../alerts/alert-types.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from './engine.js';
 
 const firstCheckMs = 60_000;
 const everyMs = 6 * 60 * 60 * 1000;
