@@ -1,6 +1,7 @@
-// Replaces a file atomically: write a uniquely named temp file in the same folder, fsync it, rename it over the target.
+// Atomic file writes: a uniquely named temp file in the same folder, fsync'd, then renamed over the target; the parts are
+// shared with writers that must never overwrite (the file destination links instead of renaming).
 import { randomBytes } from 'node:crypto';
-import { chmod, open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -15,23 +16,52 @@ export async function writeFileAtomically(
   options: { mode?: number } = {},
 ): Promise<void> {
   const dir = dirname(file);
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, tempFileName(basename(file)));
   const mode = options.mode ?? (await existingMode(file));
-  const handle = await open(temp, 'wx', options.mode ?? 0o666);
   try {
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (mode !== undefined) await chmod(temp, mode);
+    await writeSyncedFile(temp, data, mode);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
-  await syncDirectory(dir);
+  await syncDirectory(dir).catch(() => {
+    // The data itself is on disk and renamed; a folder that cannot be synced (some shares) loses nothing here.
+  });
+}
+
+const tempPrefixBytes = 100;
+
+/** The start of `name`, cut at a character boundary to at most `max` UTF-8 bytes. */
+function truncated(name: string, max: number): string {
+  let bytes = 0;
+  let out = '';
+  for (const char of name) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > max) break;
+    out += char;
+  }
+  return out;
+}
+
+/** A dot-prefixed unique name for a temp file next to `name` (pid and random suffix), so "*.json" watchers skip it. */
+export function tempFileName(name: string): string {
+  return `.${truncated(name, tempPrefixBytes)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/**
+ * Creates `path` (never an existing one) with `data`, fsync'd before it returns. `mode` is set exactly (open's mode is
+ * narrowed by the umask) and from the moment the file exists, so private data is never readable by others.
+ */
+export async function writeSyncedFile(path: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  const handle = await open(path, 'wx', mode ?? 0o666);
+  try {
+    if (mode !== undefined) await handle.chmod(mode);
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 async function existingMode(file: string): Promise<number | undefined> {
@@ -42,15 +72,19 @@ async function existingMode(file: string): Promise<number | undefined> {
   }
 }
 
-/** Makes the rename itself durable. Windows cannot fsync a directory; its rename needs no help. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle;
+/**
+ * Makes a new name in `dir` durable. Windows cannot open folders (its renames need no help); a filesystem that cannot
+ * sync folders (EINVAL, ENOTSUP) is accepted; any other failure is thrown.
+ */
+export async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
   try {
-    handle = await open(dir, 'r');
     await handle.sync();
-  } catch {
-    // Not supported on this platform; the data itself is already on disk.
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP') throw error;
   } finally {
-    await handle?.close();
+    await handle.close();
   }
 }

@@ -1,7 +1,7 @@
 // Publishes a file atomically and never over another: temp file, fsync, hard link into place, fsync the folder.
-import { randomBytes } from 'node:crypto';
 import { link, lstat, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDirectory, tempFileName, writeSyncedFile } from '../../../main/shared/atomic-write.js';
 
 /** written: this call created the file; exists: the same bytes were already there; different: other bytes are. */
 export type PublishResult = 'written' | 'exists' | 'different';
@@ -15,39 +15,7 @@ export class HardLinksUnsupportedError extends Error {
   }
 }
 
-const tempPrefixBytes = 100;
-
-/** The start of `name`, cut at a character boundary to at most `max` UTF-8 bytes. */
-function truncated(name: string, max: number): string {
-  let bytes = 0;
-  let out = '';
-  for (const char of name) {
-    bytes += Buffer.byteLength(char);
-    if (bytes > max) break;
-    out += char;
-  }
-  return out;
-}
-
-/** A dot-prefixed unique name next to the target, so consumers watching "*.json" never pick it up. */
-export function tempFileName(name: string): string {
-  return `.${truncated(name, tempPrefixBytes)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-}
-
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code;
-
-/** Flushes the folder's entries (the new name) to disk; Windows cannot open folders, some shares cannot sync them. */
-async function syncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } catch (error) {
-    if (errorCode(error) !== 'EINVAL' && errorCode(error) !== 'ENOTSUP') throw error;
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Compares the file at `path` with `bytes`, making sure an equal file is on disk; absent when there is none. */
 async function compareExisting(path: string, bytes: Buffer): Promise<'same' | 'different' | 'absent'> {
@@ -68,17 +36,6 @@ async function compareExisting(path: string, bytes: Buffer): Promise<'same' | 'd
     if (!existing.equals(bytes)) return 'different';
     await handle.sync(); // an earlier attempt may have crashed before its fsync
     return 'same';
-  } finally {
-    await handle.close();
-  }
-}
-
-async function writeTemp(path: string, bytes: Buffer, mode: number): Promise<void> {
-  const handle = await open(path, 'wx', mode);
-  try {
-    await handle.chmod(mode); // open's mode is narrowed by the umask
-    await handle.writeFile(bytes);
-    await handle.sync();
   } finally {
     await handle.close();
   }
@@ -105,12 +62,12 @@ export async function publishFile(
   const target = join(folder, name);
   const before = await compareExisting(target, bytes);
   if (before !== 'absent') {
-    if (before === 'same') await syncFolder(folder);
+    if (before === 'same') await syncDirectory(folder);
     return before === 'same' ? 'exists' : 'different';
   }
   const temp = join(folder, tempFileName(name));
   try {
-    await writeTemp(temp, bytes, mode);
+    await writeSyncedFile(temp, bytes, mode);
     try {
       await link(temp, target);
     } catch (error) {
@@ -118,7 +75,7 @@ export async function publishFile(
       if (code === 'EEXIST') {
         const now = await compareExisting(target, bytes);
         if (now === 'absent') throw error; // removed again at once: try again later
-        if (now === 'same') await syncFolder(folder);
+        if (now === 'same') await syncDirectory(folder);
         return now === 'same' ? 'exists' : 'different';
       }
       if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS')
@@ -128,6 +85,6 @@ export async function publishFile(
   } finally {
     await removeQuietly(temp);
   }
-  await syncFolder(folder);
+  await syncDirectory(folder);
   return 'written';
 }

@@ -3,7 +3,7 @@ import { open, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckOptions } from '../../core/connector.js';
 import { overallOf, type DoctorCheck, type DoctorReport } from '../../../preload/contract/doctor.js';
-import { tempFileName } from './atomic-write.js';
+import { tempFileName } from '../../../main/shared/atomic-write.js';
 import type { FileDestinationConfig } from './config.js';
 import { describeWriteError, type WritePlace } from './write-errors.js';
 
