@@ -212,3 +212,19 @@ export const deliveryPolicyShape = {
 };
 
 export type DeliveryPolicyConfig = z.output<z.ZodObject<typeof deliveryPolicyShape>>;
+
+/** Batch limits for destinations that send many records at once; each spreads them next to its own `format`. */
+export const batchLimitsShape = {
+  maxRecords: z.int().min(1).max(10_000).default(500).describe('Most records in one batch'),
+  maxBytes: z
+    .int()
+    .min(1024)
+    .default(1024 * 1024)
+    .describe('Most payload bytes in one batch (a single larger record is still sent alone)'),
+  lingerMs: z
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(200)
+    .describe('Once a record is due, wait up to this long for a fuller batch'),
+};

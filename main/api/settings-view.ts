@@ -3,6 +3,7 @@ import type { Settings, SettingsUpdate } from '../../preload/contract/settings.j
 import { destinationConnectorFor, findDestinationConnector } from '../../connectors/registry.js';
 import type { AgentConfig, ConnectionConfig } from '../config/schema.js';
 import { rawConnections, type RawConfig } from '../engine/config-store.js';
+import { objectAt } from '../shared/raw-object.js';
 
 type Destination = ConnectionConfig['destination'];
 
@@ -30,15 +31,6 @@ export function settingsOf(config: AgentConfig, dataDir: string, configFile: str
     network: first ? { ...first, uniform: networks.every((n) => key(n) === key(first)) } : null,
   };
 }
-
-const objectAt = (raw: Record<string, unknown>, key: string): Record<string, unknown> => {
-  const value = raw[key];
-  if (value !== null && typeof value === 'object' && !Array.isArray(value))
-    return value as Record<string, unknown>;
-  const fresh: Record<string, unknown> = {};
-  raw[key] = fresh;
-  return fresh;
-};
 
 /** Writes the update into the file's raw config; the config schema then validates the result as a whole. */
 export function applySettingsUpdate(raw: RawConfig, update: SettingsUpdate): void {

@@ -1,9 +1,7 @@
 // Config schema of the file destination: drop folder, file-name template, NDJSON batches, folder creation and file mode.
 import { z } from 'zod';
-import { deliveryPolicyShape } from '../../core/delivery-policy-config.js';
+import { batchLimitsShape, deliveryPolicyShape } from '../../core/delivery-policy-config.js';
 import { fileNameTemplateProblems, perRecordFields } from './file-name.js';
-
-const MiB = 1024 * 1024;
 
 /** POSIX "/…", Windows "C:\…" or "C:/…", or a UNC share "\\server\share…". */
 const absolutePath = /^(\/|[A-Za-z]:[\\/]|\\\\[^\\]+\\[^\\]+)/;
@@ -15,18 +13,7 @@ const batchSchema = z
       .enum(['none', 'ndjson'])
       .default('none')
       .describe('none: one file per record; ndjson: one file per batch, one JSON record per line'),
-    maxRecords: z.int().min(1).max(10_000).default(500).describe('Most records in one file'),
-    maxBytes: z
-      .int()
-      .min(1024)
-      .default(MiB)
-      .describe('Most payload bytes in one file (a single larger record is still written alone)'),
-    lingerMs: z
-      .int()
-      .min(0)
-      .max(60_000)
-      .default(200)
-      .describe('Once a record is due, wait up to this long for a fuller batch'),
+    ...batchLimitsShape,
   })
   .describe('Write records in batches; each batch file is named from the batch idempotency key');
 

@@ -1,13 +1,11 @@
 // Config schema of the HTTP destination: request, batching, timeouts, retry, protection, security and status alerts.
 import { z } from 'zod';
-import { deliveryPolicyShape } from '../../core/delivery-policy-config.js';
+import { batchLimitsShape, deliveryPolicyShape } from '../../core/delivery-policy-config.js';
 import { secretRefSchema } from '../../core/secret-ref.js';
 import { classificationConfigSchema } from './classification-config.js';
 import { authConfigSchema, proxyConfigSchema, tlsConfigSchema } from './security-config.js';
 import { isLoopbackHost } from './transport-policy.js';
 import { templateFields, templateProblems } from './url-template.js';
-
-const MiB = 1024 * 1024;
 
 const timeoutsSchema = z.strictObject({
   connectMs: z.int().positive().default(10_000).describe('Give up connecting (TCP + TLS) after this long'),
@@ -25,18 +23,7 @@ const batchSchema = z
       .enum(['none', 'json-array', 'ndjson'])
       .default('none')
       .describe('none: one record per request; json-array / ndjson: several JSON records per request'),
-    maxRecords: z.int().min(1).max(10_000).default(500).describe('Most records in one request'),
-    maxBytes: z
-      .int()
-      .min(1024)
-      .default(MiB)
-      .describe('Most payload bytes in one request (a single larger record is still sent alone)'),
-    lingerMs: z
-      .int()
-      .min(0)
-      .max(60_000)
-      .default(200)
-      .describe('Once a record is due, wait up to this long for a fuller batch'),
+    ...batchLimitsShape,
   })
   .describe('Send records in batches; each batch gets an Idempotency-Key derived from its members');
 

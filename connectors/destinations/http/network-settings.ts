@@ -2,6 +2,7 @@
 import type { ProxySettings } from '../../../preload/contract/settings.js';
 import type { NetworkSettings, NetworkUpdate } from '../../core/connector.js';
 import type { HttpDestinationConfig } from './config.js';
+import { objectAt } from '../../../main/shared/raw-object.js';
 
 function proxyOf(d: HttpDestinationConfig): ProxySettings {
   const { mode, url, username, password, noProxy } = d.proxy;
@@ -23,15 +24,6 @@ function rawProxy(p: NonNullable<NetworkUpdate['proxy']>): Record<string, unknow
     ...(p.noProxy && p.noProxy.length > 0 ? { noProxy: p.noProxy } : {}),
   };
 }
-
-const objectAt = (raw: Record<string, unknown>, key: string): Record<string, unknown> => {
-  const value = raw[key];
-  if (value !== null && typeof value === 'object' && !Array.isArray(value))
-    return value as Record<string, unknown>;
-  const fresh: Record<string, unknown> = {};
-  raw[key] = fresh;
-  return fresh;
-};
 
 export const httpNetworkSettings: NetworkSettings<HttpDestinationConfig> = {
   read: (d) => ({ proxy: proxyOf(d), extraCaFile: d.tls.caFile ?? null }),
