@@ -6,5 +6,6 @@ set -euo pipefail
 # squid, apache2-utils (htpasswd): a real authenticating HTTP proxy; openssl: the test CA for the TLS tests.
 # postgresql (15), mariadb-server (10.11): real database servers the capture tests start on free ports.
 # chromium: the real browser the Playwright tests drive against the web console.
-packages=(build-essential python3 libsecret-1-dev gnome-keyring dbus-x11 squid apache2-utils openssl postgresql mariadb-server chromium)
+# mosquitto (MQTT) and rabbitmq-server (AMQP 0-9-1): real brokers the broker destination tests start on free ports.
+packages=(build-essential python3 libsecret-1-dev gnome-keyring dbus-x11 squid apache2-utils openssl postgresql mariadb-server chromium mosquitto rabbitmq-server)
 bash "$(dirname "$0")/../../build/install-debian-packages.sh" "${packages[@]}"
