@@ -41,7 +41,8 @@ export class DataDirError extends Error {
 /** Throws AlreadyRunningError, DataDirError, OutboxUnavailableError or NewerSchemaError with a clear message; cleans up on failure. */
 export async function hostAgent(options: HostOptions): Promise<HostedAgent> {
   try {
-    mkdirSync(options.dataDir, { recursive: true });
+    // Private to the account that runs the agent: payloads, logs and status live here.
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new DataDirError(options.dataDir, error);
   }

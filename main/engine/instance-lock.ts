@@ -45,7 +45,9 @@ export function acquireInstanceLock(dataDir: string): InstanceLock {
       throw new AlreadyRunningError(dataDir, describeHolder(pidFile));
     throw error;
   }
-  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }), {
+    mode: 0o600,
+  });
   return {
     release() {
       if (!db.open) return;

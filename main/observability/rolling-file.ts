@@ -41,6 +41,7 @@ export class RollingFile {
       // removeOtherLogFiles: the cap also covers files left by earlier runs, so restarts cannot pile logs up
       limit: { count: options.maxFiles, removeOtherLogFiles: true },
       mkdir: true,
+      mode: 0o600, // logs may quote records: readable by the agent's account only
     }).then(
       (stream) => this.opened(stream),
       (error: unknown) => {

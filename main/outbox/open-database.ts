@@ -1,7 +1,7 @@
 // Opens the outbox SQLite file: pragmas, integrity check, quarantine of corrupt files, migrations.
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate, NewerSchemaError, schemaVersion } from './migrate.js';
 import { outboxMigrations } from './migrations/index.js';
@@ -147,7 +147,11 @@ function openChecked(file: string, options: OpenOptions): SqliteDatabase {
  */
 export function openOutboxDatabase(file: string, options: OpenOptions, now = Date.now()): OpenedDatabase {
   try {
-    if (!options.readonly) mkdirSync(dirname(file), { recursive: true });
+    if (!options.readonly) {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      // Created private before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+      if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    }
   } catch (error) {
     throw describeAccessProblem(file, error) ?? error;
   }

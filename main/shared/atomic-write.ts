@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
  * After a crash the file holds either the old or the new content, never a mix; on failure the old file is untouched and
  * the temp file is removed. Concurrent writers each use their own temp file (pid and random suffix), so the last rename
  * wins with one whole version. The new file gets `options.mode` (from the moment the temp file is created, so private
- * data is never readable by others), else the existing file's mode.
+ * data is never readable by others), else the existing file's mode, else 0600 (readable by this account only).
  */
 export async function writeFileAtomically(
   file: string,
@@ -17,7 +17,7 @@ export async function writeFileAtomically(
 ): Promise<void> {
   const dir = dirname(file);
   const temp = join(dir, tempFileName(basename(file)));
-  const mode = options.mode ?? (await existingMode(file));
+  const mode = options.mode ?? (await existingMode(file)) ?? 0o600;
   try {
     await writeSyncedFile(temp, data, mode);
     await rename(temp, file);
