@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { RecordEvents } from './record-events.js';
+import { commitWithoutFsync } from './relaxed-commit.js';
 import { batchIdempotencyKey } from '../../connectors/core/batch-key.js';
 import type { OutgoingRecord } from '../../connectors/core/destination.js';
 
@@ -119,7 +120,8 @@ export class Leaser {
       const records = rows.map(toOutgoing);
       return batchKey && records.length > 0 ? { token, records, batchKey } : { token, records };
     });
-    this.run = (...args) => transaction.immediate(...args);
+    // Leases need no fsync: start-up releases every lease, so a lease lost to a power cut changes nothing.
+    this.run = (...args) => commitWithoutFsync(db, () => transaction.immediate(...args));
   }
 
   private withinBytes(rows: ReadyRow[], maxBytes: number): ReadyRow[] {

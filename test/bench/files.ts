@@ -24,6 +24,7 @@ const usage = `Usage: npm run bench:files [-- options]
   --files N        JSON files of 1 KB dropped at once   (default 5000; env FILES_BENCH_FILES)
   --concurrency N  requests in flight, agent and plain pipeline alike (default 4, the agent's default)
   --tmp DIR        where the folders and the outbox go (default os.tmpdir())
+  env FILES_BENCH_PROFILE=DIR   write a CPU profile of each agent run into DIR
   --help           this text`;
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): FilesOptions | 'help' {
@@ -179,9 +180,19 @@ async function runAgent(
     ],
   };
   writeFileSync(configFile, JSON.stringify(config));
+  // FILES_BENCH_PROFILE=DIR: a CPU profile of each agent run goes there (open it in Chrome DevTools).
+  const profile = process.env.FILES_BENCH_PROFILE;
   const child = spawn(
     process.execPath,
-    [join(root, 'dist/main/cli.js'), 'run', '--config', configFile, '--data-dir', dataDir],
+    [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      join(root, 'dist/main/cli.js'),
+      'run',
+      '--config',
+      configFile,
+      '--data-dir',
+      dataDir,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   area.track(() => child.kill('SIGKILL'));

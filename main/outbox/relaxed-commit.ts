@@ -1,0 +1,19 @@
+// Commits that need not wait for the disk: in WAL mode the next synchronous commit makes them durable along with it.
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Runs `work` (one transaction) with synchronous = NORMAL when the outbox runs FULL. Only for writes whose loss on
+ * power failure is harmless: leases (every start releases them all) and bookkeeping the agent re-derives. A crash of
+ * the process alone loses nothing (the WAL is in the OS's hands); a power cut may lose the last such commits, never a
+ * synchronous commit made after them.
+ */
+export function commitWithoutFsync<T>(db: Database, work: () => T): T {
+  const full = db.pragma('synchronous', { simple: true }) === 2;
+  if (!full) return work();
+  db.pragma('synchronous = NORMAL');
+  try {
+    return work();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}

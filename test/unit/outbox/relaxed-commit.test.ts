@@ -1,0 +1,34 @@
+// Commits without fsync run with synchronous NORMAL and always leave the outbox on its configured mode.
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { commitWithoutFsync } from '../../../main/outbox/relaxed-commit.js';
+import { batch, change, leaseKeys, outboxHarness } from './outbox-fixture.js';
+
+const h = outboxHarness();
+const mode = (db: Database.Database) => db.pragma('synchronous', { simple: true });
+
+describe('commits without fsync', () => {
+  it('runs the work with NORMAL and restores FULL afterwards, also when the work throws', () => {
+    const { outbox } = h.setup();
+    expect(mode(outbox.db)).toBe(2);
+    expect(commitWithoutFsync(outbox.db, () => mode(outbox.db))).toBe(1);
+    expect(mode(outbox.db)).toBe(2);
+    expect(() =>
+      commitWithoutFsync(outbox.db, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(mode(outbox.db)).toBe(2);
+    outbox.enqueue('conn-a', batch([change('k1')]));
+    expect(leaseKeys(outbox).records).toHaveLength(1);
+    expect(mode(outbox.db)).toBe(2);
+  });
+
+  it('leaves an outbox that runs NORMAL on NORMAL', () => {
+    const db = new Database(':memory:');
+    db.pragma('synchronous = NORMAL');
+    expect(commitWithoutFsync(db, () => mode(db))).toBe(1);
+    expect(mode(db)).toBe(1);
+    db.close();
+  });
+});
