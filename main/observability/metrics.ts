@@ -69,7 +69,13 @@ export class AgentMetrics {
   private readonly known = new Set<string>();
 
   constructor(options: AgentMetricsOptions = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix });
+    if (options.processMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry, prefix });
+      // prom-client names these gauges `_total`, a suffix Prometheus keeps for counters (promtool warns about it);
+      // the same numbers are in `process_*` and the event-loop metrics.
+      for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total'])
+        this.registry.removeSingleMetric(`${prefix}nodejs_${name}`);
+    }
   }
 
   captured(connection: string, n: number): void {

@@ -194,6 +194,21 @@ describe('AgentMetrics through bindEngineObservability', () => {
     expect(a.contentType).toContain('text/plain');
   });
 
+  it('passes the naming rules promtool checks: only counters end in _total, every family has help', async () => {
+    const metrics = new AgentMetrics();
+    metrics.captured('x', 1);
+    const families: ParsedFamily[] = parsePrometheusTextFormat(await metrics.text());
+    expect(families.length).toBeGreaterThan(10);
+    const badSuffix = families
+      .filter((f) => f.type !== 'COUNTER' && f.name.endsWith('_total'))
+      .map((f) => f.name);
+    expect(badSuffix).toEqual([]);
+    expect(families.filter((f) => !f.help).map((f) => f.name)).toEqual([]);
+    expect(
+      families.filter((f) => f.type === 'COUNTER' && !f.name.endsWith('_total')).map((f) => f.name),
+    ).toEqual([]);
+  });
+
   it('keeps the engine going when an update throws', () => {
     const metrics = new AgentMetrics({ processMetrics: false });
     const fake = fakeEngine();
