@@ -16,7 +16,7 @@ import {
   describeTransportError,
   type HttpTransport,
 } from '../../connectors/destinations/http/transport.js';
-import { isLoopbackHost } from '../../connectors/destinations/http/transport-policy.js';
+import { isLoopbackHost } from '../../connectors/core/loopback.js';
 import { backoffDelayMs, type BackoffPolicy } from '../delivery/backoff.js';
 import type { AlertTransition } from './alert-types.js';
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { secretNamePattern } from '../../connectors/core/secret-ref.js';
 import { proxyConfigSchema, tlsConfigSchema } from '../../connectors/destinations/http/security-config.js';
-import { isLoopbackHost } from '../../connectors/destinations/http/transport-policy.js';
+import { isLoopbackHost } from '../../connectors/core/loopback.js';
 
 const webhookSchema = z
   .strictObject({

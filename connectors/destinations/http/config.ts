@@ -4,7 +4,7 @@ import { batchLimitsShape, deliveryPolicyShape } from '../../core/delivery-polic
 import { secretRefSchema } from '../../core/secret-ref.js';
 import { classificationConfigSchema } from './classification-config.js';
 import { authConfigSchema, proxyConfigSchema, tlsConfigSchema } from './security-config.js';
-import { isLoopbackHost } from './transport-policy.js';
+import { isLoopbackHost } from '../../core/loopback.js';
 import { templateFields, templateProblems } from './url-template.js';
 
 const timeoutsSchema = z.strictObject({

@@ -1,10 +1,5 @@
 // Refuses plain-http URLs except to loopback or with the explicit, loudly-warned allowInsecureHttp flag.
-
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return loopbackHosts.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
+import { isLoopbackHost } from '../../core/loopback.js';
 
 export class InsecureTransportError extends Error {
   constructor(url: URL) {

@@ -188,8 +188,11 @@ const networkShape = {
     .strictObject({
       mode: z
         .enum(['off', 'verify'])
-        .default('off')
-        .describe("off: plain connection; verify: TLS with the server's certificate and host name verified"),
+        .optional()
+        .describe(
+          "off: plain connection; verify: TLS with the server's certificate and host name verified. " +
+            'Default: verify for a server on another machine, off for one on this machine',
+        ),
       caFile: z
         .string()
         .min(1)

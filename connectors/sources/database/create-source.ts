@@ -1,6 +1,7 @@
 // Builds a database source (sqlite, postgres, mysql) from its config, with the password from the secret store.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { isLoopbackHost } from '../../core/loopback.js';
 import { normalizeQuery, type DatabaseSourceConfig } from './config.js';
 import type { ConnectClient } from './database-client.js';
 import type { PostgresConnection } from './postgres-client.js';
@@ -12,6 +13,10 @@ export type SecretLookup = (name: string) => string;
 
 export interface DatabaseTarget {
   connect: ConnectClient;
+  /** The TLS mode in effect (the config's, or the default for where the server is). */
+  tls: 'off' | 'verify';
+  /** Set when the connection to another machine is not encrypted (tls.mode: off). */
+  transportWarning?: string;
   /** host:port/database, or the absolute SQLite file path: part of every idempotency key. */
   database: string;
   /** "PostgreSQL at host:5432/erp", for messages. */
@@ -37,20 +42,27 @@ function lazyConnector(type: 'postgres' | 'mysql', connection: PostgresConnectio
 export function databaseTarget(config: DatabaseSourceConfig, secrets: SecretLookup): DatabaseTarget {
   if (config.type === 'sqlite') {
     const file = resolve(config.file);
-    return { connect: sqliteConnector(file), database: file, where: `SQLite file ${file}` };
+    return { connect: sqliteConnector(file), database: file, where: `SQLite file ${file}`, tls: 'off' };
   }
+  const local = isLoopbackHost(config.host);
+  const tls = { ...config.tls, mode: config.tls.mode ?? (local ? 'off' : 'verify') } as const;
   const connection: PostgresConnection = {
     host: config.host,
     port: config.port,
     database: config.database,
     user: config.user,
     password: config.password ? secrets(config.password.secretRef) : undefined,
-    tls: config.tls,
+    tls,
   };
   const database = `${config.host}:${config.port}/${config.database}`;
+  const warning =
+    tls.mode === 'off' && !local
+      ? { transportWarning: `UNENCRYPTED connection to ${config.host}:${config.port} (tls.mode: off)` }
+      : {};
+  const facts = { database, tls: tls.mode, ...warning };
   return config.type === 'postgres'
-    ? { connect: lazyConnector('postgres', connection), database, where: `PostgreSQL at ${database}` }
-    : { connect: lazyConnector('mysql', connection), database, where: `MySQL/MariaDB at ${database}` };
+    ? { connect: lazyConnector('postgres', connection), where: `PostgreSQL at ${database}`, ...facts }
+    : { connect: lazyConnector('mysql', connection), where: `MySQL/MariaDB at ${database}`, ...facts };
 }
 
 export function createDatabaseSource(config: DatabaseSourceConfig, secrets: SecretLookup): DatabaseSource {
@@ -86,5 +98,6 @@ export function createDatabaseSource(config: DatabaseSourceConfig, secrets: Secr
     overlapValues: config.overlapValues,
     deletes: config.deletes,
     retry: config.retry,
+    transportWarning: target.transportWarning,
   });
 }

@@ -9,6 +9,8 @@ export interface GuaranteeFacts {
   overlapMs: number;
   overlapValues: number;
   deletes: { mode: 'none' | 'reconcile' | 'trigger'; reconcileIntervalMs: number };
+  /** Set when rows cross the network unencrypted: shown with the mode, so nobody misses it. */
+  transportWarning?: string | undefined;
 }
 
 function duration(ms: number): string {
@@ -20,7 +22,8 @@ function duration(ms: number): string {
 export function captureMode(facts: GuaranteeFacts): string {
   const how = facts.watermark ? `watermark ${facts.watermark.column}` : 'full scan with row hashes';
   const deletes = facts.deletes.mode === 'none' ? '' : `, deletes by ${facts.deletes.mode}`;
-  return `${facts.target}, ${how}${deletes}`;
+  const warning = facts.transportWarning ? `; ${facts.transportWarning}` : '';
+  return `${facts.target}, ${how}${deletes}${warning}`;
 }
 
 export function captureGuarantee(facts: GuaranteeFacts): string {

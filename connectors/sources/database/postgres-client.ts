@@ -40,7 +40,13 @@ export function postgresConnector(connection: PostgresConnection): ConnectClient
       user: connection.user,
       ...(connection.password !== undefined ? { password: connection.password } : {}),
       ...(connection.tls.mode === 'verify'
-        ? { ssl: { ...(connection.tls.caFile ? { ca: readFileSync(connection.tls.caFile) } : {}) } }
+        ? {
+            // rejectUnauthorized explicitly: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not turn checks off
+            ssl: {
+              rejectUnauthorized: true,
+              ...(connection.tls.caFile ? { ca: readFileSync(connection.tls.caFile) } : {}),
+            },
+          }
         : {}),
       application_name: 'integration-agent',
       connectionTimeoutMillis: options.queryTimeoutMs,

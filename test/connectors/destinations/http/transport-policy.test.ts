@@ -1,10 +1,10 @@
 // HTTP destination transport policy: https always, plain http only to loopback or with the explicit insecure flag.
 import { describe, expect, it } from 'vitest';
 import { httpDestinationSchema } from '../../../../connectors/destinations/http/config.js';
+import { isLoopbackHost } from '../../../../connectors/core/loopback.js';
 import {
   InsecureTransportError,
   checkTransport,
-  isLoopbackHost,
 } from '../../../../connectors/destinations/http/transport-policy.js';
 
 describe('checkTransport', () => {
