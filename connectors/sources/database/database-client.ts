@@ -68,6 +68,12 @@ export function describeDatabaseError(error: unknown): string {
   const code =
     typeof e.code === 'string' ? e.code : typeof e.errno === 'number' ? `errno ${e.errno}` : undefined;
   const hint = code === undefined ? undefined : hints[code];
+  // pg: "The server does not support SSL connections"; mysql2: HANDSHAKE_NO_SSL_SUPPORT
+  if (/does not support SSL|HANDSHAKE_NO_SSL_SUPPORT/i.test(`${message} ${code ?? ''}`))
+    return (
+      `${message}. Fix: the server offers no TLS; enable TLS on the server, or set tls.mode: off on the source to ` +
+      `connect unencrypted (status then says so)`
+    );
   if (message.includes('no such table')) return `${message}. Fix: ${hints['ER_NO_SUCH_TABLE'] ?? ''}`;
   if (message.includes('no such column')) return `${message}. Fix: ${hints['ER_BAD_FIELD_ERROR'] ?? ''}`;
   return hint ? `${message}${code && !message.includes(code) ? ` (${code})` : ''}. Fix: ${hint}` : message;
