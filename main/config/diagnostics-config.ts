@@ -22,6 +22,10 @@ export const diagnosticsConfigSchema = z
       .array(redactPatternSchema)
       .default([])
       .describe('Extra regular expressions whose matches are removed from diagnostic bundles'),
+    hashFileNames: z
+      .boolean()
+      .default(true)
+      .describe('Replace captured file names by their hash in diagnostic bundles, as business keys are'),
   })
   .prefault({})
   .describe('Diagnostic bundle settings');

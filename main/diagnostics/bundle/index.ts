@@ -8,6 +8,7 @@ import { writeFileAtomically } from '../../shared/atomic-write.js';
 import { logDir, statusFile } from '../../shared/data-dir.js';
 import { agentVersion } from '../../version.js';
 import { createRedactor, redactJson, type Redactor } from '../redaction.js';
+import { capturedFileNames, withHashedFileNames } from './file-names.js';
 import { runPart } from './deadline.js';
 import { readLogTail } from './log-files.js';
 import { supportBusyTimeoutMs, runningAgentPid } from './open-outbox.js';
@@ -113,7 +114,7 @@ export async function buildDiagnosticBundle(input: BundleInput): Promise<Diagnos
   const maxBytes = input.maxBytes ?? defaultBundleMaxBytes;
   const left = () => startedAt + timeoutMs - now();
   const extraPatterns = [...(input.config?.diagnostics.redactPatterns ?? []), ...(input.extraPatterns ?? [])];
-  const redact = createRedactor({ secretValues: input.secretValues, extraPatterns });
+  let redact = createRedactor({ secretValues: input.secretValues, extraPatterns });
   const notes: string[] = (input.notes ?? []).map(redact);
   const files: Collected[] = [];
   const part = async <T>(what: string, work: () => Promise<T> | T): Promise<T | undefined> => {
@@ -126,6 +127,10 @@ export async function buildDiagnosticBundle(input: BundleInput): Promise<Diagnos
   const opened = await part('outbox', () => openOutbox(input.outbox));
   if (opened?.note) notes.push(redact(opened.note));
   const outbox = opened?.outbox;
+  if (outbox && (input.config?.diagnostics.hashFileNames ?? true)) {
+    const names = await part('file names', () => capturedFileNames(outbox));
+    if (names) redact = withHashedFileNames(redact, names);
+  }
   let statistics: ConnectionStatistics[] | undefined;
   let deadLetters: RecordSummary[] | undefined;
   let status: unknown;

@@ -76,7 +76,7 @@ describe('validateConfig defaults', () => {
         sourceLagMinutes: 15,
         certificateExpiryDays: 14,
       },
-      diagnostics: { redactPatterns: [] },
+      diagnostics: { redactPatterns: [], hashFileNames: true },
     });
   });
 

@@ -111,8 +111,9 @@ describe('diagnostics.redactPatterns in the config', () => {
       agentConfigSchema.parse({ ...base, diagnostics: { redactPatterns: ['CUST-[0-9]{6}'] } }).diagnostics,
     ).toEqual({
       redactPatterns: ['CUST-[0-9]{6}'],
+      hashFileNames: true,
     });
-    expect(agentConfigSchema.parse(base).diagnostics).toEqual({ redactPatterns: [] });
+    expect(agentConfigSchema.parse(base).diagnostics).toEqual({ redactPatterns: [], hashFileNames: true });
     const result = agentConfigSchema.safeParse({
       ...base,
       diagnostics: { redactPatterns: ['ok', 'CUST-[0-9'] },
