@@ -37,6 +37,9 @@ export function passphraseProblem(passphrase: string): string | undefined {
   if ([...passphrase].length < minPassphraseLength)
     return `the passphrase is shorter than ${minPassphraseLength} characters; use a longer one (a few words work well)`;
   if (passphrase.length > 1024) return 'the passphrase is longer than 1024 characters';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (/[\u0000-\u001f\u007f]/.test(passphrase))
+    return 'the passphrase contains a control character (a tab, a line break or similar); use printable characters only';
   return undefined;
 }
 

@@ -1,13 +1,13 @@
 // `integration-agent admin set-passphrase`: sets the passphrase that unlocks admin mode in the UI; read hidden from stdin.
 import type { Command } from 'commander';
 import { adminPassphraseFile, passphraseProblem, setAdminPassphrase } from '../api/admin-passphrase.js';
-import { readHiddenLine, readPipedValue } from '../secrets/read-secret-value.js';
+import { readHiddenLine, readPipedLine } from '../secrets/read-secret-value.js';
 import { SecretStoreError } from '../secrets/errors.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
 
 async function readPassphrase(): Promise<string> {
-  if (!process.stdin.isTTY) return readPipedValue(process.stdin);
+  if (!process.stdin.isTTY) return readPipedLine(process.stdin);
   const first = await readHiddenLine(process.stdin, process.stderr, 'New admin passphrase (input hidden): ');
   const problem = passphraseProblem(first);
   if (problem) throw new CliError(problem, exitCodes.failure);

@@ -51,3 +51,18 @@ export async function readPipedValue(input: NodeJS.ReadableStream): Promise<stri
   if (text.endsWith('\r\n')) return text.slice(0, -2);
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
+
+/**
+ * Exactly one line of a piped stdin (a passphrase): its line break removed; more non-empty lines are refused rather
+ * than folded into the value, so `printf 'a\nb'` never sets "a\nb".
+ */
+export async function readPipedLine(input: NodeJS.ReadableStream): Promise<string> {
+  const text = await readPipedValue(input);
+  const [first = '', ...rest] = text.split(/\r?\n/);
+  if (rest.some((line) => line.trim() !== ''))
+    throw new SecretStoreError(
+      'stdin holds more than one line; nothing was stored',
+      'pipe only the passphrase, on one line (e.g. printf %s "$PASSPHRASE" | …)',
+    );
+  return first;
+}
