@@ -127,10 +127,14 @@ describe('request probe', () => {
     expect(probe(none).fix).toContain('configure destination.auth');
     const missing = await doctor({ auth: { type: 'api-key', value: { secretRef: 'absent' } } });
     expect(probe(missing).detail).toContain('sent without credentials (secret "absent" was not loaded)');
-    answer = { status: 404 };
+    answer = { status: 404 }; // to OPTIONS: what many POST-only APIs answer, so not a warning
     expect(probe(await doctor({}))).toMatchObject({
+      status: 'pass',
+      detail: expect.stringContaining('--dry-run'),
+    });
+    expect(probe(await doctor({ batch: { format: 'json-array' } }, true))).toMatchObject({
       status: 'warn',
-      fix: expect.stringContaining('check the path in destination.url'),
+      fix: 'check the path in destination.url',
     });
     answer = { status: 503 };
     expect(probe(await doctor({})).status).toBe('warn');
