@@ -40,6 +40,13 @@ export function clock(at: number): string {
   return new Date(at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "2026-12-02 14:20:05 UTC+01:00": local time, never ambiguous between day-month and month-day orders. */
 export function dateTime(at: number): string {
-  return new Date(at).toLocaleString('en-GB');
+  const d = new Date(at);
+  const offset = -d.getTimezoneOffset();
+  const zone = `UTC${offset >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zone}`;
 }

@@ -1,10 +1,11 @@
 // One record's story: captured → queued → attempts (status, latency) → delivered with the receipt, or dead with the reason.
 import type { TimelineEvent } from '../agent-api.js';
 import { ErrorBox } from '../common/error-box.js';
-import { dateTime, duration } from '../common/format.js';
+import { dateTime } from '../common/format.js';
 import { useLoad } from '../common/use-action.js';
 import { useAgent } from '../shell/agent-store.js';
 import { href } from '../shell/use-route.js';
+import { eventDetailParts } from './event-detail.js';
 import { originText } from './record-table.js';
 
 const tone: Partial<Record<TimelineEvent['kind'], string>> = {
@@ -14,29 +15,8 @@ const tone: Partial<Record<TimelineEvent['kind'], string>> = {
   discarded: 'health-stopped',
 };
 
-const value = (detail: Record<string, unknown> | null, name: string): string | undefined => {
-  const v = detail?.[name];
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return v === undefined || v === null ? undefined : JSON.stringify(v);
-};
-
 function describe(event: TimelineEvent): string {
-  const d = event.detail;
-  // `code` is the receiver's answer ("HTTP 503"); timelines written before it was transport-neutral hold `status`.
-  const status = value(d, 'status');
-  const code = value(d, 'code') ?? (status ? `HTTP ${status}` : undefined);
-  const latency = d?.latencyMs;
-  const error = value(d, 'error') ?? value(d, 'reason');
-  const parts: string[] = [];
-  if (code) parts.push(code);
-  if (typeof latency === 'number') parts.push(duration(latency));
-  if (error) parts.push(error);
-  const known = new Set(['status', 'code', 'latencyMs', 'error', 'reason']);
-  for (const [k, v] of Object.entries(d ?? {})) {
-    if (!known.has(k) && v !== null && v !== undefined) parts.push(`${k}: ${value(d, k)}`);
-  }
-  return parts.join(' · ');
+  return eventDetailParts(event.detail).join(' · ');
 }
 
 export function RecordTimelineView({ id }: { id: number }) {
