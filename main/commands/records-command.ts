@@ -4,6 +4,7 @@ import { keyHash } from '../diagnostics/bundle/outbox-report.js';
 import { openOutboxReadOnly } from '../diagnostics/bundle/open-outbox.js';
 import { createRedactor, redactJson } from '../diagnostics/redaction.js';
 import type { RecordTimeline } from '../outbox/timeline.js';
+import { plural } from '../engine/plain-words.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { supportDataDir, withOutboxErrors } from './connections-command.js';
 
@@ -54,10 +55,10 @@ export function findRecords(key: string, options: RecordsFindOptions): FoundReco
 }
 
 const whereNext: Record<string, string> = {
-  pending: 'waiting to be sent (see the events for the next attempt)',
-  leased: 'being sent right now',
-  delivered: 'delivered',
-  dead: 'refused by the destination: fix the cause, then `integration-agent dlq replay <id>` (or `dlq discard <id> --yes`)',
+  pending: 'pending: waiting to be sent (see the events for the next attempt)',
+  leased: 'leased: being sent right now',
+  delivered: 'delivered: the destination confirmed it',
+  dead: 'dead: refused by the destination; fix the cause, then `integration-agent dlq replay <id>` (or `dlq discard <id> --yes`)',
   discarded: 'discarded by an operator: it will not be sent',
 };
 
@@ -73,7 +74,7 @@ export function formatFound(found: FoundRecord[]): string {
       const head = [
         `Record ${record.id} [${record.connection}] business key ${record.businessKey ?? '(none)'}` +
           (record.businessKeySha256 ? ` (#${record.businessKeySha256})` : ''),
-        `  state: ${record.state}: ${whereNext[record.state] ?? record.state}; ${record.attempts} attempt(s)`,
+        `  state: ${whereNext[record.state] ?? record.state}; ${plural(record.attempts, 'attempt')}`,
         `  idempotency key: ${record.idempotencyKey}`,
         ...(record.lastError ? [`  last error: ${record.lastError}`] : []),
         '  timeline:',

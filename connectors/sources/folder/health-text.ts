@@ -41,7 +41,7 @@ export function folderGuarantee(options: TextOptions, layout: FolderLayout, rule
   const where = `${layout.roots.length === 1 ? 'the folder' : 'the folders'} ${folders}${options.recursive ? ' (with subfolders)' : ''}`;
   const parts = [
     `every file in ${where} is ${options.records ? 'read' : 'sent'} once per distinct content (SHA-256), once it ` +
-      `is ${rule.description}; the same bytes written again are not ${options.records ? 'read' : 'sent'} again`,
+      `counts as finished (${rule.description}); the same bytes written again are not ${options.records ? 'read' : 'sent'} again`,
     ...(options.records ? [recordsGuarantee(options.records)] : []),
     'files added or changed while the agent was off are caught up at start, and a full rescan every ' +
       `${formatMs(options.rescanIntervalMs)} catches anything the watcher missed`,
