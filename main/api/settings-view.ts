@@ -4,6 +4,7 @@ import { destinationConnectorFor, findDestinationConnector } from '../../connect
 import type { AgentConfig, ConnectionConfig } from '../config/schema.js';
 import { rawConnections, type RawConfig } from '../engine/config-store.js';
 import { objectAt } from '../shared/raw-object.js';
+import { diskFloorFor } from '../outbox/backpressure.js';
 
 type Destination = ConnectionConfig['destination'];
 
@@ -26,7 +27,7 @@ export function settingsOf(config: AgentConfig, dataDir: string, configFile: str
     limits: {
       maxPendingRecords: config.outbox.maxPendingRecords,
       maxPendingBytes: config.outbox.maxPendingBytes,
-      minFreeDiskBytes: config.outbox.minFreeDiskBytes,
+      minFreeDiskBytes: diskFloorFor(dataDir, config.outbox.minFreeDiskBytes).floor,
     },
     network: first ? { ...first, uniform: networks.every((n) => key(n) === key(first)) } : null,
   };

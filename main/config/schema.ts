@@ -59,8 +59,11 @@ const outboxSchema = z
     minFreeDiskBytes: z
       .int()
       .min(0)
-      .default(512 * MiB)
-      .describe('Sources pause when free disk space falls below this'),
+      .optional()
+      .describe(
+        'Sources pause when free disk space falls below this; default: 5 % of the data disk, at least 32 MiB and ' +
+          'at most 512 MiB, and never more than a quarter of the disk',
+      ),
     retention: retentionSchema.prefault({}),
   })
   .describe('Durable SQLite outbox between sources and destinations');

@@ -16,6 +16,7 @@ import { resolveSecrets } from '../secrets/resolve-secrets.js';
 import { secretNamesIn } from './connection-secrets.js';
 import type { Engine } from './engine.js';
 import { bindEngineObservability } from './metrics-binding.js';
+import { diskFloorFor } from '../outbox/backpressure.js';
 
 export interface AgentObservability {
   metrics: AgentMetrics;
@@ -86,7 +87,9 @@ export async function startObservability(
   const metrics = new AgentMetrics();
   const history = new ThroughputHistory();
   const alerts = new AlertMonitor(
-    new AlertEngine(alertThresholdsFrom(config.alerts, config.outbox.minFreeDiskBytes)),
+    new AlertEngine(
+      alertThresholdsFrom(config.alerts, diskFloorFor(dataDir, config.outbox.minFreeDiskBytes).floor),
+    ),
     Date.now,
     (err) => logger.error({ err }, 'an alert listener failed'),
   );

@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import type { SourceContext } from '../../connectors/core/source.js';
 import type { AgentStatus, Notice } from '../../preload/contract/status.js';
 import type { AgentConfig, ConnectionConfig } from '../config/schema.js';
-import { evaluateBackpressure, freeDiskBytes, type BackpressureState } from '../outbox/backpressure.js';
+import {
+  diskFloorFor,
+  evaluateBackpressure,
+  freeDiskBytes,
+  type BackpressureState,
+} from '../outbox/backpressure.js';
 import { setLogLevel } from '../observability/logger.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -43,6 +48,8 @@ export class Engine {
   private backpressure: BackpressureState = { paused: false };
   /** Refreshed by the backpressure timer: statfs is too costly to call after every enqueue. */
   private freeDisk = Number.POSITIVE_INFINITY;
+  /** The free-disk floor in effect: the configured one, or the default scaled to the data disk. */
+  private diskFloor = 0;
   private state: AgentStatus['state'] = 'running';
   private statusQueued = false;
   /** status.json writes run one after another, so an older status never lands over a newer one. */
@@ -67,6 +74,8 @@ export class Engine {
       sourceContext: (connection, logger) => this.sourceContext(connection, logger),
       backpressureReason: () => (this.backpressure.paused ? this.backpressure.reason : undefined),
     });
+    const { warning } = diskFloorFor(options.dataDir, options.config.outbox.minFreeDiskBytes);
+    if (warning) this.notices.push({ level: 'error', at: Date.now(), message: warning });
     for (const q of outbox.quarantineNotices()) {
       this.notices.push({
         level: 'error',
@@ -231,11 +240,15 @@ export class Engine {
   }
 
   private checkBackpressure(measureDisk: boolean): void {
-    if (measureDisk) this.freeDisk = freeDiskBytes(this.options.dataDir);
+    if (measureDisk) {
+      this.freeDisk = freeDiskBytes(this.options.dataDir);
+      this.diskFloor = diskFloorFor(this.options.dataDir, this.config.outbox.minFreeDiskBytes).floor;
+    }
+    const limits = { ...this.config.outbox, minFreeDiskBytes: this.diskFloor };
     const next = evaluateBackpressure(
       this.outbox.counters.totals(),
       this.freeDisk,
-      this.config.outbox,
+      limits,
       this.backpressure,
     );
     if (next.paused === this.backpressure.paused && next.reason === this.backpressure.reason) return;

@@ -25,6 +25,36 @@ export function freeDiskBytes(dir: string): number {
   return stats.bavail * stats.bsize;
 }
 
+const MiB = 1024 * 1024;
+
+/** The default free-disk floor for a disk of `diskBytes`: 5 %, within 32 MiB … 512 MiB, never over a quarter of it. */
+export function defaultDiskFloor(diskBytes: number): number {
+  const share = Math.min(512 * MiB, Math.max(32 * MiB, Math.round(diskBytes * 0.05)));
+  return Math.min(share, Math.floor(diskBytes / 4));
+}
+
+/** The configured floor, else the default for the data directory's disk; and a warning when it can never be met. */
+export function diskFloorFor(
+  dir: string,
+  configured: number | undefined,
+): { floor: number; warning?: string } {
+  let disk: number;
+  try {
+    const stats = statfsSync(dir);
+    disk = stats.blocks * stats.bsize;
+  } catch {
+    return { floor: configured ?? 512 * MiB }; // no disk to look at (yet): the classic default
+  }
+  const floor = configured ?? defaultDiskFloor(disk);
+  if (floor < disk) return { floor };
+  return {
+    floor,
+    warning:
+      `outbox.minFreeDiskBytes (${mb(floor)}) is at least the size of the whole data disk (${mb(disk)}): capture ` +
+      `could never run. Fix: lower it, or leave it out for a default scaled to the disk`,
+  };
+}
+
 export function evaluateBackpressure(
   totals: ConnectionCounts,
   freeDisk: number,

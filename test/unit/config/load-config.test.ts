@@ -61,7 +61,7 @@ describe('validateConfig defaults', () => {
         busyTimeoutMs: 5000,
         maxPendingRecords: 1_000_000,
         maxPendingBytes: 2 * 1024 ** 3,
-        minFreeDiskBytes: 512 * 1024 ** 2,
+        // minFreeDiskBytes: absent, so the engine scales the floor to the data disk (see backpressure.ts)
         retention: { compactAfterDays: 7, removeAfterDays: 90 },
       },
       logging: { level: 'info', maxFileBytes: 10 * 1024 ** 2, maxFiles: 5 },

@@ -1,8 +1,11 @@
 // Backpressure: pause at the row cap, byte cap or disk floor with a plain-words reason; resume only below 90%.
+import { statfsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  defaultDiskFloor,
+  diskFloorFor,
   evaluateBackpressure,
   freeDiskBytes,
   type BackpressureLimits,
@@ -158,5 +161,26 @@ describe('backpressure from live outbox totals', () => {
     );
     state = evaluateBackpressure(outbox.counters.totals(), freeDiskBytes(h.dir()), small, state);
     expect(state).toEqual({ paused: false });
+  });
+});
+
+describe('the default free-disk floor', () => {
+  const MiB = MB;
+  it('is 5 % of the disk, within 32 MiB and 512 MiB, and never more than a quarter of a small disk', () => {
+    expect(defaultDiskFloor(100 * 1024 * MiB)).toBe(512 * MiB); // 100 GiB disk: the cap
+    expect(defaultDiskFloor(2 * 1024 * MiB)).toBe(Math.round(2 * 1024 * MiB * 0.05)); // 2 GiB: 5 %
+    expect(defaultDiskFloor(200 * MiB)).toBe(32 * MiB); // the minimum
+    expect(defaultDiskFloor(48 * MiB)).toBe(12 * MiB); // a 48 MB disk: a quarter, so capture can start
+  });
+
+  it('names a configured floor that the whole data disk can never meet, and keeps it', () => {
+    const dir = os.tmpdir();
+    const disk = statfsSync(dir).blocks * statfsSync(dir).bsize;
+    expect(diskFloorFor(dir, disk + 1)).toMatchObject({
+      floor: disk + 1,
+      warning: expect.stringContaining('could never run'),
+    });
+    expect(diskFloorFor(dir, 1024).warning).toBeUndefined();
+    expect(diskFloorFor(dir, undefined).floor).toBe(defaultDiskFloor(disk));
   });
 });
