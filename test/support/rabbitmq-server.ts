@@ -47,7 +47,9 @@ export interface RabbitServer {
 /** How RabbitMQ stores a password: base64(salt(4) + sha256(salt + utf8 password)). */
 export function rabbitPasswordHash(password: string): string {
   const salt = randomBytes(4);
-  const digest = createHash('sha256').update(Buffer.concat([salt, Buffer.from(password, 'utf8')])).digest();
+  const digest = createHash('sha256')
+    .update(Buffer.concat([salt, Buffer.from(password, 'utf8')]))
+    .digest();
   return Buffer.concat([salt, digest]).toString('base64');
 }
 

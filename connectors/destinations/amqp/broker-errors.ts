@@ -12,8 +12,7 @@ interface ErrorLike {
   code?: unknown;
 }
 
-const asError = (error: unknown): ErrorLike =>
-  error instanceof Error ? (error) : { message: String(error) };
+const asError = (error: unknown): ErrorLike => (error instanceof Error ? error : { message: String(error) });
 
 /** The broker's own text of a close frame ("NOT_FOUND - no exchange 'x' in vhost 'v'"), or the whole message. */
 export function brokerText(message: string): string {

@@ -181,9 +181,12 @@ async function publishStep(
   const title = 'May publish';
   const shown = exchange === '' ? 'the default exchange' : `exchange ${exchange}`;
   let returned = false;
+  let channelError: Error | undefined;
   try {
     const channel = await connection.createConfirmChannel();
-    channel.on('error', () => undefined);
+    channel.on('error', (error: Error) => {
+      channelError = error;
+    });
     channel.on('return', () => {
       returned = true;
     });
@@ -200,12 +203,14 @@ async function publishStep(
           messageId: `${checkRoutingKey}-${Date.now()}`,
           type: checkRoutingKey,
         },
-        (error: unknown) => (error ? reject(error) : resolve()),
+        (error: unknown) =>
+          error ? reject(new Error('the broker did not confirm', { cause: error })) : resolve(),
       );
     });
     await withTimeout(acked, timeoutMs, 'publishing the probe message');
     await channel.close().catch(() => undefined);
-  } catch (error) {
+  } catch (caught) {
+    const error = channelError ?? caught;
     const known = describeChannelError(error, exchange);
     const text = brokerText((error as Error).message);
     return {
