@@ -62,10 +62,15 @@ export function describeConnectError(
       problem: `the broker refused the login of user ${place.username}: ${text}`,
       fix: 'check username and the password in the secret store (integration-agent secrets set <name>)',
     };
-  if (/NOT[-_]ALLOWED/.test(message) || code === 530)
+  // amqplib reports a refused connection.open without the broker's text; vhost access is what it refuses there
+  if (
+    /NOT[-_]ALLOWED/.test(message) ||
+    code === 530 ||
+    /ConnectionOpenOk; got <ConnectionClose/.test(message)
+  )
     return {
       code: '530 NOT_ALLOWED',
-      problem: `user ${place.username} may not use vhost ${place.vhost}: ${text}`,
+      problem: `the broker refused user ${place.username} access to vhost ${place.vhost} (it does not exist, or the user has no permissions on it)`,
       fix: `grant the user access on the broker (rabbitmqctl set_permissions -p ${place.vhost} ${place.username} ...), or correct the vhost in the URL`,
     };
   return {

@@ -27,6 +27,7 @@ export const secrets = resolverOf(
     ['rabbit-admin', 'admin-test-password'],
     ['rabbit-reader', reader.password],
     ['rabbit-wrong', 'not-the-password'],
+    ['rabbit-stranger', stranger.password],
   ]),
 );
 
