@@ -50,7 +50,9 @@ describe('AMQP destination on a real broker', () => {
       });
     }
     const messages = await messagesIn(queue);
-    expect(messages.map((m) => m.properties.messageId)).toEqual(requests.map((r) => r.idempotencyKey));
+    expect(messages.map((m) => m.properties.messageId as string)).toEqual(
+      requests.map((r) => r.idempotencyKey),
+    );
     for (const [i, message] of messages.entries()) {
       expect(message.properties.deliveryMode).toBe(2);
       expect(message.properties.contentType).toBe('application/json');
@@ -76,7 +78,7 @@ describe('AMQP destination on a real broker', () => {
     const results = await Promise.all(requests.map((request) => amqp.send(request, live())));
     expect(results.every((r) => r.kind === 'delivered')).toBe(true);
     const messages = await messagesIn(queue);
-    expect(new Set(messages.map((m) => m.properties.messageId))).toEqual(
+    expect(new Set(messages.map((m) => m.properties.messageId as string))).toEqual(
       new Set(requests.map((r) => r.idempotencyKey)),
     );
     expect(messages.every((m) => m.properties.deliveryMode === 1)).toBe(true);
