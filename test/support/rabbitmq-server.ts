@@ -24,11 +24,17 @@ export interface RabbitOptions {
   vhosts?: string[];
   /** Users besides admin. */
   users?: RabbitUser[];
+  /** Also listen for amqps on `tlsPort` with this server certificate (copied for the rabbitmq user). */
+  tls?: { certFile: string; keyFile: string; caFile: string };
+  /** More rabbitmq.conf lines, e.g. a tiny vm_memory_high_watermark to make the broker block publishers. */
+  config?: string[];
 }
 
 export interface RabbitServer {
   host: string;
   port: number;
+  /** The amqps port when started with `tls`. */
+  tlsPort?: number;
   /** Administrator with every permission on every vhost. */
   admin: { username: string; password: string };
   /** amqp://127.0.0.1:port/<vhost> without credentials. */
@@ -106,7 +112,21 @@ export async function startRabbitMQ(options: RabbitOptions = {}): Promise<Rabbit
   const admin = { username: 'admin', password: 'admin-test-password' };
   const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
   const node = `rabbit-${path.basename(dir).slice('rabbitmq-'.length).toLowerCase()}@localhost`;
+  const tlsPort = options.tls ? await freePort() : undefined;
   for (const sub of ['mnesia', 'log', 'home']) fs.mkdirSync(path.join(dir, sub));
+  const tlsLines: string[] = [];
+  if (options.tls) {
+    for (const [name, from] of Object.entries(options.tls))
+      fs.copyFileSync(from, path.join(dir, `${name}.pem`));
+    tlsLines.push(
+      `listeners.ssl.default = 127.0.0.1:${tlsPort}`,
+      `ssl_options.cacertfile = ${path.join(dir, 'caFile.pem')}`,
+      `ssl_options.certfile = ${path.join(dir, 'certFile.pem')}`,
+      `ssl_options.keyfile = ${path.join(dir, 'keyFile.pem')}`,
+      'ssl_options.verify = verify_none',
+      'ssl_options.fail_if_no_peer_cert = false',
+    );
+  }
   fs.writeFileSync(path.join(dir, 'definitions.json'), JSON.stringify(definitions(options, admin)));
   fs.writeFileSync(path.join(dir, 'enabled_plugins'), '[].\n');
   fs.writeFileSync(
@@ -119,6 +139,8 @@ export async function startRabbitMQ(options: RabbitOptions = {}): Promise<Rabbit
       'log.file = false',
       // a test machine's disk may be nearly full; the broker would block publishers below 50 MB
       'disk_free_limit.absolute = 1MB',
+      ...tlsLines,
+      ...(options.config ?? []),
       '',
     ].join('\n'),
   );
@@ -180,6 +202,7 @@ export async function startRabbitMQ(options: RabbitOptions = {}): Promise<Rabbit
   return {
     host: '127.0.0.1',
     port,
+    ...(tlsPort ? { tlsPort } : {}),
     admin,
     url,
     connect,
