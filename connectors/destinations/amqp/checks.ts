@@ -107,7 +107,14 @@ async function openStep(link: () => LinkOptions, timeoutMs: number): Promise<Ope
   }
   const { address, username } = options;
   try {
-    const connection = await withTimeout(openConnection(options), timeoutMs, 'logging in');
+    let timedOut = false;
+    const opening = openConnection(options);
+    // a connection that opens after the step timed out is closed again at once
+    opening.then((late) => timedOut && void late.close().catch(() => undefined)).catch(() => undefined);
+    const connection = await withTimeout(opening, timeoutMs, 'logging in').catch((error: unknown) => {
+      timedOut = true;
+      throw error;
+    });
     connection.on('error', () => undefined);
     return {
       connection,
