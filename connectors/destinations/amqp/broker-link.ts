@@ -35,6 +35,8 @@ export interface ChannelState {
   pending: number;
   /** How many were waiting when the broker closed the channel with `error` (1: it was that message). */
   pendingAtError?: number;
+  /** Message ids of the publishes waiting for their confirm. */
+  awaiting: Set<string>;
   /** basic.return of mandatory messages no queue took, by message id (a return comes before its ack). */
   returned: Map<string, Message>;
 }
@@ -127,7 +129,14 @@ export class BrokerLink {
   private async openChannel(): Promise<ChannelState> {
     const connection = await this.liveConnection();
     const channel = await connection.model.createConfirmChannel();
-    const state: ChannelState = { channel, connection, closed: false, pending: 0, returned: new Map() };
+    const state: ChannelState = {
+      channel,
+      connection,
+      closed: false,
+      pending: 0,
+      awaiting: new Set(),
+      returned: new Map(),
+    };
     channel.on('error', (error: Error) => {
       state.error = error;
       state.pendingAtError = state.pending;
@@ -137,7 +146,7 @@ export class BrokerLink {
     });
     channel.on('return', (message: Message) => {
       const id = message.properties.messageId as unknown;
-      if (typeof id === 'string') state.returned.set(id, message);
+      if (typeof id === 'string' && state.awaiting.has(id)) state.returned.set(id, message);
     });
     return state;
   }

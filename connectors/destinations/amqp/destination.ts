@@ -101,6 +101,7 @@ export class AmqpDestination implements Destination {
         if (settled) return;
         settled = true;
         state.pending -= 1;
+        state.awaiting.delete(messageId);
         state.returned.delete(messageId);
         state.connection.onBlocked.delete(onBlocked);
         signal.removeEventListener('abort', onAbort);
@@ -112,6 +113,7 @@ export class AmqpDestination implements Destination {
       signal.addEventListener('abort', onAbort, { once: true });
       state.connection.onBlocked.add(onBlocked);
       state.pending += 1;
+      state.awaiting.add(messageId);
       const confirmed = (error: unknown) =>
         settleSoon(finish, () =>
           error
