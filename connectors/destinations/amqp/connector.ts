@@ -1,5 +1,6 @@
-// The AMQP 0-9-1 destination: its config schema, how it is built and its checks (one message per record, confirms).
+// The AMQP 0-9-1 destination: its config schema, how it is built, its checks and the broker certificate (no batching).
 import { defineDestination } from '../../core/connector.js';
+import { amqpCertificates } from './certificates.js';
 import { checkAmqpDestination } from './checks.js';
 import { amqpDestinationSchema, amqpLabel } from './config.js';
 import { createAmqpDestination } from './create-destination.js';
@@ -13,4 +14,5 @@ export const amqpConnector = defineDestination({
   label: amqpLabel,
   create: (config, { secrets }) => createAmqpDestination(config, secrets),
   check: checkAmqpDestination,
+  certificates: amqpCertificates,
 });

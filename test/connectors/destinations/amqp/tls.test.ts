@@ -1,5 +1,7 @@
 // amqps:// against a real RabbitMQ with a test CA: verified delivery, the TLS check step, and an untrusted certificate.
+import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amqpConnector } from '../../../../connectors/destinations/amqp/connector.js';
 import { amqpDestinationSchema } from '../../../../connectors/destinations/amqp/config.js';
 import { checkAmqpDestination } from '../../../../connectors/destinations/amqp/checks.js';
 import { startRabbitMQ, type RabbitServer } from '../../../support/rabbitmq-server.js';
@@ -62,6 +64,19 @@ describe('AMQP destination over TLS', () => {
     expect(trusted.overall).toBe('pass');
     expect(trusted.checks.find((c) => c.id === 'tls')).toMatchObject({ status: 'pass' });
     expect(trusted.checks.find((c) => c.id === 'tls')?.detail).toContain('with a verified certificate');
+    const certificates = await amqpConnector.certificates?.(
+      config({ tls: { caFile: pki.rootCa.certFile } }),
+      {
+        secrets,
+        timeoutMs: 10_000,
+      },
+    );
+    expect(certificates).toEqual([
+      {
+        subject: expect.stringContaining('CN='),
+        notAfter: Date.parse(new X509Certificate(pki.server.certPem).validTo),
+      },
+    ]);
 
     const untrusted = await checkAmqpDestination(config({}), { secrets, timeoutMs: 10_000 });
     const tls = untrusted.checks.find((c) => c.id === 'tls');
