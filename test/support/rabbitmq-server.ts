@@ -43,6 +43,9 @@ export interface RabbitServer {
   connect(vhost?: string): Promise<amqp.ChannelModel>;
   /** Runs `work` on an admin channel of `vhost` and closes it after. */
   withChannel<T>(vhost: string, work: (channel: amqp.Channel) => Promise<T>): Promise<T>;
+  /** Freezes the broker process (SIGSTOP): connections stay open but nothing is answered, until thaw(). */
+  freeze(): void;
+  thaw(): void;
   /** Stops the broker (clients are cut off); the data stays for start(). */
   pause(): Promise<void>;
   /** Starts a paused broker again on the same ports and data. */
@@ -215,6 +218,8 @@ export async function startRabbitMQ(options: RabbitOptions = {}): Promise<Rabbit
         await connection.close().catch(() => undefined);
       }
     },
+    freeze: () => broker && process.kill(broker.pid, 'SIGSTOP'),
+    thaw: () => broker && process.kill(broker.pid, 'SIGCONT'),
     pause,
     resume: launch,
     stop: stopAll,

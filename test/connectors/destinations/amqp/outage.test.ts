@@ -13,6 +13,34 @@ afterAll(async () => {
 });
 
 describe('AMQP destination through a broker outage', () => {
+  it('stops waiting for a confirm when the send is aborted, and the resend under the same key is delivered', async () => {
+    await server.withChannel(vhost, async (channel) => {
+      await channel.assertQueue('frozen-q', { durable: true });
+    });
+    const amqp = destinationFor(server, { exchange: '', routingKey: 'frozen-q' });
+    try {
+      expect((await amqp.send(requestOf({ n: 0 }), live())).kind).toBe('delivered'); // connected
+      const request = requestOf({ n: 1 });
+      const controller = new AbortController();
+      server.freeze();
+      try {
+        const sending = amqp.send(request, controller.signal);
+        setTimeout(() => controller.abort(), 200);
+        const result = await sending;
+        expect(result).toMatchObject({ kind: 'retry', code: 'aborted' });
+        expect(result.kind === 'retry' && result.error).toContain('the message may still arrive');
+      } finally {
+        server.thaw();
+      }
+      expect(await amqp.send(request, live())).toMatchObject({ kind: 'delivered', code: 'ack' });
+      const messages = await server.withChannel(vhost, (channel) => drain(channel, 'frozen-q'));
+      const copies = messages.filter((m) => m.properties.messageId === request.idempotencyKey);
+      expect(copies.length).toBeGreaterThanOrEqual(1); // the first publish may have arrived too: same message-id
+    } finally {
+      await amqp.close();
+    }
+  });
+
   it('retries while the broker is down and delivers every record once it is back', async () => {
     const exchange = 'outage';
     const queue = 'outage-q';
