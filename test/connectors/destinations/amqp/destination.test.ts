@@ -181,6 +181,20 @@ describe('AMQP destination on a real broker', () => {
     expect(result.kind === 'dead' && result.error).toContain('fix: grant the user write permission');
   });
 
+  it('retries (failure) a message the broker nacks, e.g. a full queue that rejects publishes', async () => {
+    const queue = unique('full');
+    await server.withChannel(vhost, (channel) =>
+      channel.assertQueue(queue, { arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' } }),
+    );
+    const amqp = destination({ exchange: '', routingKey: queue });
+    expect(await amqp.send(requestOf({ n: 1 }), live())).toMatchObject({ kind: 'delivered', code: 'ack' });
+    const refused = await amqp.send(requestOf({ n: 2 }), live());
+    expect(refused).toMatchObject({ kind: 'retry', signal: 'failure', code: 'nack' });
+    expect(refused.kind === 'retry' && refused.error).toContain('the broker nacked the message');
+    await server.withChannel(vhost, (channel) => channel.purgeQueue(queue));
+    expect(await amqp.send(requestOf({ n: 3 }), live())).toMatchObject({ kind: 'delivered' }); // same channel goes on
+  });
+
   it('retries (failure) when the broker refuses the login, naming the user and how to fix it', async () => {
     const amqp = destination({ exchange: '', routingKey: 'q', password: { secretRef: 'rabbit-wrong' } });
     const result = await amqp.send(requestOf({ n: 1 }), live());
