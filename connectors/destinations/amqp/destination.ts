@@ -78,15 +78,16 @@ export class AmqpDestination implements Destination {
     signal: AbortSignal,
   ): Promise<Outcome> {
     if (signal.aborted) return this.abandoned();
-    let state: ChannelState;
+    let state: ChannelState | undefined;
     try {
-      state = await this.link.ready();
+      state = await this.readyUnlessAborted(signal);
     } catch (error) {
       const { username, address } = this.options.link;
       const place = { broker: brokerOf(address), vhost: address.vhost, username, tls: address.tls };
       const { code, problem, fix } = describeConnectError(error, place);
       return { kind: 'retry', error: `${problem}; ${fix}`, code, signal: 'failure' };
     }
+    if (!state) return this.abandoned();
     const blocked = state.connection.blocked;
     if (blocked !== undefined)
       return { kind: 'retry', error: blockedError(blocked), code: 'blocked', signal: 'throttled' };
@@ -139,6 +140,20 @@ export class AmqpDestination implements Destination {
         confirmed(error);
       }
     });
+  }
+
+  /** The open channel, or undefined when the send is aborted first (the connection attempt goes on for the next). */
+  private async readyUnlessAborted(signal: AbortSignal): Promise<ChannelState | undefined> {
+    let onAbort = () => undefined as void;
+    const aborted = new Promise<undefined>((resolve) => {
+      onAbort = () => resolve(undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([this.link.ready(), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   /** The broker acked: delivered, unless it first returned the message as unroutable. */
