@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { CheckOptions, DestinationConnector, SourceConnector } from './core/connector.js';
 import type { DoctorReport } from '../preload/contract/doctor.js';
+import { amqpConnector } from './destinations/amqp/connector.js';
 import { fileConnector } from './destinations/file/connector.js';
 import { httpConnector } from './destinations/http/connector.js';
 import { mysqlConnector, postgresConnector, sqliteConnector } from './sources/database/connector.js';
@@ -14,7 +15,7 @@ export const sourceConnectors = [
   mysqlConnector,
 ] as const;
 
-export const destinationConnectors = [httpConnector, fileConnector] as const;
+export const destinationConnectors = [httpConnector, fileConnector, amqpConnector] as const;
 
 type Schemas<T extends readonly { schema: z.ZodType }[]> = { [K in keyof T]: T[K]['schema'] };
 
