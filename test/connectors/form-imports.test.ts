@@ -34,6 +34,7 @@ function importGraph(entries: string[]): { files: Set<string>; packages: Set<str
 describe('connector form modules', () => {
   it('import only zod, browser-safe files of their own and the preload contract, however deep', () => {
     expect(formFiles.map((file) => relative(connectors, file)).sort()).toEqual([
+      'destinations/amqp/form.ts',
       'destinations/file/form.ts',
       'destinations/http/form.ts',
       'sources/database/form.ts',

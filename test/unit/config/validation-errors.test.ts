@@ -1,5 +1,6 @@
 // Schema problems surface as ConfigError issues with a path, a problem and a fix.
 import { describe, expect, it } from 'vitest';
+import { destinationConnectors } from '../../../connectors/registry.js';
 import { ConfigError, formatPath } from '../../../main/config/errors.js';
 import { validateConfig } from '../../../main/config/load-config.js';
 import { configErrorOf } from './config-error-helpers.js';
@@ -136,7 +137,7 @@ describe('validateConfig errors', () => {
       {
         path: 'connections[1].destination.type',
         problem: 'is missing',
-        fix: 'set type to one of: "http", "file"',
+        fix: `set type to one of: ${destinationConnectors.map((c) => `"${c.type}"`).join(', ')}`,
       },
     ]);
   });

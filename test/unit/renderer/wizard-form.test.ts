@@ -1,5 +1,6 @@
 // The wizard's state over the discovered connector forms: defaults, edit mode, switching types, validation per step.
 import { describe, expect, it } from 'vitest';
+import { destinationConnectors } from '../../../connectors/registry.js';
 import type { JsonObject } from '../../../connectors/core/connector-form.js';
 import { destinationForms, sourceForms } from '../../../renderer/src/connections/connector-forms.js';
 import {
@@ -34,7 +35,11 @@ const saved: JsonObject = {
 describe('connection wizard form', () => {
   it('finds every connectors/*/*/form.ts, in picker order, with the folder source as the default', () => {
     expect(sourceForms.map((form) => form.type)).toEqual(['folder', 'sqlite', 'postgres', 'mysql']);
-    expect(destinationForms.map((form) => form.type)).toEqual(['http', 'file']);
+    // Every registered destination has a form, HTTP (the default) first.
+    expect(destinationForms.map((form) => form.type)[0]).toBe('http');
+    expect(destinationForms.map((form) => form.type).sort()).toEqual(
+      destinationConnectors.map((c) => c.type).sort(),
+    );
     expect(emptyForm.source).toEqual({
       type: 'folder',
       values: { path: '', include: '**/*', quietPeriodMs: '2000' },
