@@ -4,6 +4,7 @@ import type { CheckOptions, DestinationConnector, SourceConnector } from './core
 import type { DoctorReport } from '../preload/contract/doctor.js';
 import { fileConnector } from './destinations/file/connector.js';
 import { httpConnector } from './destinations/http/connector.js';
+import { mqttConnector } from './destinations/mqtt/connector.js';
 import { mysqlConnector, postgresConnector, sqliteConnector } from './sources/database/connector.js';
 import { folderConnector } from './sources/folder/connector.js';
 
@@ -14,7 +15,7 @@ export const sourceConnectors = [
   mysqlConnector,
 ] as const;
 
-export const destinationConnectors = [httpConnector, fileConnector] as const;
+export const destinationConnectors = [httpConnector, fileConnector, mqttConnector] as const;
 
 type Schemas<T extends readonly { schema: z.ZodType }[]> = { [K in keyof T]: T[K]['schema'] };
 

@@ -1,0 +1,16 @@
+// The MQTT destination: its config schema, how it is built and its checks (one message per record, no batching).
+import { defineDestination } from '../../core/connector.js';
+import { checkMqttDestination } from './checks.js';
+import { mqttDestinationSchema } from './config.js';
+import { createMqttDestination, mqttLabel } from './create-destination.js';
+
+export const mqttConnector = defineDestination({
+  kind: 'destination',
+  type: 'mqtt',
+  title: 'MQTT broker',
+  schema: mqttDestinationSchema,
+  capabilities: { batching: false },
+  label: mqttLabel,
+  create: createMqttDestination,
+  check: checkMqttDestination,
+});
