@@ -56,6 +56,10 @@ export class BrokerConnection {
   connected(signal: AbortSignal, timeoutMs: number): Promise<Connected> {
     const client = this.start();
     if (client.connected) return Promise.resolve({ client, receiveMaximum: this.receiveMaximum });
+    if (signal.aborted)
+      return Promise.resolve({
+        problem: problemOf('aborted', 'the send was cancelled', 'it is tried again'),
+      });
     return new Promise((resolve) => {
       const finish = (result: Connected) => {
         clearTimeout(timer);

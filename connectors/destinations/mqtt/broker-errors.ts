@@ -104,13 +104,20 @@ const retried = 'it is tried again';
 
 function connackFix(code: number, place: ConnectionPlace): string {
   const secrets = [place.username, place.password].filter((name) => name !== undefined);
+  const fixSecrets =
+    secrets.length > 0
+      ? `fix the secret${secrets.length > 1 ? 's' : ''} ${secrets.map((s) => `"${s}"`).join(' and ')} (integration-agent secrets set <name>)`
+      : undefined;
   switch (code) {
     case reasonCode.badUserNameOrPassword:
-      return secrets.length > 0
-        ? `fix the secret${secrets.length > 1 ? 's' : ''} ${secrets.map((s) => `"${s}"`).join(' and ')} (integration-agent secrets set <name>) or the user on the broker; ${retried}`
-        : `the broker wants a login: set username and password as { "secretRef": "<name>" }`;
+      return fixSecrets
+        ? `${fixSecrets} or the user on the broker; ${retried}`
+        : 'the broker wants a login: set username and password as { "secretRef": "<name>" }';
     case reasonCode.notAuthorized:
-      return `allow this user (client id "${place.clientId}") to connect, or fix the username and password secrets; ${retried}`;
+      // mosquitto answers a wrong password with "not authorized" too
+      return fixSecrets
+        ? `${fixSecrets}, or allow this user (client id "${place.clientId}") to connect on the broker; ${retried}`
+        : `the broker wants a login, or must allow client id "${place.clientId}": set username and password as { "secretRef": "<name>" }; ${retried}`;
     case reasonCode.clientIdNotValid:
       return 'set clientId to a value the broker accepts (some allow only 23 letters and digits)';
     case reasonCode.unsupportedProtocol:
