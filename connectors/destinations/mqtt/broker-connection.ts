@@ -13,16 +13,24 @@ const defaultReceiveMaximum = 65_535;
 
 export type Connected = { client: MqttClient; receiveMaximum: number } | { problem: ConnectionProblem };
 
+const cancelled = () => problemOf('aborted', 'the send was cancelled', 'it is tried again');
+
 export class BrokerConnection {
   private client: MqttClient | undefined;
   private receiveMaximum = defaultReceiveMaximum;
   private lastProblem: ConnectionProblem | undefined;
+  /** Sends waiting for the outcome of the next connect attempt. */
+  private readonly waiters = new Set<(result: Connected) => void>();
 
   constructor(
     private readonly options: IClientOptions,
     private readonly place: ConnectionPlace,
     private readonly logger: Logger,
   ) {}
+
+  private settle(result: Connected): void {
+    for (const waiter of [...this.waiters]) waiter(result);
+  }
 
   private start(): MqttClient {
     if (this.client) return this.client;
@@ -38,13 +46,26 @@ export class BrokerConnection {
         },
         'connected to the MQTT broker',
       );
+      this.settle({ client, receiveMaximum: this.receiveMaximum });
     });
     client.on('error', (error) => {
       const problem = describeConnectError(error, this.place);
       if (problem.message !== this.lastProblem?.message)
         this.logger.warn({ code: problem.code }, problem.message);
       this.lastProblem = problem;
+      this.settle({ problem });
     });
+    client.on('close', () =>
+      this.settle({
+        problem:
+          this.lastProblem ??
+          problemOf(
+            'closed',
+            `the broker at ${this.place.hostPort} closed the connection`,
+            'it is tried again',
+          ),
+      }),
+    );
     this.client = client;
     return client;
   }
@@ -56,33 +77,15 @@ export class BrokerConnection {
   connected(signal: AbortSignal, timeoutMs: number): Promise<Connected> {
     const client = this.start();
     if (client.connected) return Promise.resolve({ client, receiveMaximum: this.receiveMaximum });
-    if (signal.aborted)
-      return Promise.resolve({
-        problem: problemOf('aborted', 'the send was cancelled', 'it is tried again'),
-      });
+    if (signal.aborted) return Promise.resolve({ problem: cancelled() });
     return new Promise((resolve) => {
       const finish = (result: Connected) => {
         clearTimeout(timer);
-        client.off('connect', onConnect);
-        client.off('error', onError);
-        client.off('close', onClose);
+        this.waiters.delete(finish);
         signal.removeEventListener('abort', onAbort);
         resolve(result);
       };
-      const onConnect = () => finish({ client, receiveMaximum: this.receiveMaximum });
-      const onError = (error: Error) => finish({ problem: describeConnectError(error, this.place) });
-      const onClose = () =>
-        finish({
-          problem:
-            this.lastProblem ??
-            problemOf(
-              'closed',
-              `the broker at ${this.place.hostPort} closed the connection`,
-              'it is tried again',
-            ),
-        });
-      const onAbort = () =>
-        finish({ problem: problemOf('aborted', 'the send was cancelled', 'it is tried again') });
+      const onAbort = () => finish({ problem: cancelled() });
       const timer = setTimeout(
         () =>
           finish({
@@ -96,9 +99,7 @@ export class BrokerConnection {
           }),
         timeoutMs,
       );
-      client.on('connect', onConnect);
-      client.on('error', onError);
-      client.on('close', onClose);
+      this.waiters.add(finish);
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -107,6 +108,7 @@ export class BrokerConnection {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.settle({ problem: problemOf('closed', 'the destination was closed', 'it is tried again') });
     if (client) await client.endAsync(true);
   }
 }
