@@ -136,7 +136,7 @@ describe('validateConfig errors', () => {
       {
         path: 'connections[1].destination.type',
         problem: 'is missing',
-        fix: 'set type to one of: "http", "file"',
+        fix: 'set type to one of: "http", "file", "mqtt"',
       },
     ]);
   });

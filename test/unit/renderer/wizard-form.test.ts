@@ -34,7 +34,7 @@ const saved: JsonObject = {
 describe('connection wizard form', () => {
   it('finds every connectors/*/*/form.ts, in picker order, with the folder source as the default', () => {
     expect(sourceForms.map((form) => form.type)).toEqual(['folder', 'sqlite', 'postgres', 'mysql']);
-    expect(destinationForms.map((form) => form.type)).toEqual(['http', 'file']);
+    expect(destinationForms.map((form) => form.type)).toEqual(['http', 'file', 'mqtt']);
     expect(emptyForm.source).toEqual({
       type: 'folder',
       values: { path: '', include: '**/*', quietPeriodMs: '2000' },

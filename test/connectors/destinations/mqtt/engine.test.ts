@@ -95,7 +95,13 @@ describe('folder source → MQTT destination through the engine', () => {
     expect(connection?.destination).toMatchObject({
       type: 'mqtt',
       label: `MQTT 127.0.0.1:${broker.port} topic drops/{{businessKey}}`,
-      connection: { broker: `127.0.0.1:${broker.port}`, protocol: 'MQTT 5', qos: '2', tls: false, auth: 'password' },
+      connection: {
+        broker: `127.0.0.1:${broker.port}`,
+        protocol: 'MQTT 5',
+        qos: '2',
+        tls: false,
+        auth: 'password',
+      },
     });
     expect(JSON.stringify(engine.status())).not.toContain('agent-password');
   });
