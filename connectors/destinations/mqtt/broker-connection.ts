@@ -11,13 +11,22 @@ import {
 /** What the broker allows when its CONNACK names no Receive Maximum. */
 const defaultReceiveMaximum = 65_535;
 
-export type Connected = { client: MqttClient; receiveMaximum: number } | { problem: ConnectionProblem };
+/** A connected client with the limits its broker announced in the CONNACK. */
+export interface Session {
+  client: MqttClient;
+  receiveMaximum: number;
+  /** Largest packet the broker takes; undefined: no limit announced. */
+  maximumPacketSize: number | undefined;
+}
+
+export type Connected = Session | { problem: ConnectionProblem };
 
 const cancelled = () => problemOf('aborted', 'the send was cancelled', 'it is tried again');
 
 export class BrokerConnection {
   private client: MqttClient | undefined;
   private receiveMaximum = defaultReceiveMaximum;
+  private maximumPacketSize: number | undefined;
   private lastProblem: ConnectionProblem | undefined;
   /** Sends waiting for the outcome of the next connect attempt. */
   private readonly waiters = new Set<(result: Connected) => void>();
@@ -38,6 +47,7 @@ export class BrokerConnection {
     client.on('connect', (connack: IConnackPacket) => {
       this.lastProblem = undefined;
       this.receiveMaximum = connack.properties?.receiveMaximum ?? defaultReceiveMaximum;
+      this.maximumPacketSize = connack.properties?.maximumPacketSize;
       this.logger.info(
         {
           broker: this.place.hostPort,
@@ -46,7 +56,7 @@ export class BrokerConnection {
         },
         'connected to the MQTT broker',
       );
-      this.settle({ client, receiveMaximum: this.receiveMaximum });
+      this.settle(this.session(client));
     });
     client.on('error', (error) => {
       const problem = describeConnectError(error, this.place);
@@ -70,13 +80,17 @@ export class BrokerConnection {
     return client;
   }
 
+  private session(client: MqttClient): Session {
+    return { client, receiveMaximum: this.receiveMaximum, maximumPacketSize: this.maximumPacketSize };
+  }
+
   /**
    * A connected client: at once when connected, else after the next connect attempt, which either connects or fails
    * (the failure in words); gives up after `timeoutMs` or when `signal` aborts.
    */
   connected(signal: AbortSignal, timeoutMs: number): Promise<Connected> {
     const client = this.start();
-    if (client.connected) return Promise.resolve({ client, receiveMaximum: this.receiveMaximum });
+    if (client.connected) return Promise.resolve(this.session(client));
     if (signal.aborted) return Promise.resolve({ problem: cancelled() });
     return new Promise((resolve) => {
       const finish = (result: Connected) => {

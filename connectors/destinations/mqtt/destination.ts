@@ -10,6 +10,7 @@ import type {
 import type { BrokerConnection } from './broker-connection.js';
 import { reasonCodeOf, refusedPublishOutcome } from './broker-errors.js';
 import type { InFlightLimit } from './in-flight-limit.js';
+import { publishPacketBytes } from './packet-size.js';
 import { renderTopic, TopicError } from './topic.js';
 
 export interface MqttDestinationOptions {
@@ -131,6 +132,13 @@ export class MqttDestination implements Destination {
         request: summary,
       };
     }
+    const publishOptions = this.publishOptions(record, request.traceparent);
+    const size = publishPacketBytes(topic, record.payload, publishOptions, this.options.protocolVersion);
+    if (ready.maximumPacketSize !== undefined && size > ready.maximumPacketSize) {
+      // Sent anyway, the broker would drop the connection, and mqtt.js would send it again on every reconnect.
+      const error = `the message to ${topic} would be ${size} bytes, more than the ${ready.maximumPacketSize} the broker takes (its Maximum Packet Size); fix: raise the broker's limit or send smaller records, then replay`;
+      return { kind: 'dead', error, code: 'packet-too-large', latencyMs: latency(), request: summary };
+    }
     limit.setLimit(Math.min(concurrency, ready.receiveMaximum));
     if (!(await limit.acquire(signal)))
       return {
@@ -142,13 +150,7 @@ export class MqttDestination implements Destination {
       };
     let published: Published;
     try {
-      published = await this.publish(
-        ready.client,
-        topic,
-        record,
-        this.publishOptions(record, request.traceparent),
-        signal,
-      );
+      published = await this.publish(ready.client, topic, record, publishOptions, signal);
     } finally {
       limit.release();
     }

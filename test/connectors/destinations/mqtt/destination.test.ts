@@ -1,6 +1,7 @@
 // The MQTT destination on a real mosquitto: QoS 1 and 2 with user properties, topic templates, refusals, Receive Maximum.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Destination, SendResult } from '../../../../connectors/core/destination.js';
+import { publishPacketBytes } from '../../../../connectors/destinations/mqtt/packet-size.js';
 import { startMosquitto, type Mosquitto } from '../../../support/mosquitto-server.js';
 import {
   buildDestination,
@@ -223,5 +224,35 @@ describe('MQTT destination', () => {
     const results = await Promise.all(ids.map((id) => mqtt.send(single(record(id, `${id}`)), neverAborted)));
     expect(results.map((r) => r.kind)).toEqual(ids.map(() => 'delivered'));
     expect((await sub.waitFor(8)).map((m) => m.payload).sort()).toEqual(ids.map(String).sort());
+  });
+
+  it("is dead for a message larger than the broker's Maximum Packet Size, and the connection stays up", async () => {
+    const mosquitto = await broker({ settings: ['max_packet_size 200'] });
+    const sub = await subscriber(mosquitto.url, 'big/#');
+    const mqtt = destination({ url: mosquitto.url, topic: 'big/t' });
+    /** A record whose PUBLISH packet is `bytes` long, by the agent's own count. */
+    const sized = (id: number, bytes: number) => {
+      const base = record(id, '');
+      const options = {
+        qos: 1 as const,
+        properties: {
+          contentType: base.contentType,
+          userProperties: { 'idempotency-key': base.idempotencyKey },
+        },
+      };
+      let length = bytes;
+      while (publishPacketBytes('big/t', Buffer.alloc(length), options, 5) > bytes) length -= 1;
+      expect(publishPacketBytes('big/t', Buffer.alloc(length), options, 5)).toBe(bytes);
+      return record(id, 'x'.repeat(length));
+    };
+    // exactly at the limit: taken (so the size the agent computes is the size on the wire)
+    expect(await mqtt.send(single(sized(1, 200)), neverAborted)).toMatchObject({ kind: 'delivered' });
+    const tooBig = await mqtt.send(single(sized(2, 201)), neverAborted);
+    expect(tooBig).toMatchObject({ kind: 'dead', code: 'packet-too-large' });
+    expect(tooBig.kind === 'dead' && tooBig.error).toBe(
+      "the message to big/t would be 201 bytes, more than the 200 the broker takes (its Maximum Packet Size); fix: raise the broker's limit or send smaller records, then replay",
+    );
+    expect(await mqtt.send(single(record(3, 'small')), neverAborted)).toMatchObject({ kind: 'delivered' });
+    expect((await sub.waitFor(2)).map((m) => m.idempotencyKey)).toEqual(['key-1', 'key-3']);
   });
 });
