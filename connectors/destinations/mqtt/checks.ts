@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { connect, type IConnackPacket, type MqttClient } from 'mqtt';
-import type { CheckOptions } from '../../core/connector.js';
+import type { CertificateFacts, CheckOptions } from '../../core/connector.js';
 import { overallOf, type DoctorCheck, type DoctorReport } from '../../../preload/contract/doctor.js';
 import {
   describeConnectError,
@@ -228,6 +228,33 @@ async function publishStep(config: MqttDestinationConfig, client: MqttClient): P
   }
 }
 
+function placeOf(
+  config: MqttDestinationConfig,
+  target: BrokerTarget,
+  options: CheckOptions,
+): ConnectionPlace {
+  return {
+    hostPort: target.hostPort,
+    protocolVersion: config.protocolVersion,
+    clientId: config.clientId ?? defaultClientId(options.connection, config),
+    ...(config.username ? { username: config.username.secretRef } : {}),
+    ...(config.password ? { password: config.password.secretRef } : {}),
+  };
+}
+
+/** The broker's leaf certificate, for the "certificate expiring" alert; none for plain mqtt or when unreachable. */
+export async function mqttCertificates(
+  config: MqttDestinationConfig,
+  options: CheckOptions,
+): Promise<CertificateFacts[]> {
+  const target = brokerTarget(config);
+  if (!target.tls) return [];
+  const { data } = await tlsStep(config, target, placeOf(config, target, options), options.timeoutMs);
+  const subject = data?.['subject'];
+  const notAfter = typeof data?.['validTo'] === 'string' ? Date.parse(data['validTo']) : Number.NaN;
+  return typeof subject === 'string' && Number.isFinite(notAfter) ? [{ subject, notAfter }] : [];
+}
+
 export async function checkMqttDestination(
   config: MqttDestinationConfig,
   options: CheckOptions,
@@ -235,13 +262,7 @@ export async function checkMqttDestination(
   const startedAt = Date.now();
   const started = performance.now();
   const target = brokerTarget(config);
-  const place: ConnectionPlace = {
-    hostPort: target.hostPort,
-    protocolVersion: config.protocolVersion,
-    clientId: config.clientId ?? defaultClientId(options.connection, config),
-    ...(config.username ? { username: config.username.secretRef } : {}),
-    ...(config.password ? { password: config.password.secretRef } : {}),
-  };
+  const place = placeOf(config, target, options);
   const skip = (id: string, title: string, detail: string): DoctorCheck => ({
     id,
     title,

@@ -1,6 +1,6 @@
-// The MQTT destination: its config schema, how it is built and its checks (one message per record, no batching).
+// The MQTT destination: its config schema, how it is built, its checks and the broker's certificate (no batching).
 import { defineDestination } from '../../core/connector.js';
-import { checkMqttDestination } from './checks.js';
+import { checkMqttDestination, mqttCertificates } from './checks.js';
 import { mqttDestinationSchema } from './config.js';
 import { createMqttDestination, mqttLabel } from './create-destination.js';
 
@@ -13,4 +13,5 @@ export const mqttConnector = defineDestination({
   label: mqttLabel,
   create: createMqttDestination,
   check: checkMqttDestination,
+  certificates: mqttCertificates,
 });

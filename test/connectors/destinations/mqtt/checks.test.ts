@@ -138,6 +138,16 @@ describe('MQTT destination checks', () => {
       status: 'pass',
       detail: expect.stringContaining('issued by Agent Test Root CA'),
     });
+    const options = { secrets: secrets({}), timeoutMs: 3000 };
+    const certificates = await mqttConnector.certificates?.(
+      mqttConfig({ url: mosquitto.url, topic: 't', tls: { caFile: pki.rootCa.certFile } }),
+      options,
+    );
+    expect(certificates).toEqual([{ subject: 'localhost', notAfter: expect.any(Number) }]);
+    expect(certificates?.[0]?.notAfter).toBeGreaterThan(Date.now());
+    expect(
+      await mqttConnector.certificates?.(mqttConfig({ url: 'mqtt://127.0.0.1:1', topic: 't' }), options),
+    ).toEqual([]);
     const untrusted = await check({ url: mosquitto.url, topic: 't' });
     expect(byId(untrusted).tls).toMatchObject({
       status: 'fail',
