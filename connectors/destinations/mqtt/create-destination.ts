@@ -55,6 +55,7 @@ export function createMqttDestination(config: MqttDestinationConfig, context: Bu
     connectTimeoutMs: config.connectTimeoutMs,
     publishTimeoutMs: config.publishTimeoutMs,
     reconnectPeriodMs,
+    hostPort: target.hostPort,
     label: mqttLabel(config),
     facts: {
       broker: target.hostPort,

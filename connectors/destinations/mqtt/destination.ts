@@ -27,6 +27,8 @@ export interface MqttDestinationOptions {
   publishTimeoutMs: number;
   /** How long to wait for a reconnect in the background before a send gives up. */
   reconnectPeriodMs: number;
+  /** host:port of the broker, for messages. */
+  hostPort: string;
   label: string;
   facts: ConnectionFacts;
   warning?: string;
@@ -163,7 +165,7 @@ export class MqttDestination implements Destination {
         ...refusedPublishOutcome(reason, topic, this.options.qos === 2 ? 'PUBREC' : 'PUBACK'),
         ...extra,
       };
-    const error = `the broker at ${String(this.options.facts.broker)} did not acknowledge the message to ${topic} (${published.error.message}); it is sent again`;
+    const error = `the broker at ${this.options.hostPort} did not acknowledge the message to ${topic} (${published.error.message}); it is sent again`;
     return { kind: 'retry', error, code: 'no-ack', signal: 'failure', ...extra };
   }
 

@@ -12,10 +12,6 @@ export class InFlightLimit {
     this.wake();
   }
 
-  get current(): number {
-    return this.limit;
-  }
-
   /** Waits for a free slot; false when `signal` aborted first. Call release() after a true. */
   async acquire(signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) return false;
