@@ -27,7 +27,7 @@ export interface Mosquitto {
   port: number;
   /** mqtt://127.0.0.1:<port>, or mqtts://localhost:<port> with tls. */
   url: string;
-  /** What the broker logged so far. */
+  /** What the broker logged so far (its log file, then what the running process printed). */
   output(): string;
   /** Stops the broker, keeping its port and files, until resume(). */
   pause(): Promise<void>;
@@ -51,10 +51,11 @@ function configLines(dir: string, port: number, options: MosquittoOptions): stri
   const lines = [
     `listener ${port} 127.0.0.1`,
     ...(options.persistent ? ['persistence true', `persistence_location ${dir}/`] : ['persistence false']),
-    'log_dest stdout',
+    `log_dest file ${path.join(dir, 'mosquitto.log')}`, // stdout would reach us only at exit (buffered)
     'log_type error',
     'log_type warning',
     'log_type notice',
+    'log_type information',
     // Run as root (the test's user), mosquitto would otherwise drop to its own user, who cannot read this dir.
     ...(process.getuid?.() === 0 ? ['user root'] : []),
   ];
@@ -95,13 +96,19 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const confFile = path.join(dir, 'mosquitto.conf');
   fs.writeFileSync(confFile, configLines(dir, port, options).join('\n'));
   let server: WatchedProcess | undefined;
-  let earlier = '';
+  const logFile = path.join(dir, 'mosquitto.log');
+  const log = () => {
+    try {
+      return fs.readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const launch = async () => {
     server = await startWatched(mosquittoBinary, ['-c', confFile]);
     await waitUntilReady(server, () => canConnect(port), 'mosquitto');
   };
   const shutdown = async () => {
-    if (server) earlier += server.output();
     await server?.stop('SIGTERM');
   };
   try {
@@ -114,7 +121,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   return {
     port,
     url: options.tls ? `mqtts://localhost:${port}` : `mqtt://127.0.0.1:${port}`,
-    output: () => earlier + (server?.output() ?? ''),
+    output: () => log() + (server?.output() ?? ''),
     pause: shutdown,
     resume: launch,
     async stop() {

@@ -1,7 +1,9 @@
 // The MQTT destination on a real mosquitto: QoS 1 and 2 with user properties, topic templates, refusals, Receive Maximum.
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Destination, SendResult } from '../../../../connectors/core/destination.js';
 import { publishPacketBytes } from '../../../../connectors/destinations/mqtt/packet-size.js';
+import { waitFor } from '../../../support/agent-process.js';
 import { startMosquitto, type Mosquitto } from '../../../support/mosquitto-server.js';
 import {
   buildDestination,
@@ -60,6 +62,9 @@ describe('MQTT destination', () => {
         retain: false,
       })),
     );
+    // a persistent session (c0: clean start off) under the default client id from connection id and host name
+    const clientId = `agent-orders-${hostname().replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+    await waitFor(() => mosquitto.output().includes(`as ${clientId} (p5, c0,`), 5000, 'the connect log line');
     expect(mqtt.label).toBe(`MQTT 127.0.0.1:${mosquitto.port} topic orders/created`);
     expect(mqtt.describe?.()).toEqual({
       broker: `127.0.0.1:${mosquitto.port}`,
