@@ -5,6 +5,7 @@ import type { DoctorReport } from '../preload/contract/doctor.js';
 import { amqpConnector } from './destinations/amqp/connector.js';
 import { fileConnector } from './destinations/file/connector.js';
 import { httpConnector } from './destinations/http/connector.js';
+import { mqttConnector } from './destinations/mqtt/connector.js';
 import { mysqlConnector, postgresConnector, sqliteConnector } from './sources/database/connector.js';
 import { folderConnector } from './sources/folder/connector.js';
 
@@ -15,7 +16,7 @@ export const sourceConnectors = [
   mysqlConnector,
 ] as const;
 
-export const destinationConnectors = [httpConnector, fileConnector, amqpConnector] as const;
+export const destinationConnectors = [httpConnector, fileConnector, amqpConnector, mqttConnector] as const;
 
 type Schemas<T extends readonly { schema: z.ZodType }[]> = { [K in keyof T]: T[K]['schema'] };
 

@@ -37,6 +37,7 @@ describe('connector form modules', () => {
       'destinations/amqp/form.ts',
       'destinations/file/form.ts',
       'destinations/http/form.ts',
+      'destinations/mqtt/form.ts',
       'sources/database/form.ts',
       'sources/folder/form.ts',
     ]);

@@ -17,7 +17,7 @@ export function capturedFileNames(outbox: Outbox): string[] {
        WHERE json_valid(origin) AND json_extract(origin, '$.file') IS NOT NULL`,
     )
     .pluck()
-    .all() as unknown[];
+    .all();
   return names.filter((n): n is string => typeof n === 'string' && n.length >= minLength).slice(0, maxNames);
 }
 
