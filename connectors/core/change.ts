@@ -29,6 +29,11 @@ export interface CheckpointUpdate {
 export interface ChangeBatch {
   changes: CapturedChange[];
   checkpoints: CheckpointUpdate[];
+  /**
+   * Checkpoint-only bookkeeping whose loss on a power cut is harmless because the source re-derives it (e.g. "this
+   * delivered file was deleted"): committed without waiting for the disk. Ignored when the batch holds changes.
+   */
+  bookkeeping?: boolean;
 }
 
 export interface EnqueueResult {

@@ -1,6 +1,7 @@
 // Stores captured changes and the source checkpoint that covers them in one transaction, deduplicated by key.
 import type { Database, Statement } from 'better-sqlite3';
 import { RecordEvents } from './record-events.js';
+import { commitWithoutFsync } from './relaxed-commit.js';
 import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
 import type { OutboxCounters } from './counters.js';
 import { pageLimits } from './open-database.js';
@@ -88,7 +89,9 @@ export class Enqueuer {
   }
 
   enqueue(connection: string, batch: ChangeBatch, now: number): EnqueueResult {
-    const { inserted, rejected, duplicates, bytes } = this.capped(() => this.run(connection, batch, now));
+    const write = () => this.capped(() => this.run(connection, batch, now));
+    const relaxed = batch.bookkeeping === true && batch.changes.length === 0;
+    const { inserted, rejected, duplicates, bytes } = relaxed ? commitWithoutFsync(this.db, write) : write();
     this.counters.addPending(connection, inserted - rejected, bytes);
     if (rejected > 0) this.counters.addDead(connection, rejected);
     return { inserted, duplicates };

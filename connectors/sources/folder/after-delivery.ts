@@ -129,9 +129,11 @@ export class AfterDelivery {
 
   private commit(file: Located, state: FileState, archivedTo: string): void {
     const next: FileState = { ...state, handled: true };
+    // Bookkeeping: if a power cut loses it, the next action finds the file gone and leaves it at that.
     this.host.emit({
       changes: [],
       checkpoints: [{ key: checkpointKey(file.identity), value: JSON.stringify(next) }],
+      bookkeeping: true,
     });
     this.host.resolved(file.abs);
     this.host.logger.info(

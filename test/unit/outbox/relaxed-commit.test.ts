@@ -24,6 +24,22 @@ describe('commits without fsync', () => {
     expect(mode(outbox.db)).toBe(2);
   });
 
+  it('commits checkpoint-only bookkeeping without fsync, and batches with changes always with it', () => {
+    const { outbox } = h.setup();
+    const switches: string[] = [];
+    const pragma = outbox.db.pragma.bind(outbox.db);
+    outbox.db.pragma = ((source: string, options?: { simple?: boolean }) => {
+      if (source.startsWith('synchronous =')) switches.push(source);
+      return pragma(source, options);
+    }) as typeof outbox.db.pragma;
+    outbox.enqueue('conn-a', { changes: [], checkpoints: [{ key: 'f', value: 'done' }], bookkeeping: true });
+    expect(switches).toEqual(['synchronous = NORMAL', 'synchronous = FULL']);
+    outbox.enqueue('conn-a', { ...batch([change('k2')]), bookkeeping: true });
+    outbox.enqueue('conn-a', { changes: [], checkpoints: [{ key: 'g', value: 'x' }] });
+    expect(switches).toHaveLength(2);
+    expect(outbox.checkpoints('conn-a').get('f')).toBe('done');
+  });
+
   it('leaves an outbox that runs NORMAL on NORMAL', () => {
     const db = new Database(':memory:');
     db.pragma('synchronous = NORMAL');
