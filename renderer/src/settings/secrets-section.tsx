@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { AdminButton } from '../common/admin-button.js';
 import { ErrorBox } from '../common/error-box.js';
+import { errorText } from '../common/error-text.js';
 import { FormField } from '../common/form-field.js';
 import { useAction, useLoad } from '../common/use-action.js';
 import { useAgent } from '../shell/agent-store.js';
@@ -34,7 +35,11 @@ export function SecretsSection() {
         Values go into the secret store {list.result ? `(${list.result.store})` : ''} and are never shown
         again. Configs refer to them by name.
       </p>
-      <ErrorBox error={list.error} title="Could not list the secrets" />
+      {list.error !== undefined && list.error !== null && errorText(list.error).code === 'unavailable' ? (
+        <NoKeychain hint={errorText(list.error).hint} />
+      ) : (
+        <ErrorBox error={list.error} title="Could not list the secrets" />
+      )}
       {list.result && (
         <table>
           <caption className="visually-hidden">Stored secrets</caption>
@@ -91,5 +96,16 @@ export function SecretsSection() {
       </div>
       <ErrorBox error={set.error ?? remove.error} />
     </section>
+  );
+}
+
+/** No keychain on this machine (typical for a headless server): a calm note with the fix, not a failure of the page. */
+function NoKeychain({ hint }: { hint: string | undefined }) {
+  return (
+    <div className="message info" role="status" data-testid="no-keychain">
+      This machine has no OS keychain session, which is normal on a server without a desktop. Secrets can be
+      kept in the encrypted file store instead.
+      {hint && <div>How: {hint}</div>}
+    </div>
   );
 }
