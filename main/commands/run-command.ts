@@ -2,7 +2,7 @@
 import type { LevelWithSilent } from 'pino';
 import { createAgentHandlers } from '../api/agent-handlers.js';
 import { createEngineBackend } from '../api/engine-backend.js';
-import { resolveConsoleSettings } from '../config/console-settings.js';
+import { defaultConsolePort, resolveConsoleSettings } from '../config/console-settings.js';
 import { ConsoleError } from '../console/console-error.js';
 import { startConsole, type RunningConsole } from '../console/start-console.js';
 import { DataDirError, hostAgent, type HostedAgent } from '../engine/host.js';
@@ -97,10 +97,21 @@ async function startWebConsole(
       dataDir: setup.dataDir,
       logger: agent.engine.logger,
       metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
+      fallbackToFreePort: settings.port === defaultConsolePort,
     });
+    if (running.fallbackFrom !== undefined) {
+      const message = `The web console's port ${running.fallbackFrom} is in use; it listens on ${running.url} instead (integration-agent console-url prints the sign-in link)`;
+      say(`console: ${message}`);
+      agent.engine.addNotice({ level: 'warn', at: Date.now(), message });
+    }
   } catch (error) {
     if (!(error instanceof ConsoleError)) throw error;
     say(`console: not started: ${error.message}`);
+    agent.engine.addNotice({
+      level: 'error',
+      at: Date.now(),
+      message: `The web console is not running: ${error.message}`,
+    });
   }
   return {
     ...(running ? { running } : {}),

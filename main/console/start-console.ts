@@ -41,12 +41,16 @@ export interface StartConsoleOptions extends Partial<Omit<ConsoleSettings, 'enab
   /** Event streams open at once, in total (default 32) and per session or bearer token (default 4). */
   maxStreams?: number;
   maxStreamsPerSession?: number;
+  /** When the port is taken, listen on a free one instead (for the default port; a port set on purpose fails). */
+  fallbackToFreePort?: boolean;
 }
 
 export interface RunningConsole {
   /** The console's address without the token (`integration-agent console-url` prints the sign-in link). */
   url: string;
   port: number;
+  /** The port that was wanted when it was taken and a free one was used instead. */
+  fallbackFrom?: number;
   close(): Promise<void>;
 }
 
@@ -119,7 +123,16 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     maxPerClient: options.maxConnectionsPerClient ?? 32,
     idleSocketMs,
   });
-  port = await listen(server, host, port);
+  const wanted = port;
+  try {
+    port = await listen(server, host, port);
+  } catch (error) {
+    // The default port taken (another agent, another program): a free port beats no console at all.
+    const taken = error instanceof ConsoleError && error.message.includes('EADDRINUSE');
+    if (!taken || !(options.fallbackToFreePort ?? false)) throw error;
+    port = await listen(server, host, 0);
+    options.logger.warn({ wanted, port }, 'console: the port was in use; listening on a free port instead');
+  }
   await writeConsoleAddress(options.dataDir, { host, port, pid: process.pid });
   const url = `${consoleOrigin(host, port)}/`;
   options.logger.info({ url }, 'console: listening');
@@ -127,6 +140,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   return {
     url,
     port,
+    ...(port !== wanted && wanted !== 0 ? { fallbackFrom: wanted } : {}),
     close() {
       closing ??= (async () => {
         streams.closeAll();

@@ -109,6 +109,12 @@ export class Engine {
     return engine;
   }
 
+  /** A notice shown in status from now on (e.g. the console had to take another port). */
+  addNotice(notice: Notice): void {
+    this.notices.push(notice);
+    this.queueStatus();
+  }
+
   status(): AgentStatus {
     return buildSnapshot({
       version: this.options.version,
