@@ -1,5 +1,6 @@
 // Assembles the AgentStatus snapshot from the outbox counters and each connection's live health.
 import type { AgentStatus, ConnectionStatus, Notice } from '../../preload/contract/status.js';
+import { logFileNotice, logFileTrouble } from '../observability/log-file-health.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { ConnectionRuntime } from './build-connection.js';
 import { connectionHealth, overallHealth, summarize } from './health.js';
@@ -92,6 +93,13 @@ function connectionStatus(
   return { ...facts, ...connectionHealth(facts) };
 }
 
+/** The log file that cannot be written (disk full) is a notice of its own while it lasts. */
+function withLogFileNotice(notices: Notice[], now: number): Notice[] {
+  const message = logFileNotice();
+  const since = logFileTrouble()?.since ?? now;
+  return message ? [...notices, { level: 'warn', at: since, message }] : notices;
+}
+
 export function buildSnapshot(input: SnapshotInput): AgentStatus {
   const connections = input.connections.map((c) =>
     connectionStatus(c, input.outbox, input.now, input.paused(c.config.id)),
@@ -109,7 +117,7 @@ export function buildSnapshot(input: SnapshotInput): AgentStatus {
     state: input.state,
     health,
     summary: summarize(connections, health, input.now),
-    notices: input.notices,
+    notices: withLogFileNotice(input.notices, input.now),
     outbox: {
       pending: totals.pending,
       pendingBytes: totals.pendingBytes,

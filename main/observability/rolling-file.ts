@@ -1,13 +1,19 @@
 // The rotating log file as a main-thread pino destination (pino-roll's SonicBoom), taking lines before it has opened.
 import { createRequire } from 'node:module';
 import { errorMessage } from '../shared/error-message.js';
+import { noteLogLineDropped, noteLogWriteFailed, noteLogWritten } from './log-file-health.js';
 
 /** The part of pino-roll's stream (a SonicBoom) this module uses. */
 interface RollStream {
   write(line: string): boolean;
   flushSync(): void;
   end(): void;
+  on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): void;
+  on(event: 'drop' | 'write', listener: () => void): void;
 }
+
+/** What SonicBoom may hold in memory while the file cannot be written (disk full); beyond it, lines are dropped. */
+const maxBufferedBytes = 4 * 1024 * 1024;
 
 type Roll = (options: Record<string, unknown>) => Promise<RollStream>;
 
@@ -42,8 +48,9 @@ export class RollingFile {
       limit: { count: options.maxFiles, removeOtherLogFiles: true },
       mkdir: true,
       mode: 0o600, // logs may quote records: readable by the agent's account only
+      maxLength: maxBufferedBytes,
     }).then(
-      (stream) => this.opened(stream),
+      (stream) => this.opened(stream, options.file),
       (error: unknown) => {
         const reason = errorMessage(error);
         process.stderr.write(
@@ -72,8 +79,25 @@ export class RollingFile {
     this.stream.end(); // SonicBoom writes what it holds once its file is open, then closes it
   }
 
-  private opened(stream: RollStream): void {
+  private opened(stream: RollStream, file: string): void {
     this.stream = stream;
+    // A write that fails (disk full) must not end the process: SonicBoom keeps the lines (up to maxLength) and writes
+    // them with the next line once the disk has room; status shows the trouble meanwhile.
+    stream.on('error', (error) => {
+      if (noteLogWriteFailed(file, error.code ?? error.message))
+        process.stderr.write(
+          `integration-agent: cannot write the log file ${file} (${error.code ?? error.message}); lines are kept in ` +
+            'memory (up to 4 MiB, then dropped and counted) until it can write again. Fix: free space on the data disk\n',
+        );
+    });
+    stream.on('drop', () => noteLogLineDropped());
+    stream.on('write', () => {
+      const was = noteLogWritten();
+      if (was)
+        stream.write(
+          `${JSON.stringify({ level: 40, time: new Date().toISOString(), msg: `the log file could not be written from ${new Date(was.since).toISOString()} (${was.reason}); ${was.dropped} lines were dropped` })}\n`,
+        );
+    });
     for (const line of this.early) stream.write(line);
     if (this.dropped > 0) {
       stream.write(

@@ -6,7 +6,7 @@ import { fileConnector } from '../../../../connectors/destinations/file/connecto
 import { fileDestinationSchema } from '../../../../connectors/destinations/file/config.js';
 import { findDestinationConnector } from '../../../../connectors/registry.js';
 import { useTempDir } from '../../../support/temp-dir.js';
-import { useSmallDisk } from './small-disk.js';
+import { useSmallDisk } from '../../../support/small-disk.js';
 
 const tempDir = useTempDir({ prefix: 'file-check-' });
 const smallDisk = useSmallDisk({ size: '64k' });

@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FileDestination } from '../../../../connectors/destinations/file/destination.js';
-import { useSmallDisk } from './small-disk.js';
+import { useSmallDisk } from '../../../support/small-disk.js';
 
 const fullDisk = useSmallDisk({ size: '64k' });
 

@@ -1,4 +1,4 @@
-// A tiny tmpfs for the file destination tests: a disk that is really full, or really read-only.
+// A tiny tmpfs for tests that need a disk that is really full or really read-only (needs root: CAP_SYS_ADMIN).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ function run(command: string, args: string[]): void {
 export function useSmallDisk(options: { size: string; readOnly?: boolean }): () => string {
   let dir: string | undefined;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'file-dest-disk-'));
+    dir = mkdtempSync(join(tmpdir(), 'small-disk-'));
     const mountOptions = `size=${options.size}${options.readOnly ? ',ro' : ''}`;
     try {
       run('mount', ['-t', 'tmpfs', '-o', mountOptions, 'tmpfs', dir]);
@@ -29,7 +29,11 @@ export function useSmallDisk(options: { size: string; readOnly?: boolean }): () 
   });
   afterAll(() => {
     if (!dir) return;
-    run('umount', [dir]);
+    try {
+      run('umount', [dir]);
+    } catch {
+      run('umount', ['-l', dir]); // a file the test closed a moment ago may still be held: detach it lazily
+    }
     rmSync(dir, { recursive: true, force: true });
   });
   return () => {
