@@ -25,7 +25,7 @@ export async function consoleSignInUrl(dataDir: string): Promise<string> {
     );
   }
   try {
-    return consoleUrl(address.host, address.port, await readConsoleToken(dataDir));
+    return consoleUrl(address.host, address.port, await readConsoleToken(dataDir), address.secure ?? false);
   } catch (error) {
     if (error instanceof ConsoleError) throw new CliError(error.message, exitCodes.failure);
     throw error;

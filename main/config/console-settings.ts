@@ -23,7 +23,16 @@ export const consoleSettingsSchema = z
     allowRemote: z
       .boolean()
       .default(false)
-      .describe('Allow listening on a non-loopback address (the token then crosses the network in clear)'),
+      .describe(
+        'Allow listening on a non-loopback address (needs tls: the token must not cross the network in clear)',
+      ),
+    tls: z
+      .strictObject({
+        certFile: z.string().min(1).describe('PEM certificate (chain) the console presents'),
+        keyFile: z.string().min(1).describe('PEM private key of that certificate'),
+      })
+      .optional()
+      .describe('Serve the console over HTTPS with this certificate; required with allowRemote'),
     allowedHosts: z
       .array(z.string().min(1))
       .default([])
@@ -32,6 +41,21 @@ export const consoleSettingsSchema = z
       .boolean()
       .default(false)
       .describe('Let a Prometheus on this machine scrape /metrics without the token (loopback clients only)'),
+  })
+  .superRefine((settings, ctx) => {
+    if (settings.allowRemote && !settings.tls)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message:
+          'is required with allowRemote: the console token and session would cross the network in clear',
+        params: {
+          fix:
+            'set console.tls.certFile and console.tls.keyFile (e.g. openssl req -x509 -newkey rsa:2048 -nodes ' +
+            '-days 825 -subj "/CN=<host name>" -keyout console.key -out console.crt), or keep the console on ' +
+            '127.0.0.1 behind an SSH tunnel',
+        },
+      });
   })
   .describe('Local web console: the status UI over HTTP, protected by a token');
 

@@ -10,6 +10,8 @@ export interface ConsoleAddress {
   host: string;
   port: number;
   pid: number;
+  /** Served over HTTPS. */
+  secure?: boolean;
 }
 
 export async function writeConsoleAddress(dataDir: string, address: ConsoleAddress): Promise<void> {
@@ -35,16 +37,21 @@ export async function readConsoleAddress(dataDir: string): Promise<ConsoleAddres
   if (typeof parsed.host !== 'string' || typeof parsed.port !== 'number' || typeof parsed.pid !== 'number') {
     return undefined;
   }
-  return { host: parsed.host, port: parsed.port, pid: parsed.pid };
+  return {
+    host: parsed.host,
+    port: parsed.port,
+    pid: parsed.pid,
+    ...(parsed.secure ? { secure: true } : {}),
+  };
 }
 
-/** `http://host:port/`, with IPv6 literals in brackets and wildcard addresses shown as loopback. */
-export function consoleOrigin(host: string, port: number): string {
+/** `http://host:port` (`https:` when the console has a certificate), IPv6 in brackets, wildcards shown as loopback. */
+export function consoleOrigin(host: string, port: number, secure = false): string {
   const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${isIP(shown) === 6 ? `[${shown}]` : shown}:${port}`;
+  return `${secure ? 'https' : 'http'}://${isIP(shown) === 6 ? `[${shown}]` : shown}:${port}`;
 }
 
 /** The token travels in the fragment, which browsers never send to the server (so it is in no access log). */
-export function consoleUrl(host: string, port: number, token: string): string {
-  return `${consoleOrigin(host, port)}/#token=${token}`;
+export function consoleUrl(host: string, port: number, token: string, secure = false): string {
+  return `${consoleOrigin(host, port, secure)}/#token=${token}`;
 }

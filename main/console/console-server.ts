@@ -44,6 +44,8 @@ export interface ConsoleContext {
   bodyLimitBytes: number;
   /** Open event streams, capped in total and per session; closing the console ends them. */
   streams: StreamRegistry;
+  /** Served over HTTPS: Origin must say https, and the session cookie is Secure. */
+  secure?: boolean;
 }
 
 export function createRequestHandler(ctx: ConsoleContext) {
@@ -55,7 +57,7 @@ export function createRequestHandler(ctx: ConsoleContext) {
 
 async function route(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const host = checkHost(req, ctx.hostNames, ctx.port());
-  checkOrigin(req, host);
+  checkOrigin(req, host, ctx.secure ?? false);
   const path = new URL(req.url ?? '/', 'http://console.invalid').pathname;
   if (path === '/api/session') return exchangeToken(ctx, req, res);
   if (path.startsWith('/api/call/')) return call(ctx, req, res, path.slice('/api/call/'.length));
@@ -78,7 +80,7 @@ async function exchangeToken(ctx: ConsoleContext, req: IncomingMessage, res: Ser
     res,
     200,
     { role: 'viewer', sessionToken: session.headerToken },
-    { 'Set-Cookie': ctx.sessions.cookie(session) },
+    { 'Set-Cookie': ctx.sessions.cookie(session, ctx.secure ?? false) },
   );
 }
 

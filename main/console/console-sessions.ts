@@ -89,8 +89,9 @@ export class SessionStore {
     delete session.adminUntil;
   }
 
-  cookie(session: ConsoleSession): string {
-    return `${sessionCookieName}=${session.id}; Path=/; HttpOnly; SameSite=Strict`;
+  /** `secure`: the console runs on HTTPS, so the browser must never send the cookie over plain HTTP. */
+  cookie(session: ConsoleSession, secure = false): string {
+    return `${sessionCookieName}=${session.id}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
   }
 }
 

@@ -50,9 +50,9 @@ export function checkHost(req: IncomingMessage, names: ReadonlySet<string>, port
 }
 
 /** A request that carries Origin must come from the console's own page; so must one a browser marks cross-site. */
-export function checkOrigin(req: IncomingMessage, host: string): void {
+export function checkOrigin(req: IncomingMessage, host: string, secure = false): void {
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`) {
+  if (origin !== undefined && origin !== `${secure ? 'https' : 'http'}://${host}`) {
     throw new HttpError(
       403,
       'forbidden',

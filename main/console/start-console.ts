@@ -1,10 +1,12 @@
 // Starts the local web console of a headless agent: loopback by default, token-protected, its address written for `console-url`.
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ConsoleSettings } from '../config/console-settings.js';
 import { removeConsoleAddress, writeConsoleAddress, consoleOrigin } from './console-address.js';
 import { ConsoleAuth, type ConsoleLogger } from './console-auth.js';
 import { ConsoleError } from './console-error.js';
+import { loadConsoleTls } from './console-tls.js';
 import { createRequestHandler, type ConsoleHandlers, type MetricsSource } from './console-server.js';
 import { limitConnections } from './connection-limits.js';
 import { SessionStore } from './console-sessions.js';
@@ -54,18 +56,20 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
-function checkBindHost(host: string, allowRemote: boolean, logger: ConsoleLogger): void {
+function checkBindHost(host: string, allowRemote: boolean, secure: boolean, logger: ConsoleLogger): void {
   if (isLoopbackHost(host)) return;
+  if (allowRemote && !secure)
+    throw new ConsoleError(
+      `console.host is ${host} with allowRemote but without console.tls: the token would cross the network in clear`,
+      'set console.tls.certFile and console.tls.keyFile, or keep the console on 127.0.0.1 behind an SSH tunnel',
+    );
   if (!allowRemote) {
     throw new ConsoleError(
       `console.host is ${host}, which is not a loopback address; the console refuses to listen there`,
       'keep 127.0.0.1 and reach it through an SSH tunnel or a TLS reverse proxy, or set console.allowRemote: true',
     );
   }
-  logger.warn(
-    { host },
-    'console: listening on a non-loopback address (console.allowRemote); the token crosses the network in clear unless a TLS proxy is in front',
-  );
+  logger.warn({ host }, 'console: listening on a non-loopback address over HTTPS (console.allowRemote)');
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -93,7 +97,8 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 /** Throws a ConsoleError (message + fix) when the host is refused, the port is taken or the token file is unsafe. */
 export async function startConsole(options: StartConsoleOptions): Promise<RunningConsole> {
   const host = options.host ?? '127.0.0.1';
-  checkBindHost(host, options.allowRemote ?? false, options.logger);
+  const tls = options.tls ? loadConsoleTls(options.tls) : undefined;
+  checkBindHost(host, options.allowRemote ?? false, tls !== undefined, options.logger);
   const token = await loadOrCreateConsoleToken(options.dataDir);
   const sessions = new SessionStore({ ...(options.adminIdleMs ? { adminIdleMs: options.adminIdleMs } : {}) });
   const limiter = new FailureLimiter({ freeFailures: 10, ...options.tokenLimits });
@@ -101,23 +106,23 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const idleSocketMs = Math.max(options.idleSocketMs ?? 30_000, heartbeatMs * 2);
   let port = options.port ?? 4517;
-  const server = createServer(
-    createRequestHandler({
-      handlers: options.handlers,
-      auth: new ConsoleAuth({ token, sessions, limiter, logger: options.logger }),
-      sessions,
-      unlockLimiter: options.unlockLimiter ?? new UnlockLimiter(),
-      logger: options.logger,
-      hostNames: allowedHostNames(host, options.allowRemote ? (options.allowedHosts ?? []) : []),
-      port: () => port,
-      staticDir: options.staticDir ?? defaultStaticDir(),
-      ...(options.metrics ? { metrics: options.metrics } : {}),
-      openMetricsOnLoopback: options.openMetricsOnLoopback ?? false,
-      heartbeatMs,
-      bodyLimitBytes: options.bodyLimitBytes ?? defaultBodyLimitBytes,
-      streams,
-    }),
-  );
+  const handler = createRequestHandler({
+    handlers: options.handlers,
+    auth: new ConsoleAuth({ token, sessions, limiter, logger: options.logger }),
+    sessions,
+    unlockLimiter: options.unlockLimiter ?? new UnlockLimiter(),
+    logger: options.logger,
+    hostNames: allowedHostNames(host, options.allowRemote ? (options.allowedHosts ?? []) : []),
+    port: () => port,
+    staticDir: options.staticDir ?? defaultStaticDir(),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    openMetricsOnLoopback: options.openMetricsOnLoopback ?? false,
+    heartbeatMs,
+    bodyLimitBytes: options.bodyLimitBytes ?? defaultBodyLimitBytes,
+    streams,
+    secure: tls !== undefined,
+  });
+  const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   limitConnections(server, {
     maxConnections: options.maxConnections ?? 128,
     maxPerClient: options.maxConnectionsPerClient ?? 32,
@@ -133,9 +138,14 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     port = await listen(server, host, 0);
     options.logger.warn({ wanted, port }, 'console: the port was in use; listening on a free port instead');
   }
-  await writeConsoleAddress(options.dataDir, { host, port, pid: process.pid });
-  const url = `${consoleOrigin(host, port)}/`;
-  options.logger.info({ url }, 'console: listening');
+  await writeConsoleAddress(options.dataDir, {
+    host,
+    port,
+    pid: process.pid,
+    ...(tls ? { secure: true } : {}),
+  });
+  const url = `${consoleOrigin(host, port, tls !== undefined)}/`;
+  options.logger.info({ url, ...(tls ? { certificateSha256: tls.fingerprint } : {}) }, 'console: listening');
   let closing: Promise<void> | undefined;
   return {
     url,
