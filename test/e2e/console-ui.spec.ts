@@ -203,6 +203,10 @@ test('a viewer sees replay disabled, and the console refuses the replay call its
   });
   expect(((await still.json()) as { records: { id: number }[] }).records.map((r) => r.id)).toEqual([id]);
   expect(agent.ingest.applied()).toHaveLength(5);
+
+  // The network doctor sends a credentialed request: admin only, so a viewer sees it disabled.
+  await openPage(page, 'Diagnostics');
+  await expect(page.getByRole('button', { name: 'Run checks' })).toBeDisabled();
 });
 
 test('requests without the token, with a foreign Host or a foreign Origin are refused', async ({

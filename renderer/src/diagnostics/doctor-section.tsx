@@ -1,5 +1,6 @@
-// Network doctor: DNS, TCP, proxy, TLS, interception, clock and auth checks of one connection's destination.
+// Network doctor: DNS, TCP, proxy, TLS, interception, clock and auth checks of one connection's destination (admin only).
 import { useState } from 'react';
+import { AdminButton, AdminHint } from '../common/admin-button.js';
 import { CheckList } from '../common/check-list.js';
 import { ErrorBox } from '../common/error-box.js';
 import { FormField } from '../common/form-field.js';
@@ -33,15 +34,15 @@ export function DoctorSection() {
             </select>
           )}
         </FormField>
-        <button
-          type="button"
+        <AdminButton
           className="primary"
           onClick={() => void doctor.run()}
           disabled={!connection || doctor.pending}
         >
           {doctor.pending ? 'Checking…' : 'Run checks'}
-        </button>
+        </AdminButton>
       </div>
+      <AdminHint action="running the doctor (it sends a request with the destination's credentials)" />
       <ErrorBox error={doctor.error} title="The doctor could not run" />
       <div aria-live="polite">
         {report && (
