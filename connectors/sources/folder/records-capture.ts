@@ -183,9 +183,12 @@ export class RecordsCapture {
       this.host.problem(file.abs, {
         file: file.identity,
         message:
-          `${rejected} of its ${positions} rows were rejected and kept as dead letters with file, line and ` +
-          'reason; the other rows were captured. Fix the rows at the source and export again, or replay or ' +
-          'discard the dead letters',
+          (rejected === positions
+            ? `${plural(rejected, 'row')} ${rejected === 1 ? 'was' : 'were'} rejected (the whole file) and kept as ` +
+              'dead letters with file, line and reason. '
+            : `${rejected} of its ${positions} rows were rejected and kept as dead letters with file, line and ` +
+              'reason; the other rows were captured. ') +
+          'Fix the rows at the source and export again, or discard the dead letters',
         transient: false,
       });
     }
@@ -196,6 +199,9 @@ export class RecordsCapture {
     );
   }
 }
+
+/** "1 row", "3 rows". */
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** The SHA-256 of the whole file, read through the handle (positioned reads: the handle's offset is untouched). */
 async function hashOf(handle: FileHandle): Promise<string> {

@@ -25,6 +25,6 @@ describe('folder source: records mode on a file it stops reading', () => {
     const dead = h.outbox().deadLetters({ connection, limit: 10 });
     expect(dead).toHaveLength(1);
     expect(dead[0]?.lastError).toMatch(/^rejected at capture \(noise\.csv\): .*stopped reading this file/);
-    expect(run.health().detail).toMatch(/noise\.csv/);
+    expect(run.health().detail).toMatch(/noise\.csv: 1 row was rejected \(the whole file\)/);
   });
 });
