@@ -31,7 +31,7 @@ describe('commits without fsync', () => {
     outbox.db.pragma = ((source: string, options?: { simple?: boolean }) => {
       if (source.startsWith('synchronous =')) switches.push(source);
       return pragma(source, options);
-    }) as typeof outbox.db.pragma;
+    });
     outbox.enqueue('conn-a', { changes: [], checkpoints: [{ key: 'f', value: 'done' }], bookkeeping: true });
     expect(switches).toEqual(['synchronous = NORMAL', 'synchronous = FULL']);
     outbox.enqueue('conn-a', { ...batch([change('k2')]), bookkeeping: true });
