@@ -8,6 +8,7 @@ import { Enqueuer } from './enqueue.js';
 import { Leaser, type Lease, type LeaseRequest, type ReadyPeek } from './lease.js';
 import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './open-database.js';
 import type { OutboxRecord } from './record.js';
+import { Remaps, type RemapApplied, type RemapOutcome, type RemapSelection } from './remap.js';
 import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
 import { Settler, type SettleResult, type Settlement } from './settle.js';
 import { Timelines, type RecordTimeline, type SearchQuery } from './timeline.js';
@@ -21,6 +22,7 @@ export class Outbox {
   private readonly leaser: Leaser;
   private readonly settler: Settler;
   private readonly dead: DeadLetters;
+  private readonly remaps: Remaps;
   private readonly timelines: Timelines;
   private readonly retention: Retention;
   private readonly checkpointGet: Statement;
@@ -43,6 +45,7 @@ export class Outbox {
     this.leaser = new Leaser(db);
     this.settler = new Settler(db, this.counters);
     this.dead = new DeadLetters(db, this.counters, this.audit);
+    this.remaps = new Remaps(db, this.counters, this.audit);
     this.timelines = new Timelines(db);
     this.retention = new Retention(db);
     this.checkpointGet = db.prepare('SELECT value FROM checkpoints WHERE source = ? AND key = ?').pluck();
@@ -154,6 +157,21 @@ export class Outbox {
     const result = this.dead.replay(ids, actor, this.clock());
     if (result.done.length > 0) for (const c of this.counters.connections()) this.notify(c);
     return result;
+  }
+
+  /** Dead letters the mapping rejected that may be mapped again (see main/outbox/remap.ts). */
+  remapSelection(
+    connection: string,
+    request: { ids: number[] } | { afterId: number; limit: number },
+  ): RemapSelection {
+    return this.remaps.select(connection, request);
+  }
+
+  /** Stores what the current mapping made of selected dead letters: the mapped ones are queued again. */
+  applyRemap(connection: string, outcomes: RemapOutcome[], actor: string): RemapApplied {
+    const applied = this.remaps.apply(connection, outcomes, actor, this.clock());
+    if (applied.remapped.length > 0) this.notify(connection);
+    return applied;
   }
 
   discard(ids: number[], actor: string): DeadLetterActionResult {

@@ -104,12 +104,14 @@ async function startSource(
     records: { format: 'csv', ...(options.keyColumn ? { keyColumn: options.keyColumn } : {}) },
   });
   const source = new FolderSource(config);
+  const emit = (batch: ChangeBatch) => {
+    const result = outbox.enqueue(CONNECTION, batch);
+    onEmit(batch);
+    return result;
+  };
   const context: SourceContext = {
-    emit: (batch) => {
-      const result = outbox.enqueue(CONNECTION, batch);
-      onEmit(batch);
-      return result;
-    },
+    emit,
+    emitShaped: (batch) => Promise.resolve(emit(batch)),
     checkpoint: (key) => outbox.checkpoint(CONNECTION, key),
     checkpoints: () => outbox.checkpoints(CONNECTION),
     logger: pino({ level: 'silent' }),
