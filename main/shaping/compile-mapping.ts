@@ -1,15 +1,9 @@
 // One mapping version made runnable: conversions, the filter and the JSONata expression applied to one JSON record.
 import jsonata from 'jsonata';
-import type { ConversionRule, MappingConfig } from '../config/mapping-config.js';
-import {
-  ConversionError,
-  emptyToNull,
-  toBoolean,
-  toDate,
-  toDateTime,
-  toNumber,
-  type BooleanWords,
-} from './conversions.js';
+import type { MappingConfig } from '../config/mapping-config.js';
+import { ConversionError } from './conversions.js';
+import { compileFast, needsJsonata } from './fast-expression.js';
+import { fieldConversion, mappingFunctions, registerFunctions } from './mapping-functions.js';
 
 /** What the mapping made of one record. */
 export type MapOutcome =
@@ -17,8 +11,11 @@ export type MapOutcome =
 
 export interface Mapper {
   readonly version: number;
-  /** Maps one captured payload; never throws (a record that does not map is a `failed` outcome with its reason). */
-  map(payload: Buffer, contentType: string): Promise<MapOutcome>;
+  /**
+   * Maps one captured payload; never throws (a record that does not map is a `failed` outcome with its reason).
+   * Synchronous when JSONata itself is not needed (no filter, an expression the fast path runs).
+   */
+  map(payload: Buffer, contentType: string): MapOutcome | Promise<MapOutcome>;
 }
 
 const jsonContentType = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
@@ -27,82 +24,6 @@ const jsonContentType = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 export const isJsonContentType = (contentType: string) => jsonContentType.test(contentType);
 
 type Json = unknown;
-
-const list = (format: string | string[]) => (Array.isArray(format) ? format : [format]);
-
-/** Applies one rule to a field's value; throws ConversionError (or a plain Error for a missing required value). */
-function convertValue(value: Json, rule: ConversionRule): Json {
-  if (value === null || value === undefined) {
-    if (rule.required) throw new Error('is empty (required)');
-    return null;
-  }
-  if (rule.type === 'number' && typeof value === 'number') return value;
-  if (rule.type === 'boolean' && typeof value === 'boolean') return value;
-  if (typeof value !== 'string')
-    throw new Error(`is ${Array.isArray(value) ? 'a list' : typeof value}, not text`);
-  const text = emptyToNull(value);
-  if (text === null) {
-    if (rule.required) throw new Error('is empty (required)');
-    return null;
-  }
-  switch (rule.type) {
-    case 'number':
-      return toNumber(text, rule.locale);
-    case 'boolean':
-      return toBoolean(text, {
-        ...(rule.true ? { true: rule.true } : {}),
-        ...(rule.false ? { false: rule.false } : {}),
-      });
-    case 'date':
-      return toDate(text, list(rule.format));
-    case 'datetime':
-      return toDateTime(text, list(rule.format), rule.zone);
-    case 'text':
-      return text;
-  }
-}
-
-/** A text argument of a mapping function: undefined and null pass through, numbers and booleans as they are. */
-function textArgument<T>(value: Json, convert: (text: string) => T, passes: (value: Json) => boolean): Json {
-  if (value === undefined || value === null || passes(value)) return value;
-  if (typeof value !== 'string') throw new Error(`expected text, got ${JSON.stringify(value)}`);
-  const text = emptyToNull(value);
-  return text === null ? null : convert(text);
-}
-
-/** The conversions as functions inside the expression: $number(amount, 'de-DE'), $date(d, 'dd.MM.yyyy'), … */
-function registerFunctions(expression: jsonata.Expression): void {
-  const isNumber = (v: Json) => typeof v === 'number';
-  const isBoolean = (v: Json) => typeof v === 'boolean';
-  expression.registerFunction('number', (value: Json, locale?: string) =>
-    textArgument(value, (text) => toNumber(text, locale ?? 'en-US'), isNumber),
-  );
-  expression.registerFunction('bool', (value: Json, yes?: string[], no?: string[]) => {
-    const words: BooleanWords = { ...(yes ? { true: yes } : {}), ...(no ? { false: no } : {}) };
-    return textArgument(value, (text) => toBoolean(text, words), isBoolean);
-  });
-  expression.registerFunction('date', (value: Json, format: string | string[]) =>
-    textArgument(
-      value,
-      (text) => toDate(text, list(format)),
-      () => false,
-    ),
-  );
-  expression.registerFunction('datetime', (value: Json, format: string | string[], zone?: string) =>
-    textArgument(
-      value,
-      (text) => toDateTime(text, list(format), zone ?? 'UTC'),
-      () => false,
-    ),
-  );
-  expression.registerFunction('text', (value: Json) =>
-    textArgument(
-      value,
-      (text) => text,
-      () => false,
-    ),
-  );
-}
 
 /** A JSONata evaluation error in plain words, with where in the expression it happened. */
 function evaluationMessage(error: unknown, what: string): string {
@@ -137,17 +58,20 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
   const prefix = `mapping v${config.version}`;
   const expression = jsonata(config.expression);
   registerFunctions(expression);
+  const fast = compileFast(expression, mappingFunctions);
   const filter = config.filter === undefined ? undefined : jsonata(config.filter);
   if (filter) registerFunctions(filter);
-  const rules = Object.entries(config.convert ?? {});
+  const rules = Object.entries(config.convert ?? {}).map(
+    ([field, rule]) => [field, rule, fieldConversion(rule)] as const,
+  );
   const sensitiveFields = config.sensitive ?? [];
   const sensitive = new Set(sensitiveFields);
 
   const convertFields = (record: Record<string, Json>): string | undefined => {
-    for (const [field, rule] of rules) {
+    for (const [field, rule, convert] of rules) {
       if (!(field in record) && !rule.required) continue;
       try {
-        record[field] = convertValue(record[field], rule);
+        record[field] = convert(record[field]);
       } catch (error) {
         const shown = sensitive.has(field) && error instanceof ConversionError;
         const message = shown ? `'[redacted]' is not ${error.rule}` : (error as Error).message;
@@ -157,9 +81,55 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
     return undefined;
   };
 
+  /** Redacts the sensitive source values in a reason (the record itself was converted in place meanwhile). */
+  const redactIn = (payload: Buffer, message: string) =>
+    sensitiveFields.length === 0
+      ? message
+      : redact(
+          message,
+          sensitiveTexts(JSON.parse(payload.toString('utf8')) as Record<string, Json>, sensitiveFields),
+        );
+
+  /** The filter, then the expression, as JSONata evaluates them (asynchronously). */
+  const evaluate = async (payload: Buffer, parsed: Json): Promise<MapOutcome> => {
+    if (filter) {
+      let keep: Json;
+      try {
+        keep = await filter.evaluate(parsed);
+      } catch (error) {
+        return { kind: 'failed', reason: redactIn(payload, evaluationMessage(error, `${prefix}: filter`)) };
+      }
+      if (keep === false) return { kind: 'skipped' };
+      if (keep !== true)
+        return {
+          kind: 'failed',
+          reason: redactIn(
+            payload,
+            `${prefix}: the filter gave ${keep === undefined ? 'nothing' : JSON.stringify(keep)}, not true or false`,
+          ),
+        };
+    }
+    let result: Json = needsJsonata;
+    if (fast && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      try {
+        result = fast(parsed as Record<string, Json>);
+      } catch {
+        // The full evaluation below reports the error as JSONata words it, with its position.
+      }
+    }
+    try {
+      if (result === needsJsonata) result = await expression.evaluate(parsed);
+    } catch (error) {
+      return { kind: 'failed', reason: redactIn(payload, evaluationMessage(error, `${prefix}: expression`)) };
+    }
+    if (result === undefined)
+      return { kind: 'failed', reason: `${prefix}: the expression gave nothing for this record` };
+    return { kind: 'mapped', payload: Buffer.from(JSON.stringify(result)) };
+  };
+
   return {
     version: config.version,
-    async map(payload, contentType) {
+    map(payload, contentType) {
       if (!isJsonContentType(contentType))
         return {
           kind: 'failed',
@@ -178,37 +148,21 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
         parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
           ? (parsed as Record<string, Json>)
           : undefined;
-      const hidden = record ? sensitiveTexts(record, sensitiveFields) : [];
-      const redactIn = (message: string) => redact(message, hidden);
       if (record && rules.length > 0) {
         const problem = convertFields(record);
         if (problem) return { kind: 'failed', reason: problem };
       }
-      if (filter) {
-        let keep: Json;
+      if (!filter && fast && record) {
+        // The usual case stays synchronous: no promise per record.
         try {
-          keep = await filter.evaluate(parsed);
-        } catch (error) {
-          return { kind: 'failed', reason: redactIn(evaluationMessage(error, `${prefix}: filter`)) };
+          const result = fast(record);
+          if (result !== needsJsonata)
+            return { kind: 'mapped', payload: Buffer.from(JSON.stringify(result)) };
+        } catch {
+          // The full evaluation reports the error as JSONata words it, with its position.
         }
-        if (keep === false) return { kind: 'skipped' };
-        if (keep !== true)
-          return {
-            kind: 'failed',
-            reason: redactIn(
-              `${prefix}: the filter gave ${keep === undefined ? 'nothing' : JSON.stringify(keep)}, not true or false`,
-            ),
-          };
       }
-      let result: Json;
-      try {
-        result = await expression.evaluate(parsed);
-      } catch (error) {
-        return { kind: 'failed', reason: redactIn(evaluationMessage(error, `${prefix}: expression`)) };
-      }
-      if (result === undefined)
-        return { kind: 'failed', reason: `${prefix}: the expression gave nothing for this record` };
-      return { kind: 'mapped', payload: Buffer.from(JSON.stringify(result)) };
+      return evaluate(payload, parsed);
     },
   };
 }

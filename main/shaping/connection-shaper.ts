@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { CapturedChange, ChangeBatch } from '../../connectors/core/change.js';
 import type { MappingConfig } from '../config/mapping-config.js';
-import { compileMapping, type Mapper } from './compile-mapping.js';
+import { compileMapping, type MapOutcome, type Mapper } from './compile-mapping.js';
 
 /** What shaping made of a batch: the changes to store, and how many the filter skipped. */
 export interface ShapedBatch {
@@ -13,17 +13,9 @@ export interface ShapedBatch {
 /** The origin field that names the mapping version a record was shaped (or rejected) with. */
 import { mappingVersionField } from '../outbox/record.js';
 
-/**
- * Shapes one change. A change the source already rejected is kept as it is. A mapped change keeps its keys and gets
- * the mapped JSON; one that does not map keeps its SOURCE payload and is rejected with the reason.
- */
-export async function shapeChange(
-  mapper: Mapper,
-  change: CapturedChange,
-): Promise<CapturedChange | undefined> {
-  if (change.rejected) return change;
-  const outcome = await mapper.map(change.payload, change.contentType);
-  const origin = { ...change.origin, [mappingVersionField]: mapper.version };
+/** The change as stored after the mapping: mapped JSON, or rejected with its source payload; undefined: skipped. */
+function shaped(change: CapturedChange, outcome: MapOutcome, version: number): CapturedChange | undefined {
+  const origin = { ...change.origin, [mappingVersionField]: version };
   switch (outcome.kind) {
     case 'skipped':
       return undefined;
@@ -34,12 +26,30 @@ export async function shapeChange(
   }
 }
 
+/**
+ * Shapes one change. A change the source already rejected is kept as it is. A mapped change keeps its keys and gets
+ * the mapped JSON; one that does not map keeps its SOURCE payload and is rejected with the reason.
+ */
+export async function shapeChange(
+  mapper: Mapper,
+  change: CapturedChange,
+): Promise<CapturedChange | undefined> {
+  if (change.rejected) return change;
+  return shaped(change, await mapper.map(change.payload, change.contentType), mapper.version);
+}
+
 export async function shapeBatch(mapper: Mapper, batch: ChangeBatch): Promise<ShapedBatch> {
   const changes: CapturedChange[] = [];
   let skipped = 0;
   for (const change of batch.changes) {
-    const shaped = await shapeChange(mapper, change);
-    if (shaped) changes.push(shaped);
+    if (change.rejected) {
+      changes.push(change);
+      continue;
+    }
+    const pending = mapper.map(change.payload, change.contentType);
+    const outcome = pending instanceof Promise ? await pending : pending;
+    const result = shaped(change, outcome, mapper.version);
+    if (result) changes.push(result);
     else skipped += 1;
   }
   return { batch: { changes, checkpoints: batch.checkpoints }, skipped };

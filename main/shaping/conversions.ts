@@ -1,5 +1,12 @@
 // Typed conversions for office data (locale numbers, yes/no flags, local dates): one rule turns one text into a value.
 import { DateTime } from 'luxon';
+import {
+  isoDate,
+  isoDateTime,
+  simpleParser,
+  type LocalParser,
+  type LocalParts,
+} from './local-date-format.js';
 
 /** A conversion that could not be made: the message names the value and the rule, never the field (callers add it). */
 export class ConversionError extends Error {
@@ -54,10 +61,9 @@ function numberPattern(locale: string): RegExp {
 export function toNumber(text: string, locale: string): number {
   const value = text.trim();
   if (!numberPattern(locale).test(value)) throw new ConversionError(text, `a number in ${locale}`);
-  const { decimal } = separatorsOf(locale);
-  const [whole = '', fraction] = value.split(decimal);
-  const digits = whole.replace(/[^\d+-]/g, '') + (fraction === undefined ? '' : `.${fraction}`);
-  return Number(digits);
+  const { group, decimal } = separatorsOf(locale);
+  const ungrouped = /\s/.test(group) ? value.replace(/[\s\u00a0\u202f]/g, '') : value.replaceAll(group, '');
+  return Number(decimal === '.' ? ungrouped : ungrouped.replace(decimal, '.'));
 }
 
 export interface BooleanWords {
@@ -77,11 +83,34 @@ export function toBoolean(text: string, words: BooleanWords = {}): boolean {
 
 const formatList = (formats: readonly string[]) => formats.map((f) => `'${f}'`).join(' or ');
 
-function parseLocal(text: string, formats: readonly string[], zone: string): DateTime | undefined {
+/** Per format: the fast parser, or null when the format needs luxon. */
+const parsers = new Map<string, LocalParser | null>();
+
+function parserOf(format: string): LocalParser | null {
+  let parser = parsers.get(format);
+  if (parser === undefined) {
+    parser = simpleParser(format) ?? null;
+    parsers.set(format, parser);
+  }
+  return parser;
+}
+
+/** The first format the text matches, parsed the fast way where the format allows it, else by luxon. */
+function parseLocal(
+  text: string,
+  formats: readonly string[],
+  zone: string,
+): { parts: LocalParts } | { luxon: DateTime } | undefined {
   const value = text.trim();
   for (const format of formats) {
+    const parser = parserOf(format);
+    if (parser) {
+      const parts = parser(value);
+      if (parts) return { parts };
+      continue;
+    }
     const parsed = DateTime.fromFormat(value, format, { zone, setZone: true });
-    if (parsed.isValid) return parsed;
+    if (parsed.isValid) return { luxon: parsed };
   }
   return undefined;
 }
@@ -90,7 +119,7 @@ function parseLocal(text: string, formats: readonly string[], zone: string): Dat
 export function toDate(text: string, formats: readonly string[]): string {
   const parsed = parseLocal(text, formats, 'UTC');
   if (!parsed) throw new ConversionError(text, `a date in the format ${formatList(formats)}`);
-  return parsed.toISODate() ?? '';
+  return 'parts' in parsed ? isoDate(parsed.parts) : (parsed.luxon.toISODate() ?? '');
 }
 
 /**
@@ -101,7 +130,7 @@ export function toDateTime(text: string, formats: readonly string[], zone: strin
   const parsed = parseLocal(text, formats, zone);
   if (!parsed)
     throw new ConversionError(text, `a date and time in the format ${formatList(formats)} (${zone})`);
-  return parsed.toISO() ?? '';
+  return 'parts' in parsed ? isoDateTime(parsed.parts, zone) : (parsed.luxon.toISO() ?? '');
 }
 
 /** Trimmed text; empty (or blank) text becomes null. */
