@@ -234,13 +234,7 @@ describe('engine with a mapping', () => {
     const record = recordOf(engine, 'A-1');
     expect(ingest.applied().find((a) => a.body.includes('A-1'))?.key).toBe(record.idempotencyKey);
     const events = engine.outbox.timeline(record.id)?.events ?? [];
-    expect(events.map((e) => e.kind)).toEqual([
-      'captured',
-      'rejected',
-      'rejected',
-      'remapped',
-      'delivered',
-    ]);
+    expect(events.map((e) => e.kind)).toEqual(['captured', 'rejected', 'rejected', 'remapped', 'delivered']);
     expect(events[3]?.detail).toMatchObject({ actor: 'admin', fromMappingVersion: 1, mappingVersion: 2 });
     expect(record.origin).toMatchObject({ mappingVersion: 2 });
     await waitForStatus(engine, (s) => connectionOf(s).dead === 0 && s.outbox.pending === 0, 'nothing left');
