@@ -9,6 +9,7 @@ import { setLogLevel } from '../observability/logger.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConnectionShaper } from '../shaping/connection-shaper.js';
+import { mappingVersionProblem } from '../shaping/mapping-fingerprint.js';
 import { writeFileAtomically } from '../shared/atomic-write.js';
 import { outboxFile, statusFile } from '../shared/data-dir.js';
 import { ConnectionSet } from './connection-control.js';
@@ -173,7 +174,14 @@ export class Engine {
 
   private async startConnection(connection: ConnectionConfig): Promise<void> {
     const secrets = await this.loadSecrets({ ...this.config, connections: [connection] });
-    await this.connections.start(connection, secrets.get(connection.id));
+    await this.connections.start(connection, this.mappingChecked(connection, secrets.get(connection.id)));
+  }
+
+  /** A connection whose mapping version was edited in place is built with that error (status: "Cannot start: …"). */
+  private mappingChecked<T>(connection: ConnectionConfig, secrets: T): T | Error {
+    const problem =
+      connection.mapping && mappingVersionProblem(this.outbox, connection.id, connection.mapping);
+    return problem ? new Error(problem) : secrets;
   }
 
   private loadSecrets(config: AgentConfig) {
@@ -200,7 +208,7 @@ export class Engine {
   private async startConnections(): Promise<void> {
     const secrets = await this.loadSecrets(this.config);
     for (const connection of this.config.connections)
-      await this.connections.start(connection, secrets.get(connection.id));
+      await this.connections.start(connection, this.mappingChecked(connection, secrets.get(connection.id)));
   }
 
   /** "mapping v3; 12 records skipped by the mapping filter": the status line of a connection's mapping. */

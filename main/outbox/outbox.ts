@@ -30,6 +30,7 @@ export class Outbox {
   private readonly oldestOpen: Statement;
   private readonly lastDelivered: Statement;
   private readonly statesByKey: Statement;
+  private readonly fingerprintInsert: Statement;
   private readonly listeners = new Set<(connection: string) => void>();
   private dataVersion: number;
 
@@ -66,6 +67,10 @@ export class Outbox {
          ORDER BY settled_at DESC LIMIT 1`,
       )
       .pluck();
+    // Mapping fingerprints sit beside the checkpoints, under a source name no connection id can have ('#').
+    this.fingerprintInsert = db.prepare(
+      `INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, key) DO NOTHING`,
+    );
     // One lookup per key through the unique (connection, idempotency_key) index.
     this.statesByKey = db.prepare(
       `SELECT idempotency_key, state FROM records
@@ -188,6 +193,14 @@ export class Outbox {
 
   checkpoint(source: string, key: string): string | undefined {
     return this.checkpointGet.get(source, key) as string | undefined;
+  }
+
+  /** Stores the fingerprint of a connection's mapping version unless one is stored already; returns the stored one. */
+  mappingFingerprint(connection: string, version: number, fingerprint: string): string {
+    const source = `${connection}#mapping`;
+    const key = `v${version}`;
+    this.fingerprintInsert.run(source, key, fingerprint, this.clock());
+    return this.checkpoint(source, key) ?? fingerprint;
   }
 
   checkpoints(source: string): Map<string, string> {

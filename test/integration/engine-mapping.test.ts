@@ -280,4 +280,32 @@ describe('engine with a mapping', () => {
     expect(after?.payload?.equals(sent.payload!)).toBe(true);
     expect(after?.state).toBe('dead');
   });
+
+  it('refuses to run a mapping version edited in place, and runs it once the edit has its own version', async () => {
+    const { dataDir, inbox } = h.paths();
+    const ingest = await h.ingest();
+    const engine = await h.engine({
+      dataDir,
+      inbox,
+      url: ingest.url,
+      source: records,
+      mapping: invoiceMapping(1),
+    });
+    const config = engine.currentConfig();
+    const withMapping = (mapping: unknown) => ({
+      ...config,
+      connections: config.connections.map((c) => ({ ...c, mapping: mappingSchema.parse(mapping) })),
+    });
+    const edited = { ...invoiceMapping(1), expression: '{ "invoice": Rechnungsnr }' };
+    await engine.applyConfig(withMapping(edited));
+    expect(connectionOf(engine.status()).reason).toBe(
+      'Cannot start: mapping v1 was edited in place: records were already mapped with a different v1. ' +
+        'Fix: give the edited mapping version 2 and keep the earlier v1 unchanged under mapping.history',
+    );
+
+    await engine.applyConfig(withMapping({ ...edited, version: 2, history: [invoiceMapping(1)] }));
+    writeFileSync(join(inbox, 'invoices.csv'), csv(rowA1));
+    await waitFor(() => ingest.applied().length === 1, 10_000, 'the record mapped with v2');
+    expect(JSON.parse(ingest.applied()[0]!.body.toString())).toEqual({ invoice: 'A-1' });
+  });
 });
