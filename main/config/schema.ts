@@ -97,6 +97,15 @@ export const connectionSchema = z
     source: sourceSchema,
     destination: destinationSchema,
     mapping: mappingSchema.optional(),
+    contract: z
+      .strictObject({
+        schemaFile: z
+          .string()
+          .min(1)
+          .describe('JSON Schema (2020-12) file every mapped payload must satisfy'),
+      })
+      .optional()
+      .describe('Checks what the mapping made before it is stored for sending'),
   })
   .superRefine((connection, ctx) => {
     // Only the folder source hands its records over asynchronously, which JSONata needs (see docs/mapping.md).
@@ -107,6 +116,15 @@ export const connectionSchema = z
         message: `a mapping is not available for ${connection.source.type} sources yet`,
         params: {
           fix: 'remove the mapping, or capture through a folder source (records mode or JSON files)',
+        },
+      });
+    if (connection.contract && !connection.mapping)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contract'],
+        message: 'a contract checks what the mapping made, and this connection has no mapping',
+        params: {
+          fix: 'add a mapping (one that sends records as they are is { version: 1, expression: "$" })',
         },
       });
   });

@@ -9,6 +9,7 @@ import { setLogLevel } from '../observability/logger.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConnectionShaper } from '../shaping/connection-shaper.js';
+import { compileContract, type ContractCheck } from '../shaping/contract-check.js';
 import { mappingVersionProblem } from '../shaping/mapping-fingerprint.js';
 import { writeFileAtomically } from '../shared/atomic-write.js';
 import { outboxFile, statusFile } from '../shared/data-dir.js';
@@ -53,6 +54,8 @@ export class Engine {
   private readonly startedAt = Date.now();
   /** The mapping of each connection that has one, as its source was last started. */
   private readonly shapers = new Map<string, ConnectionShaper>();
+  /** The compiled contract check of each connection that has one. */
+  private readonly contracts = new Map<string, ContractCheck>();
   /** Records the mapping filter skipped since the agent started, per connection. */
   private readonly skipped = new Map<string, number>();
 
@@ -177,11 +180,22 @@ export class Engine {
     await this.connections.start(connection, this.mappingChecked(connection, secrets.get(connection.id)));
   }
 
-  /** A connection whose mapping version was edited in place is built with that error (status: "Cannot start: …"). */
+  /**
+   * A connection whose mapping version was edited in place, or whose contract schema cannot be used, is built with
+   * that error (status: "Cannot start: …"). The compiled contract is kept for the connection's emit path.
+   */
   private mappingChecked<T>(connection: ConnectionConfig, secrets: T): T | Error {
+    this.contracts.delete(connection.id);
     const problem =
       connection.mapping && mappingVersionProblem(this.outbox, connection.id, connection.mapping);
-    return problem ? new Error(problem) : secrets;
+    if (problem) return new Error(problem);
+    if (!connection.contract) return secrets;
+    try {
+      this.contracts.set(connection.id, compileContract(connection.contract.schemaFile));
+      return secrets;
+    } catch (error) {
+      return error as Error;
+    }
   }
 
   private loadSecrets(config: AgentConfig) {
@@ -235,10 +249,15 @@ export class Engine {
     const mapping = this.config.connections.find((c) => c.id === connection)?.mapping;
     const shaper =
       mapping &&
-      new ConnectionShaper(mapping, logger, (count) => {
-        this.skipped.set(connection, (this.skipped.get(connection) ?? 0) + count);
-        this.queueStatus();
-      });
+      new ConnectionShaper(
+        mapping,
+        logger,
+        (count) => {
+          this.skipped.set(connection, (this.skipped.get(connection) ?? 0) + count);
+          this.queueStatus();
+        },
+        this.contracts.get(connection),
+      );
     if (shaper) this.shapers.set(connection, shaper);
     else this.shapers.delete(connection);
     return {

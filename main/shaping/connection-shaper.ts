@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { CapturedChange, ChangeBatch } from '../../connectors/core/change.js';
 import type { MappingConfig } from '../config/mapping-config.js';
 import { compileMapping, type MapOutcome, type Mapper } from './compile-mapping.js';
+import { withContract, type ContractCheck } from './contract-check.js';
 
 /** What shaping made of a batch: the changes to store, and how many the filter skipped. */
 export interface ShapedBatch {
@@ -63,8 +64,10 @@ export class ConnectionShaper {
     mapping: MappingConfig,
     private readonly logger: Logger,
     private readonly onSkipped: (count: number) => void,
+    contract?: ContractCheck,
   ) {
-    this.mapper = compileMapping(mapping);
+    const mapper = compileMapping(mapping);
+    this.mapper = contract ? withContract(mapper, contract) : mapper;
   }
 
   get version(): number {

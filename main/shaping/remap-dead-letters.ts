@@ -2,6 +2,7 @@
 import type { MappingConfig } from '../config/mapping-config.js';
 import type { RemapApplied, RemapOutcome, RemapRefusal, RemapSelection } from '../outbox/remap.js';
 import { compileMapping } from './compile-mapping.js';
+import { withContract, type ContractCheck } from './contract-check.js';
 
 /** The outbox side of a re-map (the Outbox, or the CLI's dead-letter writer beside a running agent). */
 export interface RemapStore {
@@ -29,8 +30,9 @@ export async function remapDeadLetters(
   mapping: MappingConfig,
   ids: readonly number[] | undefined,
   actor: string,
+  contract?: ContractCheck,
 ): Promise<RemapReport> {
-  const mapper = compileMapping(mapping);
+  const mapper = contract ? withContract(compileMapping(mapping), contract) : compileMapping(mapping);
   const report: RemapReport = { remapped: [], stillFailing: [], skipped: [], refused: [] };
   let afterId = 0;
   for (let start = 0; ; start += chunk) {

@@ -29,6 +29,8 @@ export interface HarnessOptions {
   source?: Record<string, unknown>;
   /** The connection's mapping section. */
   mapping?: Record<string, unknown>;
+  /** The connection's contract section. */
+  contract?: Record<string, unknown>;
 }
 
 export async function startEngine(options: HarnessOptions): Promise<Engine> {
@@ -43,6 +45,7 @@ export async function startEngine(options: HarnessOptions): Promise<Engine> {
         id: 'it',
         source: { type: 'folder', path: options.inbox, quietPeriodMs: 100, ...options.source },
         ...(options.mapping ? { mapping: options.mapping } : {}),
+        ...(options.contract ? { contract: options.contract } : {}),
         destination: {
           type: 'http',
           url: `${options.url}${options.path ?? '/ingest/it'}`,

@@ -101,4 +101,13 @@ describe('mapping config', () => {
       ),
     ).toMatch(/connections\[0\]\.mapping: a mapping is not available for sqlite sources yet/);
   });
+
+  it('refuses a contract without a mapping', () => {
+    const raw = configWith(undefined);
+    const connection = raw.connections[0] as Record<string, unknown>;
+    connection['contract'] = { schemaFile: '/srv/invoice.schema.json' };
+    expect(problems(raw)).toContain(
+      'connections[0].contract: a contract checks what the mapping made, and this connection has no mapping',
+    );
+  });
 });
