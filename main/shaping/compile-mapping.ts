@@ -13,9 +13,10 @@ export interface Mapper {
   readonly version: number;
   /**
    * Maps one captured payload; never throws (a record that does not map is a `failed` outcome with its reason).
-   * Synchronous when JSONata itself is not needed (no filter, an expression the fast path runs).
+   * Synchronous when JSONata itself is not needed (no filter, an expression the fast path runs). `value`: the
+   * payload already parsed (CapturedChange.value); the mapping may change it in place.
    */
-  map(payload: Buffer, contentType: string): MapOutcome | Promise<MapOutcome>;
+  map(payload: Buffer, contentType: string, value?: unknown): MapOutcome | Promise<MapOutcome>;
 }
 
 const jsonContentType = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
@@ -109,16 +110,17 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
           ),
         };
     }
-    let result: Json = needsJsonata;
     if (fast && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
       try {
-        result = fast(parsed as Record<string, Json>);
+        const text = fast(parsed as Record<string, Json>);
+        if (text !== needsJsonata) return { kind: 'mapped', payload: Buffer.from(text) };
       } catch {
         // The full evaluation below reports the error as JSONata words it, with its position.
       }
     }
+    let result: Json;
     try {
-      if (result === needsJsonata) result = await expression.evaluate(parsed);
+      result = await expression.evaluate(parsed);
     } catch (error) {
       return { kind: 'failed', reason: redactIn(payload, evaluationMessage(error, `${prefix}: expression`)) };
     }
@@ -129,15 +131,15 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
 
   return {
     version: config.version,
-    map(payload, contentType) {
+    map(payload, contentType, value) {
       if (!isJsonContentType(contentType))
         return {
           kind: 'failed',
           reason: `${prefix}: the payload is ${contentType}, not JSON: only JSON records are mapped (turn on records mode to map CSV rows, or remove the mapping)`,
         };
-      let parsed: Json;
+      let parsed: Json = value;
       try {
-        parsed = JSON.parse(payload.toString('utf8'));
+        if (parsed === undefined) parsed = JSON.parse(payload.toString('utf8'));
       } catch (error) {
         return {
           kind: 'failed',
@@ -155,9 +157,8 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
       if (!filter && fast && record) {
         // The usual case stays synchronous: no promise per record.
         try {
-          const result = fast(record);
-          if (result !== needsJsonata)
-            return { kind: 'mapped', payload: Buffer.from(JSON.stringify(result)) };
+          const text = fast(record);
+          if (text !== needsJsonata) return { kind: 'mapped', payload: Buffer.from(text) };
         } catch {
           // The full evaluation reports the error as JSONata words it, with its position.
         }

@@ -72,10 +72,14 @@ function compileValue(node: Node, functions: Functions): Value | undefined {
 
 /**
  * The expression as a JS function when it is an object constructor whose values are fields, literals, or calls of
- * the mapping functions on those; undefined otherwise (JSONata evaluates it). The function returns `needsJsonata`
- * for records where the shortcut would not be exactly what JSONata does, and throws what a function throws.
+ * the mapping functions on those; undefined otherwise (JSONata evaluates it). The function returns the result's JSON
+ * text, or `needsJsonata` for records where the shortcut would not be exactly what JSONata does; it throws what a
+ * function throws.
  */
-export function compileFast(expression: jsonata.Expression, functions: Functions): Value | undefined {
+export function compileFast(
+  expression: jsonata.Expression,
+  functions: Functions,
+): ((record: Record<string, Json>) => string | typeof needsJsonata) | undefined {
   const ast = expression.ast() as unknown as Node;
   if (
     ast.type !== 'unary' ||
@@ -88,18 +92,22 @@ export function compileFast(expression: jsonata.Expression, functions: Functions
   for (const [keyNode, valueNode] of ast.lhs) {
     if (keyNode.type !== 'string' || typeof keyNode.value !== 'string' || !isPlain(keyNode)) return undefined;
     const key = keyNode.value;
-    if (entries.some(([k]) => k === key)) return undefined;
+    // Index-like keys ("1") come first in a JS object whatever the order written: left to JSONata.
+    if (entries.some(([k]) => k === `${JSON.stringify(key)}:`) || /^(?:0|[1-9]\d*)$/.test(key))
+      return undefined;
     const value = compileValue(valueNode, functions);
     if (!value) return undefined;
-    entries.push([key, value]);
+    entries.push([`${JSON.stringify(key)}:`, value]);
   }
+  // The JSON text is written directly, as JSON.stringify writes the object JSONata would build (same key order).
   return (record) => {
-    const out: Record<string, Json> = {};
+    let text = '';
     for (const [key, value] of entries) {
       const result = value(record);
       if (result === needsJsonata) return needsJsonata;
-      if (result !== undefined) out[key] = result;
+      if (result === undefined) continue;
+      text += `${text === '' ? '' : ','}${key}${JSON.stringify(result)}`;
     }
-    return out;
+    return `{${text}}`;
   };
 }
