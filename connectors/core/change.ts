@@ -10,11 +10,6 @@ export interface CapturedChange {
   businessKey?: string;
   contentType: string;
   payload: Buffer;
-  /**
-   * The parsed JSON of `payload`, when the source built the payload from it (records mode): a mapping reads this
-   * instead of parsing the payload again. Never stored; the payload is what counts.
-   */
-  value?: unknown;
   /** Small, non-secret facts about where the change came from (file path, table, row id). */
   origin?: Record<string, string | number>;
   /**

@@ -13,10 +13,9 @@ export interface Mapper {
   readonly version: number;
   /**
    * Maps one captured payload; never throws (a record that does not map is a `failed` outcome with its reason).
-   * Synchronous when JSONata itself is not needed (no filter, an expression the fast path runs). `value`: the
-   * payload already parsed (CapturedChange.value); the mapping may change it in place.
+   * Synchronous when JSONata itself is not needed (no filter, an expression the fast path runs).
    */
-  map(payload: Buffer, contentType: string, value?: unknown): MapOutcome | Promise<MapOutcome>;
+  map(payload: Buffer, contentType: string): MapOutcome | Promise<MapOutcome>;
 }
 
 const jsonContentType = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
@@ -131,15 +130,15 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
 
   return {
     version: config.version,
-    map(payload, contentType, value) {
+    map(payload, contentType) {
       if (!isJsonContentType(contentType))
         return {
           kind: 'failed',
           reason: `${prefix}: the payload is ${contentType}, not JSON: only JSON records are mapped (turn on records mode to map CSV rows, or remove the mapping)`,
         };
-      let parsed: Json = value;
+      let parsed: Json;
       try {
-        if (parsed === undefined) parsed = JSON.parse(payload.toString('utf8'));
+        parsed = JSON.parse(payload.toString('utf8'));
       } catch (error) {
         return {
           kind: 'failed',

@@ -15,8 +15,7 @@ export interface ShapedBatch {
 import { mappingVersionField } from '../outbox/record.js';
 
 /** The change as stored after the mapping: mapped JSON, or rejected with its source payload; undefined: skipped. */
-function shaped(captured: CapturedChange, outcome: MapOutcome, version: number): CapturedChange | undefined {
-  const { value: _parsed, ...change } = captured;
+function shaped(change: CapturedChange, outcome: MapOutcome, version: number): CapturedChange | undefined {
   const origin = { ...change.origin, [mappingVersionField]: version };
   switch (outcome.kind) {
     case 'skipped':
@@ -37,7 +36,7 @@ export async function shapeChange(
   change: CapturedChange,
 ): Promise<CapturedChange | undefined> {
   if (change.rejected) return change;
-  return shaped(change, await mapper.map(change.payload, change.contentType, change.value), mapper.version);
+  return shaped(change, await mapper.map(change.payload, change.contentType), mapper.version);
 }
 
 export async function shapeBatch(mapper: Mapper, batch: ChangeBatch): Promise<ShapedBatch> {
@@ -48,7 +47,7 @@ export async function shapeBatch(mapper: Mapper, batch: ChangeBatch): Promise<Sh
       changes.push(change);
       continue;
     }
-    const pending = mapper.map(change.payload, change.contentType, change.value);
+    const pending = mapper.map(change.payload, change.contentType);
     const outcome = pending instanceof Promise ? await pending : pending;
     const result = shaped(change, outcome, mapper.version);
     if (result) changes.push(result);

@@ -91,8 +91,8 @@ export function withContract(mapper: Mapper, check: ContractCheck): Mapper {
   };
   return {
     version: mapper.version,
-    map(payload, contentType, value) {
-      const outcome = mapper.map(payload, contentType, value);
+    map(payload, contentType) {
+      const outcome = mapper.map(payload, contentType);
       return outcome instanceof Promise ? outcome.then(verdict) : verdict(outcome);
     },
   };

@@ -59,7 +59,6 @@ export class RecordChanges {
       ...(businessKey !== undefined ? { businessKey } : {}),
       contentType: 'application/json',
       payload: Buffer.from(this.payloadText(record)),
-      value: record.value,
       origin: origin(source, record.index, record.line),
     };
   }

@@ -151,12 +151,6 @@ describe('the fast path', () => {
       note: 'n',
     });
   });
-
-  it('uses the parsed value the source hands over instead of parsing the payload', async () => {
-    const mapper = mapperOf({ expression: '{ "no": Nr }' });
-    const outcome = await mapper.map(json({ Nr: 'from payload' }), 'application/json', { Nr: 'from value' });
-    expect(mapped(outcome)).toEqual({ no: 'from value' });
-  });
 });
 
 describe('shapeChange', () => {
