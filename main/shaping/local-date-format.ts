@@ -32,8 +32,11 @@ export type LocalParser = (text: string) => LocalParts | undefined;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return leap ? 29 : (monthDays[month - 1] ?? 0);
 }
 
 /** A parser for `format`, or undefined when the format needs luxon (names, offsets, quotes, two-digit years …). */
@@ -60,7 +63,8 @@ export function simpleParser(format: string): LocalParser | undefined {
     const match = regex.exec(text);
     if (!match) return undefined;
     const parts: LocalParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: 0 };
-    fields.forEach((field, index) => (parts[field] = Number(match[index + 1])));
+    for (let index = 0; index < fields.length; index++)
+      parts[fields[index] as Field] = Number(match[index + 1]);
     const valid =
       parts.month >= 1 &&
       parts.month <= 12 &&
@@ -73,9 +77,11 @@ export function simpleParser(format: string): LocalParser | undefined {
   };
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+/** '00' … '99', so writing a time needs no padStart. */
+const twoDigits = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const pad = (n: number) => twoDigits[n] ?? String(n);
 
-export const isoDate = (p: LocalParts) => `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+export const isoDate = (p: LocalParts) => `${String(p.year).padStart(4, '0')}-${pad(p.month)}-${pad(p.day)}`;
 
 const offsets = new Map<string, string>();
 const maxOffsets = 10_000;
@@ -85,9 +91,10 @@ const maxOffsets = 10_000;
  * zone and hour (cached); hours it shifts (the spring-forward gap) are left to luxon every time.
  */
 export function isoDateTime(p: LocalParts, zone: string): string {
-  const hourKey = `${zone}|${p.year}-${p.month}-${p.day}T${p.hour}`;
+  const hour = `${isoDate(p)}T${pad(p.hour)}`;
+  const hourKey = `${zone}|${hour}`;
+  const local = `${hour}:${pad(p.minute)}:${pad(p.second)}.${String(p.millisecond).padStart(3, '0')}`;
   const suffix = offsets.get(hourKey);
-  const local = `${isoDate(p)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}.${pad(p.millisecond, 3)}`;
   if (suffix !== undefined) return local + suffix;
   const iso = DateTime.fromObject(p, { zone }).toISO() ?? '';
   if (!iso.startsWith(local.slice(0, 14))) return iso; // shifted by a gap: not cacheable by the hour

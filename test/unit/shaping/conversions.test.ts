@@ -1,4 +1,5 @@
 // Typed conversions: locale numbers, yes/no words, dates and local times, empty text.
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   ConversionError,
@@ -65,6 +66,33 @@ describe('dates and times', () => {
     expect(() => toDateTime('15.01.2026', ['dd.MM.yyyy HH:mm'], 'Europe/Berlin')).toThrow(
       "'15.01.2026' is not a date and time in the format 'dd.MM.yyyy HH:mm' (Europe/Berlin)",
     );
+  });
+});
+
+describe('the fast date formats', () => {
+  it('know leap years and refuse impossible dates as luxon does', () => {
+    expect(toDate('29.02.2024', ['dd.MM.yyyy'])).toBe('2024-02-29');
+    expect(toDate('29.02.2000', ['dd.MM.yyyy'])).toBe('2000-02-29');
+    expect(() => toDate('29.02.2025', ['dd.MM.yyyy'])).toThrow(ConversionError);
+    expect(() => toDate('29.02.1900', ['dd.MM.yyyy'])).toThrow(ConversionError);
+    expect(() => toDate('1.2.2024', ['dd.MM.yyyy'])).toThrow(ConversionError);
+    expect(toDate('1.2.2024', ['d.M.yyyy'])).toBe('2024-02-01');
+  });
+
+  it('give the same text as luxon, across the summer-time switch', () => {
+    const texts = [
+      '29.03.2026 01:59',
+      '29.03.2026 02:30',
+      '29.03.2026 03:00',
+      '25.10.2026 02:30',
+      '31.12.2026 23:59',
+    ];
+    for (const text of texts) {
+      const viaLuxon = DateTime.fromFormat(text, 'dd.MM.yyyy HH:mm', { zone: 'Europe/Berlin' }).toISO();
+      expect(toDateTime(text, ['dd.MM.yyyy HH:mm'], 'Europe/Berlin')).toBe(viaLuxon);
+    }
+    // A format with a month name goes to luxon itself.
+    expect(toDate('31 Mar 2026', ['dd LLL yyyy'])).toBe('2026-03-31');
   });
 });
 
