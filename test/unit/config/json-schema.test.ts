@@ -30,6 +30,7 @@ describe('configJsonSchema', () => {
       'source',
       'destination',
       'mapping',
+      'contract',
     ]);
     expect(JSON.stringify(schema)).toContain('"secretRef"');
   });
