@@ -9,7 +9,7 @@ const { builtinModules } = require('node:module');
 const mainTiers = [
   ['shared', 'version.ts'],
   ['observability', 'config', 'outbox'],
-  ['secrets', 'sandbox', 'delivery'],
+  ['secrets', 'sandbox', 'delivery', 'shaping'],
   ['alerts', 'diagnostics'],
   ['engine'],
   ['api'],

@@ -30,6 +30,11 @@ export interface SourceHealth {
 export interface SourceContext {
   /** Store the batch and its checkpoint in one transaction. Throws if the outbox cannot take it (disk full, …): the checkpoint is then unchanged. */
   emit(batch: ChangeBatch): EnqueueResult;
+  /**
+   * Like emit, for batches whose payloads the connection's mapping shapes (folder files and records): the mapping
+   * runs first (JSONata evaluates asynchronously), then the shaped batch is stored as emit stores it.
+   */
+  emitShaped(batch: ChangeBatch): Promise<EnqueueResult>;
   /** Read a checkpoint entry this source stored earlier. */
   checkpoint(key: string): string | undefined;
   /** All checkpoint entries of this source (for catch-up comparisons). */

@@ -1,6 +1,5 @@
 // `integration-agent dlq list|replay|discard`: the dead-letter queue from the command line, beside a running agent or not.
 import type { Command } from 'commander';
-import { userInfo } from 'node:os';
 import type { DeadLetterActionResult } from '../outbox/dead-letters.js';
 import type { OutboxRecord } from '../outbox/record.js';
 import { keyHash } from '../diagnostics/bundle/outbox-report.js';
@@ -10,7 +9,9 @@ import {
   runningAgentPid,
 } from '../diagnostics/bundle/open-outbox.js';
 import { createRedactor } from '../diagnostics/redaction.js';
+import { cliActor, parseIds } from './dlq-arguments.js';
 import { CliError, exitCodes } from './cli-error.js';
+import { registerDlqRemap } from './dlq-remap-command.js';
 import { formatTable, supportDataDir, withOutboxErrors } from './connections-command.js';
 
 interface DataDirOptions {
@@ -34,28 +35,6 @@ export interface DlqDiscardOptions extends DataDirOptions {
 
 const exitCodeHelp =
   'Exit codes: 0 done, 1 nothing done (no such dead letters, or not confirmed), 4 data directory or outbox unusable.';
-
-/** Who did it, for the outbox audit log. */
-export function cliActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return `cli:uid-${process.getuid?.() ?? 'unknown'}`;
-  }
-}
-
-function parseIds(values: readonly string[]): number[] {
-  return values.map((value) => {
-    const id = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(id) || id <= 0) {
-      throw new CliError(
-        `"${value}" is not a record id. Hint: ids are the numbers in the first column of \`integration-agent dlq list\``,
-        exitCodes.failure,
-      );
-    }
-    return id;
-  });
-}
 
 function parseLimit(value: string | undefined): number {
   const limit = Number(value ?? '100');
@@ -244,4 +223,5 @@ export function registerDlqCommand(program: Command): void {
   )
     .option('--yes', 'confirm: the records are never sent')
     .action(dlqDiscardCommand);
+  registerDlqRemap(dataDirOption(dlq.command('remap [ids...]')));
 }

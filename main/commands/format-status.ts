@@ -66,6 +66,7 @@ export function formatStatus(status: AgentStatus | StoppedStatus, now: number): 
   for (const c of status.connections) {
     if (c.reason) lines.push(`  ${c.id}: ${c.reason}`);
     if (c.source) lines.push(`  ${c.id} guarantee: ${c.source.guarantee}`);
+    if (c.source?.mapping) lines.push(`  ${c.id} ${c.source.mapping}`);
     const d = c.destination;
     if (d?.circuit && d.circuit.state !== 'closed')
       lines.push(`  ${c.id} circuit ${d.circuit.state}: ${d.circuit.reason ?? ''}`);

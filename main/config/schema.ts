@@ -5,6 +5,7 @@ import { secretsConfigSchema } from './secrets-config.js';
 import { consoleSettingsSchema } from './console-settings.js';
 import { alertsConfigSchema } from './alerts-config.js';
 import { diagnosticsConfigSchema } from './diagnostics-config.js';
+import { mappingSchema } from './mapping-config.js';
 
 export const currentConfigVersion = 1;
 
@@ -85,19 +86,51 @@ const destinationSchema = z.discriminatedUnion('type', destinationSchemas);
 
 const connectionIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-export const connectionSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(connectionIdPattern, {
-      error:
-        'must use only lowercase letters, digits, - and _, up to 63 chars, starting with a letter or digit',
-    })
-    .describe('Stable identifier; delivery history is keyed by it'),
-  name: z.string().optional().describe('Display name'),
-  enabled: z.boolean().default(true),
-  source: sourceSchema,
-  destination: destinationSchema,
-});
+export const connectionSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(connectionIdPattern, {
+        error:
+          'must use only lowercase letters, digits, - and _, up to 63 chars, starting with a letter or digit',
+      })
+      .describe('Stable identifier; delivery history is keyed by it'),
+    name: z.string().optional().describe('Display name'),
+    enabled: z.boolean().default(true),
+    source: sourceSchema,
+    destination: destinationSchema,
+    mapping: mappingSchema.optional(),
+    contract: z
+      .strictObject({
+        schemaFile: z
+          .string()
+          .min(1)
+          .describe('JSON Schema (2020-12) file every mapped payload must satisfy'),
+      })
+      .optional()
+      .describe('Checks what the mapping made before it is stored for sending'),
+  })
+  .superRefine((connection, ctx) => {
+    // Only the folder source hands its records over asynchronously, which JSONata needs (see docs/mapping.md).
+    if (connection.mapping && connection.source.type !== 'folder')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mapping'],
+        message: `a mapping is not available for ${connection.source.type} sources yet`,
+        params: {
+          fix: 'remove the mapping, or capture through a folder source (records mode or JSON files)',
+        },
+      });
+    if (connection.contract && !connection.mapping)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contract'],
+        message: 'a contract checks what the mapping made, and this connection has no mapping',
+        params: {
+          fix: 'add a mapping (one that sends records as they are is { version: 1, expression: "$" })',
+        },
+      });
+  });
 
 const connectionsSchema = z
   .array(connectionSchema)

@@ -1,5 +1,6 @@
 // Composition root: config → outbox → sources and dispatchers; backpressure, retention and status events.
 import type { Logger } from 'pino';
+import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
 import type { SourceContext } from '../../connectors/core/source.js';
 import type { AgentStatus, Notice } from '../../preload/contract/status.js';
 import type { AgentConfig, ConnectionConfig } from '../config/schema.js';
@@ -12,6 +13,9 @@ import {
 import { setLogLevel } from '../observability/logger.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import { ConnectionShaper } from '../shaping/connection-shaper.js';
+import { compileContract, type ContractCheck } from '../shaping/contract-check.js';
+import { mappingVersionProblem } from '../shaping/mapping-fingerprint.js';
 import { writeFileAtomically } from '../shared/atomic-write.js';
 import { outboxFile, statusFile } from '../shared/data-dir.js';
 import { ConnectionSet } from './connection-control.js';
@@ -55,6 +59,12 @@ export class Engine {
   /** status.json writes run one after another, so an older status never lands over a newer one. */
   private statusWritten: Promise<void> = Promise.resolve();
   private readonly startedAt = Date.now();
+  /** The mapping of each connection that has one, as its source was last started. */
+  private readonly shapers = new Map<string, ConnectionShaper>();
+  /** The compiled contract check of each connection that has one. */
+  private readonly contracts = new Map<string, ContractCheck>();
+  /** Records the mapping filter skipped since the agent started, per connection. */
+  private readonly skipped = new Map<string, number>();
 
   private constructor(
     private readonly options: EngineOptions,
@@ -126,6 +136,7 @@ export class Engine {
       capturePausedReason: this.backpressure.reason,
       connections: this.connections.list(),
       paused: (id) => this.connections.isPaused(id),
+      mapping: (id) => this.mappingFacts(id),
       outbox: this.outbox,
       now: Date.now(),
     });
@@ -181,7 +192,25 @@ export class Engine {
 
   private async startConnection(connection: ConnectionConfig): Promise<void> {
     const secrets = await this.loadSecrets({ ...this.config, connections: [connection] });
-    await this.connections.start(connection, secrets.get(connection.id));
+    await this.connections.start(connection, this.mappingChecked(connection, secrets.get(connection.id)));
+  }
+
+  /**
+   * A connection whose mapping version was edited in place, or whose contract schema cannot be used, is built with
+   * that error (status: "Cannot start: …"). The compiled contract is kept for the connection's emit path.
+   */
+  private mappingChecked<T>(connection: ConnectionConfig, secrets: T): T | Error {
+    this.contracts.delete(connection.id);
+    const problem =
+      connection.mapping && mappingVersionProblem(this.outbox, connection.id, connection.mapping);
+    if (problem) return new Error(problem);
+    if (!connection.contract) return secrets;
+    try {
+      this.contracts.set(connection.id, compileContract(connection.contract.schemaFile));
+      return secrets;
+    } catch (error) {
+      return error as Error;
+    }
   }
 
   private loadSecrets(config: AgentConfig) {
@@ -208,23 +237,48 @@ export class Engine {
   private async startConnections(): Promise<void> {
     const secrets = await this.loadSecrets(this.config);
     for (const connection of this.config.connections)
-      await this.connections.start(connection, secrets.get(connection.id));
+      await this.connections.start(connection, this.mappingChecked(connection, secrets.get(connection.id)));
+  }
+
+  /** "mapping v3; 12 records skipped by the mapping filter": the status line of a connection's mapping. */
+  private mappingFacts(connection: string): string | undefined {
+    const shaper = this.shapers.get(connection);
+    if (!shaper) return undefined;
+    const skipped = this.skipped.get(connection) ?? 0;
+    return `mapping v${shaper.version}; ${skipped} record${skipped === 1 ? '' : 's'} skipped by the mapping filter`;
   }
 
   private sourceContext(connection: string, logger: Logger): SourceContext {
+    const emit = (batch: ChangeBatch): EnqueueResult => {
+      const result = this.outbox.enqueue(connection, batch);
+      this.checkBackpressure(false); // pause at the cap itself, not up to a timer tick later
+      if (batch.changes.length > 0)
+        this.activity.emit({
+          kind: 'captured',
+          connection,
+          records: batch.changes.length,
+          enqueued: result.inserted,
+        });
+      return result;
+    };
+    const mapping = this.config.connections.find((c) => c.id === connection)?.mapping;
+    const shaper =
+      mapping &&
+      new ConnectionShaper(
+        mapping,
+        logger,
+        (count) => {
+          this.skipped.set(connection, (this.skipped.get(connection) ?? 0) + count);
+          this.queueStatus();
+        },
+        this.contracts.get(connection),
+      );
+    if (shaper) this.shapers.set(connection, shaper);
+    else this.shapers.delete(connection);
     return {
-      emit: (batch) => {
-        const result = this.outbox.enqueue(connection, batch);
-        this.checkBackpressure(false); // pause at the cap itself, not up to a timer tick later
-        if (batch.changes.length > 0)
-          this.activity.emit({
-            kind: 'captured',
-            connection,
-            records: batch.changes.length,
-            enqueued: result.inserted,
-          });
-        return result;
-      },
+      emit,
+      // Shaped before enqueue, so the outbox holds exactly the bytes that are sent.
+      emitShaped: async (batch) => emit(shaper ? await shaper.shape(batch) : batch),
       checkpoint: (key) => this.outbox.checkpoint(connection, key),
       checkpoints: () => this.outbox.checkpoints(connection),
       logger,

@@ -16,6 +16,8 @@ export interface SnapshotInput {
   connections: readonly ConnectionRuntime[];
   /** Paused by an admin. */
   paused: (id: string) => boolean;
+  /** The status line of a connection's mapping (version, records skipped by its filter), when it has one. */
+  mapping: (id: string) => string | undefined;
   outbox: Outbox;
   now: number;
 }
@@ -54,6 +56,7 @@ function connectionStatus(
   outbox: Outbox,
   now: number,
   paused: boolean,
+  mapping: string | undefined,
 ): ConnectionStatus {
   const { config } = runtime;
   const counts = outbox.counts(config.id);
@@ -64,7 +67,9 @@ function connectionStatus(
     name: config.name ?? config.id,
     enabled: config.enabled,
     ...(paused ? { paused: true } : {}),
-    ...(source ? { source: { type: runtime.source?.type ?? 'unknown', ...source } } : {}),
+    ...(source
+      ? { source: { type: runtime.source?.type ?? 'unknown', ...source, ...(mapping ? { mapping } : {}) } }
+      : {}),
     ...(destination && runtime.destination
       ? {
           destination: {
@@ -102,7 +107,7 @@ function withLogFileNotice(notices: Notice[], now: number): Notice[] {
 
 export function buildSnapshot(input: SnapshotInput): AgentStatus {
   const connections = input.connections.map((c) =>
-    connectionStatus(c, input.outbox, input.now, input.paused(c.config.id)),
+    connectionStatus(c, input.outbox, input.now, input.paused(c.config.id), input.mapping(c.config.id)),
   );
   const running = input.state === 'running';
   const health = overallHealth(connections, running);

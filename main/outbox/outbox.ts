@@ -8,6 +8,7 @@ import { Enqueuer } from './enqueue.js';
 import { Leaser, type Lease, type LeaseRequest, type ReadyPeek } from './lease.js';
 import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './open-database.js';
 import type { OutboxRecord } from './record.js';
+import { Remaps, type RemapApplied, type RemapOutcome, type RemapSelection } from './remap.js';
 import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
 import { Settler, type SettleResult, type Settlement } from './settle.js';
 import { Timelines, type RecordTimeline, type SearchQuery } from './timeline.js';
@@ -21,6 +22,7 @@ export class Outbox {
   private readonly leaser: Leaser;
   private readonly settler: Settler;
   private readonly dead: DeadLetters;
+  private readonly remaps: Remaps;
   private readonly timelines: Timelines;
   private readonly retention: Retention;
   private readonly checkpointGet: Statement;
@@ -28,6 +30,7 @@ export class Outbox {
   private readonly oldestOpen: Statement;
   private readonly lastDelivered: Statement;
   private readonly statesByKey: Statement;
+  private readonly fingerprintInsert: Statement;
   private readonly listeners = new Set<(connection: string) => void>();
   private dataVersion: number;
 
@@ -43,6 +46,7 @@ export class Outbox {
     this.leaser = new Leaser(db);
     this.settler = new Settler(db, this.counters);
     this.dead = new DeadLetters(db, this.counters, this.audit);
+    this.remaps = new Remaps(db, this.counters, this.audit);
     this.timelines = new Timelines(db);
     this.retention = new Retention(db);
     this.checkpointGet = db.prepare('SELECT value FROM checkpoints WHERE source = ? AND key = ?').pluck();
@@ -63,6 +67,10 @@ export class Outbox {
          ORDER BY settled_at DESC LIMIT 1`,
       )
       .pluck();
+    // Mapping fingerprints sit beside the checkpoints, under a source name no connection id can have ('#').
+    this.fingerprintInsert = db.prepare(
+      `INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, key) DO NOTHING`,
+    );
     // One lookup per key through the unique (connection, idempotency_key) index.
     this.statesByKey = db.prepare(
       `SELECT idempotency_key, state FROM records
@@ -156,6 +164,21 @@ export class Outbox {
     return result;
   }
 
+  /** Dead letters the mapping rejected that may be mapped again (see main/outbox/remap.ts). */
+  remapSelection(
+    connection: string,
+    request: { ids: number[] } | { afterId: number; limit: number },
+  ): RemapSelection {
+    return this.remaps.select(connection, request);
+  }
+
+  /** Stores what the current mapping made of selected dead letters: the mapped ones are queued again. */
+  applyRemap(connection: string, outcomes: RemapOutcome[], actor: string): RemapApplied {
+    const applied = this.remaps.apply(connection, outcomes, actor, this.clock());
+    if (applied.remapped.length > 0) this.notify(connection);
+    return applied;
+  }
+
   discard(ids: number[], actor: string): DeadLetterActionResult {
     return this.dead.discard(ids, actor, this.clock());
   }
@@ -170,6 +193,14 @@ export class Outbox {
 
   checkpoint(source: string, key: string): string | undefined {
     return this.checkpointGet.get(source, key) as string | undefined;
+  }
+
+  /** Stores the fingerprint of a connection's mapping version unless one is stored already; returns the stored one. */
+  mappingFingerprint(connection: string, version: number, fingerprint: string): string {
+    const source = `${connection}#mapping`;
+    const key = `v${version}`;
+    this.fingerprintInsert.run(source, key, fingerprint, this.clock());
+    return this.checkpoint(source, key) ?? fingerprint;
   }
 
   checkpoints(source: string): Map<string, string> {

@@ -1,6 +1,9 @@
 // The outbox record as the rest of the agent sees it, and its mapping from a database row.
 import type { Receipt } from '../../connectors/core/destination.js';
 
+/** The origin field that names the mapping version a record was shaped (or rejected) with. */
+export const mappingVersionField = 'mappingVersion';
+
 export type RecordState = 'pending' | 'leased' | 'delivered' | 'dead' | 'discarded';
 
 export interface OutboxRecord {

@@ -1,6 +1,6 @@
 // Per-record timelines (captured → queued → attempts → delivered/dead) and search by business or idempotency key.
 import type { Database, Statement } from 'better-sqlite3';
-import { recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
+import { mappingVersionField, recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
 
 export interface TimelineEvent {
   at: number;
@@ -12,6 +12,7 @@ export interface TimelineEvent {
     | 'delivered'
     | 'dead'
     | 'replayed'
+    | 'remapped'
     | 'discarded'
     | 'lease-expired'
     | 'compacted';
@@ -68,7 +69,13 @@ export class Timelines {
       events.push({
         at: row.created_at,
         kind: 'queued',
-        detail: { idempotencyKey: row.idempotency_key, size: row.size },
+        detail: {
+          idempotencyKey: row.idempotency_key,
+          size: row.size,
+          ...(record.origin?.[mappingVersionField] !== undefined
+            ? { mappingVersion: record.origin[mappingVersionField] }
+            : {}),
+        },
       });
     for (const e of stored) {
       events.push({

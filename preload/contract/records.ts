@@ -40,6 +40,7 @@ export const timelineEventSchema = z.object({
     'delivered',
     'dead',
     'replayed',
+    'remapped',
     'discarded',
     'lease-expired',
     'compacted',

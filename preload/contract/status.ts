@@ -13,6 +13,8 @@ export const sourceStatusSchema = z.object({
   lagMs: z.number().optional(),
   /** Work noticed at the source but not captured yet, e.g. { count: 1408, unit: 'file' }. */
   waiting: z.object({ count: z.number(), unit: z.string() }).optional(),
+  /** The connection's mapping, e.g. "mapping v3; 12 records skipped by the mapping filter". */
+  mapping: z.string().optional(),
 });
 
 export const circuitStatusSchema = z.object({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import type { ChangeBatch } from '../../connectors/core/change.js';
 import { createDatabaseSource } from '../../connectors/sources/database/create-source.js';
 import { Outbox } from '../../main/outbox/outbox.js';
 import { parseSource } from '../support/database-capture.js';
@@ -81,13 +82,15 @@ async function measure(
   let stored = 0;
   let caughtUpAt = 0;
   const started = nowMs();
+  const emit = (batch: ChangeBatch) => {
+    const result = outbox.enqueue('bench', batch);
+    stored += result.inserted;
+    if (stored === options.rows && caughtUpAt === 0) caughtUpAt = nowMs();
+    return result;
+  };
   await db.start({
-    emit: (batch) => {
-      const result = outbox.enqueue('bench', batch);
-      stored += result.inserted;
-      if (stored === options.rows && caughtUpAt === 0) caughtUpAt = nowMs();
-      return result;
-    },
+    emit,
+    emitShaped: (batch) => Promise.resolve(emit(batch)),
     checkpoint: (key) => outbox.checkpoint('bench', key),
     checkpoints: () => outbox.checkpoints('bench'),
     deliveryStates: (keys) => outbox.deliveryStates('bench', keys),

@@ -17,6 +17,7 @@ import { ENQUEUE_BATCH, ENQUEUE_ORDERING_KEYS } from './enqueue-phase.js';
 import { int, mib, ms, rate, ratio, seconds, table } from './format.js';
 import { writeInvoiceCsv } from './invoice-csv.js';
 import { captureInAgent } from './capture-agent.js';
+import { mappingVsPlain } from './capture-mapping.js';
 import { distribution, nowMs } from './measure.js';
 import { CONNECTION, openBenchOutbox } from './outbox-driver.js';
 import { RawTable, readPragmas } from './raw-table.js';
@@ -26,6 +27,7 @@ interface FolderBenchOptions {
   rows: number;
   referenceRecords: number;
   files: number;
+  mappingRows: number;
   quietMs: number;
   keyColumn: string | undefined;
   tmpBase: string;
@@ -36,6 +38,7 @@ const usage = `Usage: node --import tsx test/bench/capture-folder.ts [options]
   --rows N        rows in the CSV captured in records mode   (default 1m, quick 100k; env FOLDER_BENCH_ROWS)
   --reference N   records for the raw enqueue reference      (default 100k, quick 20k)
   --files N       small files for the latency figure          (default 20, quick 5)
+  --mapping-rows N  rows of the plain vs mapped CSV runs      (default 100k, quick 20k)
   --quiet-ms N    the source's quiet period                   (default 2000, the config default)
   --key-column C  key records by this column, not position    (default: position)
   --quick         smoke run: smaller defaults                 (env FOLDER_BENCH_QUICK=1)
@@ -49,6 +52,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): FolderBenchOption
       rows: { type: 'string' },
       reference: { type: 'string' },
       files: { type: 'string' },
+      'mapping-rows': { type: 'string' },
       'quiet-ms': { type: 'string' },
       'key-column': { type: 'string' },
       quick: { type: 'boolean' },
@@ -64,6 +68,11 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): FolderBenchOption
     rows: rowsText ? parseCount(rowsText, 'rows') : quick ? 100_000 : 1_000_000,
     referenceRecords: values.reference ? parseCount(values.reference, 'reference') : quick ? 20_000 : 100_000,
     files: values.files ? parseCount(values.files, 'files') : quick ? 5 : 20,
+    mappingRows: values['mapping-rows']
+      ? parseCount(values['mapping-rows'], 'mapping-rows')
+      : quick
+        ? 20_000
+        : 100_000,
     quietMs: values['quiet-ms'] ? parseCount(values['quiet-ms'], 'quiet-ms') : 2000,
     keyColumn: values['key-column'],
     tmpBase: values.tmp ?? tmpdir(),
@@ -104,12 +113,14 @@ async function startSource(
     records: { format: 'csv', ...(options.keyColumn ? { keyColumn: options.keyColumn } : {}) },
   });
   const source = new FolderSource(config);
+  const emit = (batch: ChangeBatch) => {
+    const result = outbox.enqueue(CONNECTION, batch);
+    onEmit(batch);
+    return result;
+  };
   const context: SourceContext = {
-    emit: (batch) => {
-      const result = outbox.enqueue(CONNECTION, batch);
-      onEmit(batch);
-      return result;
-    },
+    emit,
+    emitShaped: (batch) => Promise.resolve(emit(batch)),
     checkpoint: (key) => outbox.checkpoint(CONNECTION, key),
     checkpoints: () => outbox.checkpoints(CONNECTION),
     logger: pino({ level: 'silent' }),
@@ -178,6 +189,7 @@ async function run(options: FolderBenchOptions, area: TempArea): Promise<void> {
   );
   const big = await captureLargeFile(area, options);
   const latencies = distribution(await stableToOutbox(area, options));
+  const mapping = await mappingVsPlain(area, options.mappingRows);
   log(
     `  ${int(options.rows)}-row CSV (${mib(big.bytes)}) dropped into the running agent (dist/, records mode, keys by ` +
       `file version + position, outbox synchronous=FULL, delivery held by a closed sending window), in ${area.root}`,
@@ -201,6 +213,9 @@ async function run(options: FolderBenchOptions, area: TempArea): Promise<void> {
         '',
       ],
       ['  p90 / max', `${ms(latencies.p90)} / ${ms(latencies.max)}`, ''],
+      [`de-DE CSV, 10 fields, plain (in-process, ${int(options.mappingRows)} rows)`, rate(mapping.plain), ''],
+      ['  same file with a 10-field mapping', rate(mapping.mapped), ''],
+      ['  ratio mapped to plain', ratio(mapping.mapped / mapping.plain), '≥ 0.8×'],
     ]).replace(/^/gm, '  '),
   );
   log(
@@ -208,6 +223,9 @@ async function run(options: FolderBenchOptions, area: TempArea): Promise<void> {
   );
   log(`figure csv-vs-raw = ${(big.agent.rowsPerSecond / big.reference).toFixed(3)}`);
   log(`figure csv-peak-rss-mib = ${(big.agent.peakRssBytes / 2 ** 20).toFixed(1)}`);
+  log(`figure mapping-vs-plain = ${(mapping.mapped / mapping.plain).toFixed(3)}`);
+  log(`figure mapping-rows-per-s = ${mapping.mapped.toFixed(0)}`);
+  log(`figure plain-rows-per-s = ${mapping.plain.toFixed(0)}`);
 }
 
 process.exitCode = await benchMain(parseOptions, usage, run);

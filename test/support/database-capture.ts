@@ -73,6 +73,7 @@ export async function runCapture(
   const reports: SourceHealth[] = [];
   await db.start({
     emit: (batch) => outbox.enqueue(connectionId, batch),
+    emitShaped: (batch) => Promise.resolve(outbox.enqueue(connectionId, batch)),
     checkpoint: (key) => outbox.checkpoint(connectionId, key),
     checkpoints: () => outbox.checkpoints(connectionId),
     logger: pino({ level: 'silent' }),

@@ -25,6 +25,12 @@ export interface HarnessOptions {
   secrets?: AgentConfigInput['secrets'];
   /** Replaces the URL path after the ingest server's origin (default /ingest/it). */
   path?: string;
+  /** Folder source settings merged over the harness defaults (e.g. records mode). */
+  source?: Record<string, unknown>;
+  /** The connection's mapping section. */
+  mapping?: Record<string, unknown>;
+  /** The connection's contract section. */
+  contract?: Record<string, unknown>;
 }
 
 export async function startEngine(options: HarnessOptions): Promise<Engine> {
@@ -37,7 +43,9 @@ export async function startEngine(options: HarnessOptions): Promise<Engine> {
     connections: [
       {
         id: 'it',
-        source: { type: 'folder', path: options.inbox, quietPeriodMs: 100 },
+        source: { type: 'folder', path: options.inbox, quietPeriodMs: 100, ...options.source },
+        ...(options.mapping ? { mapping: options.mapping } : {}),
+        ...(options.contract ? { contract: options.contract } : {}),
         destination: {
           type: 'http',
           url: `${options.url}${options.path ?? '/ingest/it'}`,

@@ -9,6 +9,8 @@ export type ReadFile = (path: string, maxBytes: number) => Promise<FileRead>;
 /** What the capture step needs from the source around it. */
 export interface CaptureHost {
   emit(batch: ChangeBatch): EnqueueResult;
+  /** Stores a batch of captured content through the connection's mapping (SourceContext.emitShaped). */
+  emitShaped(batch: ChangeBatch): Promise<EnqueueResult>;
   checkpoint(key: string): string | undefined;
   logger: Logger;
   readFile: ReadFile;

@@ -156,7 +156,7 @@ export class FileCapture {
       mtimeMs: read.mtimeMs,
       ...(generation > 0 ? { generation } : {}),
     };
-    const result = this.host.emit({
+    const result = await this.host.emitShaped({
       changes: [
         {
           idempotencyKey: fileVersionKey(file.identity, hash, generation),

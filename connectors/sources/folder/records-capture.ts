@@ -117,7 +117,7 @@ export class RecordsCapture {
         ? { ...version, partial: positions }
         : { ...version, records: positions };
       try {
-        this.host.emit({ changes: pending, checkpoints: [{ key, value: JSON.stringify(next) }] });
+        await this.host.emitShaped({ changes: pending, checkpoints: [{ key, value: JSON.stringify(next) }] });
       } catch (error) {
         throw new OutboxRefused(error);
       }

@@ -93,6 +93,7 @@ export class FolderSource implements Source {
     const log = () => this.ctx().logger;
     this.capture = new FileCapture(options, {
       emit: (batch) => this.ctx().emit(batch),
+      emitShaped: (batch) => this.ctx().emitShaped(batch),
       checkpoint: (key) => this.ctx().checkpoint(key),
       get logger() {
         return log();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AuditLog } from '../../outbox/audit-log.js';
 import { OutboxCounters } from '../../outbox/counters.js';
 import { DeadLetters, type DeadLetterActionResult } from '../../outbox/dead-letters.js';
+import { Remaps, type RemapApplied, type RemapOutcome } from '../../outbox/remap.js';
 import { schemaVersion } from '../../outbox/migrate.js';
 import { outboxMigrations } from '../../outbox/migrations/index.js';
 import { Outbox } from '../../outbox/outbox.js';
@@ -65,6 +66,8 @@ export function openOutboxReadOnly(dataDir: string): Outbox {
 export interface DeadLetterWriter {
   replay(ids: number[], actor: string): DeadLetterActionResult;
   discard(ids: number[], actor: string): DeadLetterActionResult;
+  remapSelection: Remaps['select'];
+  applyRemap(connection: string, outcomes: RemapOutcome[], actor: string): RemapApplied;
   /** Ids of every dead letter of a connection. */
   deadIds(connection: string): number[];
   close(): void;
@@ -92,8 +95,11 @@ export function openDeadLetterWriter(dataDir: string): DeadLetterWriter {
     const ids = db
       .prepare("SELECT id FROM records WHERE connection = ? AND state = 'dead' ORDER BY id")
       .pluck();
+    const remaps = new Remaps(db, counters, new AuditLog(db));
     return {
       replay: (list, actor) => dead.replay(list, actor, Date.now()),
+      remapSelection: (connection, request) => remaps.select(connection, request),
+      applyRemap: (connection, outcomes, actor) => remaps.apply(connection, outcomes, actor, Date.now()),
       discard: (list, actor) => dead.discard(list, actor, Date.now()),
       deadIds: (connection) => ids.all(connection) as number[],
       close: () => db.close(),

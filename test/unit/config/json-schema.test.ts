@@ -23,7 +23,15 @@ describe('configJsonSchema', () => {
     expect(connections['default']).toEqual([]);
     const item = connections['items'] as { properties: Record<string, unknown>; required: string[] };
     expect(item.required).toEqual(['id', 'source', 'destination']);
-    expect(Object.keys(item.properties)).toEqual(['id', 'name', 'enabled', 'source', 'destination']);
+    expect(Object.keys(item.properties)).toEqual([
+      'id',
+      'name',
+      'enabled',
+      'source',
+      'destination',
+      'mapping',
+      'contract',
+    ]);
     expect(JSON.stringify(schema)).toContain('"secretRef"');
   });
 

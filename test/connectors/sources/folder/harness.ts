@@ -80,6 +80,9 @@ export function useFolderHarness(prefix = 'folder-') {
           run.afterEmit?.(batch);
           return result;
         },
+        emitShaped(batch) {
+          return Promise.resolve(this.emit(batch));
+        },
         checkpoint: (key) => store.checkpoint(connection, key),
         checkpoints: () => store.checkpoints(connection),
         logger: pino({ level: 'silent' }),

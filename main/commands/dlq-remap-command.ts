@@ -1,0 +1,80 @@
+// `integration-agent dlq remap [ids...] --connection C`: the current mapping again on the dead letters it rejected.
+import type { Command } from 'commander';
+import { compileContract } from '../shaping/contract-check.js';
+import { remapDeadLetters, type RemapReport } from '../shaping/remap-dead-letters.js';
+import { openDeadLetterWriter, runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
+import { cliActor, parseIds } from './dlq-arguments.js';
+import { CliError, exitCodes } from './cli-error.js';
+import { withOutboxErrors } from './connections-command.js';
+import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+
+export interface DlqRemapOptions extends SetupOptions {
+  connection?: string;
+}
+
+function print(report: RemapReport, running: boolean): void {
+  if (report.remapped.length > 0)
+    process.stdout.write(
+      `Re-mapped ${report.remapped.length} record(s), now queued with the new payload: ${report.remapped.join(', ')}.` +
+        (running
+          ? ' The running agent sends them within a few seconds.\n'
+          : ' They are sent when the agent starts.\n'),
+    );
+  if (report.stillFailing.length > 0)
+    process.stderr.write(
+      `Still not mapping, left dead with the new reason: ${report.stillFailing.join(', ')} (see \`integration-agent dlq list\`).\n`,
+    );
+  for (const refusal of report.refused) process.stderr.write(`Refused: ${refusal.reason}.\n`);
+  if (report.skipped.length > 0)
+    process.stderr.write(
+      `Skipped ${report.skipped.length} id(s) that are not dead letters of this connection: ${report.skipped.join(', ')}.\n`,
+    );
+}
+
+export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): Promise<void> {
+  if (!options.connection)
+    throw new CliError(
+      "--connection ID is required (the mapping to run is that connection's)",
+      exitCodes.failure,
+    );
+  const list = ids.length > 0 ? parseIds(ids) : undefined;
+  const setup = await resolveSetup(options);
+  const connection = setup.config?.connections.find((c) => c.id === options.connection);
+  if (!connection)
+    throw new CliError(
+      `no connection "${options.connection}" in ${setup.configFile ?? 'the config'}. Hint: pass --config FILE`,
+      exitCodes.badConfig,
+    );
+  if (!connection.mapping)
+    throw new CliError(
+      `connection "${connection.id}" has no mapping: nothing to re-map with. Hint: \`dlq replay\` sends dead letters as they are`,
+      exitCodes.failure,
+    );
+  const mapping = connection.mapping;
+  const writer = withOutboxErrors(() => openDeadLetterWriter(setup.dataDir));
+  let report: RemapReport;
+  try {
+    const contract = connection.contract ? compileContract(connection.contract.schemaFile) : undefined;
+    report = await remapDeadLetters(writer, connection.id, mapping, list, cliActor(), contract);
+  } finally {
+    writer.close();
+  }
+  print(report, runningAgentPid(setup.dataDir) !== undefined);
+  if (report.remapped.length + report.stillFailing.length === 0)
+    throw new CliError(
+      'nothing was re-mapped. Hint: `integration-agent dlq list --connection ID` shows the dead letters',
+      exitCodes.failure,
+    );
+}
+
+/** The `dlq remap` subcommand's options and action. */
+export function registerDlqRemap(command: Command): void {
+  command
+    .description(
+      "run the connection's current mapping again on dead letters it rejected (all of them without ids); records " +
+        'that now map are queued with the new payload, records sent before are refused',
+    )
+    .requiredOption('--connection <id>', 'the connection whose mapping to run')
+    .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
+    .action(dlqRemapCommand);
+}

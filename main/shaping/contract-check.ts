@@ -1,0 +1,99 @@
+// The contract check: every payload about to be stored for sending must satisfy the connection's JSON Schema (2020-12).
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { MapOutcome, Mapper } from './compile-mapping.js';
+
+/** Checks one JSON payload; returns the problem in words (pointer, expected, found), or undefined when it conforms. */
+export type ContractCheck = (payload: Buffer) => string | undefined;
+
+/** The value at a JSON pointer ('/lines/0/amount'), for saying what was found there. */
+function at(document: unknown, pointer: string): unknown {
+  let value = document;
+  for (const part of pointer.split('/').slice(1)) {
+    const key = part.replaceAll('~1', '/').replaceAll('~0', '~');
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}
+
+function found(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  const kind = Array.isArray(value) ? 'array' : typeof value;
+  const text = JSON.stringify(value);
+  return kind === 'object' || kind === 'array'
+    ? kind
+    : `${kind} ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`;
+}
+
+function expected(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type':
+      return `expected ${String(params['type'])}`;
+    case 'format':
+      return `expected format ${String(params['format'])}`;
+    case 'required':
+      return `expected property "${String(params['missingProperty'])}"`;
+    case 'additionalProperties':
+      return `unexpected property "${String(params['additionalProperty'])}"`;
+    default:
+      return `expected: ${error.message ?? error.keyword}`;
+  }
+}
+
+/** Compiles the schema file; throws an Error naming the file when it cannot be read or is not a valid schema. */
+export function compileContract(schemaFile: string): ContractCheck {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+  } catch (error) {
+    throw new Error(`contract schema ${schemaFile} cannot be read: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const ajv = new Ajv2020({ allErrors: false, strict: false });
+  addFormats.default(ajv);
+  let validate;
+  try {
+    validate = ajv.compile(schema as object);
+  } catch (error) {
+    throw new Error(`contract schema ${schemaFile} is not a valid JSON Schema: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return (payload) => {
+    let document: unknown;
+    try {
+      document = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return `contract: the payload is not JSON, so it cannot satisfy ${schemaFile}`;
+    }
+    if (validate(document)) return undefined;
+    const [error] = validate.errors ?? [];
+    if (!error) return `contract: the payload does not satisfy ${schemaFile}`;
+    const missing =
+      error.keyword === 'required'
+        ? (error.params as { missingProperty?: string }).missingProperty
+        : undefined;
+    const pointer = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
+    return `contract: ${pointer || '/'}: ${expected(error)}, found ${found(at(document, pointer))}`;
+  };
+}
+
+/** The mapper with the contract checked on what it maps: a payload that fails is rejected (with its source data). */
+export function withContract(mapper: Mapper, check: ContractCheck): Mapper {
+  const verdict = (outcome: MapOutcome): MapOutcome => {
+    if (outcome.kind !== 'mapped') return outcome;
+    const problem = check(outcome.payload);
+    return problem ? { kind: 'failed', reason: `mapping v${mapper.version}: ${problem}` } : outcome;
+  };
+  return {
+    version: mapper.version,
+    map(payload, contentType) {
+      const outcome = mapper.map(payload, contentType);
+      return outcome instanceof Promise ? outcome.then(verdict) : verdict(outcome);
+    },
+  };
+}

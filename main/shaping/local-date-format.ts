@@ -1,0 +1,104 @@
+// Fast parsing of plain numeric date formats (dd.MM.yyyy HH:mm): a regex per format instead of luxon's general parser.
+import { DateTime } from 'luxon';
+
+/** The numeric fields a simple format can hold. */
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+type Field = keyof LocalParts;
+
+/** The tokens handled here (as luxon reads them); a format with any other letter goes to luxon itself. */
+const tokens: [string, Field, string][] = [
+  ['yyyy', 'year', '(\\d{4})'],
+  ['MM', 'month', '(\\d{2})'],
+  ['M', 'month', '(\\d{1,2})'],
+  ['dd', 'day', '(\\d{2})'],
+  ['d', 'day', '(\\d{1,2})'],
+  ['HH', 'hour', '(\\d{2})'],
+  ['H', 'hour', '(\\d{1,2})'],
+  ['mm', 'minute', '(\\d{2})'],
+  ['ss', 'second', '(\\d{2})'],
+  ['SSS', 'millisecond', '(\\d{3})'],
+];
+
+export type LocalParser = (text: string) => LocalParts | undefined;
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysIn(year: number, month: number): number {
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return leap ? 29 : (monthDays[month - 1] ?? 0);
+}
+
+/** A parser for `format`, or undefined when the format needs luxon (names, offsets, quotes, two-digit years …). */
+export function simpleParser(format: string): LocalParser | undefined {
+  let pattern = '';
+  const fields: Field[] = [];
+  let rest = format;
+  while (rest.length > 0) {
+    const token = tokens.find(([t]) => rest.startsWith(t) && rest[t.length] !== t[0]);
+    if (token) {
+      if (fields.includes(token[1])) return undefined;
+      pattern += token[2];
+      fields.push(token[1]);
+      rest = rest.slice(token[0].length);
+    } else if (/[A-Za-z']/.test(rest[0] ?? '')) return undefined;
+    else {
+      pattern += escape(rest[0] ?? '');
+      rest = rest.slice(1);
+    }
+  }
+  if (!fields.includes('year') || !fields.includes('month') || !fields.includes('day')) return undefined;
+  const regex = new RegExp(`^${pattern}$`);
+  return (text) => {
+    const match = regex.exec(text);
+    if (!match) return undefined;
+    const parts: LocalParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: 0 };
+    for (let index = 0; index < fields.length; index++)
+      parts[fields[index] as Field] = Number(match[index + 1]);
+    const valid =
+      parts.month >= 1 &&
+      parts.month <= 12 &&
+      parts.day >= 1 &&
+      parts.day <= daysIn(parts.year, parts.month) &&
+      parts.hour <= 23 &&
+      parts.minute <= 59 &&
+      parts.second <= 59;
+    return valid ? parts : undefined;
+  };
+}
+
+/** '00' … '99', so writing a time needs no padStart. */
+const twoDigits = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const pad = (n: number) => twoDigits[n] ?? String(n);
+
+export const isoDate = (p: LocalParts) => `${String(p.year).padStart(4, '0')}-${pad(p.month)}-${pad(p.day)}`;
+
+const offsets = new Map<string, string>();
+const maxOffsets = 10_000;
+
+/**
+ * The local time in the zone as luxon writes it ('2026-03-31T14:05:00.000+02:00'). luxon decides the offset once per
+ * zone and hour (cached); hours it shifts (the spring-forward gap) are left to luxon every time.
+ */
+export function isoDateTime(p: LocalParts, zone: string): string {
+  const hour = `${isoDate(p)}T${pad(p.hour)}`;
+  const hourKey = `${zone}|${hour}`;
+  const local = `${hour}:${pad(p.minute)}:${pad(p.second)}.${String(p.millisecond).padStart(3, '0')}`;
+  const suffix = offsets.get(hourKey);
+  if (suffix !== undefined) return local + suffix;
+  const iso = DateTime.fromObject(p, { zone }).toISO() ?? '';
+  if (!iso.startsWith(local.slice(0, 14))) return iso; // shifted by a gap: not cacheable by the hour
+  if (offsets.size >= maxOffsets) offsets.clear();
+  offsets.set(hourKey, iso.slice(local.length));
+  return iso;
+}
