@@ -28,10 +28,10 @@ describe('commits without fsync', () => {
     const { outbox } = h.setup();
     const switches: string[] = [];
     const pragma = outbox.db.pragma.bind(outbox.db);
-    outbox.db.pragma = ((source: string, options?: { simple?: boolean }) => {
+    outbox.db.pragma = (source: string, options?: { simple?: boolean }) => {
       if (source.startsWith('synchronous =')) switches.push(source);
       return pragma(source, options);
-    });
+    };
     outbox.enqueue('conn-a', { changes: [], checkpoints: [{ key: 'f', value: 'done' }], bookkeeping: true });
     expect(switches).toEqual(['synchronous = NORMAL', 'synchronous = FULL']);
     outbox.enqueue('conn-a', { ...batch([change('k2')]), bookkeeping: true });
