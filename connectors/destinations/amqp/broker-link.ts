@@ -1,6 +1,6 @@
 // One lazily opened AMQP connection with one confirm channel, reopened on the next send after either closes.
-import amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
+import { loadAmqp } from './amqp-library.js';
 import type { BrokerAddress } from './config.js';
 import type { AmqpTlsOptions } from './tls-files.js';
 
@@ -42,8 +42,9 @@ export interface ChannelState {
 }
 
 /** Opens a connection to the broker (TCP, TLS, login, vhost) with the link's settings. */
-export function openConnection(options: LinkOptions): Promise<ChannelModel> {
+export async function openConnection(options: LinkOptions): Promise<ChannelModel> {
   const { address } = options;
+  const amqp = await loadAmqp();
   return amqp.connect(
     {
       protocol: address.tls ? 'amqps' : 'amqp',

@@ -1,5 +1,6 @@
 // One long-lived MQTT connection per destination: connects on first use, reconnects in the background, keeps the session.
-import { connect, type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import type { IClientOptions, IConnackPacket, MqttClient } from 'mqtt';
+import { loadMqtt } from './mqtt-library.js';
 import type { Logger } from 'pino';
 import {
   describeConnectError,
@@ -41,8 +42,10 @@ export class BrokerConnection {
     for (const waiter of [...this.waiters]) waiter(result);
   }
 
-  private start(): MqttClient {
+  private async start(): Promise<MqttClient> {
     if (this.client) return this.client;
+    const { connect } = await loadMqtt();
+    if (this.client) return this.client; // another caller started it while the library loaded
     const client = connect(this.options);
     client.on('connect', (connack: IConnackPacket) => {
       this.lastProblem = undefined;
@@ -88,8 +91,8 @@ export class BrokerConnection {
    * A connected client: at once when connected, else after the next connect attempt, which either connects or fails
    * (the failure in words); gives up after `timeoutMs` or when `signal` aborts.
    */
-  connected(signal: AbortSignal, timeoutMs: number): Promise<Connected> {
-    const client = this.start();
+  async connected(signal: AbortSignal, timeoutMs: number): Promise<Connected> {
+    const client = await this.start();
     if (client.connected) return Promise.resolve(this.session(client));
     if (signal.aborted) return Promise.resolve({ problem: cancelled() });
     return new Promise((resolve) => {

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import { connect, type IConnackPacket, type MqttClient } from 'mqtt';
+import type { IConnackPacket, MqttClient } from 'mqtt';
+import { loadMqtt } from './mqtt-library.js';
 import type { CertificateFacts, CheckOptions } from '../../core/connector.js';
 import { overallOf, type DoctorCheck, type DoctorReport } from '../../../preload/contract/doctor.js';
 import {
@@ -160,6 +161,7 @@ async function connackStep(
       },
     };
   }
+  const { connect } = await loadMqtt();
   const client = connect({ ...clientOpts, connectTimeout: options.timeoutMs });
   return new Promise((resolve) => {
     client.once('connect', (connack: IConnackPacket) => {
