@@ -130,7 +130,7 @@ function report(verb: string, result: DeadLetterActionResult, dataDir: string): 
   }
   if (result.skipped.length > 0) {
     process.stderr.write(
-      `Skipped ${result.skipped.length} id(s) that are not dead letters (already replayed or discarded, or unknown): ${result.skipped.join(', ')}.\n`,
+      `Skipped ${result.skipped.length} id(s) that cannot be replayed (already replayed or discarded, unknown, or rejected at capture: fix those at the source, remap them with \`dlq remap\`, or discard them): ${result.skipped.join(', ')}.\n`,
     );
   }
   if (result.done.length === 0) {

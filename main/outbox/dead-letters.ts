@@ -15,7 +15,7 @@ export interface DeadLetterQuery {
 export interface DeadLetterActionResult {
   /** Ids that were dead and have been acted on. */
   done: number[];
-  /** Ids that were not dead letters (already replayed, discarded, unknown): left alone. */
+  /** Ids left alone: not dead letters (already replayed, discarded, unknown), or rejected at capture and never sent. */
   skipped: number[];
 }
 
@@ -43,6 +43,10 @@ export class DeadLetters {
     this.list = db.prepare(
       `SELECT ${recordColumns} FROM records WHERE connection = ? AND state = 'dead' AND id > ? ORDER BY id LIMIT ?`,
     );
+    // A record rejected at capture or by its mapping and never sent holds source data, not what the API expects:
+    // replaying would send it as it is. It is fixed at the source, remapped (dlq remap) or discarded, never replayed.
+    const rejectedUnsent = `records.attempts = 0 AND EXISTS (
+      SELECT 1 FROM record_events e WHERE e.record_id = records.id AND e.kind = 'rejected')`;
     // A replayed record goes behind any open record of its ordering key, keeping at most one head per key. It leaves
     // its old batch (the server refused that batch, so it applied nothing): it is batched afresh, and a batch of the
     // same members gets the same derived key again.
@@ -50,7 +54,7 @@ export class DeadLetters {
       UPDATE records SET state = 'pending', next_attempt_at = ?, settled_at = NULL, last_error = NULL, batch_key = NULL,
         blocked = EXISTS (SELECT 1 FROM records o WHERE o.connection = records.connection
                           AND o.ordering_key = records.ordering_key AND o.settled_at IS NULL)
-      WHERE id = ? AND state = 'dead' RETURNING connection, size`);
+      WHERE id = ? AND state = 'dead' AND NOT (${rejectedUnsent}) RETURNING connection, size`);
     this.discardOne = db.prepare(`
       UPDATE records SET state = 'discarded', settled_at = ? WHERE id = ? AND state = 'dead' RETURNING connection, size`);
     this.events = new RecordEvents(db);

@@ -58,7 +58,7 @@ export const recordTimelineSchema = z.object({
 export const deadLetterActionSchema = z.object({
   /** Ids acted on. */
   done: z.array(z.number()),
-  /** Ids that were not dead letters (already replayed, discarded, unknown): left alone. */
+  /** Ids left alone: not dead letters (already replayed, discarded, unknown), or rejected at capture and never sent. */
   skipped: z.array(z.number()),
 });
 

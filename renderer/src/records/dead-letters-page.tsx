@@ -90,7 +90,7 @@ export function DeadLettersPage({ route }: { route: Route }) {
           <p className="message ok" data-testid="dead-letter-outcome">
             {act.result.kind === 'replay' ? 'Queued again' : 'Discarded'}: {act.result.done.length} record(s)
             {act.result.skipped.length > 0
-              ? `; ${act.result.skipped.length} were no longer dead letters`
+              ? `; ${act.result.skipped.length} could not be replayed (no longer dead letters, or rejected at capture: fix them at the source or discard them)`
               : ''}
             .
           </p>

@@ -263,3 +263,18 @@ describe('writes by another process', () => {
     expect(agent.syncExternalWrites()).toBe(false);
   });
 });
+
+describe('rows rejected at capture', () => {
+  it('are never replayed (they hold source data, not what the API expects); they can be discarded', () => {
+    const { outbox } = h.setup();
+    outbox.enqueue(
+      'conn-a',
+      batch([change('bad-row', { rejected: { reason: 'row has 3 fields but the header has 4' } })]),
+    );
+    const [dead] = outbox.deadLetters({ connection: 'conn-a', limit: 10 });
+    expect(dead?.lastError).toContain('row has 3 fields');
+    expect(outbox.replay([dead!.id], 'ops')).toEqual({ done: [], skipped: [dead!.id] });
+    expect(outbox.deadLetters({ connection: 'conn-a', limit: 10 }).map((r) => r.id)).toEqual([dead!.id]);
+    expect(outbox.discard([dead!.id], 'ops').done).toEqual([dead!.id]);
+  });
+});

@@ -37,7 +37,7 @@ describe('folder source: records mode', () => {
     );
     expect(first?.origin).toMatchObject({ file: 'invoices.csv', row: 1, line: 2 });
 
-    // The bad row went straight to the dead letters, in the same transaction, with its whole text kept for replay.
+    // The bad row went straight to the dead letters, in the same transaction, with its whole text kept.
     const dead = h.outbox().deadLetters({ connection, limit: 10 });
     expect(dead).toHaveLength(1);
     expect(dead[0]?.lastError).toMatch(
@@ -53,9 +53,11 @@ describe('folder source: records mode', () => {
     // Status says what happened to the file, and the rest of the file was not held back.
     expect(run.health().detail).toMatch(/invoices\.csv.*1 of its 3 rows were rejected/);
 
-    // Replayable like any dead letter: back in the queue with the same key and the row as captured.
-    expect(h.outbox().replay([dead[0]!.id], 'test').done).toEqual([dead[0]!.id]);
-    expect(h.outbox().counts(connection)).toMatchObject({ pending: 3, dead: 0 });
+    // Not replayable as it is: the row as captured is not what the API expects (it would only be refused again).
+    // It keeps its reason, and is fixed at the source or discarded.
+    expect(h.outbox().replay([dead[0]!.id], 'test')).toEqual({ done: [], skipped: [dead[0]!.id] });
+    expect(h.outbox().counts(connection)).toMatchObject({ pending: 2, dead: 1 });
+    expect(h.outbox().deadLetters({ connection, limit: 10 })[0]?.lastError).toContain('row has 3 fields');
   });
 
   it('with a key column, a row repeated unchanged in a later export is not sent again; a changed row is', async () => {
