@@ -15,7 +15,7 @@ import type { LogTail } from '../observability/log-tail.js';
 import { ThroughputHistory } from '../observability/throughput-history.js';
 import { assertSecretValue } from '../secrets/secret-name.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import type { AgentBackend } from './agent-backend.js';
+import type { AgentBackend, CallContext } from './agent-backend.js';
 import { hasAdminPassphrase, verifyAdminPassphrase } from './admin-passphrase.js';
 import { testConnection } from './connection-test.js';
 import { toConnectionView } from './connection-views.js';
@@ -47,6 +47,9 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
   const control = new EngineControl(engine, new ConfigStore(options.configFile, engine.dataDir));
   const secrets = new SecretAccess(engine, options.secretStore);
   const logTail = options.logTail ?? logTailOf(engine.logger);
+  /** Every admin change goes into the outbox's audit log with who and when (secret names only, never values). */
+  const audit = (context: CallContext, action: string, target: string | null, detail?: unknown) =>
+    engine.outbox.audit.record(Date.now(), context.actor, action, target, detail);
   const history = options.throughput ?? new ThroughputHistory();
   const offHistory = options.throughput
     ? () => undefined
@@ -106,24 +109,30 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
       if (!parsed) throw new ContractError('invalid-argument', 'no connection to test');
       return testConnection(parsed, await secrets.resolverFor(parsed), doctorTimeoutMs);
     },
-    async addConnection({ connection }) {
-      return view((await control.addConnection(connection)).id);
-    },
-    async updateConnection({ id, connection }) {
-      await control.updateConnection(id, connection);
+    async addConnection({ connection }, context) {
+      const { id } = await control.addConnection(connection);
+      audit(context, 'connection.add', id);
       return view(id);
     },
-    async removeConnection({ id }) {
+    async updateConnection({ id, connection }, context) {
+      await control.updateConnection(id, connection);
+      audit(context, 'connection.update', id);
+      return view(id);
+    },
+    async removeConnection({ id }, context) {
       await control.removeConnection(id);
       const counts = engine.outbox.counts(id);
+      audit(context, 'connection.remove', id, { pendingKept: counts.pending, deadKept: counts.dead });
       return { id, pendingKept: counts.pending, deadKept: counts.dead };
     },
-    async pauseConnection({ id }) {
+    async pauseConnection({ id }, context) {
       await control.pauseConnection(id);
+      audit(context, 'connection.pause', id);
       return view(id);
     },
-    async resumeConnection({ id }) {
+    async resumeConnection({ id }, context) {
       await control.resumeConnection(id);
+      audit(context, 'connection.resume', id);
       return view(id);
     },
     searchRecords({ query, connection, limit }) {
@@ -164,22 +173,26 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
       return { path, fileName, totalBytes: built.totalBytes };
     },
     getSettings: () => settingsOf(engine.currentConfig(), engine.dataDir, control.store.file),
-    async updateSettings(update) {
+    async updateSettings(update, context) {
       await control.updateConfig((raw) => applySettingsUpdate(raw, update));
+      audit(context, 'settings.update', null, { changed: Object.keys(update) });
       return settingsOf(engine.currentConfig(), engine.dataDir, control.store.file);
     },
-    async setSecret({ name, value }) {
+    async setSecret({ name, value }, context) {
       assertSecretValue(name, value);
       const store = await secrets.store();
       const replaced = (await store.list()).includes(name);
       await store.set(name, value);
+      audit(context, replaced ? 'secret.replace' : 'secret.set', name); // the name only, never the value
       const users = engine.currentConfig().connections.filter((c) => secretNamesIn(c).includes(name));
       await engine.restartConnections(users.map((c) => c.id)); // a connection waiting for this secret starts now
       return { name, replaced };
     },
-    async deleteSecret({ name }) {
+    async deleteSecret({ name }, context) {
       const store = await secrets.store();
-      return { name, deleted: await store.delete(name) };
+      const deleted = await store.delete(name);
+      if (deleted) audit(context, 'secret.delete', name);
+      return { name, deleted };
     },
     async listSecretNames() {
       const store = await secrets.store();

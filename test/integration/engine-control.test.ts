@@ -37,6 +37,16 @@ function memoryStore(): SecretStore {
 
 const admin = { role: 'admin' as const, actor: 'test admin' };
 
+/** [actor, action, target] of every audit entry, oldest first. */
+function auditTrail(engine: Engine): [string, string, string | null][] {
+  const rows = engine.outbox.db.prepare('SELECT actor, action, target FROM audit_log ORDER BY id').all() as {
+    actor: string;
+    action: string;
+    target: string | null;
+  }[];
+  return rows.map((r) => [r.actor, r.action, r.target]);
+}
+
 /** An engine without connections, its config file in the data dir (or none: sandbox-like), and the handlers over it. */
 async function start(options: { withConfigFile: boolean; authorize?: (authorization?: string) => boolean }) {
   const dataDir = join(tempDir(), 'data');
@@ -82,7 +92,7 @@ const call = <T>(h: AgentHandlers, method: string, args: unknown) =>
 
 describe('engine control through the contract', () => {
   it('adds a connection at runtime, delivers, pauses (kept in a file), resumes, updates and removes it', async () => {
-    const { ingest, handlers, configFile, dataDir } = await start({ withConfigFile: true });
+    const { engine, ingest, handlers, configFile, dataDir } = await start({ withConfigFile: true });
     const inbox = join(tempDir(), 'inbox');
     const added = await call<View>(handlers, 'addConnection', {
       connection: folderToHttp('orders', inbox, `${ingest.url}/ingest/orders`),
@@ -131,6 +141,14 @@ describe('engine control through the contract', () => {
     // its history stays searchable
     const found = await call<{ records: unknown[] }>(handlers, 'searchRecords', { query: 'a.json' });
     expect(found.records).toHaveLength(1);
+    // Every admin change is in the audit log, with who did it.
+    expect(auditTrail(engine)).toEqual([
+      ['test admin', 'connection.add', 'orders'],
+      ['test admin', 'connection.pause', 'orders'],
+      ['test admin', 'connection.resume', 'orders'],
+      ['test admin', 'connection.update', 'orders'],
+      ['test admin', 'connection.remove', 'orders'],
+    ]);
   });
 
   it('refuses an invalid connection with the config problem and leaves the file alone; refuses a duplicate id', async () => {
@@ -200,7 +218,7 @@ describe('engine control through the contract', () => {
   it('stores secrets without ever returning their values; settings changes land in the file and still validate', async () => {
     const secret = 'Sup3r-Secret-Token-Value-4711';
     const seen: (string | undefined)[] = [];
-    const { ingest, handlers, configFile, secretStore } = await start({
+    const { engine, ingest, handlers, configFile, secretStore } = await start({
       withConfigFile: true,
       authorize: (authorization) => {
         seen.push(authorization);
@@ -238,6 +256,10 @@ describe('engine control through the contract', () => {
     expect(settings).toMatchObject({ logLevel: 'debug', limits: { maxPendingRecords: 5000 } });
     const onDisk = (await loadConfigFile(configFile)).config;
     expect(onDisk.outbox.maxPendingRecords).toBe(5000);
+    const trail = auditTrail(engine);
+    expect(trail).toContainEqual(['test admin', 'secret.set', 'api-token']);
+    expect(trail).toContainEqual(['test admin', 'settings.update', null]);
+    expect(JSON.stringify(engine.outbox.db.prepare('SELECT * FROM audit_log').all())).not.toContain(secret);
     expect(onDisk.connections[0]?.destination.sendingWindows?.windows).toHaveLength(1);
 
     const results = await Promise.all(
