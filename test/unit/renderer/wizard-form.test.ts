@@ -42,7 +42,17 @@ describe('connection wizard form', () => {
     );
     expect(emptyForm.source).toEqual({
       type: 'folder',
-      values: { path: '', include: '**/*', quietPeriodMs: '2000' },
+      values: {
+        path: '',
+        include: '**/*',
+        quietPeriodMs: '2000',
+        capture: 'file',
+        delimiter: ',',
+        header: 'yes',
+        recordPath: '',
+        encoding: 'utf-8',
+        keyColumn: '',
+      },
     });
     expect(emptyForm.destination.type).toBe('http');
   });
