@@ -18,6 +18,7 @@ import { rescan, type RescanResult } from './rescan.js';
 import { StabilityTracker } from './stability-tracker.js';
 import { WatcherNotes } from './watcher-notes.js';
 import { WorkQueue } from './work-queue.js';
+import { backlogLagMs, waitingFiles, type QueuedCapture } from './backlog.js';
 
 /** Seams for tests: the file reader (to make a file vanish mid-read) and the watcher (to fail like a full inotify). */
 export interface FolderIo {
@@ -202,8 +203,8 @@ export class FolderSource implements Source {
       ...(detail ? { detail } : {}),
       mode: folderMode(this.options, this.rule),
       guarantee: folderGuarantee(this.options, this.layout, this.rule),
-      lagMs: this.lagMs(),
-      ...this.waiting(),
+      lagMs: backlogLagMs(this.tracker, this.queuedCaptures(), this.problems),
+      ...waitingFiles(this.tracker, this.queuedCaptures()),
       ...(this.lastCaptureAt !== undefined ? { lastCaptureAt: this.lastCaptureAt } : {}),
     };
   }
@@ -213,23 +214,9 @@ export class FolderSource implements Source {
     return this.problems.paths().flatMap((p) => this.problems.get(p) ?? []);
   }
 
-  /** Files seen but not captured yet: still settling, or settled and queued for capture. */
-  private waiting(): Pick<SourceHealth, 'waiting'> {
-    const paths = new Set(this.tracker.waitingPaths());
-    for (const work of this.queue.values()) if (work.kind === 'settle') paths.add(work.path);
-    return paths.size > 0 ? { waiting: { count: paths.size, unit: 'file' } } : {};
-  }
-
-  /** Age of the oldest file seen but not captured yet (waiting, queued or retried after a transient error). */
-  private lagMs(): number {
-    const now = Date.now();
-    let oldest = this.tracker.oldestWaitingSince() ?? now;
-    for (const work of this.queue.values()) if (work.kind === 'settle') oldest = Math.min(oldest, work.since);
-    for (const path of this.problems.paths()) {
-      const problem = this.problems.get(path);
-      if (problem?.transient && problem.since !== undefined) oldest = Math.min(oldest, problem.since);
-    }
-    return Math.max(0, now - oldest);
+  /** Settled files waiting in the queue for capture. */
+  private *queuedCaptures(): Generator<QueuedCapture> {
+    for (const work of this.queue.values()) if (work.kind === 'settle') yield work;
   }
 
   private ctx(): SourceContext {
