@@ -5,7 +5,7 @@ import { overallOf, type DoctorCheck, type DoctorReport } from '../../../preload
 import { openConnection, type LinkOptions } from './broker-link.js';
 import { brokerText, describeChannelError, describeConnectError } from './broker-errors.js';
 import { brokerAddress, brokerOf, isLoopbackHost, shownUrl, type AmqpDestinationConfig } from './config.js';
-import { templateFields } from './name-template.js';
+import { templateFields } from '../../core/record-template.js';
 import { tcpProbe, tlsProbe } from './socket-probes.js';
 import { loadTls, type AmqpTlsOptions } from './tls-files.js';
 

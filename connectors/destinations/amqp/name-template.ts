@@ -1,8 +1,10 @@
 // Exchange and routing-key templates of the AMQP destination: {{placeholders}} filled from the record.
 import type { OutgoingRecord } from '../../core/destination.js';
-
-const placeholder = /\{\{\s*([^{}\s]+)\s*\}\}/g;
-const fieldName = /^(idempotencyKey|businessKey|record(\.[A-Za-z0-9_$-]+)+)$/;
+import {
+  placeholderPattern,
+  recordFieldText,
+  unknownPlaceholderProblems,
+} from '../../core/record-template.js';
 /** AMQP 0-9-1 carries exchange names and routing keys as short strings: at most 255 bytes. */
 export const maxNameBytes = 255;
 
@@ -19,53 +21,13 @@ export class NameTemplateError extends Error {
   }
 }
 
-/** The placeholders of a template, e.g. ["businessKey", "record.region"]. */
-export function templateFields(template: string): string[] {
-  return [...template.matchAll(placeholder)].map((m) => m[1] ?? '');
-}
-
 /** Problems with a template, for config validation: unknown placeholders and literal text over 255 bytes. */
 export function templateProblems(template: string): string[] {
-  const problems: string[] = [];
-  for (const field of templateFields(template)) {
-    if (!fieldName.test(field))
-      problems.push(
-        `unknown placeholder {{${field}}}: use {{idempotencyKey}}, {{businessKey}} or {{record.<field>}}`,
-      );
-  }
-  const literalBytes = new TextEncoder().encode(template.replace(placeholder, '')).length;
+  const problems = unknownPlaceholderProblems(template);
+  const literalBytes = new TextEncoder().encode(template.replace(placeholderPattern, '')).length;
   if (literalBytes > maxNameBytes)
     problems.push(`is ${literalBytes} bytes long without its placeholders; AMQP allows ${maxNameBytes}`);
   return problems;
-}
-
-function payloadField(record: OutgoingRecord, path: string[], field: NameField): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(record.payload.toString('utf8'));
-  } catch {
-    throw new NameTemplateError(
-      field,
-      `${field} uses {{record.${path.join('.')}}} but the record's payload is not JSON (${record.contentType})`,
-    );
-  }
-  for (const part of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
-}
-
-function fieldValue(name: string, record: OutgoingRecord, key: string, field: NameField): string {
-  if (name === 'idempotencyKey') return key;
-  const value =
-    name === 'businessKey'
-      ? (record.businessKey ?? undefined)
-      : payloadField(record, name.split('.').slice(1), field);
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const what = value === undefined || value === null || value === '' ? 'no value' : 'a non-text value';
-  throw new NameTemplateError(field, `${field} needs {{${name}}}, but this record has ${what} for it`);
 }
 
 /**
@@ -73,7 +35,9 @@ function fieldValue(name: string, record: OutgoingRecord, key: string, field: Na
  * empty although the template was not (an empty exchange is the default exchange only when configured as "").
  */
 export function renderName(template: string, record: OutgoingRecord, key: string, field: NameField): string {
-  const name = template.replace(placeholder, (_match, name: string) => fieldValue(name, record, key, field));
+  const name = template.replace(placeholderPattern, (_match, name: string) =>
+    recordFieldText(name, record, key, field, (message) => new NameTemplateError(field, message)),
+  );
   const bytes = new TextEncoder().encode(name).length;
   if (bytes > maxNameBytes)
     throw new NameTemplateError(

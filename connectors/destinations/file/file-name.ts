@@ -1,8 +1,11 @@
 // File-name templates of the file destination: {{placeholders}} filled from the record, and the rule for a safe name.
 import type { OutgoingRecord } from '../../core/destination.js';
-
-const placeholder = /\{\{\s*([^{}\s]+)\s*\}\}/g;
-const fieldName = /^(idempotencyKey|businessKey|date|record(\.[A-Za-z0-9_$-]+)+)$/;
+import {
+  placeholderPattern,
+  recordFieldText,
+  templateFields,
+  unknownPlaceholderProblems,
+} from '../../core/record-template.js';
 /** Placeholders that have a single value for a whole batch. */
 const batchFields = new Set(['idempotencyKey', 'date']);
 const maxNameBytes = 255;
@@ -17,14 +20,9 @@ export class FileNameError extends Error {
   }
 }
 
-/** The placeholders of a template, e.g. ["idempotencyKey", "record.customer.id"]. */
-export function fileNameFields(template: string): string[] {
-  return [...template.matchAll(placeholder)].map((m) => m[1] ?? '');
-}
-
 /** Fields of the template that have no single value for a batch of records. */
 export function perRecordFields(template: string): string[] {
-  return fileNameFields(template).filter((field) => !batchFields.has(field));
+  return templateFields(template).filter((field) => !batchFields.has(field));
 }
 
 /** Why `text` cannot be (part of) a file name, or undefined when it can. */
@@ -50,33 +48,11 @@ export function fileNameProblem(name: string, windows = false): string | undefin
 
 /** Problems with a template, for config validation: unknown placeholders, and literal text that is no safe name. */
 export function fileNameTemplateProblems(template: string): string[] {
-  const problems: string[] = [];
-  for (const field of fileNameFields(template)) {
-    if (!fieldName.test(field))
-      problems.push(
-        `unknown placeholder {{${field}}}: use {{idempotencyKey}}, {{businessKey}}, {{date}} or {{record.<field>}}`,
-      );
-  }
-  const literal = template.replace(placeholder, 'x');
+  const problems = unknownPlaceholderProblems(template, ['date']);
+  const literal = template.replace(placeholderPattern, 'x');
   const problem = fileNameProblem(literal);
   if (problem) problems.push(`the name ${JSON.stringify(template)} ${problem}`);
   return problems;
-}
-
-function payloadField(record: OutgoingRecord, field: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(record.payload.toString('utf8'));
-  } catch {
-    throw new FileNameError(
-      `the file name uses {{${field}}} but the record's payload is not JSON (${record.contentType})`,
-    );
-  }
-  for (const part of field.split('.').slice(1)) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
 }
 
 function fieldValue(field: string, key: string, record: OutgoingRecord | undefined, now: Date): string {
@@ -86,11 +62,7 @@ function fieldValue(field: string, key: string, record: OutgoingRecord | undefin
     throw new FileNameError(
       `the file name needs {{${field}}}, which has no single value for a batch of records`,
     );
-  const value = field === 'businessKey' ? (record.businessKey ?? undefined) : payloadField(record, field);
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const what = value === undefined || value === null || value === '' ? 'no value' : 'a non-text value';
-  throw new FileNameError(`the file name needs {{${field}}}, but this record has ${what} for it`);
+  return recordFieldText(field, record, key, 'the file name', (message) => new FileNameError(message));
 }
 
 export interface FileNameInput {
@@ -105,7 +77,7 @@ export interface FileNameInput {
 
 /** Fills the template; throws FileNameError naming the field when a value would make an unsafe name. */
 export function renderFileName(template: string, input: FileNameInput): string {
-  const name = template.replace(placeholder, (_match, field: string) => {
+  const name = template.replace(placeholderPattern, (_match, field: string) => {
     const value = fieldValue(field, input.idempotencyKey, input.record, input.now);
     const problem = segmentProblem(value, input.windows);
     if (problem)

@@ -5,7 +5,8 @@ import { secretRefSchema } from '../../core/secret-ref.js';
 import { classificationConfigSchema } from './classification-config.js';
 import { authConfigSchema, proxyConfigSchema, tlsConfigSchema } from './security-config.js';
 import { isLoopbackHost } from '../../core/loopback.js';
-import { templateFields, templateProblems } from './url-template.js';
+import { templateFields } from '../../core/record-template.js';
+import { templateProblems } from './url-template.js';
 
 const timeoutsSchema = z.strictObject({
   connectMs: z.int().positive().default(10_000).describe('Give up connecting (TCP + TLS) after this long'),

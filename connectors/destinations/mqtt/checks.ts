@@ -21,11 +21,12 @@ import {
   type BrokerTarget,
 } from './client-options.js';
 import { isLoopbackHost, type MqttDestinationConfig } from './config.js';
-import { fillTopic, topicFields } from './topic.js';
+import { templateFields } from '../../core/record-template.js';
+import { fillTopic } from './topic.js';
 
 /** The topic the check publishes to: the template's placeholders as `_check`, or `<topic>/_check` without any. */
 export function checkTopic(template: string): string {
-  return topicFields(template).length > 0 ? fillTopic(template, '_check') : `${template}/_check`;
+  return templateFields(template).length > 0 ? fillTopic(template, '_check') : `${template}/_check`;
 }
 
 function failedStep(id: string, title: string, error: unknown, place: ConnectionPlace): DoctorCheck {
@@ -217,7 +218,7 @@ async function publishStep(config: MqttDestinationConfig, client: MqttClient): P
       code === undefined ? (error instanceof Error ? error.message : String(error)) : reasonInWords(code);
     const fix =
       code === reasonCode.notAuthorized
-        ? `grant the user publish rights on ${topicFields(config.topic).length > 0 ? config.topic.replace(/\{\{[^}]*\}\}/g, '+') : `${config.topic} and ${topic}`}`
+        ? `grant the user publish rights on ${templateFields(config.topic).length > 0 ? config.topic.replace(/\{\{[^}]*\}\}/g, '+') : `${config.topic} and ${topic}`}`
         : "check the broker's log and its limits";
     return {
       id: 'publish',

@@ -1,8 +1,10 @@
 // MQTT topic templates: {{placeholders}} filled from the record, and the rules a topic name must keep to publish.
 import type { OutgoingRecord } from '../../core/destination.js';
-
-const placeholder = /\{\{\s*([^{}\s]+)\s*\}\}/g;
-const fieldName = /^(idempotencyKey|businessKey|record(\.[A-Za-z0-9_$-]+)+)$/;
+import {
+  placeholderPattern,
+  recordFieldText,
+  unknownPlaceholderProblems,
+} from '../../core/record-template.js';
 /** MQTT strings carry at most 65535 bytes of UTF-8. */
 export const maxTopicBytes = 65_535;
 
@@ -11,11 +13,6 @@ export class TopicError extends Error {
     super(message);
     this.name = 'TopicError';
   }
-}
-
-/** The placeholders of a template, e.g. ["businessKey", "record.region"]. */
-export function topicFields(template: string): string[] {
-  return [...template.matchAll(placeholder)].map((m) => m[1] ?? '');
 }
 
 /** Why `topic` cannot be published to, or undefined when it can. */
@@ -34,46 +31,15 @@ export function topicProblem(topic: string): string | undefined {
 
 /** Problems with a template, for config validation: unknown placeholders, and literal text that is no topic name. */
 export function topicTemplateProblems(template: string): string[] {
-  const problems: string[] = [];
-  for (const field of topicFields(template)) {
-    if (!fieldName.test(field))
-      problems.push(
-        `unknown placeholder {{${field}}}: use {{idempotencyKey}}, {{businessKey}} or {{record.<field>}}`,
-      );
-  }
-  const problem = topicProblem(template.replace(placeholder, 'x'));
+  const problems = unknownPlaceholderProblems(template);
+  const problem = topicProblem(template.replace(placeholderPattern, 'x'));
   if (problem) problems.push(`the topic ${JSON.stringify(template)} ${problem}`);
   return problems;
 }
 
 /** The template with every placeholder replaced by `value` (check topics, examples). */
 export function fillTopic(template: string, value: string): string {
-  return template.replace(placeholder, value);
-}
-
-function payloadField(record: OutgoingRecord, field: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(record.payload.toString('utf8'));
-  } catch {
-    throw new TopicError(
-      `the topic uses {{${field}}} but the record's payload is not JSON (${record.contentType})`,
-    );
-  }
-  for (const part of field.split('.').slice(1)) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
-}
-
-function fieldValue(field: string, record: OutgoingRecord): string {
-  if (field === 'idempotencyKey') return record.idempotencyKey;
-  const value = field === 'businessKey' ? (record.businessKey ?? undefined) : payloadField(record, field);
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const what = value === undefined || value === null || value === '' ? 'no value' : 'a non-text value';
-  throw new TopicError(`the topic needs {{${field}}}, but this record has ${what} for it`);
+  return template.replace(placeholderPattern, value);
 }
 
 /** Why a placeholder's value cannot go into one topic level, or undefined when it can. */
@@ -86,8 +52,14 @@ function valueProblem(value: string): string | undefined {
 
 /** Fills the template for one record; throws TopicError naming the field when the topic would be invalid. */
 export function renderTopic(template: string, record: OutgoingRecord): string {
-  const topic = template.replace(placeholder, (_match, field: string) => {
-    const value = fieldValue(field, record);
+  const topic = template.replace(placeholderPattern, (_match, field: string) => {
+    const value = recordFieldText(
+      field,
+      record,
+      record.idempotencyKey,
+      'the topic',
+      (m) => new TopicError(m),
+    );
     const problem = valueProblem(value);
     if (problem)
       throw new TopicError(

@@ -4,7 +4,7 @@ import type { RequestAuth } from '../auth/request-auth.js';
 import type { HttpDestinationConfig } from '../config.js';
 import { encodeBody } from '../request-body.js';
 import { describeTransportError, type HttpTransport } from '../transport.js';
-import { templateFields } from '../url-template.js';
+import { templateFields } from '../../../core/record-template.js';
 import type { DoctorCheck } from '../../../../preload/contract/doctor.js';
 import type { DatedAnswer } from './clock-step.js';
 import { elapsed, splitFix } from './deadline.js';
