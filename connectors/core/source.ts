@@ -24,6 +24,20 @@ export interface SourceHealth {
   lagMs?: number;
   /** Work noticed at the source but not captured yet (files still settling or queued, rows still to read). */
   waiting?: { count: number; unit: string };
+  /** Logical decoding: the replication slot's backpressure (WAL the server keeps for it) and its alert size. */
+  replicationSlot?: ReplicationSlotFacts;
+}
+
+export interface ReplicationSlotFacts {
+  name: string;
+  /** pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn): WAL the server keeps on disk for this slot. */
+  retainedBytes: number;
+  /** WAL written since the position the agent last confirmed. */
+  lagBytes: number;
+  active: boolean;
+  /** The configured slotAlertBytes. */
+  alertBytes: number;
+  checkedAt: number;
 }
 
 /** Everything the engine gives a source: the only way it talks to the outbox. */

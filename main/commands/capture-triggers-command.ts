@@ -53,6 +53,12 @@ async function databaseSourceOf(
       exitCodes.failure,
     );
   }
+  if (source.type === 'postgres' && source.mode === 'logical') {
+    throw new CliError(
+      `connection "${connectionId}" uses logical decoding, which captures deletes itself; run \`integration-agent capture setup ${connectionId}\` instead`,
+      exitCodes.failure,
+    );
+  }
   if (source.table === undefined) {
     throw new CliError(
       `connection "${connectionId}" captures a query; delete triggers need a table (set source.table)`,

@@ -13,6 +13,17 @@ export const sourceStatusSchema = z.object({
   lagMs: z.number().optional(),
   /** Work noticed at the source but not captured yet, e.g. { count: 1408, unit: 'file' }. */
   waiting: z.object({ count: z.number(), unit: z.string() }).optional(),
+  /** Logical decoding: WAL the replication slot holds back, unconfirmed WAL, and the alert size (slotAlertBytes). */
+  replicationSlot: z
+    .object({
+      name: z.string(),
+      retainedBytes: z.number(),
+      lagBytes: z.number(),
+      active: z.boolean(),
+      alertBytes: z.number(),
+      checkedAt: z.number(),
+    })
+    .optional(),
   /** The connection's mapping, e.g. "mapping v3; 12 records skipped by the mapping filter". */
   mapping: z.string().optional(),
 });

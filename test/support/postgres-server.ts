@@ -42,6 +42,8 @@ function postgresIds(): { uid: number; gid: number } {
 export interface PostgresOptions {
   /** Also accept TLS with this certificate and key (plain connections still work). */
   tls?: { certFile: string; keyFile: string };
+  /** wal_level=logical with room for replication slots and WAL senders (logical decoding tests). */
+  logical?: boolean;
 }
 
 /** initdb + postgres as the postgres user (initdb refuses root); ready in about a second. Always stop() it. */
@@ -101,6 +103,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     'full_page_writes=off',
     'shared_buffers=16MB',
     'max_connections=40',
+    ...(options.logical ? ['wal_level=logical', 'max_replication_slots=4', 'max_wal_senders=4'] : []),
   ].flatMap((s) => ['-c', s]);
 
   let server: WatchedProcess | undefined;

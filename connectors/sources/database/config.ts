@@ -64,7 +64,7 @@ const deletesSchema = z
   })
   .describe('Whether and how deleted rows are captured');
 
-const retrySchema = z
+export const retrySchema = z
   .strictObject({
     baseMs: z.int().min(10).default(1000).describe('First wait after a failed connection or query'),
     capMs: z
@@ -176,7 +176,7 @@ function checkCapture(source: CaptureFields, ctx: z.RefinementCtx): void {
   }
 }
 
-const networkShape = {
+export const networkShape = {
   host: z.string().min(1).describe('Database server host name or address'),
   database: z.string().min(1).describe('Database name'),
   user: z
@@ -215,6 +215,12 @@ export const sqliteSourceSchema = z
 export const postgresSourceSchema = z
   .strictObject({
     type: z.literal('postgres'),
+    mode: z
+      .literal('poll')
+      .optional()
+      .describe(
+        'poll (default): read changed rows by query; logical: read the write-ahead log (see docs/logical-decoding.md)',
+      ),
     ...networkShape,
     port: z.int().min(1).max(65535).default(5432).describe('Server port'),
     ...captureShape,

@@ -2,16 +2,14 @@
 import { defineSource } from '../../core/connector.js';
 import type { BuildContext, CheckOptions } from '../../core/connector.js';
 import { checkDatabaseSource } from './checks.js';
-import {
-  mysqlSourceSchema,
-  postgresSourceSchema,
-  sqliteSourceSchema,
-  type DatabaseSourceConfig,
-} from './config.js';
+import { mysqlSourceSchema, sqliteSourceSchema, type DatabaseSourceConfig } from './config.js';
 import { createDatabaseSource } from './create-source.js';
+import { postgresCaptureSchema, type PostgresLogicalSourceConfig } from './logical/config.js';
+import { checkLogicalSource, createLogicalSource } from './logical/create-logical-source.js';
 
-const serverLabel = (config: Exclude<DatabaseSourceConfig, { type: 'sqlite' }>) =>
-  `${config.type} ${config.host}/${config.database}`;
+const serverLabel = (
+  config: Exclude<DatabaseSourceConfig, { type: 'sqlite' }> | PostgresLogicalSourceConfig,
+) => `${config.type} ${config.host}/${config.database}`;
 
 const shared = {
   kind: 'source',
@@ -27,12 +25,17 @@ export const sqliteConnector = defineSource({
   label: (config) => `sqlite ${config.file}`,
 });
 
+/** `type: postgres` polls (default) or, with `mode: logical`, streams the write-ahead log. */
 export const postgresConnector = defineSource({
-  ...shared,
+  kind: 'source',
   type: 'postgres',
   title: 'PostgreSQL database',
-  schema: postgresSourceSchema,
+  schema: postgresCaptureSchema,
   label: serverLabel,
+  create: (config, { secrets }) =>
+    config.mode === 'logical' ? createLogicalSource(config, secrets) : createDatabaseSource(config, secrets),
+  check: (config, options) =>
+    config.mode === 'logical' ? checkLogicalSource(config, options) : checkDatabaseSource(config, options),
 });
 
 export const mysqlConnector = defineSource({

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { isLoopbackHost } from '../../core/loopback.js';
 import { normalizeQuery, type DatabaseSourceConfig } from './config.js';
+import type { PostgresLogicalSourceConfig } from './logical/config.js';
 import type { ConnectClient } from './database-client.js';
 import type { PostgresConnection } from './postgres-client.js';
 import { DatabaseSource } from './source.js';
@@ -38,15 +39,16 @@ function lazyConnector(type: 'postgres' | 'mysql', connection: PostgresConnectio
   };
 }
 
-/** How to reach the configured database (used by the source and by the trigger installer). */
-export function databaseTarget(config: DatabaseSourceConfig, secrets: SecretLookup): DatabaseTarget {
-  if (config.type === 'sqlite') {
-    const file = resolve(config.file);
-    return { connect: sqliteConnector(file), database: file, where: `SQLite file ${file}`, tls: 'off' };
-  }
-  const local = isLoopbackHost(config.host);
-  const tls = { ...config.tls, mode: config.tls.mode ?? (local ? 'off' : 'verify') } as const;
-  const connection: PostgresConnection = {
+/** The host, login and TLS facts of a server database (for the logical replication connection too). */
+export function postgresConnection(
+  config: Exclude<DatabaseSourceConfig, { type: 'sqlite' }> | PostgresLogicalSourceConfig,
+  secrets: SecretLookup,
+): PostgresConnection {
+  const tls = {
+    ...config.tls,
+    mode: config.tls.mode ?? (isLoopbackHost(config.host) ? 'off' : 'verify'),
+  } as const;
+  return {
     host: config.host,
     port: config.port,
     database: config.database,
@@ -54,6 +56,20 @@ export function databaseTarget(config: DatabaseSourceConfig, secrets: SecretLook
     password: config.password ? secrets(config.password.secretRef) : undefined,
     tls,
   };
+}
+
+/** How to reach the configured database (used by the source, the trigger installer and logical decoding setup). */
+export function databaseTarget(
+  config: DatabaseSourceConfig | PostgresLogicalSourceConfig,
+  secrets: SecretLookup,
+): DatabaseTarget {
+  if (config.type === 'sqlite') {
+    const file = resolve(config.file);
+    return { connect: sqliteConnector(file), database: file, where: `SQLite file ${file}`, tls: 'off' };
+  }
+  const local = isLoopbackHost(config.host);
+  const connection = postgresConnection(config, secrets);
+  const tls = connection.tls;
   const database = `${config.host}:${config.port}/${config.database}`;
   const warning =
     tls.mode === 'off' && !local

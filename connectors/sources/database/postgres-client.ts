@@ -31,28 +31,35 @@ const types: pg.CustomTypesConfig = {
     textTypes.has(oid) ? keepText : builtIn(oid, format ?? 'text'),
 };
 
+/** Where and how to log in (shared by capture sessions and the logical replication connection). */
+export function postgresClientConfig(connection: PostgresConnection): pg.ClientConfig {
+  return {
+    host: connection.host,
+    port: connection.port,
+    database: connection.database,
+    user: connection.user,
+    ...(connection.password !== undefined ? { password: connection.password } : {}),
+    ...(connection.tls.mode === 'verify'
+      ? {
+          // rejectUnauthorized explicitly: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not turn checks off
+          ssl: {
+            rejectUnauthorized: true,
+            ...(connection.tls.caFile ? { ca: readFileSync(connection.tls.caFile) } : {}),
+          },
+        }
+      : {}),
+    application_name: 'integration-agent',
+    keepAlive: true,
+  };
+}
+
 export function postgresConnector(connection: PostgresConnection): ConnectClient {
   return async (options: ClientOptions): Promise<DatabaseClient> => {
     const client = new pg.Client({
-      host: connection.host,
-      port: connection.port,
-      database: connection.database,
-      user: connection.user,
-      ...(connection.password !== undefined ? { password: connection.password } : {}),
-      ...(connection.tls.mode === 'verify'
-        ? {
-            // rejectUnauthorized explicitly: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not turn checks off
-            ssl: {
-              rejectUnauthorized: true,
-              ...(connection.tls.caFile ? { ca: readFileSync(connection.tls.caFile) } : {}),
-            },
-          }
-        : {}),
-      application_name: 'integration-agent',
+      ...postgresClientConfig(connection),
       connectionTimeoutMillis: options.queryTimeoutMs,
       statement_timeout: options.queryTimeoutMs,
       query_timeout: options.queryTimeoutMs + 1000, // client-side backstop when the server does not answer at all
-      keepAlive: true,
       options: `-c TimeZone=UTC${options.readOnly ? ' -c default_transaction_read_only=on' : ''}`,
       types,
     });
