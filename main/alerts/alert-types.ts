@@ -10,6 +10,7 @@ export const alertRules = [
   'disk-low',
   'certificate-expiry',
   'oauth-failing',
+  'slot-retention',
 ] as const;
 
 export const alertSchema = z.object({

@@ -15,6 +15,7 @@ import {
 } from '../../connectors/sources/database/trigger-installer.js';
 import type { TriggerTarget } from '../../connectors/sources/database/trigger-sql.js';
 import { loadConnectionSecrets } from '../engine/connection-secrets.js';
+import { captureSetupCommand } from './capture-setup-command.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
 
@@ -207,4 +208,11 @@ export function registerCaptureCommand(program: Command): void {
       .command('uninstall-triggers <connection>')
       .description('remove the delete trigger (and the log table once no other table uses it)'),
   ).action(uninstallTriggersCommand);
+  withOptions(
+    capture
+      .command('setup <connection>')
+      .description(
+        'logical decoding (mode logical): check wal_level, the REPLICATION privilege and replica identities, then create the publication and the replication slot',
+      ),
+  ).action(captureSetupCommand);
 }

@@ -44,7 +44,7 @@ const check = (
     ? { id, title, status: 'pass', detail }
     : { id, title, status: 'fail', detail: failed, fix };
 
-/** wal_level, the login's REPLICATION privilege, slot capacity, and each table's existence and replica identity. */
+/** wal_level, the capture login's (config.user) REPLICATION privilege, slot capacity, and each table's existence and replica identity. */
 export async function checkPrerequisites(client: DatabaseClient, config: SetupFacts): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   const setting = async (name: string) =>
@@ -63,7 +63,7 @@ export async function checkPrerequisites(client: DatabaseClient, config: SetupFa
     ),
   );
   const role = (
-    await client.query('SELECT rolsuper, rolreplication FROM pg_roles WHERE rolname = current_user', [])
+    await client.query('SELECT rolsuper, rolreplication FROM pg_roles WHERE rolname = $1', [config.user])
   ).rows[0];
   const privileged = role?.['rolsuper'] === true || role?.['rolreplication'] === true;
   checks.push(
@@ -140,4 +140,32 @@ async function tableCheck(client: DatabaseClient, table: string): Promise<Doctor
       ? 'REPLICA IDENTITY FULL: deletes carry the whole old row, unchanged TOASTed columns are filled in'
       : 'replica identity is the key: deletes carry the key; unchanged TOASTed columns are left out of updates';
   return { id, title, status: 'pass', detail };
+}
+
+/** Creates what is missing (publication, slot); returns what it did, in plain words. */
+export async function createPublicationAndSlot(
+  client: DatabaseClient,
+  config: SetupFacts,
+): Promise<string[]> {
+  const done: string[] = [];
+  const [publication, slot] = setupStatements(config);
+  const hasPublication =
+    (await client.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [config.publication])).rows
+      .length > 0;
+  if (hasPublication) done.push(`the publication ${config.publication} exists already (left as it is)`);
+  else {
+    await client.execute(publication ?? '');
+    done.push(`created the publication ${config.publication} for ${config.tables.join(', ')}`);
+  }
+  const hasSlot =
+    (await client.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [config.slot])).rows
+      .length > 0;
+  if (hasSlot) done.push(`the replication slot ${config.slot} exists already (left as it is)`);
+  else {
+    await client.execute(slot ?? '');
+    done.push(
+      `created the replication slot ${config.slot} (pgoutput); it keeps WAL until the agent confirms it`,
+    );
+  }
+  return done;
 }

@@ -1,0 +1,117 @@
+// `integration-agent capture setup <connection>`: checks the logical decoding prerequisites, creates publication and slot.
+import pino from 'pino';
+import { databaseTarget } from '../../connectors/sources/database/create-source.js';
+import type { PostgresLogicalSourceConfig } from '../../connectors/sources/database/logical/config.js';
+import {
+  checkPrerequisites,
+  createPublicationAndSlot,
+  setupScript,
+} from '../../connectors/sources/database/logical/setup.js';
+import { describeLogicalError } from '../../connectors/sources/database/logical/source.js';
+import type { DatabaseClient } from '../../connectors/sources/database/database-client.js';
+import { loadConnectionSecrets } from '../engine/connection-secrets.js';
+import { CliError, exitCodes } from './cli-error.js';
+import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+
+export interface CaptureSetupOptions extends SetupOptions {
+  /** Print the SQL for a DBA instead of running it. */
+  printSql?: boolean;
+  /** Create publication and slot as this login (the checks stay about the connection's own login). */
+  user?: string;
+  /** With --user: the environment variable that holds that login's password. */
+  passwordFromEnv?: string;
+}
+
+async function logicalSourceOf(
+  connectionId: string,
+  options: CaptureSetupOptions,
+): Promise<{ source: PostgresLogicalSourceConfig; secrets: (name: string) => string }> {
+  const setup = await resolveSetup(options);
+  const config = setup.config;
+  if (!config) {
+    throw new CliError('no config file was found: pass --config FILE or --data-dir DIR', exitCodes.badConfig);
+  }
+  const connection = config.connections.find((c) => c.id === connectionId);
+  if (!connection) {
+    const known = config.connections.map((c) => c.id).join(', ') || 'none';
+    throw new CliError(
+      `there is no connection "${connectionId}" in the config (connections: ${known})`,
+      exitCodes.failure,
+    );
+  }
+  const source = connection.source;
+  if (source.type !== 'postgres' || source.mode !== 'logical') {
+    throw new CliError(
+      `connection "${connectionId}" does not use logical decoding; capture setup is for sources with type: postgres ` +
+        'and mode: logical (see docs/logical-decoding.md)',
+      exitCodes.failure,
+    );
+  }
+  if (options.printSql) return { source, secrets: () => '' };
+  if (options.user !== undefined) {
+    let password: string | undefined;
+    if (options.passwordFromEnv !== undefined) {
+      password = process.env[options.passwordFromEnv];
+      if (password === undefined || password === '') {
+        throw new CliError(
+          `the environment variable ${options.passwordFromEnv} is not set or empty`,
+          exitCodes.failure,
+        );
+      }
+    }
+    return { source, secrets: () => password ?? '' };
+  }
+  const loaded = (
+    await loadConnectionSecrets({ ...config, connections: [connection] }, pino({ level: 'silent' }), {
+      dataDir: setup.dataDir,
+      ...(setup.configFile ? { configFile: setup.configFile } : {}),
+    })
+  ).get(connection.id);
+  if (loaded instanceof Error) throw new CliError(loaded.message, exitCodes.failure);
+  return { source, secrets: loaded ?? (() => '') };
+}
+
+export async function captureSetupCommand(connectionId: string, options: CaptureSetupOptions): Promise<void> {
+  const { source, secrets } = await logicalSourceOf(connectionId, options);
+  if (options.printSql) {
+    process.stdout.write(setupScript(source));
+    return;
+  }
+  // The checks are about the capture login (source.user); the statements run as --user when given.
+  const login =
+    options.user === undefined
+      ? source
+      : {
+          ...source,
+          user: options.user,
+          password: options.passwordFromEnv ? { secretRef: 'admin' } : undefined,
+        };
+  const target = databaseTarget(login, secrets);
+  let client: DatabaseClient | undefined;
+  try {
+    client = await target.connect({ queryTimeoutMs: source.queryTimeoutMs, readOnly: false });
+    const checks = await checkPrerequisites(client, source);
+    for (const c of checks) {
+      process.stdout.write(`${c.status === 'pass' ? 'ok  ' : 'FAIL'} ${c.title}: ${c.detail}\n`);
+      if (c.fix) process.stdout.write(`     Fix: ${c.fix}\n`);
+    }
+    const failed = checks.filter((c) => c.status === 'fail');
+    if (failed.length > 0) {
+      throw new CliError(
+        `${failed.length} prerequisite${failed.length === 1 ? '' : 's'} of logical decoding failed (${target.where}); ` +
+          'nothing was created. Apply the fixes above (or run with --print-sql for your DBA), then run this again',
+        exitCodes.failure,
+      );
+    }
+    for (const line of await createPublicationAndSlot(client, source)) process.stdout.write(`${line}\n`);
+    process.stdout.write(
+      `Logical decoding is set up (${target.where}). Drop the slot when you remove this connection: ` +
+        'see "Dropping the slot" in docs/logical-decoding.md.\n',
+    );
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`${target.where}: ${describeLogicalError(error)}`, exitCodes.failure);
+  } finally {
+    await client?.close();
+  }
+}
