@@ -49,7 +49,8 @@ export function parseSource(source: Record<string, unknown>): DatabaseSourceConf
     ],
   });
   const parsed = config.connections[0]?.source;
-  if (!parsed || parsed.type === 'folder') throw new Error('not a database source');
+  if (!parsed || parsed.type === 'folder' || (parsed.type === 'postgres' && parsed.mode === 'logical'))
+    throw new Error('not a polling database source');
   return parsed;
 }
 

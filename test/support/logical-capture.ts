@@ -25,6 +25,8 @@ export interface LogicalRun {
   reports: SourceHealth[];
   records(): LogicalRecord[];
   checkpoint(key: string): string | undefined;
+  /** Stops the source; the outbox stays open for another run. */
+  stopSource(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +101,12 @@ export async function runLogical(
       payload: JSON.parse(r.payload.toString()) as Record<string, unknown>,
       origin: JSON.parse(r.origin) as Record<string, string | number>,
     }));
+  let stopped = false;
+  const stopSource = async () => {
+    if (stopped) return;
+    stopped = true;
+    await source.stop();
+  };
   let closed = false;
   return {
     outbox,
@@ -106,10 +114,11 @@ export async function runLogical(
     reports,
     records,
     checkpoint: (key) => outbox.checkpoint(connectionId, key),
+    stopSource,
     async close() {
       if (closed) return;
       closed = true;
-      await source.stop();
+      await stopSource();
       if (!options.outbox) outbox.close();
     },
   };

@@ -4,6 +4,7 @@ import type { Pgoutput } from 'pg-logical-replication';
 import type { CapturedChange } from '../../../core/change.js';
 import { keyText, orderingKey } from '../change-keys.js';
 import type { JsonValue } from '../values.js';
+import { lsnText, lsnValue } from './lsn.js';
 import { tupleJson, useOwnParsers } from './pgoutput-values.js';
 
 export interface AssembledTransaction {
@@ -34,7 +35,7 @@ export function relationName(relation: Pick<Relation, 'schema' | 'name'>): strin
 }
 
 export class TransactionAssembler {
-  private open: { begin: Pgoutput.MessageBegin; changes: CapturedChange[] } | undefined;
+  private open: { begin: Pgoutput.MessageBegin; commitLsn: string; changes: CapturedChange[] } | undefined;
 
   constructor(private readonly options: AssemblerOptions) {}
 
@@ -47,7 +48,8 @@ export class TransactionAssembler {
   add(message: Pgoutput.Message): AssembledTransaction | undefined {
     switch (message.tag) {
       case 'begin':
-        this.open = { begin: message, changes: [] };
+        if (message.commitLsn === null) throw new Error('a transaction arrived without its commit LSN');
+        this.open = { begin: message, commitLsn: lsnText(lsnValue(message.commitLsn)), changes: [] };
         return undefined;
       case 'relation':
         useOwnParsers(message);
@@ -75,10 +77,8 @@ export class TransactionAssembler {
     const open = this.open;
     this.open = undefined;
     if (!open) throw new Error('a Commit arrived without its Begin (the replication stream is out of step)');
-    const commitLsn = open.begin.commitLsn ?? message.commitLsn;
-    if (commitLsn === null) throw new Error('a transaction arrived without its commit LSN');
     return {
-      commitLsn,
+      commitLsn: open.commitLsn,
       commitTime: commitMs(message.commitTime),
       xid: open.begin.xid,
       changes: open.changes,
@@ -106,7 +106,7 @@ export class TransactionAssembler {
       throw new Error(`a ${op} arrived outside a transaction (the replication stream is out of step)`);
     const table = relationName(relation);
     const position = open.changes.length;
-    const commitLsn = open.begin.commitLsn ?? '';
+    const commitLsn = open.commitLsn;
     const pkText = keyText(Object.values(pk));
     const idempotencyKey = createHash('sha256')
       .update(['pg-logical', this.options.systemId, commitLsn, String(position)].join('\0'))
