@@ -10,7 +10,7 @@ import {
 } from './config.js';
 import { createDatabaseSource } from './create-source.js';
 
-const serverLabel = (config: Exclude<DatabaseSourceConfig, { type: 'sqlite' }>) =>
+const serverLabel = (config: Exclude<DatabaseSourceConfig, { type: 'sqlite' | 'odbc' }>) =>
   `${config.type} ${config.host}/${config.database}`;
 
 const shared = {

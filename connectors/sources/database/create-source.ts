@@ -1,9 +1,10 @@
-// Builds a database source (sqlite, postgres, mysql) from its config, with the password from the secret store.
+// Builds a database source (sqlite, postgres, mysql, odbc) from its config, with the password from the secret store.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { isLoopbackHost } from '../../core/loopback.js';
 import { normalizeQuery, type DatabaseSourceConfig } from './config.js';
 import type { ConnectClient } from './database-client.js';
+import { lazyOdbcConnector, odbcTarget } from './odbc-target.js';
 import type { PostgresConnection } from './postgres-client.js';
 import { DatabaseSource } from './source.js';
 import { sqliteConnector } from './sqlite-client.js';
@@ -44,6 +45,16 @@ export function databaseTarget(config: DatabaseSourceConfig, secrets: SecretLook
     const file = resolve(config.file);
     return { connect: sqliteConnector(file), database: file, where: `SQLite file ${file}`, tls: 'off' };
   }
+  if (config.type === 'odbc') {
+    const target = odbcTarget(config, config.password ? secrets(config.password.secretRef) : undefined);
+    // TLS is the driver's business (Encrypt=, sslmode=, … in the connection string or DSN).
+    return {
+      connect: lazyOdbcConnector(target, config),
+      database: target.database,
+      where: target.where,
+      tls: 'off',
+    };
+  }
   const local = isLoopbackHost(config.host);
   const tls = { ...config.tls, mode: config.tls.mode ?? (local ? 'off' : 'verify') } as const;
   const connection: PostgresConnection = {
@@ -80,7 +91,10 @@ export function createDatabaseSource(config: DatabaseSourceConfig, secrets: Secr
     where: target.where,
     connect: target.connect,
     spec: {
-      dialect: config.type,
+      // ODBC: the configured dialect, else the one the connected driver reports; `?` placeholders whatever it is
+      ...(config.type === 'odbc'
+        ? { dialect: config.dialect, placeholders: 'question' as const }
+        : { dialect: config.type }),
       table: config.table,
       columns: config.columns,
       query,
