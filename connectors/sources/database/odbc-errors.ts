@@ -10,13 +10,13 @@ interface OdbcDiagnostic {
 /** SQLSTATE (or message pattern) → fix, for the errors people hit when setting up an ODBC source. */
 const hints: readonly [RegExp, string][] = [
   [
-    /can't open lib|IM003|driver.*not (found|loaded)|specified driver could not be loaded/i,
-    'the ODBC driver named in the connection string is not installed: check Driver= against the list "Test ' +
-      `connection" shows (odbcinst -q -d), or install the driver; if the driver manager itself is missing: ${odbcInstallHint}`,
-  ],
-  [
     /IM002|data source name not found/i,
     'no DSN of that name exists: check the name against the list "Test connection" shows (odbcinst -q -s), or use a connection string',
+  ],
+  [
+    /can't open lib|IM003|specified driver could not be loaded/i,
+    'the ODBC driver named in the connection string is not installed: check Driver= against the list "Test ' +
+      `connection" shows (odbcinst -q -d), or install the driver; if the driver manager itself is missing: ${odbcInstallHint}`,
   ],
   [/28000|28P01|access denied|authentication failed|login failed/i, 'check the user and the password secret'],
   [
