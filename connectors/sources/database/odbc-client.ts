@@ -16,6 +16,12 @@ export interface OdbcConnection {
   connectTimeoutMs: number;
 }
 
+/** mdbtools 1.0 parses only `SELECT [TOP n] columns FROM table [WHERE …]`: no ORDER BY, no ? parameters. */
+export const mdbtoolsLimit =
+  "the MDBTools ODBC driver cannot run capture's queries: its SQL has no ORDER BY and no parameters, so rows " +
+  'cannot be paged in watermark order. Fix: read the Access file on Windows with "Microsoft Access Driver ' +
+  '(*.mdb, *.accdb)", or export the table to SQLite or CSV and capture that (docs/odbc-sources.md)';
+
 /** SQL_TYPE_TIMESTAMP (93) and ODBC 2's SQL_TIMESTAMP (11): zone-less date-times, as text. */
 const timestampTypes = new Set([93, 11]);
 
@@ -71,6 +77,8 @@ function limited<T>(
 
 export function odbcConnector(connection: OdbcConnection): ConnectClient {
   return async (options: ClientOptions): Promise<DatabaseClient> => {
+    const driver = await connection.driverName();
+    if (/mdbtools/i.test(driver ?? '')) throw new Error(mdbtoolsLimit);
     const odbc = await loadOdbc();
     const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
     const connectMs = connection.connectTimeoutMs;
@@ -105,7 +113,7 @@ export function odbcConnector(connection: OdbcConnection): ConnectClient {
     try {
       dialect =
         connection.dialect ??
-        dialectOfName(await connection.driverName()) ??
+        dialectOfName(driver) ??
         (await probeDialect(
           async (sql) => [...(await run(sql, [], 'asking the server its type'))] as Record<string, unknown>[],
         ));

@@ -111,3 +111,15 @@ it('names the packages to install when the odbc binding cannot load', () => {
     /^the ODBC binding \(npm package odbc\) could not be loaded: Cannot find package 'odbc'\. Fix: .*apt-get install -y unixodbc unixodbc-dev, then npm rebuild odbc/,
   );
 });
+
+it('says why an Access file cannot be captured through the MDBTools driver, before opening it', async () => {
+  const file = join(tempDir(), 'orders.mdb'); // never opened: the refusal comes first
+  const config = parse({
+    connectionString: `Driver=MDBTools;DBQ=${file}`,
+    watermark: { column: 'UpdatedAt' },
+  });
+  const connecting = databaseTarget(config, () => '').connect({ queryTimeoutMs: 5000, readOnly: true });
+  await expect(connecting).rejects.toThrow(
+    /MDBTools ODBC driver cannot run capture's queries: its SQL has no ORDER BY/,
+  );
+});
