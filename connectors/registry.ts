@@ -7,6 +7,7 @@ import { fileConnector } from './destinations/file/connector.js';
 import { httpConnector } from './destinations/http/connector.js';
 import { mqttConnector } from './destinations/mqtt/connector.js';
 import { mysqlConnector, postgresConnector, sqliteConnector } from './sources/database/connector.js';
+import { odbcConnector } from './sources/database/odbc-connector.js';
 import { folderConnector } from './sources/folder/connector.js';
 
 export const sourceConnectors = [
@@ -14,6 +15,7 @@ export const sourceConnectors = [
   sqliteConnector,
   postgresConnector,
   mysqlConnector,
+  odbcConnector,
 ] as const;
 
 export const destinationConnectors = [httpConnector, fileConnector, amqpConnector, mqttConnector] as const;

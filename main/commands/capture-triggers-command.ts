@@ -13,6 +13,7 @@ import {
   uninstallDeleteTrigger,
   uninstallScript,
 } from '../../connectors/sources/database/trigger-installer.js';
+import type { Dialect } from '../../connectors/sources/database/identifiers.js';
 import type { TriggerTarget } from '../../connectors/sources/database/trigger-sql.js';
 import { loadConnectionSecrets } from '../engine/connection-secrets.js';
 import { captureSetupCommand } from './capture-setup-command.js';
@@ -102,13 +103,30 @@ function adminLogin(
   return { config, secrets: () => password ?? '' };
 }
 
-function triggerTarget(source: DatabaseSourceConfig, options: TriggerCommandOptions): TriggerTarget {
+/** The SQL dialect: the source's type, or for ODBC the configured one, else the one the connected driver speaks. */
+function dialectOf(source: DatabaseSourceConfig, client?: DatabaseClient): Dialect {
+  if (source.type !== 'odbc') return source.type;
+  const dialect = source.dialect ?? client?.syntax?.dialect;
+  if (dialect === undefined) {
+    throw new CliError(
+      'the SQL dialect of this ODBC source is found when connecting: set source.dialect to print its SQL',
+      exitCodes.failure,
+    );
+  }
+  return dialect;
+}
+
+function triggerTarget(
+  source: DatabaseSourceConfig,
+  options: TriggerCommandOptions,
+  client?: DatabaseClient,
+): TriggerTarget {
   const captureUser =
     source.type !== 'sqlite' && options.user !== undefined && options.user !== source.user
       ? source.user
       : undefined;
   return {
-    dialect: source.type,
+    dialect: dialectOf(source, client),
     table: source.table ?? '',
     primaryKey: source.primaryKey,
     ...(captureUser ? { captureUser } : {}),
@@ -142,16 +160,16 @@ export async function installTriggersCommand(
   options: TriggerCommandOptions,
 ): Promise<void> {
   const { source, secrets } = await databaseSourceOf(connectionId, options);
-  const target = triggerTarget(source, options);
   if (options.printSql) {
+    const target = triggerTarget(source, options);
     process.stdout.write(`${(await installScript(target)).map((s) => `${s};`).join('\n')}\n`);
     return;
   }
   const { where } = await withAdminSession(source, secrets, options, (client) =>
-    installDeleteTrigger(client, target),
+    installDeleteTrigger(client, triggerTarget(source, options, client)),
   );
   process.stdout.write(
-    `Installed the delete trigger on ${target.table} and the log table integration_agent_deleted_rows (${where}).\n`,
+    `Installed the delete trigger on ${source.table ?? ''} and the log table integration_agent_deleted_rows (${where}).\n`,
   );
   if (source.deletes.mode !== 'trigger') {
     process.stderr.write(
@@ -165,18 +183,18 @@ export async function uninstallTriggersCommand(
   options: TriggerCommandOptions,
 ): Promise<void> {
   const { source, secrets } = await databaseSourceOf(connectionId, options);
-  const target = triggerTarget(source, options);
   if (options.printSql) {
+    const target = triggerTarget(source, options);
     process.stdout.write(
       `${(await uninstallScript(target)).map((s) => (s.startsWith('--') ? s : `${s};`)).join('\n')}\n`,
     );
     return;
   }
   const { result, where } = await withAdminSession(source, secrets, options, (client) =>
-    uninstallDeleteTrigger(client, target),
+    uninstallDeleteTrigger(client, triggerTarget(source, options, client)),
   );
   process.stdout.write(
-    `Removed the delete trigger from ${target.table} (${where}); ` +
+    `Removed the delete trigger from ${source.table ?? ''} (${where}); ` +
       (result.logDropped
         ? 'the log table was dropped.\n'
         : "the log table stays: the agent's triggers on other tables still write to it.\n"),

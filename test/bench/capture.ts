@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const parts = ['capture-folder.ts', 'capture-records.ts', 'capture-db.ts'];
+parts.push('capture-odbc.ts'); // ODBC rows/s vs the native pg driver (figure odbc-vs-native)
 let exitCode = 0;
 for (const part of parts) {
   const script = fileURLToPath(new URL(part, import.meta.url));

@@ -1,4 +1,4 @@
-// Config schemas of the database sources (sqlite, postgres, mysql): what to read, how to page, deletes, timeouts.
+// Config schemas of the database sources (sqlite, postgres, mysql, odbc): what to read, how to page, deletes, timeouts.
 import { z } from 'zod';
 import { secretRefSchema } from '../../core/secret-ref.js';
 import { identifierFix, identifierProblem, tableNameProblem } from './identifiers.js';
@@ -238,7 +238,82 @@ export const mysqlSourceSchema = z
   .superRefine(checkCapture)
   .describe('Captures changed rows from a MySQL or MariaDB table or query');
 
+export const odbcDialects = ['postgres', 'mysql', 'sqlite', 'mssql', 'oracle', 'access'] as const;
+
+/** Keys of a connection string that hold a password: those come from the secret store instead. */
+export const passwordKeys = /(?:^|;)\s*(pwd|password|pass)\s*=/i;
+
+const plainValue = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((value) => !/[;{}=\r\n]/.test(value), {
+      error: `${what} cannot hold ; { } = or a line break`,
+    });
+
+export const odbcSourceSchema = z
+  .strictObject({
+    type: z.literal('odbc'),
+    dsn: plainValue('a DSN name')
+      .optional()
+      .describe('A data source name set up in odbc.ini or the Windows "ODBC Data Sources" tool'),
+    connectionString: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A DSN-less connection string, e.g. Driver={PostgreSQL Unicode};Server=db;Port=5432;Database=erp (no password: see password)',
+      ),
+    user: plainValue('the login')
+      .optional()
+      .describe('Login, sent as UID (a read-only account is recommended); or put UID in the string or DSN'),
+    password: secretRefSchema.optional().describe('Password of the login from the secret store, sent as PWD'),
+    dialect: z
+      .enum(odbcDialects)
+      .optional()
+      .describe(
+        "The SQL the driver speaks; default: found from the driver's name, else by asking the server (docs/odbc-sources.md)",
+      ),
+    connectTimeoutMs: z
+      .int()
+      .min(100)
+      .default(15_000)
+      .describe('Longest time connecting and logging in may take'),
+    ...captureShape,
+  })
+  .superRefine((source, ctx) => {
+    const issue = (path: string, message: string, fix: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message, params: { fix } });
+    if ((source.dsn === undefined) === (source.connectionString === undefined)) {
+      issue(
+        source.dsn === undefined ? 'dsn' : 'connectionString',
+        source.dsn === undefined
+          ? 'neither dsn nor connectionString is set'
+          : 'both dsn and connectionString are set',
+        'set dsn (a configured data source) or connectionString (Driver=…;Server=…), not both',
+      );
+    }
+    if (source.connectionString !== undefined && passwordKeys.test(source.connectionString)) {
+      issue(
+        'connectionString',
+        'holds a password (PWD=…): config files must not contain secrets',
+        'remove PWD from the string, store it with `integration-agent secrets set NAME`, and set password: { secretRef: NAME }',
+      );
+    }
+    if (source.dialect === 'access' && source.deletes.mode === 'trigger') {
+      issue(
+        'deletes',
+        'Access files are read through mdbtools, which cannot create triggers',
+        'use deletes.mode reconcile',
+      );
+    }
+    checkCapture(source, ctx);
+  })
+  .describe('Captures changed rows from any database with an ODBC driver (SQL Server, Oracle, Access, …)');
+
 export type SqliteSourceConfig = z.output<typeof sqliteSourceSchema>;
 export type PostgresSourceConfig = z.output<typeof postgresSourceSchema>;
 export type MysqlSourceConfig = z.output<typeof mysqlSourceSchema>;
-export type DatabaseSourceConfig = SqliteSourceConfig | PostgresSourceConfig | MysqlSourceConfig;
+export type OdbcSourceConfig = z.output<typeof odbcSourceSchema>;
+export type DatabaseSourceConfig =
+  SqliteSourceConfig | PostgresSourceConfig | MysqlSourceConfig | OdbcSourceConfig;

@@ -8,7 +8,7 @@ import { postgresCaptureSchema, type PostgresLogicalSourceConfig } from './logic
 import { checkLogicalSource, createLogicalSource } from './logical/create-logical-source.js';
 
 const serverLabel = (
-  config: Exclude<DatabaseSourceConfig, { type: 'sqlite' }> | PostgresLogicalSourceConfig,
+  config: Exclude<DatabaseSourceConfig, { type: 'sqlite' | 'odbc' }> | PostgresLogicalSourceConfig,
 ) => `${config.type} ${config.host}/${config.database}`;
 
 const shared = {

@@ -1,10 +1,11 @@
-// Builds a database source (sqlite, postgres, mysql) from its config, with the password from the secret store.
+// Builds a database source (sqlite, postgres, mysql, odbc) from its config, with the password from the secret store.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { isLoopbackHost } from '../../core/loopback.js';
 import { normalizeQuery, type DatabaseSourceConfig } from './config.js';
 import type { PostgresLogicalSourceConfig } from './logical/config.js';
 import type { ConnectClient } from './database-client.js';
+import { lazyOdbcConnector, odbcTarget } from './odbc-target.js';
 import type { PostgresConnection } from './postgres-client.js';
 import { DatabaseSource } from './source.js';
 import { sqliteConnector } from './sqlite-client.js';
@@ -41,7 +42,7 @@ function lazyConnector(type: 'postgres' | 'mysql', connection: PostgresConnectio
 
 /** The host, login and TLS facts of a server database (for the logical replication connection too). */
 export function postgresConnection(
-  config: Exclude<DatabaseSourceConfig, { type: 'sqlite' }> | PostgresLogicalSourceConfig,
+  config: Exclude<DatabaseSourceConfig, { type: 'sqlite' | 'odbc' }> | PostgresLogicalSourceConfig,
   secrets: SecretLookup,
 ): PostgresConnection {
   const tls = {
@@ -66,6 +67,16 @@ export function databaseTarget(
   if (config.type === 'sqlite') {
     const file = resolve(config.file);
     return { connect: sqliteConnector(file), database: file, where: `SQLite file ${file}`, tls: 'off' };
+  }
+  if (config.type === 'odbc') {
+    const target = odbcTarget(config, config.password ? secrets(config.password.secretRef) : undefined);
+    // TLS is the driver's business (Encrypt=, sslmode=, … in the connection string or DSN).
+    return {
+      connect: lazyOdbcConnector(target, config),
+      database: target.database,
+      where: target.where,
+      tls: 'off',
+    };
   }
   const local = isLoopbackHost(config.host);
   const connection = postgresConnection(config, secrets);
@@ -96,7 +107,10 @@ export function createDatabaseSource(config: DatabaseSourceConfig, secrets: Secr
     where: target.where,
     connect: target.connect,
     spec: {
-      dialect: config.type,
+      // ODBC: the configured dialect, else the one the connected driver reports; `?` placeholders whatever it is
+      ...(config.type === 'odbc'
+        ? { dialect: config.dialect, placeholders: 'question' as const }
+        : { dialect: config.type }),
       table: config.table,
       columns: config.columns,
       query,

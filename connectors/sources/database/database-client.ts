@@ -1,4 +1,5 @@
 // The small driver interface the database source needs, and plain-words descriptions of driver errors.
+import type { Dialect } from './identifiers.js';
 import type { ColumnKind } from './values.js';
 
 export interface QueryResult {
@@ -9,6 +10,8 @@ export interface QueryResult {
 
 /** One open session. Capture sessions are read-only; every call has a timeout and throws the database's error. */
 export interface DatabaseClient {
+  /** Set by clients whose SQL flavour is found once connected (ODBC); native clients speak their source's type. */
+  readonly syntax?: { dialect: Dialect; placeholders: 'numbered' | 'question' } | undefined;
   query(sql: string, params: readonly unknown[]): Promise<QueryResult>;
   /** Runs statements that change the schema (install/uninstall triggers); only on a session opened writable. */
   execute(sql: string): Promise<void>;

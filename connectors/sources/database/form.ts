@@ -1,4 +1,4 @@
-// The connection wizard's forms of the database sources (sqlite, postgres, mysql): where the table is, and how to read it.
+// The connection wizard's forms of the database sources (sqlite, postgres, mysql, odbc): where the table is, and how to read it.
 import {
   listOf,
   listText,
@@ -16,7 +16,13 @@ import {
   type JsonObject,
   type JsonValue,
 } from '../../core/connector-form.js';
-import { mysqlSourceSchema, postgresSourceSchema, sqliteSourceSchema } from './config.js';
+import {
+  mysqlSourceSchema,
+  odbcDialects,
+  odbcSourceSchema,
+  postgresSourceSchema,
+  sqliteSourceSchema,
+} from './config.js';
 
 const captureFields: FormField[] = [
   { name: 'table', label: 'Table', kind: 'text', path: ['table'] },
@@ -135,4 +141,78 @@ function networkForm(
 export const postgresSourceForm = networkForm('postgres', 'PostgreSQL table', 30, postgresSourceSchema);
 export const mysqlSourceForm = networkForm('mysql', 'MySQL / MariaDB table', 40, mysqlSourceSchema);
 
-export const connectorForms: ConnectorForms = [sqliteSourceForm, postgresSourceForm, mysqlSourceForm];
+/** ODBC: a DSN or a connection string; "Test connection" lists the drivers and DSNs installed on the agent's machine. */
+export const odbcSourceForm: ConnectorForm = {
+  kind: 'source',
+  type: 'odbc',
+  title: 'ODBC database (SQL Server, Oracle, Access, …)',
+  order: 50,
+  fields: [
+    {
+      name: 'dsn',
+      label: 'Data source name (DSN)',
+      kind: 'text',
+      help: 'A DSN set up on the agent machine; or leave empty and write a connection string. "Test connection" lists the installed DSNs and drivers',
+      path: ['dsn'],
+    },
+    {
+      name: 'connectionString',
+      label: 'Connection string',
+      kind: 'text',
+      placeholder: 'Driver={ODBC Driver 18 for SQL Server};Server=db;Database=erp',
+      help: 'Without the password (it comes from the secret below); see docs/odbc-sources.md',
+      path: ['connectionString'],
+    },
+    {
+      name: 'user',
+      label: 'Login',
+      kind: 'text',
+      help: 'Sent as UID; a read-only login is recommended',
+      path: ['user'],
+    },
+    {
+      name: 'password',
+      label: 'Password secret name',
+      kind: 'secret',
+      help: 'Name of the secret holding the password, sent as PWD (set it under Settings → Secrets)',
+      path: ['password'],
+    },
+    {
+      name: 'dialect',
+      label: 'SQL dialect',
+      kind: 'select',
+      options: [
+        { value: '', label: 'Found from the driver' },
+        ...odbcDialects.map((dialect) => ({ value: dialect, label: dialect })),
+      ],
+      path: ['dialect'],
+    },
+    ...captureFields,
+  ],
+  fromConfig: (section) => ({
+    dsn: textOf(section.dsn),
+    connectionString: textOf(section.connectionString),
+    user: textOf(section.user),
+    password: secretNameOf(section.password),
+    dialect: textOf(section.dialect),
+    ...captureValues(section),
+  }),
+  toConfig: (values, base) =>
+    withFields(base, {
+      type: 'odbc',
+      dsn: trimmed(values, 'dsn') || undefined,
+      connectionString: trimmed(values, 'connectionString') || undefined,
+      user: trimmed(values, 'user') || undefined,
+      password: secretRefOf(values, 'password'),
+      dialect: trimmed(values, 'dialect') || undefined,
+      ...captureSection(values, base),
+    }),
+  schema: odbcSourceSchema,
+};
+
+export const connectorForms: ConnectorForms = [
+  sqliteSourceForm,
+  postgresSourceForm,
+  mysqlSourceForm,
+  odbcSourceForm,
+];

@@ -1,6 +1,7 @@
 // SQL identifiers from the config: validated against a strict pattern, then quoted per dialect (no injection).
 
-export type Dialect = 'sqlite' | 'postgres' | 'mysql';
+/** The SQL flavour capture writes: the native sources' three, and those ODBC drivers may speak (see odbc-dialect.ts). */
+export type Dialect = 'sqlite' | 'postgres' | 'mysql' | 'mssql' | 'oracle' | 'access';
 
 /** Letters, digits, `_` and `$`, starting with a letter or `_`, at most 63 characters (PostgreSQL's limit). */
 export const identifierPattern = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
@@ -32,7 +33,8 @@ export const identifierFix =
 export function quoteIdentifier(dialect: Dialect, name: string): string {
   if (!identifierPattern.test(name))
     throw new Error(`refusing to quote the identifier ${JSON.stringify(name)}`);
-  return dialect === 'mysql' ? `\`${name}\`` : `"${name}"`;
+  if (dialect === 'mysql') return `\`${name}\``;
+  return dialect === 'mssql' || dialect === 'access' ? `[${name}]` : `"${name}"`;
 }
 
 /** Quotes `table` or `schema.table`. */

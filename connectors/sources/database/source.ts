@@ -12,19 +12,27 @@ import { SqlBuilder, type CaptureSpec } from './sql-builder.js';
 import { Watermark } from './watermark.js';
 
 export interface DatabaseSourceOptions extends GuaranteeFacts {
-  type: 'sqlite' | 'postgres' | 'mysql';
+  type: 'sqlite' | 'postgres' | 'mysql' | 'odbc';
   identity: CaptureIdentity;
   /** Table name or "query": prefix of ordering keys, origin.table. */
   label: string;
   /** "PostgreSQL at db:5432/erp": names the database in status messages. */
   where: string;
   connect: ConnectClient;
-  spec: CaptureSpec;
+  /** Without a dialect (ODBC), the connected client's syntax gives it. */
+  spec: Omit<CaptureSpec, 'dialect'> & { dialect?: CaptureSpec['dialect'] | undefined };
   businessKey?: string | undefined;
   batchSize: number;
   queryTimeoutMs: number;
   deletes: GuaranteeFacts['deletes'] & { chunkSize: number };
   retry: { baseMs: number; capMs: number };
+}
+
+interface CaptureParts {
+  poller: RowPoller;
+  watermark: Watermark | undefined;
+  reconciler: Reconciler | undefined;
+  deleteLog: DeleteLogReader | undefined;
 }
 
 const targetKey = 'target';
@@ -65,10 +73,7 @@ class Sleeper {
 
 export class DatabaseSource implements Source {
   readonly type: string;
-  private readonly poller: RowPoller;
-  private readonly watermark: Watermark | undefined;
-  private readonly reconciler: Reconciler | undefined;
-  private readonly deleteLog: DeleteLogReader | undefined;
+  private parts: CaptureParts | undefined;
   private readonly state: SourceHealth;
   private readonly sleeper = new Sleeper();
   private context: SourceContext | undefined;
@@ -86,32 +91,49 @@ export class DatabaseSource implements Source {
 
   constructor(private readonly options: DatabaseSourceOptions) {
     this.type = options.type;
-    const builder = new SqlBuilder(options.spec);
-    const { identity, label, spec } = options;
-    this.watermark = spec.watermark
+    const { dialect } = options.spec;
+    if (dialect !== undefined) this.parts = this.build({ ...options.spec, dialect });
+    this.caughtUpAt = Date.now();
+    this.state = { state: 'starting', guarantee: captureGuarantee(options), mode: captureMode(options) };
+  }
+
+  private buildFor(client: DatabaseClient): CaptureParts {
+    const { syntax } = client;
+    if (!syntax) throw new Error('the database client did not say which SQL dialect it speaks');
+    return this.build({ ...this.options.spec, ...syntax });
+  }
+
+  /** The SQL side of capture; for a source whose dialect is found once connected (ODBC), built then. */
+  private build(spec: CaptureSpec): CaptureParts {
+    const { options } = this;
+    const builder = new SqlBuilder(spec);
+    const { identity, label } = options;
+    const watermark = spec.watermark
       ? new Watermark(spec.watermark, spec.dialect, {
           overlapMs: options.overlapMs,
           overlapValues: options.overlapValues,
         })
       : undefined;
     const keyed = { identity, label, primaryKey: spec.primaryKey };
-    if (options.deletes.mode === 'reconcile') {
-      this.reconciler = new Reconciler({
-        ...keyed,
-        builder,
-        chunkSize: options.deletes.chunkSize,
-        intervalMs: options.deletes.reconcileIntervalMs,
-      });
-    }
-    if (options.deletes.mode === 'trigger') {
-      this.deleteLog = new DeleteLogReader({
-        ...keyed,
-        builder,
-        batchSize: options.batchSize,
-        overlapIds: options.overlapValues,
-      });
-    }
-    this.poller = new RowPoller({
+    const reconciler =
+      options.deletes.mode === 'reconcile'
+        ? new Reconciler({
+            ...keyed,
+            builder,
+            chunkSize: options.deletes.chunkSize,
+            intervalMs: options.deletes.reconcileIntervalMs,
+          })
+        : undefined;
+    const deleteLog =
+      options.deletes.mode === 'trigger'
+        ? new DeleteLogReader({
+            ...keyed,
+            builder,
+            batchSize: options.batchSize,
+            overlapIds: options.overlapValues,
+          })
+        : undefined;
+    const poller = new RowPoller({
       builder,
       mapper: new RowMapper({
         ...keyed,
@@ -119,13 +141,12 @@ export class DatabaseSource implements Source {
         watermark: spec.watermark?.column,
         businessKey: options.businessKey,
       }),
-      watermark: this.watermark,
+      watermark,
       batchSize: options.batchSize,
       quietAfterMs: 2 * options.overlapMs,
-      hook: this.reconciler,
+      hook: reconciler,
     });
-    this.caughtUpAt = Date.now();
-    this.state = { state: 'starting', guarantee: captureGuarantee(options), mode: captureMode(options) };
+    return { poller, watermark, reconciler, deleteLog };
   }
 
   start(context: SourceContext): Promise<void> {
@@ -166,13 +187,14 @@ export class DatabaseSource implements Source {
 
   health(): SourceHealth {
     const now = Date.now();
-    const newest = this.poller.newestWatermark();
-    const behind = this.catchingUp && newest !== undefined ? this.watermark?.ageMs(newest, now) : undefined;
+    const newest = this.parts?.poller.newestWatermark();
+    const behind =
+      this.catchingUp && newest !== undefined ? this.parts?.watermark?.ageMs(newest, now) : undefined;
     return { ...this.state, lagMs: behind ?? Math.max(0, now - this.caughtUpAt) };
   }
 
   /** Loads the stored position; a changed table, query, key or watermark starts capture over. */
-  private restore(context: SourceContext): void {
+  private restore(context: SourceContext, parts: CaptureParts): void {
     const { spec, identity } = this.options;
     const target = JSON.stringify({
       target: identity.target,
@@ -192,9 +214,9 @@ export class DatabaseSource implements Source {
     } else if (stored === undefined) {
       storing(() => context.emit({ changes: [], checkpoints: [{ key: targetKey, value: target }] }));
     }
-    this.poller.load(context.checkpoint(cursorKey));
-    this.reconciler?.load((key) => context.checkpoint(key));
-    this.deleteLog?.load(context.checkpoint(deleteLogKey));
+    parts.poller.load(context.checkpoint(cursorKey));
+    parts.reconciler?.load((key) => context.checkpoint(key));
+    parts.deleteLog?.load(context.checkpoint(deleteLogKey));
   }
 
   private report(patch: Partial<SourceHealth>): void {
@@ -231,14 +253,16 @@ export class DatabaseSource implements Source {
   private async turn(): Promise<number> {
     const context = this.context;
     if (!context) return this.options.pollIntervalMs;
-    if (!this.restored) {
-      this.restore(context);
-      this.restored = true;
-    }
     const client = (this.client ??= await this.options.connect({
       queryTimeoutMs: this.options.queryTimeoutMs,
       readOnly: true,
     }));
+    const parts = (this.parts ??= this.buildFor(client));
+    if (!this.restored) {
+      this.restore(context, parts);
+      this.restored = true;
+    }
+    const { poller, deleteLog, reconciler } = parts;
     const emit = (batch: ChangeBatch) => {
       const result = storing(() => context.emit(batch));
       if (result.inserted > 0) this.state.lastCaptureAt = Date.now();
@@ -251,15 +275,15 @@ export class DatabaseSource implements Source {
       checkpoint: (key: string) => context.checkpoint(key),
     };
     const startedAt = Date.now();
-    const polled = await this.poller.poll(io);
+    const polled = await poller.poll(io);
     this.catchingUp = !polled.caughtUp;
     if (!polled.caughtUp) return 0;
-    if (this.deleteLog) await this.deleteLog.read(io);
+    if (deleteLog) await deleteLog.read(io);
     this.caughtUpAt = startedAt;
-    if (this.reconciler?.due(startedAt)) {
-      const deletes = await this.reconciler.step(io, startedAt, lookupsPerTurn);
+    if (reconciler?.due(startedAt)) {
+      const deletes = await reconciler.step(io, startedAt, lookupsPerTurn);
       if (deletes > 0) context.logger.info({ deletes }, 'reconciliation found deleted rows');
-      if (this.reconciler.inProgress()) return 0;
+      if (reconciler.inProgress()) return 0;
     }
     return this.options.pollIntervalMs;
   }

@@ -12,6 +12,8 @@ export interface CaptureSpec {
   query?: string | undefined;
   watermark?: { column: string; type: 'timestamp' | 'integer' } | undefined;
   primaryKey: string[];
+  /** `$1, $2…` (the pg driver) or `?` (every other driver, ODBC's PostgreSQL driver too); default: by dialect. */
+  placeholders?: 'numbered' | 'question' | undefined;
 }
 
 export interface Sql {
@@ -24,11 +26,20 @@ export const deleteLogTable = 'integration_agent_deleted_rows';
 
 class Params {
   readonly values: unknown[] = [];
-  constructor(private readonly dialect: Dialect) {}
+  constructor(private readonly numbered: boolean) {}
   add(value: unknown): string {
     this.values.push(value);
-    return this.dialect === 'postgres' ? `$${this.values.length}` : '?';
+    return this.numbered ? `$${this.values.length}` : '?';
   }
+}
+
+/** `SELECT <columns> <rest>` cut to `limit` rows: LIMIT, TOP (SQL Server, Access) or FETCH FIRST (Oracle 12c+). */
+function firstRows(dialect: Dialect, columns: string, rest: string, limit: number): string {
+  const n = Math.trunc(limit);
+  if (dialect === 'mssql') return `SELECT TOP (${n}) ${columns} ${rest}`;
+  if (dialect === 'access') return `SELECT TOP ${n} ${columns} ${rest}`;
+  if (dialect === 'oracle') return `SELECT ${columns} ${rest} FETCH FIRST ${n} ROWS ONLY`;
+  return `SELECT ${columns} ${rest} LIMIT ${n}`;
 }
 
 export class SqlBuilder {
@@ -45,11 +56,16 @@ export class SqlBuilder {
     // In query mode the newline before ")" ends a trailing -- comment of the user's SELECT.
     this.from = spec.table
       ? quoteTable(spec.dialect, spec.table)
-      : `(${normalizeQuery(spec.query ?? '')}\n) AS src`;
+      : `(${normalizeQuery(spec.query ?? '')}\n)${spec.dialect === 'oracle' ? '' : ' AS'} src`; // Oracle: no AS
     this.select =
       spec.table && !spec.columns.includes('*')
         ? [...new Set([...spec.columns, ...this.orderColumns])].map(q).join(', ')
         : '*';
+  }
+
+  private params(): Params {
+    const { dialect, placeholders } = this.spec;
+    return new Params((placeholders ?? (dialect === 'postgres' ? 'numbered' : 'question')) === 'numbered');
   }
 
   quote(name: string): string {
@@ -61,7 +77,7 @@ export class SqlBuilder {
    * `after` (values of orderColumns, the last row of the previous page), or from the start.
    */
   page(limit: number, position: { after?: unknown[]; atLeast?: unknown }): Sql {
-    const params = new Params(this.spec.dialect);
+    const params = this.params();
     const where: string[] = [];
     const first = this.orderColumns[0];
     if (position.atLeast !== undefined && this.spec.watermark) {
@@ -77,10 +93,12 @@ export class SqlBuilder {
     }
     const order = this.orderColumns.map((c) => `${this.quote(c)} ASC`).join(', ');
     return {
-      text:
-        `SELECT ${this.select} FROM ${this.from}` +
-        (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-        ` ORDER BY ${order} LIMIT ${Math.trunc(limit)}`,
+      text: firstRows(
+        this.spec.dialect,
+        this.select,
+        `FROM ${this.from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
+        limit,
+      ),
       params: params.values,
     };
   }
@@ -104,7 +122,7 @@ export class SqlBuilder {
   }
 
   private keyLookup(keys: readonly unknown[][], select: (column: string, i: number) => string): Sql {
-    const params = new Params(this.spec.dialect);
+    const params = this.params();
     const columns = this.spec.primaryKey.map((c) => this.quote(c));
     const match =
       columns.length === 1
@@ -120,15 +138,19 @@ export class SqlBuilder {
 
   /** Delete-log entries of the captured table after log id `afterId`, oldest first. */
   deletedRows(afterId: string, limit: number): Sql {
-    const params = new Params(this.spec.dialect);
+    const params = this.params();
     const table = this.spec.table ?? '';
     const schema = table.includes('.') ? `${table.split('.')[0] ?? ''}.` : '';
     const log = quoteTable(this.spec.dialect, `${schema}${deleteLogTable}`);
     const id = this.spec.dialect === 'mysql' ? 'CAST(id AS CHAR) AS id' : 'CAST(id AS TEXT) AS id';
     return {
-      text:
-        `SELECT ${id}, pk FROM ${log} WHERE table_name = ${params.add(table.split('.').pop())}` +
-        ` AND id > ${params.add(afterId)} ORDER BY id ASC LIMIT ${Math.trunc(limit)}`,
+      text: firstRows(
+        this.spec.dialect,
+        `${id}, pk`,
+        `FROM ${log} WHERE table_name = ${params.add(table.split('.').pop())}` +
+          ` AND id > ${params.add(afterId)} ORDER BY id ASC`,
+        limit,
+      ),
       params: params.values,
     };
   }

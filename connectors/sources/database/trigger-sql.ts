@@ -90,6 +90,12 @@ export function triggerSql(target: TriggerTarget): TriggerSql {
       uninstall: [`DROP TRIGGER IF EXISTS ${inSchema(trigger)}`],
     };
   }
+  if (dialect !== 'sqlite') {
+    throw new Error(
+      `trigger mode is not available for ${dialect} databases. Fix: use deletes.mode reconcile (trigger mode ` +
+        'covers PostgreSQL, MySQL/MariaDB and SQLite, natively or over ODBC)',
+    );
+  }
   const keys = primaryKey.map((c) => `CAST(OLD.${q(c)} AS TEXT)`).join(', ');
   return {
     ...common,

@@ -34,7 +34,7 @@ const saved: JsonObject = {
 
 describe('connection wizard form', () => {
   it('finds every connectors/*/*/form.ts, in picker order, with the folder source as the default', () => {
-    expect(sourceForms.map((form) => form.type)).toEqual(['folder', 'sqlite', 'postgres', 'mysql']);
+    expect(sourceForms.map((form) => form.type)).toEqual(['folder', 'sqlite', 'postgres', 'mysql', 'odbc']);
     // Every registered destination has a form, HTTP (the default) first.
     expect(destinationForms.map((form) => form.type)[0]).toBe('http');
     expect(destinationForms.map((form) => form.type).sort()).toEqual(

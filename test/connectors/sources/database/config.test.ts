@@ -104,7 +104,7 @@ describe('database source config', () => {
       'connections[0].source.password: contains an inline secret; secrets are never stored in the config file',
     );
     expect(problems({ ...postgres, type: 'oracle' })[0]).toBe(
-      'connections[0].source.type: "oracle" is not a known type. Fix: set type to one of: "folder", "sqlite", "postgres", "mysql"',
+      'connections[0].source.type: "oracle" is not a known type. Fix: set type to one of: "folder", "sqlite", "postgres", "mysql", "odbc"',
     );
     expect(problems({ type: 'sqlite', table: 'orders', primaryKey: ['id'] })[0]).toContain(
       'connections[0].source.file: is required but missing',

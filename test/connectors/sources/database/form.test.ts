@@ -4,6 +4,7 @@ import { checkForm, shownFields, type JsonObject } from '../../../../connectors/
 import {
   connectorForms,
   mysqlSourceForm,
+  odbcSourceForm,
   postgresSourceForm,
   sqliteSourceForm,
 } from '../../../../connectors/sources/database/form.js';
@@ -26,6 +27,7 @@ describe('database source forms', () => {
       ['source', 'sqlite'],
       ['source', 'postgres'],
       ['source', 'mysql'],
+      ['source', 'odbc'],
     ]);
     expect(sqliteSourceForm.fromConfig({})).toEqual({
       file: '',
@@ -121,5 +123,41 @@ describe('database source forms', () => {
     expect(checkForm(sqliteSourceForm, values, base)).toEqual({ fields: {}, other: [] });
     const cleared = sqliteSourceForm.toConfig({ ...values, watermarkColumn: '' }, base);
     expect(cleared).not.toHaveProperty('watermark');
+  });
+});
+
+describe('ODBC source form', () => {
+  it('writes a DSN-less section with its login secret and leaves the dialect to detection when it is not chosen', () => {
+    const values = {
+      ...odbcSourceForm.fromConfig({}),
+      connectionString: 'Driver={ODBC Driver 18 for SQL Server};Server=db;Database=erp',
+      user: 'reader',
+      password: 'erp-db',
+      table: 'dbo.Orders',
+      primaryKey: 'OrderId',
+      watermarkColumn: 'UpdatedAt',
+    };
+    const section = odbcSourceForm.toConfig(values, {});
+    expect(section).toEqual({
+      type: 'odbc',
+      connectionString: 'Driver={ODBC Driver 18 for SQL Server};Server=db;Database=erp',
+      user: 'reader',
+      password: { secretRef: 'erp-db' },
+      table: 'dbo.Orders',
+      primaryKey: ['OrderId'],
+      watermark: { column: 'UpdatedAt' },
+    });
+    expect(odbcSourceForm.fromConfig(section)).toEqual({ ...values, dsn: '', dialect: '' });
+    expect(checkForm(odbcSourceForm, values, {})).toEqual({ fields: {}, other: [] });
+  });
+
+  it('asks for a DSN or a connection string, and refuses a password written into the string', () => {
+    const values = { ...odbcSourceForm.fromConfig({}), table: 'orders' };
+    expect(checkForm(odbcSourceForm, values, {}).fields).toEqual({
+      dsn: 'neither dsn nor connectionString is set',
+    });
+    expect(
+      checkForm(odbcSourceForm, { ...values, connectionString: 'DSN=erp;PWD=secret' }, {}).fields,
+    ).toEqual({ connectionString: 'holds a password (PWD=…): config files must not contain secrets' });
   });
 });
