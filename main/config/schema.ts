@@ -6,6 +6,7 @@ import { consoleSettingsSchema } from './console-settings.js';
 import { alertsConfigSchema } from './alerts-config.js';
 import { diagnosticsConfigSchema } from './diagnostics-config.js';
 import { mappingSchema } from './mapping-config.js';
+import { contractSchema } from './contract-config.js';
 
 export const currentConfigVersion = 1;
 
@@ -100,15 +101,7 @@ export const connectionSchema = z
     source: sourceSchema,
     destination: destinationSchema,
     mapping: mappingSchema.optional(),
-    contract: z
-      .strictObject({
-        schemaFile: z
-          .string()
-          .min(1)
-          .describe('JSON Schema (2020-12) file every mapped payload must satisfy'),
-      })
-      .optional()
-      .describe('Checks what the mapping made before it is stored for sending'),
+    contract: contractSchema.optional(),
   })
   .superRefine((connection, ctx) => {
     // Only the folder source hands its records over asynchronously, which JSONata needs (see docs/mapping.md).
