@@ -106,10 +106,11 @@ async function dereferenced(document: ContractDocument): Promise<Json> {
     });
   }
   try {
-    const api = isContractUrl(document.location) ? parsed : document.location;
-    return (await dereference(api as never, {
-      resolve: { external: !isContractUrl(document.location) },
-    })) as Json;
+    const api = isContractUrl(document.location)
+      ? (parsed as Parameters<typeof dereference>[0])
+      : document.location;
+    const options = { resolve: { external: !isContractUrl(document.location) } };
+    return (await dereference(api, options)) as unknown as Json;
   } catch (error) {
     throw new Error(
       `contract ${document.location} is not a valid OpenAPI document: ${(error as Error).message}`,
