@@ -1,6 +1,7 @@
 // The alert rules: each turns its input into the conditions that hold now, with plain-words messages and fixes.
 import type { ConnectionStatus } from '../../preload/contract/status.js';
 import type { Alert, AlertInput, AlertRule, AlertThresholds } from './alert-types.js';
+import { apiDeprecation } from './api-deprecation-rule.js';
 
 /** A condition that holds now; the engine turns it into an alert (fired, repeated or kept). */
 export type Condition = Pick<Alert, 'subject' | 'severity' | 'title' | 'message'> & {
@@ -199,4 +200,5 @@ export const alertRuleDefinitions: readonly AlertRuleDefinition[] = [
   diskLow,
   certificateExpiry,
   oauthFailing,
+  apiDeprecation,
 ];

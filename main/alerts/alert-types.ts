@@ -10,6 +10,7 @@ export const alertRules = [
   'disk-low',
   'certificate-expiry',
   'oauth-failing',
+  'api-deprecation',
 ] as const;
 
 export const alertSchema = z.object({

@@ -1,6 +1,7 @@
 // `integration-agent dlq remap [ids...] --connection C`: the current mapping again on the dead letters it rejected.
 import type { Command } from 'commander';
 import { loadContract } from '../shaping/openapi-contract.js';
+import { declaredApiVersion } from '../shaping/api-version-stamp.js';
 import { remapDeadLetters, type RemapReport } from '../shaping/remap-dead-letters.js';
 import { openDeadLetterWriter, runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
 import { cliActor, parseIds } from './dlq-arguments.js';
@@ -55,7 +56,15 @@ export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): 
   let report: RemapReport;
   try {
     const contract = connection.contract ? await loadContract(connection.contract) : undefined;
-    report = await remapDeadLetters(writer, connection.id, mapping, list, cliActor(), contract);
+    report = await remapDeadLetters(
+      writer,
+      connection.id,
+      mapping,
+      list,
+      cliActor(),
+      contract,
+      declaredApiVersion(connection.destination),
+    );
   } finally {
     writer.close();
   }

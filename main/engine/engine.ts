@@ -16,6 +16,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { ConnectionShaper } from '../shaping/connection-shaper.js';
 import type { ContractCheck } from '../shaping/contract-check.js';
 import { loadContract } from '../shaping/openapi-contract.js';
+import { declaredApiVersion, stampApiVersion } from '../shaping/api-version-stamp.js';
 import { mappingVersionProblem } from '../shaping/mapping-fingerprint.js';
 import { writeFileAtomically } from '../shared/atomic-write.js';
 import { outboxFile, statusFile } from '../shared/data-dir.js';
@@ -256,7 +257,10 @@ export class Engine {
   }
 
   private sourceContext(connection: string, logger: Logger): SourceContext {
-    const emit = (batch: ChangeBatch): EnqueueResult => {
+    const config = this.config.connections.find((c) => c.id === connection);
+    const apiVersion = config && declaredApiVersion(config.destination);
+    const emit = (captured: ChangeBatch): EnqueueResult => {
+      const batch = apiVersion ? stampApiVersion(captured, apiVersion) : captured;
       const result = this.outbox.enqueue(connection, batch);
       this.checkBackpressure(false); // pause at the cap itself, not up to a timer tick later
       if (batch.changes.length > 0)
@@ -268,7 +272,7 @@ export class Engine {
         });
       return result;
     };
-    const mapping = this.config.connections.find((c) => c.id === connection)?.mapping;
+    const mapping = config?.mapping;
     const shaper =
       mapping &&
       new ConnectionShaper(
