@@ -31,6 +31,8 @@ export interface CheckOptions {
   expectedIssuerSha256?: string[];
   /** Environment for proxy settings taken from the environment (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The connection's contract document fetched from a URL, with its pinned SHA-256: the doctor checks it still matches. */
+  contractDocument?: { url: string; sha256: string };
 }
 
 /** The leaf certificate a destination presents, for the "certificate expiring" alert. */

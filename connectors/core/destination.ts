@@ -9,6 +9,8 @@ export interface OutgoingRecord {
   payload: Buffer;
   /** Attempts including this one. */
   attempts: number;
+  /** The API version the record was stored for (sent as the destination declares: header, media type or path). */
+  apiVersion?: string;
 }
 
 /** One send's worth of records: a single record under its own key, or a batch under the batch's derived key. */
@@ -70,10 +72,26 @@ export type Outcome =
   | { kind: 'retry'; error: string; code?: string; retryAfterMs?: number; signal: 'failure' | 'throttled' }
   | { kind: 'dead'; error: string; code?: string; response?: ResponseExcerpt };
 
+/** What a response announced about the API's end of life (HTTP `Deprecation` and `Sunset` headers). */
+export interface ApiNotice {
+  /** The API says what was called is (or will be) deprecated. */
+  deprecated: boolean;
+  /** When it is or was deprecated (epoch ms), when the response says. */
+  deprecationAt?: number;
+  /** When it stops answering (epoch ms). */
+  sunsetAt?: number;
+  /** Where the API explains it (Link rel="deprecation" or "sunset"). */
+  link?: string;
+}
+
 /** The result of one send: an outcome, or `not-sent` when every record was rejected before anything went out. */
-export type SendResult = { rejected?: RejectedRecord[]; request?: RequestSummary; latencyMs: number } & (
-  Outcome | { kind: 'not-sent' }
-);
+export type SendResult = {
+  rejected?: RejectedRecord[];
+  request?: RequestSummary;
+  latencyMs: number;
+  /** Set by destinations that read end-of-life headers: the notice, or null for a response without one. */
+  apiNotice?: ApiNotice | null;
+} & (Outcome | { kind: 'not-sent' });
 
 /** Batch limits a destination asks the dispatcher to lease by; absent: one record per send. */
 export interface BatchLimits {

@@ -2,6 +2,7 @@
 import type { ConnectionStatus } from '../../preload/contract/status.js';
 import type { Alert, AlertInput, AlertRule, AlertThresholds } from './alert-types.js';
 import { slotRetention } from './slot-retention-rule.js';
+import { apiDeprecation } from './api-deprecation-rule.js';
 
 /** A condition that holds now; the engine turns it into an alert (fired, repeated or kept). */
 export type Condition = Pick<Alert, 'subject' | 'severity' | 'title' | 'message'> & {
@@ -201,4 +202,5 @@ export const alertRuleDefinitions: readonly AlertRuleDefinition[] = [
   certificateExpiry,
   oauthFailing,
   slotRetention,
+  apiDeprecation,
 ];

@@ -11,6 +11,7 @@ export const alertRules = [
   'certificate-expiry',
   'oauth-failing',
   'slot-retention',
+  'api-deprecation',
 ] as const;
 
 export const alertSchema = z.object({

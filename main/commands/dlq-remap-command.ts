@@ -1,6 +1,7 @@
 // `integration-agent dlq remap [ids...] --connection C`: the current mapping again on the dead letters it rejected.
 import type { Command } from 'commander';
-import { compileContract } from '../shaping/contract-check.js';
+import { loadContract } from '../shaping/openapi-contract.js';
+import { declaredApiVersion } from '../shaping/api-version-stamp.js';
 import { remapDeadLetters, type RemapReport } from '../shaping/remap-dead-letters.js';
 import { openDeadLetterWriter, runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
 import { cliActor, parseIds } from './dlq-arguments.js';
@@ -54,8 +55,16 @@ export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): 
   const writer = withOutboxErrors(() => openDeadLetterWriter(setup.dataDir));
   let report: RemapReport;
   try {
-    const contract = connection.contract ? compileContract(connection.contract.schemaFile) : undefined;
-    report = await remapDeadLetters(writer, connection.id, mapping, list, cliActor(), contract);
+    const contract = connection.contract ? await loadContract(connection.contract) : undefined;
+    report = await remapDeadLetters(
+      writer,
+      connection.id,
+      mapping,
+      list,
+      cliActor(),
+      contract,
+      declaredApiVersion(connection.destination),
+    );
   } finally {
     writer.close();
   }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { ConnectionConfig } from '../config/schema.js';
+import { isContractUrl } from '../config/contract-config.js';
 import { formatDoctorReport } from '../diagnostics/format-doctor-report.js';
 import { defaultCheckTimeoutMs } from '../../connectors/core/connector.js';
 import { checkDestination } from '../../connectors/registry.js';
@@ -57,6 +58,14 @@ function failingResolver(error: Error): SecretResolver {
   };
 }
 
+/** The contract document the doctor compares with its pin: an OpenAPI URL with sha256. */
+function pinnedContract(connection: ConnectionConfig): {
+  contractDocument?: { url: string; sha256: string };
+} {
+  const { openapi, sha256 } = connection.contract ?? {};
+  return openapi && sha256 && isContractUrl(openapi) ? { contractDocument: { url: openapi, sha256 } } : {};
+}
+
 export async function doctorCommand(
   connectionId: string | undefined,
   options: DoctorCommandOptions,
@@ -83,6 +92,7 @@ export async function doctorCommand(
       dryRun: options.dryRun ?? false,
       expectedIssuerSha256: options.expectIssuer ?? [],
       connection: connection.id,
+      ...pinnedContract(connection),
     });
     reports.push(report);
     if (!options.json) process.stdout.write(`${reports.length > 1 ? '\n' : ''}${formatDoctorReport(report)}`);

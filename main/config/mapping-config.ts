@@ -111,7 +111,31 @@ const mappingBody = {
     .array(z.string().min(1))
     .optional()
     .describe('Source fields whose values are redacted in error messages'),
+  apiVersion: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The API version this mapping is written for; the active mapping's must be the destination's apiVersion.value",
+    ),
 };
+
+/** Why the active mapping does not fit the API version the destination declares, with the fix; undefined: it fits. */
+export function apiVersionMismatch(
+  mapping: { version: number; apiVersion?: string | undefined },
+  declared: string | undefined,
+): { message: string; fix: string } | undefined {
+  if (mapping.apiVersion === undefined || mapping.apiVersion === declared) return undefined;
+  if (declared === undefined)
+    return {
+      message: `mapping v${mapping.version} is written for API version ${mapping.apiVersion}, and the destination declares no API version`,
+      fix: `add apiVersion: { value: "${mapping.apiVersion}" } to the destination (with via: header, media-type or path)`,
+    };
+  return {
+    message: `mapping v${mapping.version} is written for API version ${mapping.apiVersion}, but the destination targets ${declared}`,
+    fix: `to move to ${declared}, add a mapping version written for it (apiVersion: "${declared}") and keep v${mapping.version} under history; or set destination.apiVersion.value back to ${mapping.apiVersion}`,
+  };
+}
 
 const mappingVersionSchema = z.strictObject({
   ...mappingBody,

@@ -5,7 +5,8 @@ import { secretsConfigSchema } from './secrets-config.js';
 import { consoleSettingsSchema } from './console-settings.js';
 import { alertsConfigSchema } from './alerts-config.js';
 import { diagnosticsConfigSchema } from './diagnostics-config.js';
-import { mappingSchema } from './mapping-config.js';
+import { apiVersionMismatch, mappingSchema } from './mapping-config.js';
+import { contractSchema } from './contract-config.js';
 
 export const currentConfigVersion = 1;
 
@@ -100,15 +101,7 @@ export const connectionSchema = z
     source: sourceSchema,
     destination: destinationSchema,
     mapping: mappingSchema.optional(),
-    contract: z
-      .strictObject({
-        schemaFile: z
-          .string()
-          .min(1)
-          .describe('JSON Schema (2020-12) file every mapped payload must satisfy'),
-      })
-      .optional()
-      .describe('Checks what the mapping made before it is stored for sending'),
+    contract: contractSchema.optional(),
   })
   .superRefine((connection, ctx) => {
     // Only the folder source hands its records over asynchronously, which JSONata needs (see docs/mapping.md).
@@ -120,6 +113,19 @@ export const connectionSchema = z
         params: {
           fix: 'remove the mapping, or capture through a folder source (records mode or JSON files)',
         },
+      });
+    const versionProblem =
+      connection.mapping &&
+      apiVersionMismatch(
+        connection.mapping,
+        (connection.destination as { apiVersion?: { value: string } }).apiVersion?.value,
+      );
+    if (versionProblem)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mapping', 'apiVersion'],
+        message: versionProblem.message,
+        params: { fix: versionProblem.fix },
       });
     if (connection.contract && !connection.mapping)
       ctx.addIssue({

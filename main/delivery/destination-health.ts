@@ -1,4 +1,5 @@
 // The live health of one destination's delivery worker, as shown in status.
+import type { ApiNotice } from '../../connectors/core/destination.js';
 import type { GateSnapshot } from './delivery-gate.js';
 
 export type DestinationState =
@@ -11,4 +12,6 @@ export interface DestinationHealth extends GateSnapshot {
   lastError?: string;
   lastErrorAt?: number;
   consecutiveFailures: number;
+  /** The API's latest Deprecation / Sunset announcement, and when a response last carried it. */
+  apiNotice?: ApiNotice & { seenAt: number };
 }

@@ -1,6 +1,6 @@
 // One delivery worker per connection: leases due records or batches, sends them through the gate, settles outcomes.
 import type { Logger } from 'pino';
-import type { Destination, OutgoingRequest } from '../../connectors/core/destination.js';
+import type { ApiNotice, Destination, OutgoingRequest } from '../../connectors/core/destination.js';
 import type { DeliveredRecord } from '../../connectors/core/source.js';
 import { traceparentFor } from '../observability/traceparent.js';
 import type { Lease } from '../outbox/lease.js';
@@ -195,6 +195,7 @@ export class Dispatcher {
     const { request } = unit;
     const result = await this.destination.send(request, signal);
     const now = Date.now();
+    if (result.apiNotice !== undefined) this.noteApiNotice(result.apiNotice, now);
     const outcome = settlementsFor(request, result, {
       now,
       retry: this.options.retry,
@@ -247,6 +248,20 @@ export class Dispatcher {
     } catch (error) {
       this.logger.error({ err: error }, 'the source could not take note of delivered records');
     }
+  }
+
+  /** Keeps the API's Deprecation / Sunset announcement for status and alerts; a response without one clears it. */
+  private noteApiNotice(notice: ApiNotice | null, at: number): void {
+    const { seenAt: _seenAt, ...known } = this.health.apiNotice ?? {};
+    const changed = JSON.stringify(this.health.apiNotice ? known : null) !== JSON.stringify(notice);
+    if (notice === null) {
+      if (changed) this.setHealth({ apiNotice: undefined });
+      return;
+    }
+    this.health.apiNotice = { ...notice, seenAt: at };
+    if (!changed) return;
+    this.logger.warn({ ...notice }, 'the API announces its deprecation or sunset');
+    this.onChange();
   }
 
   private noteFailure(error: string, at: number, state: DestinationState): void {

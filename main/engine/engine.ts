@@ -14,7 +14,9 @@ import { setLogLevel } from '../observability/logger.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConnectionShaper } from '../shaping/connection-shaper.js';
-import { compileContract, type ContractCheck } from '../shaping/contract-check.js';
+import type { ContractCheck } from '../shaping/contract-check.js';
+import { loadContract } from '../shaping/openapi-contract.js';
+import { declaredApiVersion, stampApiVersion } from '../shaping/api-version-stamp.js';
 import { mappingVersionProblem } from '../shaping/mapping-fingerprint.js';
 import { writeFileAtomically } from '../shared/atomic-write.js';
 import { outboxFile, statusFile } from '../shared/data-dir.js';
@@ -192,21 +194,24 @@ export class Engine {
 
   private async startConnection(connection: ConnectionConfig): Promise<void> {
     const secrets = await this.loadSecrets({ ...this.config, connections: [connection] });
-    await this.connections.start(connection, this.mappingChecked(connection, secrets.get(connection.id)));
+    await this.connections.start(
+      connection,
+      await this.mappingChecked(connection, secrets.get(connection.id)),
+    );
   }
 
   /**
-   * A connection whose mapping version was edited in place, or whose contract schema cannot be used, is built with
+   * A connection whose mapping version was edited in place, or whose contract cannot be used (unreadable, or a fetched document that no longer matches its pin), is built with
    * that error (status: "Cannot start: …"). The compiled contract is kept for the connection's emit path.
    */
-  private mappingChecked<T>(connection: ConnectionConfig, secrets: T): T | Error {
+  private async mappingChecked<T>(connection: ConnectionConfig, secrets: T): Promise<T | Error> {
     this.contracts.delete(connection.id);
     const problem =
       connection.mapping && mappingVersionProblem(this.outbox, connection.id, connection.mapping);
     if (problem) return new Error(problem);
     if (!connection.contract) return secrets;
     try {
-      this.contracts.set(connection.id, compileContract(connection.contract.schemaFile));
+      this.contracts.set(connection.id, await loadContract(connection.contract));
       return secrets;
     } catch (error) {
       return error as Error;
@@ -237,7 +242,10 @@ export class Engine {
   private async startConnections(): Promise<void> {
     const secrets = await this.loadSecrets(this.config);
     for (const connection of this.config.connections)
-      await this.connections.start(connection, this.mappingChecked(connection, secrets.get(connection.id)));
+      await this.connections.start(
+        connection,
+        await this.mappingChecked(connection, secrets.get(connection.id)),
+      );
   }
 
   /** "mapping v3; 12 records skipped by the mapping filter": the status line of a connection's mapping. */
@@ -249,7 +257,10 @@ export class Engine {
   }
 
   private sourceContext(connection: string, logger: Logger): SourceContext {
-    const emit = (batch: ChangeBatch): EnqueueResult => {
+    const config = this.config.connections.find((c) => c.id === connection);
+    const apiVersion = config && declaredApiVersion(config.destination);
+    const emit = (captured: ChangeBatch): EnqueueResult => {
+      const batch = apiVersion ? stampApiVersion(captured, apiVersion) : captured;
       const result = this.outbox.enqueue(connection, batch);
       this.checkBackpressure(false); // pause at the cap itself, not up to a timer tick later
       if (batch.changes.length > 0)
@@ -261,7 +272,7 @@ export class Engine {
         });
       return result;
     };
-    const mapping = this.config.connections.find((c) => c.id === connection)?.mapping;
+    const mapping = config?.mapping;
     const shaper =
       mapping &&
       new ConnectionShaper(

@@ -4,6 +4,7 @@ import { logFileNotice, logFileTrouble } from '../observability/log-file-health.
 import type { Outbox } from '../outbox/outbox.js';
 import type { ConnectionRuntime } from './build-connection.js';
 import { connectionHealth, overallHealth, summarize } from './health.js';
+import { apiNoticeWords } from './api-notice-words.js';
 
 export interface SnapshotInput {
   version: string;
@@ -90,6 +91,7 @@ function connectionStatus(
   const lastDelivered = outbox.lastDeliveredAt(config.id);
   if (oldest !== undefined) facts.oldestPendingAt = oldest;
   facts.warnings = pendingAgeWarnings(config, oldest, now);
+  if (destination?.apiNotice) facts.warnings.push(apiNoticeWords(destination.apiNotice, now));
   if (lastDelivered !== undefined) facts.lastDeliveredAt = lastDelivered;
   if (runtime.error) {
     const problem = `Cannot start: ${runtime.error}`;

@@ -5,6 +5,7 @@ import { RecordEvents } from './record-events.js';
 import { commitWithoutFsync } from './relaxed-commit.js';
 import { batchIdempotencyKey } from '../../connectors/core/batch-key.js';
 import type { OutgoingRecord } from '../../connectors/core/destination.js';
+import { apiVersionField } from './record.js';
 
 export interface LeaseRequest {
   connection: string;
@@ -45,9 +46,11 @@ interface ReadyRow {
   size: number;
   attempts: number;
   batch_key: string | null;
+  api_version: string | null;
 }
 
-const readyColumns = 'id, idempotency_key, business_key, content_type, payload, size, attempts, batch_key';
+const readyColumns = `id, idempotency_key, business_key, content_type, payload, size, attempts, batch_key,
+  json_extract(origin, '$.${apiVersionField}') AS api_version`;
 
 function toOutgoing(row: ReadyRow): OutgoingRecord {
   return {
@@ -57,7 +60,15 @@ function toOutgoing(row: ReadyRow): OutgoingRecord {
     contentType: row.content_type,
     payload: row.payload,
     attempts: row.attempts + 1,
+    ...(row.api_version === null ? {} : { apiVersion: String(row.api_version) }),
   };
+}
+
+/** A new batch: records not in a stored batch, all stored for the first one's API version (one request, one version). */
+function freshOfOneVersion(ready: ReadyRow[]): ReadyRow[] {
+  const fresh = ready.filter((r) => r.batch_key === null);
+  const version = fresh[0]?.api_version ?? null;
+  return fresh.filter((r) => (r.api_version ?? null) === version);
 }
 
 export class Leaser {
@@ -109,10 +120,7 @@ export class Leaser {
       const stored = request.batch ? ready[0]?.batch_key : undefined;
       const rows = stored
         ? (this.batchMembers.all(request.connection, stored) as ReadyRow[])
-        : this.withinBytes(
-            request.batch ? ready.filter((r) => r.batch_key === null) : ready,
-            request.maxBytes,
-          );
+        : this.withinBytes(request.batch ? freshOfOneVersion(ready) : ready, request.maxBytes);
       const batchKey = request.batch
         ? (stored ?? batchIdempotencyKey(rows.map((r) => r.idempotency_key)))
         : undefined;

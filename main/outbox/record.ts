@@ -4,6 +4,9 @@ import type { Receipt } from '../../connectors/core/destination.js';
 /** The origin field that names the mapping version a record was shaped (or rejected) with. */
 export const mappingVersionField = 'mappingVersion';
 
+/** The origin field that names the API version a record was stored for (the destination's apiVersion then). */
+export const apiVersionField = 'apiVersion';
+
 export type RecordState = 'pending' | 'leased' | 'delivered' | 'dead' | 'discarded';
 
 export interface OutboxRecord {

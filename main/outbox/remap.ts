@@ -3,7 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { AuditLog } from './audit-log.js';
 import type { OutboxCounters } from './counters.js';
 import { RecordEvents } from './record-events.js';
-import { mappingVersionField } from './record.js';
+import { apiVersionField, mappingVersionField } from './record.js';
 
 /** A dead letter the mapping rejected, with its source payload, ready to be mapped again. */
 export interface RemapCandidate {
@@ -29,7 +29,7 @@ export interface RemapSelection {
 
 /** What the current mapping made of one candidate. */
 export type RemapOutcome =
-  | { id: number; kind: 'mapped'; payload: Buffer; version: number }
+  | { id: number; kind: 'mapped'; payload: Buffer; version: number; apiVersion?: string }
   | { id: number; kind: 'failed'; reason: string; version: number };
 
 export interface RemapApplied {
@@ -124,7 +124,13 @@ export class Remaps {
         const origins = this.originsOf(outcomes.map((o) => o.id));
         for (const outcome of [...outcomes].sort((a, b) => a.id - b.id)) {
           const before = origins.get(outcome.id) ?? {};
-          const origin = JSON.stringify({ ...before, [mappingVersionField]: outcome.version });
+          const { [apiVersionField]: _earlier, ...rest } = before;
+          // A re-mapped record is sent for the API version the destination declares now (it never went out).
+          const apiVersion =
+            outcome.kind === 'mapped' && outcome.apiVersion !== undefined
+              ? { [apiVersionField]: outcome.apiVersion }
+              : {};
+          const origin = JSON.stringify({ ...rest, [mappingVersionField]: outcome.version, ...apiVersion });
           const from = before[mappingVersionField];
           const row = { id: outcome.id, connection, origin, now };
           if (outcome.kind === 'mapped') {

@@ -38,9 +38,60 @@ function expected(error: ErrorObject): string {
       return `expected property "${String(params['missingProperty'])}"`;
     case 'additionalProperties':
       return `unexpected property "${String(params['additionalProperty'])}"`;
+    case 'enum':
+      return `expected one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `expected ${JSON.stringify(params['allowedValue'])}`;
+    case 'oneOf': {
+      const passing = params['passingSchemas'];
+      return Array.isArray(passing)
+        ? `expected exactly one oneOf alternative, but ${passing.length} match`
+        : 'expected one of the oneOf alternatives, none matches';
+    }
+    case 'anyOf':
+      return 'expected one of the anyOf alternatives, none matches';
     default:
       return `expected: ${error.message ?? error.keyword}`;
   }
+}
+
+/** The error to report: a failed oneOf/anyOf as a whole (its alternatives' errors come first), else the first one. */
+function reported(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  const [first] = errors;
+  const alternatives = errors.find(
+    (e) =>
+      (e.keyword === 'oneOf' || e.keyword === 'anyOf') &&
+      first !== undefined &&
+      first.schemaPath.startsWith(`${e.schemaPath}/`),
+  );
+  return alternatives ?? first;
+}
+
+/**
+ * The check of one compiled schema; `label` names the contract in messages (a file, or an OpenAPI operation).
+ * Throws when the schema does not compile.
+ */
+export function contractChecker(schema: object, label: string): ContractCheck {
+  const ajv = new Ajv2020({ allErrors: false, strict: false });
+  addFormats.default(ajv);
+  const validate = ajv.compile(schema);
+  return (payload) => {
+    let document: unknown;
+    try {
+      document = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return `contract: the payload is not JSON, so it cannot satisfy ${label}`;
+    }
+    if (validate(document)) return undefined;
+    const error = reported(validate.errors ?? []);
+    if (!error) return `contract: the payload does not satisfy ${label}`;
+    const missing =
+      error.keyword === 'required'
+        ? (error.params as { missingProperty?: string }).missingProperty
+        : undefined;
+    const pointer = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
+    return `contract: ${pointer || '/'}: ${expected(error)}, found ${found(at(document, pointer))}`;
+  };
 }
 
 /** Compiles the schema file; throws an Error naming the file when it cannot be read or is not a valid schema. */
@@ -53,33 +104,13 @@ export function compileContract(schemaFile: string): ContractCheck {
       cause: error,
     });
   }
-  const ajv = new Ajv2020({ allErrors: false, strict: false });
-  addFormats.default(ajv);
-  let validate;
   try {
-    validate = ajv.compile(schema as object);
+    return contractChecker(schema as object, schemaFile);
   } catch (error) {
     throw new Error(`contract schema ${schemaFile} is not a valid JSON Schema: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  return (payload) => {
-    let document: unknown;
-    try {
-      document = JSON.parse(payload.toString('utf8'));
-    } catch {
-      return `contract: the payload is not JSON, so it cannot satisfy ${schemaFile}`;
-    }
-    if (validate(document)) return undefined;
-    const [error] = validate.errors ?? [];
-    if (!error) return `contract: the payload does not satisfy ${schemaFile}`;
-    const missing =
-      error.keyword === 'required'
-        ? (error.params as { missingProperty?: string }).missingProperty
-        : undefined;
-    const pointer = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
-    return `contract: ${pointer || '/'}: ${expected(error)}, found ${found(at(document, pointer))}`;
-  };
 }
 
 /** The mapper with the contract checked on what it maps: a payload that fails is rejected (with its source data). */

@@ -10,15 +10,12 @@ export interface MappingVersionStore {
   mappingFingerprint(connection: string, version: number, fingerprint: string): string;
 }
 
-/** SHA-256 of what decides a version's output: expression, filter, conversions and sensitive fields. */
+/** SHA-256 of what decides a version's output: expression, filter, conversions, sensitive fields, API version. */
 export function mappingFingerprint(mapping: MappingVersion): string {
   const convert = Object.entries(mapping.convert ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  const content = JSON.stringify([
-    mapping.expression,
-    mapping.filter ?? null,
-    convert,
-    mapping.sensitive ?? [],
-  ]);
+  const parts = [mapping.expression, mapping.filter ?? null, convert, mapping.sensitive ?? []];
+  // Versions written before mappings named an API version keep their fingerprint.
+  const content = JSON.stringify(mapping.apiVersion === undefined ? parts : [...parts, mapping.apiVersion]);
   return createHash('sha256').update(content).digest('hex');
 }
 

@@ -22,7 +22,8 @@ const chunk = 500;
 
 /**
  * Re-maps these dead letters (all the mapping rejected, when `ids` is undefined) with `mapping`, chunk by chunk.
- * Records that were sent before are refused: one Idempotency-Key never carries two different payloads.
+ * Records that were sent before are refused: one Idempotency-Key never carries two different payloads. Re-mapped
+ * records are stored for `apiVersion` (the destination's declared version now), as new records would be.
  */
 export async function remapDeadLetters(
   store: RemapStore,
@@ -31,6 +32,7 @@ export async function remapDeadLetters(
   ids: readonly number[] | undefined,
   actor: string,
   contract?: ContractCheck,
+  apiVersion?: string,
 ): Promise<RemapReport> {
   const mapper = contract ? withContract(compileMapping(mapping), contract) : compileMapping(mapping);
   const report: RemapReport = { remapped: [], stillFailing: [], skipped: [], refused: [] };
@@ -46,7 +48,13 @@ export async function remapDeadLetters(
       const outcome = await mapper.map(candidate.payload, candidate.contentType);
       const version = mapper.version;
       if (outcome.kind === 'mapped')
-        outcomes.push({ id: candidate.id, kind: 'mapped', payload: outcome.payload, version });
+        outcomes.push({
+          id: candidate.id,
+          kind: 'mapped',
+          payload: outcome.payload,
+          version,
+          ...(apiVersion === undefined ? {} : { apiVersion }),
+        });
       else
         outcomes.push({
           id: candidate.id,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const doctorStatusSchema = z.enum(['pass', 'warn', 'fail', 'skip']);
 
 export const doctorCheckSchema = z.object({
-  /** dns | tcp | proxy | tls | interception | certificate | clock | oauth | dry-run (more may come). */
+  /** dns | tcp | proxy | tls | interception | certificate | clock | oauth | dry-run | contract-pin (more may come). */
   id: z.string(),
   title: z.string(),
   status: doctorStatusSchema,

@@ -65,6 +65,16 @@ export const destinationStatusSchema = z.object({
   holdUntil: z.number().optional(),
   /** How it connects, as the connector describes it (e.g. proxy origin, auth kind, extra CA): never credentials. */
   connection: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
+  /** The API announced its deprecation or sunset (Deprecation / Sunset response headers); dates in epoch ms. */
+  apiNotice: z
+    .object({
+      deprecated: z.boolean(),
+      deprecationAt: z.number().optional(),
+      sunsetAt: z.number().optional(),
+      link: z.string().optional(),
+      seenAt: z.number(),
+    })
+    .optional(),
 });
 
 export const connectionStatusSchema = z.object({

@@ -7,6 +7,7 @@ import { authConfigSchema, proxyConfigSchema, tlsConfigSchema } from './security
 import { isLoopbackHost } from '../../core/loopback.js';
 import { templateFields } from '../../core/record-template.js';
 import { templateProblems } from './url-template.js';
+import { apiVersionSchema } from './api-version.js';
 
 const timeoutsSchema = z.strictObject({
   connectMs: z.int().positive().default(10_000).describe('Give up connecting (TCP + TLS) after this long'),
@@ -69,9 +70,24 @@ export const httpDestinationSchema = z
     auth: authConfigSchema.prefault({ type: 'none' }),
     tls: tlsConfigSchema.prefault({}),
     proxy: proxyConfigSchema.prefault({}),
+    apiVersion: apiVersionSchema.optional(),
   })
   .superRefine((destination, ctx) => {
-    for (const problem of templateProblems(destination.url)) {
+    const versionInPath = templateFields(destination.url).includes('apiVersion');
+    if (versionInPath !== (destination.apiVersion?.via === 'path'))
+      ctx.addIssue({
+        code: 'custom',
+        path: versionInPath ? ['url'] : ['apiVersion', 'via'],
+        message: versionInPath
+          ? 'the URL uses {{apiVersion}}, and the destination has no apiVersion sent via path'
+          : 'apiVersion via path needs {{apiVersion}} in the URL',
+        params: {
+          fix: versionInPath
+            ? 'add apiVersion: { value: "2025-01-01", via: path }, or remove {{apiVersion}} from the URL'
+            : 'put {{apiVersion}} where the version goes, e.g. https://api.example.com/{{apiVersion}}/invoices',
+        },
+      });
+    for (const problem of templateProblems(destination.url, versionInPath ? ['apiVersion'] : [])) {
       ctx.addIssue({
         code: 'custom',
         path: ['url'],
@@ -79,11 +95,12 @@ export const httpDestinationSchema = z
         params: { fix: 'see the README section "URL templates"' },
       });
     }
-    if (destination.batch.format !== 'none' && templateFields(destination.url).length > 0) {
+    const recordFields = templateFields(destination.url).filter((f) => f !== 'apiVersion');
+    if (destination.batch.format !== 'none' && recordFields.length > 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['url'],
-        message: `placeholders ${templateFields(destination.url)
+        message: `placeholders ${recordFields
           .map((f) => `{{${f}}}`)
           .join(', ')} have no single value in a batch of records`,
         params: { fix: 'remove the placeholders from the URL, or set batch.format to none' },

@@ -36,6 +36,7 @@ export function createHttpDestination(d: HttpDestinationConfig, secrets: SecretR
       credentials: createRequestAuth(d.auth, { transport, secrets }),
       describeError: describeTransportError,
       classification: d.classification,
+      ...(d.apiVersion ? { apiVersion: d.apiVersion } : {}),
     });
   } catch (error) {
     transport.close();

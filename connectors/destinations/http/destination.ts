@@ -12,6 +12,8 @@ import { classify, defaultClassification, type ClassificationPolicy } from './cl
 import { encodeBody, type BatchFormat } from './request-body.js';
 import { serverIdsFrom, summarizeResponse } from './response-summary.js';
 import { checkTransport } from './transport-policy.js';
+import { versionedRequest, type ApiVersionConfig } from './api-version.js';
+import { apiNoticeOf } from './deprecation-headers.js';
 import type { HttpTransport } from './transport.js';
 import { renderUrl, UrlTemplateError } from './url-template.js';
 
@@ -34,6 +36,8 @@ export interface HttpDestinationOptions {
   classification?: ClassificationPolicy;
   /** Clock for Retry-After dates (tests). */
   now?: () => number;
+  /** The API version the destination declares; each request carries the version its records were stored for. */
+  apiVersion?: ApiVersionConfig;
 }
 
 function plainError(error: unknown): { message: string; code?: string } {
@@ -61,9 +65,15 @@ export class HttpDestination implements Destination {
 
   async send(request: OutgoingRequest, signal: AbortSignal): Promise<SendResult> {
     const { format } = this.options.batch;
+    // A batch's members share one version: the outbox leases a batch of records stored for the same version.
+    const version = versionedRequest(this.options.apiVersion, request.records[0]?.apiVersion);
     let url: string;
     try {
-      url = renderUrl(this.options.url, format === 'none' ? request.records[0] : undefined);
+      url = renderUrl(
+        this.options.url,
+        format === 'none' ? request.records[0] : undefined,
+        version.pathValue,
+      );
     } catch (error) {
       if (!(error instanceof UrlTemplateError)) throw error;
       const rejected = request.records.map((r) => ({
@@ -72,7 +82,8 @@ export class HttpDestination implements Destination {
       }));
       return { kind: 'not-sent', latencyMs: 0, rejected };
     }
-    const { body, contentType, sent, rejected } = encodeBody(request.records, format);
+    const { body, contentType: bodyType, sent, rejected } = encodeBody(request.records, format);
+    const contentType = `${bodyType}${version.mediaTypeParameter}`;
     if (sent.length === 0) return { kind: 'not-sent', latencyMs: 0, rejected };
     const summary = { operation: this.options.method, target: url, bytes: body.length, records: sent.length };
     const started = performance.now();
@@ -80,9 +91,10 @@ export class HttpDestination implements Destination {
     const policy = this.options.classification ?? defaultClassification;
     const now = this.options.now ?? Date.now;
     try {
-      let { response, sentSecrets } = await this.post(url, body, contentType, request, signal);
+      const sending = { url, body, contentType, headers: version.headers };
+      let { response, sentSecrets } = await this.post(sending, request, signal);
       if (response.statusCode === 401 && this.options.credentials?.invalidate())
-        ({ response, sentSecrets } = await this.post(url, body, contentType, request, signal));
+        ({ response, sentSecrets } = await this.post(sending, request, signal));
       const raw = summarizeResponse(response.statusCode, response.headers, response.body);
       const summaryOfResponse = {
         ...raw,
@@ -96,7 +108,8 @@ export class HttpDestination implements Destination {
         ...(serverIds ? { serverIds } : {}),
       };
       const latencyMs = Math.round(performance.now() - started);
-      return { ...classify(answer, request.idempotencyKey, now(), policy), latencyMs, ...extra };
+      const apiNotice = apiNoticeOf(response.headers);
+      return { ...classify(answer, request.idempotencyKey, now(), policy), latencyMs, apiNotice, ...extra };
     } catch (error) {
       const { message, code } = (this.options.describeError ?? plainError)(error);
       const latencyMs = Math.round(performance.now() - started);
@@ -106,12 +119,11 @@ export class HttpDestination implements Destination {
   }
 
   private async post(
-    url: string,
-    body: Buffer,
-    contentType: string,
+    sending: { url: string; body: Buffer; contentType: string; headers: Record<string, string> },
     request: OutgoingRequest,
     signal: AbortSignal,
   ) {
+    const { url, body, contentType } = sending;
     const credentials = await this.options.credentials?.headers({ method: this.options.method, url, body });
     const sentSecrets = secretPartsOf([
       ...(this.options.secretHeaderValues ?? []),
@@ -124,6 +136,7 @@ export class HttpDestination implements Destination {
       signal,
       headers: {
         ...this.options.headers,
+        ...sending.headers,
         ...credentials,
         'content-type': contentType,
         'idempotency-key': request.idempotencyKey,

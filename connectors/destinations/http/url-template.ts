@@ -17,8 +17,8 @@ export class UrlTemplateError extends Error {
  * Problems with a template, for config validation: unknown fields, and placeholders in the scheme or host (the host is
  * fixed in config so record data can never redirect records to another server).
  */
-export function templateProblems(template: string): string[] {
-  const problems = unknownPlaceholderProblems(template);
+export function templateProblems(template: string, extra: readonly string[] = []): string[] {
+  const problems = unknownPlaceholderProblems(template, extra);
   const origin = /^[a-z]+:\/\/[^/?#]*/i.exec(template)?.[0] ?? '';
   if (origin.includes('{{'))
     problems.push('placeholders are only allowed in the path and query, not in the host');
@@ -32,9 +32,10 @@ const dotSegment = /^(?:\.|%2e){1,2}$/i;
  * Fills the template for one record; every value is percent-encoded, so it cannot add path segments or a query,
  * and a path segment that a value turns into "." or ".." is refused (it would send the record to another path).
  */
-export function renderUrl(template: string, record: OutgoingRecord | undefined): string {
+export function renderUrl(template: string, record: OutgoingRecord | undefined, apiVersion?: string): string {
   const fill = (part: string) =>
     part.replace(placeholderPattern, (_match, field: string) => {
+      if (field === 'apiVersion' && apiVersion !== undefined) return encodeURIComponent(apiVersion);
       if (!record)
         throw new UrlTemplateError(
           `the URL needs {{${field}}}, which has no single value for a batch of records`,

@@ -8,6 +8,7 @@ import type { SecretResolver } from '../../../core/secret-ref.js';
 import { checkClock, type DatedAnswer } from './clock-step.js';
 import type { CheckOptions } from '../../../core/connector.js';
 import { checkConnection } from './connection-checks.js';
+import { checkContractPin } from './contract-pin-step.js';
 import { planConnection } from './connection-plan.js';
 import { splitFix } from './deadline.js';
 import { checkOAuth } from './oauth-step.js';
@@ -120,9 +121,19 @@ export async function runHttpDoctor(
     transport?.close();
   }
   const [dns, tcp, proxy, tls, interception, certificate] = connection.checks;
-  const checks = [dns, tcp, proxy, tls, interception, certificate, checkClock(answer), oauth, probe].filter(
-    (check): check is DoctorCheck => check !== undefined,
-  );
+  const pin = options.contractDocument && (await checkContractPin(options.contractDocument, timeoutMs));
+  const checks = [
+    dns,
+    tcp,
+    proxy,
+    tls,
+    interception,
+    certificate,
+    checkClock(answer),
+    oauth,
+    probe,
+    pin,
+  ].filter((check): check is DoctorCheck => check !== undefined);
   return {
     destination: `${url.origin}${decodeURI(url.pathname)}`,
     ...(options.connection === undefined ? {} : { connection: options.connection }),

@@ -32,7 +32,12 @@ function probeUrl(template: string): string {
   return template.replace(/\{\{\s*[^{}\s]+\s*\}\}/g, 'doctor-probe');
 }
 
-function plan(config: HttpDestinationConfig, dryRun: boolean): PlannedRequest {
+function plan(destination: HttpDestinationConfig, dryRun: boolean): PlannedRequest {
+  // The URL with the declared API version in place ({{apiVersion}} is no record field).
+  const version = destination.apiVersion?.via === 'path' ? destination.apiVersion.value : undefined;
+  const config = version
+    ? { ...destination, url: destination.url.replace(/\{\{\s*apiVersion\s*\}\}/g, version) }
+    : destination;
   const options = (note?: string): PlannedRequest => ({
     method: 'OPTIONS',
     url: probeUrl(config.url),
