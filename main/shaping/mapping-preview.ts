@@ -1,12 +1,13 @@
 // The mapping editor's live preview: a draft mapping run on sample records, under limits, with problems at the field.
 import jsonata from 'jsonata';
+import type { z } from 'zod';
 import { mappingSchema, type MappingConfig } from '../config/mapping-config.js';
 import { compileMapping } from './compile-mapping.js';
 import type { ContractCheck } from './contract-check.js';
 import { fieldConversion, registerFunctions } from './mapping-functions.js';
 
 /** A mapping as the editor holds it: everything but the version (saving gives it the next one). */
-export type MappingDraft = Omit<MappingConfig, 'version' | 'history'>;
+export type MappingDraft = Omit<z.input<typeof mappingSchema>, 'version' | 'history'>;
 
 /** A problem shown at a field: of the draft (expression, filter, convert.X), the source record, or the payload. */
 export interface FieldProblem {

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { setAdminPassphrase } from '../../main/api/admin-passphrase.js';
-import { createAgentHandlers, type AgentHandlers } from '../../main/api/agent-handlers.js';
+import { createAgentHandlers, type AgentHandlers, type CallSession } from '../../main/api/agent-handlers.js';
 import { createEngineBackend } from '../../main/api/engine-backend.js';
 import { loadConfigFile } from '../../main/config/load-config.js';
 import { readConsoleToken } from '../../main/console/console-token.js';
@@ -27,8 +27,8 @@ afterEach(async () => {
   }
 });
 
-const admin = { role: 'admin' as const, actor: 'test admin' };
-const viewer = { role: 'viewer' as const, actor: 'test viewer' };
+const admin: CallSession = { role: 'admin', actor: 'test admin' };
+const viewer: CallSession = { role: 'viewer', actor: 'test viewer' };
 const csv =
   'Rechnungsnr;Kunde;Betrag;Datum\nA-1;Müller GmbH;1.234,56;31.03.2026\nA-2;Schmidt AG;99,90;01.01.2026\n';
 const schema = {
