@@ -78,6 +78,10 @@ export const api = {
   recentLogs: method('recentLogs'),
   throughput: method('throughput'),
   runDoctor: method('runDoctor'),
+  sourceSamples: method('sourceSamples'),
+  previewMapping: method('previewMapping'),
+  suggestMapping: method('suggestMapping'),
+  saveMapping: method('saveMapping'),
   on,
 } satisfies AgentApi;
 

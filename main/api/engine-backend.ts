@@ -19,6 +19,7 @@ import type { AgentBackend, CallContext } from './agent-backend.js';
 import { hasAdminPassphrase, verifyAdminPassphrase } from './admin-passphrase.js';
 import { testConnection } from './connection-test.js';
 import { toConnectionView } from './connection-views.js';
+import { createMappingEditor } from './mapping-editor.js';
 import { ContractError, unavailable } from './contract-error.js';
 import { subscribeEvents, toContractLogEvent, type AlertSource } from './event-feed.js';
 import { toRecordSummary, toRecordTimeline } from './record-views.js';
@@ -91,6 +92,7 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
     });
 
   return {
+    ...createMappingEditor(control, audit),
     status: () => engine.status(),
     listConnections: () => ({
       connections: engine.currentConfig().connections.map((c) => view(c.id)),

@@ -192,6 +192,11 @@ export class Engine {
     this.queueStatus();
   }
 
+  /** The compiled contract check of a running connection, if it names one (the mapping editor's preview uses it). */
+  contractCheck(connection: string): ContractCheck | undefined {
+    return this.contracts.get(connection);
+  }
+
   private async startConnection(connection: ConnectionConfig): Promise<void> {
     const secrets = await this.loadSecrets({ ...this.config, connections: [connection] });
     await this.connections.start(

@@ -20,6 +20,15 @@ import {
   secretNameSchema,
   secretValueSchema,
 } from './limits.js';
+import {
+  contractFileSchema,
+  mappingDraftSchema,
+  mappingSuggestionSchema,
+  previewReportSchema,
+  previewSampleSchema,
+  savedMappingSchema,
+  sourceSampleSchema,
+} from './mapping.js';
 import { deadLetterActionSchema, recordSummarySchema, recordTimelineSchema } from './records.js';
 import { logLevelSchema, settingsSchema, settingsUpdateSchema } from './settings.js';
 import { agentStatusSchema } from './status.js';
@@ -216,6 +225,45 @@ export const agentMethods = {
     z.strictObject({ connection: connectionIdSchema }),
     doctorReportSchema,
     "Network checks of a connection's destination (DNS, TCP, proxy, TLS, clock, auth); admin only, as it sends the connection's credentials",
+  ),
+  sourceSamples: method(
+    'admin',
+    z.strictObject({ connection: connectionIdSchema, limit: limitSchema(20, 10) }),
+    z.object({ samples: z.array(sourceSampleSchema) }),
+    'Recent records of a connection whose stored payload is the captured source data (admin only: it shows payloads)',
+  ),
+  previewMapping: method(
+    'admin',
+    z.strictObject({
+      connection: connectionIdSchema.optional(),
+      contractFile: contractFileSchema.optional(),
+      mapping: mappingDraftSchema,
+      sample: previewSampleSchema,
+    }),
+    previewReportSchema,
+    "Runs a draft mapping on sample records (pasted, or stored records by id) and checks the result against the connection's contract (or contractFile); nothing is saved",
+  ),
+  suggestMapping: method(
+    'admin',
+    z.strictObject({
+      connection: connectionIdSchema.optional(),
+      contractFile: contractFileSchema.optional(),
+      sample: previewSampleSchema,
+    }),
+    mappingSuggestionSchema,
+    "A starting mapping from the sample's column names and the contract's properties (name similarity), to confirm or edit",
+  ),
+  saveMapping: method(
+    'admin',
+    z.strictObject({
+      connection: connectionIdSchema,
+      mapping: mappingDraftSchema,
+      note: z.string().max(500).optional(),
+      /** The version the edit started from: the save is refused when someone saved another one meanwhile. */
+      basedOnVersion: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    }),
+    savedMappingSchema,
+    'Saves the mapping as a new version (the active one moves to history with the note) and restarts the connection',
   ),
 } as const;
 

@@ -76,21 +76,36 @@ function waitForOutput(child: ChildProcess, text: () => string, pattern: RegExp,
   });
 }
 
-export async function startConsoleAgent(): Promise<ConsoleAgent> {
+/** Where a test's own connections point: the watched folder, the ingest server and a folder for extra files. */
+export interface AgentPlaces {
+  inbox: string;
+  ingestUrl: string;
+  dir: string;
+}
+
+/** `connections`: the config's connections list (JSON) for these places; none by default. */
+export async function startConsoleAgent(
+  options: { connections?: (places: AgentPlaces) => unknown[] } = {},
+): Promise<ConsoleAgent> {
   requireBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'e2e-console-'));
   const inbox = join(dir, 'inbox');
   const dataDir = join(dir, 'data');
   mkdirSync(inbox);
   mkdirSync(dataDir);
+  const ingest = await startIngestServer();
+  const connections = options.connections?.({ inbox, ingestUrl: ingest.url, dir }) ?? [];
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
-    ['configVersion: 1', 'console: { port: 0 }', 'logging: { level: debug }', 'connections: []', ''].join(
-      '\n',
-    ),
+    [
+      'configVersion: 1',
+      'console: { port: 0 }',
+      'logging: { level: debug }',
+      `connections: ${JSON.stringify(connections)}`,
+      '',
+    ].join('\n'),
   );
-  const ingest = await startIngestServer();
   await runCli(['admin', 'set-passphrase', '--data-dir', dataDir], `${adminPassphrase}\n`);
   const child = spawn(process.execPath, [cli, 'run', '--config', config, '--data-dir', dataDir], {
     cwd: repoRoot,

@@ -74,6 +74,10 @@ test('add a folder → HTTP connection in the wizard, drop files, watch them arr
   await shot(page, 'connection-wizard');
   await page.getByRole('button', { name: 'Next' }).click();
 
+  // The Shape step: records are sent as captured unless the admin starts a mapping.
+  await expect(page.getByRole('radio', { name: /^Send as captured/ })).toBeChecked();
+  await page.getByRole('button', { name: 'Next' }).click();
+
   await page.getByLabel('Endpoint URL').fill('ingest.example');
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByText('must be an absolute http:// or https:// URL')).toBeVisible();

@@ -1,4 +1,4 @@
-// The add / edit connection wizard: source, destination, name, then test and save; each step validates inline.
+// The add / edit connection wizard: source, shape, destination, name, then test and save; each step validates inline.
 import { useState, type FormEvent } from 'react';
 import type { FormProblems } from '../../../connectors/core/connector-form.js';
 import type { ConnectionView } from '../agent-api.js';
@@ -18,23 +18,38 @@ import {
   type Part,
   type WizardForm,
 } from './wizard-form.js';
+import { WizardShapeStep } from './wizard-shape-step.js';
+import { capturedShape, shapeProblems, withShape, type ShapeState } from './wizard-shape.js';
 import { WizardTestStep } from './wizard-test-step.js';
 
-const steps = ['Source', 'Destination', 'Name', 'Test and save'];
+const steps = ['Source', 'Shape', 'Destination', 'Name', 'Test and save'];
+/** The wizard-form step (0 source, 1 destination, 2 name) each wizard step checks; the Shape step checks itself. */
+const formStep = [0, undefined, 1, 2];
+const lastFormStep = 4;
 
 export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
   const base = savedConfig(existing?.config);
   const [form, setForm] = useState<WizardForm>(() => (existing ? formFromConfig(base) : emptyForm));
   const [step, setStep] = useState(0);
   const [problems, setProblems] = useState<FormProblems>(noProblems);
+  const [shape, setShape] = useState<ShapeState>(capturedShape);
+  const check = (next: WizardForm, nextShape: ShapeState): FormProblems => {
+    const part = formStep[step];
+    if (part !== undefined) return validateStep(next, part, base);
+    return existing ? noProblems : { fields: shapeProblems(nextShape, next.source.type), other: [] };
+  };
   const update = (next: WizardForm) => {
     setForm(next);
     // Once a step showed problems, re-check as the user types so fixed fields clear at once.
-    if (hasProblems(problems)) setProblems(validateStep(next, step, base));
+    if (hasProblems(problems)) setProblems(check(next, shape));
+  };
+  const updateShape = (next: ShapeState) => {
+    setShape(next);
+    if (hasProblems(problems)) setProblems(check(form, next));
   };
   const forward = (event: FormEvent) => {
     event.preventDefault();
-    const found = validateStep(form, step, base);
+    const found = check(form, shape);
     setProblems(found);
     if (!hasProblems(found)) setStep(step + 1);
   };
@@ -62,11 +77,20 @@ export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
           </li>
         ))}
       </ol>
-      {step < 3 ? (
+      {step < lastFormStep ? (
         <form onSubmit={forward} noValidate aria-label={steps[step]}>
           {step === 0 && connectorStep('source')}
-          {step === 1 && connectorStep('destination')}
-          {step === 2 && (
+          {step === 1 && (
+            <WizardShapeStep
+              shape={shape}
+              sourceType={form.source.type}
+              {...(existing ? { editing: existing.id } : {})}
+              problems={problems.fields}
+              onChange={updateShape}
+            />
+          )}
+          {step === 2 && connectorStep('destination')}
+          {step === 3 && (
             <fieldset>
               <legend>Name</legend>
               <FormField
@@ -109,12 +133,12 @@ export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
       ) : (
         <>
           <WizardTestStep
-            connection={configFromForm(form, base)}
+            connection={withShape(configFromForm(form, base), shape)}
             editing={existing !== undefined}
             onSaved={() => navigate(href('overview'))}
           />
           <div className="row">
-            <button type="button" onClick={() => back(2)}>
+            <button type="button" onClick={() => back(lastFormStep - 1)}>
               Back
             </button>
             <a href={href('connections')}>Cancel</a>

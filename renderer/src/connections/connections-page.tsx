@@ -6,6 +6,7 @@ import { ErrorBox } from '../common/error-box.js';
 import { useAction, useLoad } from '../common/use-action.js';
 import { useAgent } from '../shell/agent-store.js';
 import { href, type Route } from '../shell/use-route.js';
+import { MappingPage } from '../mapping/mapping-page.js';
 import { ConnectionWizard } from './connection-wizard.js';
 
 function ConnectionRow({ connection: c, onChanged }: { connection: ConnectionView; onChanged: () => void }) {
@@ -34,6 +35,11 @@ function ConnectionRow({ connection: c, onChanged }: { connection: ConnectionVie
           <a className="button" href={href('connections', [c.id, 'edit'])}>
             Edit
           </a>
+          {c.sourceType === 'folder' && (
+            <a className="button" href={href('connections', [c.id, 'mapping'])}>
+              Mapping
+            </a>
+          )}
           {c.paused ? (
             <AdminButton onClick={() => void act.run('resume')} disabled={act.pending}>
               Resume
@@ -118,5 +124,6 @@ export function ConnectionsPage({ route }: { route: Route }) {
   const [first, second] = route.parts;
   if (first === 'new') return <ConnectionWizard />;
   if (first !== undefined && second === 'edit') return <EditConnection key={first} id={first} />;
+  if (first !== undefined && second === 'mapping') return <MappingPage key={first} id={first} />;
   return <ConnectionList />;
 }

@@ -13,6 +13,12 @@ export function originText(record: RecordSummary): string {
   return [table, key].filter((v) => v !== undefined).join(' ');
 }
 
+/** "v3" for a record a mapping made (or rejected), "as captured" for one stored as the source gave it. */
+export function mappingText(record: RecordSummary): string {
+  const version = record.origin?.mappingVersion;
+  return version === undefined ? 'as captured' : `v${version}`;
+}
+
 interface RecordTableProps {
   records: RecordSummary[];
   caption: string;
@@ -34,6 +40,7 @@ export function RecordTable({ records, caption, selected, onToggle, showError }:
             <th scope="col">Connection</th>
             <th scope="col">Business key</th>
             <th scope="col">Origin</th>
+            <th scope="col">Mapping</th>
             <th scope="col">State</th>
             <th scope="col">Captured</th>
             <th scope="col">Attempts</th>
@@ -59,6 +66,7 @@ export function RecordTable({ records, caption, selected, onToggle, showError }:
               <td>{r.connection}</td>
               <td>{r.businessKey ?? '—'}</td>
               <td className="wrap">{originText(r)}</td>
+              <td data-testid="record-mapping">{mappingText(r)}</td>
               <td>{r.state}</td>
               <td>{ago(r.capturedAt, now)}</td>
               <td>{r.attempts}</td>

@@ -6,7 +6,7 @@ import { useLoad } from '../common/use-action.js';
 import { useAgent } from '../shell/agent-store.js';
 import { href } from '../shell/use-route.js';
 import { eventDetailParts } from './event-detail.js';
-import { originText } from './record-table.js';
+import { mappingText, originText } from './record-table.js';
 
 const tone: Partial<Record<TimelineEvent['kind'], string>> = {
   delivered: 'health-in-sync',
@@ -42,6 +42,8 @@ export function RecordTimelineView({ id }: { id: number }) {
           <dd className="wrap">{record.idempotencyKey}</dd>
           <dt>Origin</dt>
           <dd>{originText(record) || '—'}</dd>
+          <dt>Mapping version</dt>
+          <dd data-testid="record-mapping-version">{mappingText(record)}</dd>
           {record.receipt && (
             <>
               <dt>Server receipt</dt>
