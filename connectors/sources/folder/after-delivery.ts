@@ -34,6 +34,13 @@ export function versionOf(record: DeliveredRecord): FileVersionRef | undefined {
   return { identity: file, hash: sha256, generation: typeof generation === 'number' ? generation : 0 };
 }
 
+/** A delivered file that was archived ('archivedTo') or deleted (''), waiting for its checkpoint. */
+interface Handled {
+  file: Located;
+  state: FileState;
+  archivedTo: string;
+}
+
 type ActionOptions = Pick<FolderSourceConfig, 'afterDelivery' | 'archiveDir'>;
 
 export interface ActionHost {
@@ -65,9 +72,23 @@ export class AfterDelivery {
    * later; this throws only when the outbox refuses the checkpoint update.
    */
   async apply(version: FileVersionRef): Promise<void> {
+    await this.applyMany([version]);
+  }
+
+  /** apply() for many delivered versions: the file actions one after the other, their checkpoints in one commit. */
+  async applyMany(versions: readonly FileVersionRef[]): Promise<void> {
+    const done: Handled[] = [];
+    for (const version of versions) {
+      const handled = await this.act(version);
+      if (handled) done.push(handled);
+    }
+    this.commit(done);
+  }
+
+  private async act(version: FileVersionRef): Promise<Handled | undefined> {
     const state = this.pendingState(version);
     const file = state && this.host.layout.resolveIdentity(version.identity);
-    if (!state || !file) return;
+    if (!state || !file) return undefined;
     const claim = claimPathFor(file.abs);
     let claimed = false;
     let outcome: string | false;
@@ -76,13 +97,13 @@ export class AfterDelivery {
       claimed = true;
       outcome = await this.finishFiles(claim, file, state);
     } catch (error) {
-      if (!claimed && (error as NodeJS.ErrnoException).code === 'ENOENT') return; // already gone
+      if (!claimed && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // already gone
       if (claimed) await this.putBack(claim, file).catch(() => undefined); // a rescan finds a claim left over
       this.failed(file, error);
       this.host.retry(version);
-      return;
+      return undefined;
     }
-    if (outcome !== false) this.commit(file, state, outcome);
+    return outcome === false ? undefined : { file, state, archivedTo: outcome };
   }
 
   /** A claim left by a crash mid-action: finish the action if it is the delivered version, else put it back. */
@@ -98,7 +119,7 @@ export class AfterDelivery {
       this.failed(file, error);
       return; // the next rescan tries again
     }
-    if (state && outcome !== false) this.commit(file, state, outcome);
+    if (state && outcome !== false) this.commit([{ file, state, archivedTo: outcome }]);
   }
 
   private pendingState(version: FileVersionRef): FileState | undefined {
@@ -127,19 +148,24 @@ export class AfterDelivery {
     return '';
   }
 
-  private commit(file: Located, state: FileState, archivedTo: string): void {
-    const next: FileState = { ...state, handled: true };
+  private commit(done: readonly Handled[]): void {
+    if (done.length === 0) return;
     // Bookkeeping: if a power cut loses it, the next action finds the file gone and leaves it at that.
     this.host.emit({
       changes: [],
-      checkpoints: [{ key: checkpointKey(file.identity), value: JSON.stringify(next) }],
+      checkpoints: done.map(({ file, state }) => ({
+        key: checkpointKey(file.identity),
+        value: JSON.stringify({ ...state, handled: true } satisfies FileState),
+      })),
       bookkeeping: true,
     });
-    this.host.resolved(file.abs);
-    this.host.logger.info(
-      { file: file.identity, ...(archivedTo ? { archivedTo } : {}) },
-      `delivered file ${this.pastTense()}`,
-    );
+    for (const { file, archivedTo } of done) {
+      this.host.resolved(file.abs);
+      this.host.logger.info(
+        { file: file.identity, ...(archivedTo ? { archivedTo } : {}) },
+        `delivered file ${this.pastTense()}`,
+      );
+    }
   }
 
   private failed(file: Located, error: unknown): void {

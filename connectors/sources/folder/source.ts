@@ -68,6 +68,9 @@ export class FolderSource implements Source {
   constructor(private readonly options: FolderSourceOptions) {
     this.queue = new WorkQueue<Work>({
       run: (work) => this.run(work),
+      groupOf: (work) =>
+        work.kind === 'action' || (work.kind === 'settle' && this.capture.groupable) ? work.kind : undefined,
+      runGroup: (works) => this.runGroup(works),
       canRun: () => !this.stopped && !this.pausedReason && this.context !== undefined,
       onOutboxState: (error, work) => this.outboxState(error, work),
       retryMs: outboxRetryMs,
@@ -349,6 +352,20 @@ export class FolderSource implements Source {
     const outcome = await this.capture.settle(file);
     this.changed();
     return outcome;
+  }
+
+  /** Settled files (whole-file mode) or delivered versions, many at once: one outbox transaction for all. */
+  private async runGroup(works: Work[]): Promise<void> {
+    const versions = works.flatMap((w) => (w.kind === 'action' ? [w.version] : []));
+    if (versions.length > 0) await this.actions.applyMany(versions);
+    const files = works.flatMap((w) => {
+      const file = w.kind === 'settle' ? this.layout.locate(w.path) : undefined;
+      return file && this.filter.kindWithin(file.root.dir, file.rel) === 'candidate' ? [file] : [];
+    });
+    if (files.length > 0) {
+      await this.capture.settleWholeFiles(files);
+      this.changed();
+    }
   }
 
   /** A problem of one file: shown in status; transient ones are retried with backoff, the rest when the file changes. */
