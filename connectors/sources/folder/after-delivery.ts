@@ -52,6 +52,8 @@ export interface ActionHost {
   companionOf(path: string): string | undefined;
   problem(path: string, problem: Omit<FileProblem, 'failures'>): void;
   resolved(path: string): void;
+  /** The file at `path` is about to be moved away by the action itself (so its watcher event is our own). */
+  removing(path: string): void;
   /** Try the action again later (the file is locked, or the archive not writable, now). */
   retry(version: FileVersionRef): void;
 }
@@ -93,6 +95,7 @@ export class AfterDelivery {
     let claimed = false;
     let outcome: string | false;
     try {
+      this.host.removing(file.abs);
       await rename(file.abs, claim);
       claimed = true;
       outcome = await this.finishFiles(claim, file, state);

@@ -17,6 +17,7 @@ import { folderGuarantee, folderMode, unavailableMessage } from './health-text.j
 import { rescan, type RescanResult } from './rescan.js';
 import { StabilityTracker } from './stability-tracker.js';
 import { WatcherNotes } from './watcher-notes.js';
+import { OwnRemovals } from './own-removals.js';
 import { WorkQueue } from './work-queue.js';
 import { backlogLagMs, waitingFiles, type QueuedCapture } from './backlog.js';
 
@@ -55,6 +56,7 @@ export class FolderSource implements Source {
     rescan: () => void this.rescanNow(),
   });
   private readonly queue: WorkQueue<Work>;
+  private readonly ownRemovals = new OwnRemovals();
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private context: SourceContext | undefined;
   private rescanning: Promise<void> | undefined;
@@ -123,6 +125,7 @@ export class FolderSource implements Source {
       companionOf: (path) => this.rule.companionOf(path),
       problem: (path, problem) => this.noteProblem(path, problem),
       resolved: (path) => this.resolved(path),
+      removing: (path) => this.ownRemovals.add(path),
       retry: (version) => {
         const path = this.layout.resolveIdentity(version.identity)?.abs;
         const failures = (path && this.problems.get(path)?.failures) || 1;
@@ -319,8 +322,17 @@ export class FolderSource implements Source {
     const located = this.layout.locate(path);
     if (!located || this.stopped) return;
     const kind = this.filter.kindWithin(located.root.dir, located.rel);
-    if (kind === 'candidate') this.tracker.watch(path);
+    if (kind === 'candidate' && this.ownRemovals.has(path)) void this.lookOnce(path);
+    else if (kind === 'candidate') this.tracker.watch(path);
     else if (kind === 'marker' || kind === 'trigger') this.tracker.wake();
+  }
+
+  /** The echo of a file we moved away: watched only when something is there again (a new file, a put-back). */
+  private async lookOnce(path: string): Promise<void> {
+    const seen = await observe(path).catch(() => undefined);
+    if (seen?.exists === false || this.stopped) return;
+    this.ownRemovals.delete(path);
+    this.tracker.watch(path);
   }
 
   private enqueue(work: Work): void {
