@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Starts `integration-agent <args>` from dist (run `npm run build` first). */
-export function spawnAgent(args: string[], options: { cwd?: string; nodeArgs?: string[] } = {}): ChildProcess {
+export function spawnAgent(
+  args: string[],
+  options: { cwd?: string; nodeArgs?: string[] } = {},
+): ChildProcess {
   return spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, 'dist/main/cli.js'), ...args], {
     cwd: options.cwd ?? repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],

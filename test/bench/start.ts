@@ -103,7 +103,9 @@ async function startWithBacklog(area: TempArea, options: StartOptions): Promise<
   const filler = 'x'.repeat(900);
   for (let i = 0; i < options.files; i += 1)
     writeFileSync(join(inbox, `invoice-${i}.json`), JSON.stringify({ invoice: i, note: filler }));
-  process.stdout.write(`  seeded ${int(options.records)} records and ${int(options.files)} files in ${seconds(nowMs() - seeded)} (not timed)\n`);
+  process.stdout.write(
+    `  seeded ${int(options.records)} records and ${int(options.files)} files in ${seconds(nowMs() - seeded)} (not timed)\n`,
+  );
   const configFile = join(area.root, 'backlog.json');
   writeFileSync(
     configFile,

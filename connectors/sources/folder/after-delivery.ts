@@ -15,7 +15,7 @@ import {
   removeFile,
 } from './file-actions.js';
 import type { FileProblem } from './file-problems.js';
-import { checkpointKey, parseFileState, type FileState } from './file-version.js';
+import { checkpointKey, fileVersionKey, parseFileState, type FileState } from './file-version.js';
 import type { FolderLayout, Located } from './folder-layout.js';
 
 /** The file version a record stands for. */
@@ -39,6 +39,22 @@ interface Handled {
   file: Located;
   state: FileState;
   archivedTo: string;
+}
+
+/** Captured versions (from the checkpoints) the outbox says were delivered but whose action was never done. */
+export function deliveredButNotHandled(
+  states: ReadonlyMap<string, FileState>,
+  deliveryStates: (keys: string[]) => ReadonlyMap<string, string>,
+): FileVersionRef[] {
+  const pending = new Map<string, FileVersionRef>();
+  for (const [identity, state] of states) {
+    if (state.deleted || state.handled) continue;
+    const generation = state.generation ?? 0;
+    pending.set(fileVersionKey(identity, state.hash, generation), { identity, hash: state.hash, generation });
+  }
+  if (pending.size === 0) return [];
+  const delivered = deliveryStates([...pending.keys()]);
+  return [...pending].filter(([key]) => delivered.get(key) === 'delivered').map(([, version]) => version);
 }
 
 type ActionOptions = Pick<FolderSourceConfig, 'afterDelivery' | 'archiveDir'>;

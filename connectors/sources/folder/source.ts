@@ -1,7 +1,7 @@
 // Folder source: watches folders, waits until each file is finished, captures every file version once (whole file or records).
 import { basename, resolve } from 'node:path';
 import type { DeliveredRecord, Source, SourceContext, SourceHealth } from '../../core/source.js';
-import { AfterDelivery, versionOf, type FileVersionRef } from './after-delivery.js';
+import { AfterDelivery, deliveredButNotHandled, versionOf, type FileVersionRef } from './after-delivery.js';
 import type { FolderSourceConfig } from './config.js';
 import { archiveRootFor } from './file-actions.js';
 import type { ReadFile } from './capture-host.js';
@@ -9,7 +9,6 @@ import { describeReadError, FileCapture } from './file-capture.js';
 import { FileFilter } from './file-filter.js';
 import { FileProblems, type FileProblem } from './file-problems.js';
 import { observe, readWholeFile } from './file-reader.js';
-import { fileVersionKey } from './file-version.js';
 import { finishRule, type FinishRule } from './finish-rule.js';
 import { FolderLayout, type FolderRoot } from './folder-layout.js';
 import { defaultWatcher, FolderWatcher, type WatcherFactory } from './folder-watcher.js';
@@ -272,20 +271,8 @@ export class FolderSource implements Source {
   private recoverDeliveredActions(result: RescanResult): void {
     const context = this.context;
     if (!this.actions.active || !context) return;
-    const pending = new Map<string, FileVersionRef>();
-    for (const [identity, state] of result.states) {
-      if (state.deleted || state.handled) continue;
-      const generation = state.generation ?? 0;
-      pending.set(fileVersionKey(identity, state.hash, generation), {
-        identity,
-        hash: state.hash,
-        generation,
-      });
-    }
-    if (pending.size === 0) return;
-    const states = context.deliveryStates([...pending.keys()]);
-    for (const [key, version] of pending)
-      if (states.get(key) === 'delivered') this.enqueue({ kind: 'action', version });
+    for (const version of deliveredButNotHandled(result.states, (keys) => context.deliveryStates(keys)))
+      this.enqueue({ kind: 'action', version });
   }
 
   private async watchFolder(root: FolderRoot): Promise<void> {
@@ -322,17 +309,8 @@ export class FolderSource implements Source {
     const located = this.layout.locate(path);
     if (!located || this.stopped) return;
     const kind = this.filter.kindWithin(located.root.dir, located.rel);
-    if (kind === 'candidate' && this.ownRemovals.has(path)) void this.lookOnce(path);
-    else if (kind === 'candidate') this.tracker.watch(path);
+    if (kind === 'candidate') this.ownRemovals.route(path, (p) => !this.stopped && this.tracker.watch(p));
     else if (kind === 'marker' || kind === 'trigger') this.tracker.wake();
-  }
-
-  /** The echo of a file we moved away: watched only when something is there again (a new file, a put-back). */
-  private async lookOnce(path: string): Promise<void> {
-    const seen = await observe(path).catch(() => undefined);
-    if (seen?.exists === false || this.stopped) return;
-    this.ownRemovals.delete(path);
-    this.tracker.watch(path);
   }
 
   private enqueue(work: Work): void {

@@ -139,7 +139,12 @@ describe('folder source: afterDelivery delete', () => {
 
   it('a file dropped again under the name of one it just deleted is captured, the deleted ones are not watched', async () => {
     const inbox = h.folder('in');
-    const run = await h.start({ path: inbox, quietPeriodMs: 100, afterDelivery: 'delete', emitDeletes: true });
+    const run = await h.start({
+      path: inbox,
+      quietPeriodMs: 100,
+      afterDelivery: 'delete',
+      emitDeletes: true,
+    });
     for (let i = 0; i < 5; i += 1) h.write(join(inbox, `f${i}.json`), `{"v":${i}}`);
     await run.waitForEmitted(5);
     deliver(run, ...run.emitted);
