@@ -7,6 +7,7 @@ import type { Lease } from '../outbox/lease.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { BackoffPolicy } from './backoff.js';
 import { DeliveryGate } from './delivery-gate.js';
+import { GroupSettle } from './group-settle.js';
 import type { DestinationHealth, DestinationState } from './destination-health.js';
 import { settlementsFor, type Classified, type RequestOutcome } from './settlements.js';
 import { WakeSignal } from './wake-signal.js';
@@ -53,6 +54,7 @@ export class Dispatcher {
   private nextUnitId = 1;
   private readonly health: DestinationHealth = { state: 'idle', consecutiveFailures: 0 };
   private readonly unsubscribe: () => void;
+  private readonly settles: GroupSettle;
 
   constructor(
     private readonly connection: string,
@@ -63,6 +65,7 @@ export class Dispatcher {
     private readonly onChange: () => void = () => {},
   ) {
     this.gate = options.gate ?? new DeliveryGate();
+    this.settles = new GroupSettle(outbox);
     this.unsubscribe = outbox.onEnqueued((c) => {
       if (c === connection) this.wake.notify();
     });
@@ -203,7 +206,7 @@ export class Dispatcher {
       ...(unit.batchKey ? { batchKey: unit.batchKey } : {}),
       ...(this.options.random ? { random: this.options.random } : {}),
     });
-    const { stale, delivered } = this.outbox.settle(unit.token, outcome.settlements);
+    const { stale, delivered } = await this.settles.settle(unit.token, outcome.settlements);
     if (stale.length > 0)
       this.logger.warn({ recordIds: stale }, 'lease had expired before the send finished; outcome ignored');
     if (delivered.length > 0) this.notifyDelivered(delivered);

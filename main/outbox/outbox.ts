@@ -10,7 +10,7 @@ import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './o
 import type { OutboxRecord } from './record.js';
 import { Remaps, type RemapApplied, type RemapOutcome, type RemapSelection } from './remap.js';
 import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
-import { Settler, type SettleResult, type Settlement } from './settle.js';
+import { Settler, type SettleGroup, type SettleResult, type Settlement } from './settle.js';
 import { Timelines, type RecordTimeline, type SearchQuery } from './timeline.js';
 
 export type Clock = () => number;
@@ -152,6 +152,11 @@ export class Outbox {
 
   settle(token: string, settlements: Settlement[]): SettleResult {
     return this.settler.settle(token, settlements, this.clock());
+  }
+
+  /** The outcomes of many sends committed together (group commit): one result per group, in order. */
+  settleGroups(groups: readonly SettleGroup[]): SettleResult[] {
+    return this.settler.settleGroups(groups, this.clock());
   }
 
   deadLetters(query: DeadLetterQuery): OutboxRecord[] {

@@ -28,6 +28,12 @@ export interface SettleResult {
   delivered: DeliveredRecord[];
 }
 
+/** The settlements of one lease (one send's outcome). */
+export interface SettleGroup {
+  token: string;
+  settlements: Settlement[];
+}
+
 interface Closed {
   connection: string;
   size: number;
@@ -49,10 +55,9 @@ export class Settler {
   private readonly unblockNext: Statement;
   private readonly events: RecordEvents;
   private readonly run: (
-    token: string,
-    settlements: Settlement[],
+    groups: readonly SettleGroup[],
     now: number,
-  ) => SettleResult & { closed: Closed[] };
+  ) => { results: SettleResult[]; closed: Closed[] };
 
   constructor(
     db: Database,
@@ -73,9 +78,8 @@ export class Settler {
         SELECT id FROM records WHERE connection = ? AND ordering_key = ? AND settled_at IS NULL
         ORDER BY id LIMIT 1) AND blocked = 1`);
     this.events = new RecordEvents(db);
-    const transaction = db.transaction((token: string, settlements: Settlement[], now: number) => {
+    const one = (token: string, settlements: Settlement[], now: number, closed: Closed[]): SettleResult => {
       const stale: number[] = [];
-      const closed: Closed[] = [];
       const delivered: DeliveredRecord[] = [];
       for (const s of settlements) {
         const row = this.apply(token, s, now);
@@ -92,7 +96,12 @@ export class Settler {
           closed.push({ connection: row.connection, size: row.size, dead: s.kind === 'dead' });
         }
       }
-      return { settled: settlements.length - stale.length, stale, closed, delivered };
+      return { settled: settlements.length - stale.length, stale, delivered };
+    };
+    const transaction = db.transaction((groups: readonly SettleGroup[], now: number) => {
+      const closed: Closed[] = [];
+      const results = groups.map((g) => one(g.token, g.settlements, now, closed));
+      return { results, closed };
     });
     this.run = (...args) => transaction.immediate(...args);
   }
@@ -125,11 +134,16 @@ export class Settler {
 
   /** Counters change only after the transaction commits, so a rolled-back settle leaves them right. */
   settle(token: string, settlements: Settlement[], now: number): SettleResult {
-    const { settled, stale, closed, delivered } = this.run(token, settlements, now);
+    return this.settleGroups([{ token, settlements }], now)[0] as SettleResult;
+  }
+
+  /** The outcomes of many sends in one transaction (one fsync): a result per group, in order. */
+  settleGroups(groups: readonly SettleGroup[], now: number): SettleResult[] {
+    const { results, closed } = this.run(groups, now);
     for (const c of closed) {
       this.counters.addPending(c.connection, -1, -c.size);
       if (c.dead) this.counters.addDead(c.connection, 1);
     }
-    return { settled, stale, delivered };
+    return results;
   }
 }

@@ -1,11 +1,12 @@
 // bench:files: N JSON files dropped at once into a watched folder, delivered to a loopback API and deleted after the
 // ack. The agent (durable: outbox, synchronous FULL) against a plain non-durable pipeline, in the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { repoRoot as root, rssOf, spawnAgent, stopChild as stop, waitForLine } from './agent-process.js';
 import { benchMain, loadAverage } from './bench-main.js';
 import { BenchServer } from './delivery-server.js';
 import { int, mib, rate, ratio, seconds, table } from './format.js';
@@ -45,8 +46,6 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): FilesOptions | 'h
   };
 }
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
 interface RunResult {
   label: string;
   ms: number;
@@ -54,40 +53,6 @@ interface RunResult {
   peakRssBytes: number;
   requests: number;
   items: number;
-}
-
-/** Resident memory of a child process right now (Linux /proc), 0 where unavailable. */
-function rssOf(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start in 60 s:\n${text}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (pattern.test(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`${what} exited with code ${code}:\n${text}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** Writes the files next to the inbox, then renames them in at once: the drop, as an export tool makes it. */
@@ -182,19 +147,9 @@ async function runAgent(
   writeFileSync(configFile, JSON.stringify(config));
   // FILES_BENCH_PROFILE=DIR: a CPU profile of each agent run goes there (open it in Chrome DevTools).
   const profile = process.env.FILES_BENCH_PROFILE;
-  const child = spawn(
-    process.execPath,
-    [
-      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
-      join(root, 'dist/main/cli.js'),
-      'run',
-      '--config',
-      configFile,
-      '--data-dir',
-      dataDir,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
-  );
+  const child = spawnAgent(['run', '--config', configFile, '--data-dir', dataDir], {
+    nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+  });
   area.track(() => child.kill('SIGKILL'));
   try {
     await waitForLine(child, /running \(pid/, 'the agent');

@@ -36,6 +36,8 @@ export interface LatencyCase {
   shortLeases: number;
   leaseMs: Distribution;
   settleMs: Distribution;
+  /** Records leased and settled per second of lease + settle time over the measured calls (the backlog refilled). */
+  drainRate: number;
   open: OpenCost;
 }
 
@@ -44,6 +46,8 @@ export interface LatencyFigures {
   large: LatencyCase;
   medianRatio: number;
   p99Ratio: number;
+  /** Drain rate with the large backlog waiting / with the small one. */
+  drainRatio: number;
   plans: PlanReport[];
   planVerdict: string;
 }
@@ -62,6 +66,7 @@ interface LiveCase {
   settle: number[];
   pendingSeen: { min: number; max: number };
   shortLeases: number;
+  drained: number;
 }
 
 async function build(ctx: BenchContext, name: string, label: string, pending: number): Promise<LiveCase> {
@@ -98,6 +103,7 @@ async function build(ctx: BenchContext, name: string, label: string, pending: nu
     settle: [],
     pendingSeen: seen,
     shortLeases: 0,
+    drained: 0,
   };
 }
 
@@ -120,6 +126,7 @@ function cycle(c: LiveCase, measured: boolean): void {
   if (!measured) return;
   c.lease.push(t1 - t0);
   c.settle.push(t3 - t2);
+  c.drained += settled;
   c.pendingSeen.min = Math.min(c.pendingSeen.min, before);
   c.pendingSeen.max = Math.max(c.pendingSeen.max, before);
   if (lease.records.length < LEASE_MAX) c.shortLeases += 1;
@@ -165,6 +172,7 @@ function finish(c: LiveCase, open: OpenCost, fileBytes: number, heads: number): 
     shortLeases: c.shortLeases,
     leaseMs: distribution(c.lease),
     settleMs: distribution(c.settle),
+    drainRate: c.drained / ([...c.lease, ...c.settle].reduce((a, b) => a + b, 0) / 1000),
     open,
   };
 }
@@ -198,6 +206,7 @@ export async function runLeaseLatencyPhase(ctx: BenchContext): Promise<LatencyFi
     large: largeFigures,
     medianRatio: largeFigures.leaseMs.median / smallFigures.leaseMs.median,
     p99Ratio: largeFigures.leaseMs.p99 / smallFigures.leaseMs.p99,
+    drainRatio: largeFigures.drainRate / smallFigures.drainRate,
     plans,
     planVerdict: leasePlanVerdict(ready),
   };

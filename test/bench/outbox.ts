@@ -116,6 +116,12 @@ function printLatency(log: BenchContext['log'], f: LatencyFigures): void {
   const short = f.small.shortLeases + f.large.shortLeases;
   if (short > 0) log(`  WARNING: ${short} measured lease calls returned fewer than ${LEASE_MAX} records`);
   log(
+    `  drain (lease ${LEASE_MAX} + settle delivered, backlog refilled): ${rate(f.large.drainRate)} with ${int(f.large.pending)} ` +
+      `waiting, ${rate(f.small.drainRate)} with ${int(f.small.pending)} waiting (target ratio >= 0.90)`,
+  );
+  log(`  drain-1m-vs-10k measured with N = ${int(f.large.pending)} vs ${int(f.small.pending)} waiting`);
+  log(`figure drain-1m-vs-10k = ${f.drainRatio.toFixed(3)}`);
+  log(
     `  lease p50 ratio large/small = ${ratio(f.medianRatio)}   (target <= ${LATENCY_TARGET.toFixed(2)}: ${verdict}); p99 ratio ${ratio(f.p99Ratio)}`,
   );
   log('  query plans (live statements):');

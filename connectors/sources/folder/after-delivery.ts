@@ -15,7 +15,7 @@ import {
   removeFile,
 } from './file-actions.js';
 import type { FileProblem } from './file-problems.js';
-import { checkpointKey, parseFileState, type FileState } from './file-version.js';
+import { checkpointKey, fileVersionKey, parseFileState, type FileState } from './file-version.js';
 import type { FolderLayout, Located } from './folder-layout.js';
 
 /** The file version a record stands for. */
@@ -34,6 +34,29 @@ export function versionOf(record: DeliveredRecord): FileVersionRef | undefined {
   return { identity: file, hash: sha256, generation: typeof generation === 'number' ? generation : 0 };
 }
 
+/** A delivered file that was archived ('archivedTo') or deleted (''), waiting for its checkpoint. */
+interface Handled {
+  file: Located;
+  state: FileState;
+  archivedTo: string;
+}
+
+/** Captured versions (from the checkpoints) the outbox says were delivered but whose action was never done. */
+export function deliveredButNotHandled(
+  states: ReadonlyMap<string, FileState>,
+  deliveryStates: (keys: string[]) => ReadonlyMap<string, string>,
+): FileVersionRef[] {
+  const pending = new Map<string, FileVersionRef>();
+  for (const [identity, state] of states) {
+    if (state.deleted || state.handled) continue;
+    const generation = state.generation ?? 0;
+    pending.set(fileVersionKey(identity, state.hash, generation), { identity, hash: state.hash, generation });
+  }
+  if (pending.size === 0) return [];
+  const delivered = deliveryStates([...pending.keys()]);
+  return [...pending].filter(([key]) => delivered.get(key) === 'delivered').map(([, version]) => version);
+}
+
 type ActionOptions = Pick<FolderSourceConfig, 'afterDelivery' | 'archiveDir'>;
 
 export interface ActionHost {
@@ -45,6 +68,8 @@ export interface ActionHost {
   companionOf(path: string): string | undefined;
   problem(path: string, problem: Omit<FileProblem, 'failures'>): void;
   resolved(path: string): void;
+  /** The file at `path` is about to be moved away by the action itself (so its watcher event is our own). */
+  removing(path: string): void;
   /** Try the action again later (the file is locked, or the archive not writable, now). */
   retry(version: FileVersionRef): void;
 }
@@ -65,24 +90,39 @@ export class AfterDelivery {
    * later; this throws only when the outbox refuses the checkpoint update.
    */
   async apply(version: FileVersionRef): Promise<void> {
+    await this.applyMany([version]);
+  }
+
+  /** apply() for many delivered versions: the file actions one after the other, their checkpoints in one commit. */
+  async applyMany(versions: readonly FileVersionRef[]): Promise<void> {
+    const done: Handled[] = [];
+    for (const version of versions) {
+      const handled = await this.act(version);
+      if (handled) done.push(handled);
+    }
+    this.commit(done);
+  }
+
+  private async act(version: FileVersionRef): Promise<Handled | undefined> {
     const state = this.pendingState(version);
     const file = state && this.host.layout.resolveIdentity(version.identity);
-    if (!state || !file) return;
+    if (!state || !file) return undefined;
     const claim = claimPathFor(file.abs);
     let claimed = false;
     let outcome: string | false;
     try {
+      this.host.removing(file.abs);
       await rename(file.abs, claim);
       claimed = true;
       outcome = await this.finishFiles(claim, file, state);
     } catch (error) {
-      if (!claimed && (error as NodeJS.ErrnoException).code === 'ENOENT') return; // already gone
+      if (!claimed && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // already gone
       if (claimed) await this.putBack(claim, file).catch(() => undefined); // a rescan finds a claim left over
       this.failed(file, error);
       this.host.retry(version);
-      return;
+      return undefined;
     }
-    if (outcome !== false) this.commit(file, state, outcome);
+    return outcome === false ? undefined : { file, state, archivedTo: outcome };
   }
 
   /** A claim left by a crash mid-action: finish the action if it is the delivered version, else put it back. */
@@ -98,7 +138,7 @@ export class AfterDelivery {
       this.failed(file, error);
       return; // the next rescan tries again
     }
-    if (state && outcome !== false) this.commit(file, state, outcome);
+    if (state && outcome !== false) this.commit([{ file, state, archivedTo: outcome }]);
   }
 
   private pendingState(version: FileVersionRef): FileState | undefined {
@@ -127,19 +167,24 @@ export class AfterDelivery {
     return '';
   }
 
-  private commit(file: Located, state: FileState, archivedTo: string): void {
-    const next: FileState = { ...state, handled: true };
+  private commit(done: readonly Handled[]): void {
+    if (done.length === 0) return;
     // Bookkeeping: if a power cut loses it, the next action finds the file gone and leaves it at that.
     this.host.emit({
       changes: [],
-      checkpoints: [{ key: checkpointKey(file.identity), value: JSON.stringify(next) }],
+      checkpoints: done.map(({ file, state }) => ({
+        key: checkpointKey(file.identity),
+        value: JSON.stringify({ ...state, handled: true } satisfies FileState),
+      })),
       bookkeeping: true,
     });
-    this.host.resolved(file.abs);
-    this.host.logger.info(
-      { file: file.identity, ...(archivedTo ? { archivedTo } : {}) },
-      `delivered file ${this.pastTense()}`,
-    );
+    for (const { file, archivedTo } of done) {
+      this.host.resolved(file.abs);
+      this.host.logger.info(
+        { file: file.identity, ...(archivedTo ? { archivedTo } : {}) },
+        `delivered file ${this.pastTense()}`,
+      );
+    }
   }
 
   private failed(file: Located, error: unknown): void {

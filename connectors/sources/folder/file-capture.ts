@@ -1,5 +1,6 @@
 // Captures one settled path: a finished file becomes a new version (or nothing, same bytes), a vanished one a delete record.
 // Whole-file mode reads the file here; records mode hands it to RecordsCapture.
+import type { CapturedChange } from '../../core/change.js';
 import type { CaptureHost } from './capture-host.js';
 import type { FolderSourceConfig } from './config.js';
 import type { FileProblem } from './file-problems.js';
@@ -21,6 +22,17 @@ type CaptureOptions = Pick<
   FolderSourceConfig,
   'maxFileBytes' | 'contentType' | 'emitDeletes' | 'afterDelivery' | 'records'
 >;
+
+/** Content read per outbox transaction of a group of settled files (one file over it goes alone). */
+const groupBytes = 8 * 1024 * 1024;
+
+/** A settled file's new version, ready to store. */
+interface Version {
+  file: Located;
+  size: number;
+  change: CapturedChange;
+  checkpoint: { key: string; value: string };
+}
 
 /** The JSON body of a delete record. */
 export interface DeleteRecord {
@@ -46,38 +58,33 @@ export class FileCapture {
    */
   async settle(file: Located): Promise<void | 'again'> {
     if (this.records) return this.settleRecords(this.records, file);
-    let read: FileRead;
-    try {
-      read = await this.host.readFile(file.abs, this.options.maxFileBytes);
-    } catch (error) {
-      this.host.problem(file.abs, { file: file.identity, ...describeReadError(error) });
-      return;
+    await this.settleWholeFiles([file]);
+  }
+
+  /** Whole-file mode only: the versions of many settled files go into the outbox in one transaction. */
+  get groupable(): boolean {
+    return this.records === undefined;
+  }
+
+  /**
+   * Whole-file mode: reads the files one after the other and stores their new versions together, each with its own
+   * checkpoint, in one transaction per `groupBytes` of content. Throws when the outbox refuses (all are retried).
+   */
+  async settleWholeFiles(files: readonly Located[]): Promise<void> {
+    let versions: Version[] = [];
+    let bytes = 0;
+    for (const file of files) {
+      const version = await this.readVersion(file);
+      if (!version) continue;
+      versions.push(version);
+      bytes += version.size;
+      if (bytes >= groupBytes) {
+        await this.store(versions);
+        versions = [];
+        bytes = 0;
+      }
     }
-    switch (read.kind) {
-      case 'gone':
-        this.gone(file);
-        return;
-      case 'not-a-file':
-        this.host.problem(file.abs, {
-          file: file.identity,
-          message: 'it is a folder or a device, not a regular file: not captured',
-          transient: false,
-        });
-        return;
-      case 'too-large':
-        this.host.problem(file.abs, {
-          file: file.identity,
-          message:
-            `the file is ${read.size} bytes, over the limit of ${this.options.maxFileBytes} bytes: not captured. ` +
-            'Fix: raise maxFileBytes for this source, or have the export split its files',
-          transient: false,
-          size: read.size,
-          mtimeMs: read.mtimeMs,
-        });
-        return;
-      case 'read':
-        await this.captureRead(file, read);
-    }
+    if (versions.length > 0) await this.store(versions);
   }
 
   private async settleRecords(records: RecordsCapture, file: Located): Promise<void | 'again'> {
@@ -119,14 +126,53 @@ export class FileCapture {
     this.host.logger.info({ file: file.identity }, 'file deleted; delete record captured');
   }
 
-  private async captureRead(file: Located, read: Extract<FileRead, { kind: 'read' }>): Promise<void> {
+  /** Reads one settled file: its new version, or undefined when there is nothing to store (problem, gone, same). */
+  private async readVersion(file: Located): Promise<Version | undefined> {
+    let read: FileRead;
+    try {
+      read = await this.host.readFile(file.abs, this.options.maxFileBytes);
+    } catch (error) {
+      this.host.problem(file.abs, { file: file.identity, ...describeReadError(error) });
+      return undefined;
+    }
+    switch (read.kind) {
+      case 'gone':
+        this.gone(file);
+        return undefined;
+      case 'not-a-file':
+        this.host.problem(file.abs, {
+          file: file.identity,
+          message: 'it is a folder or a device, not a regular file: not captured',
+          transient: false,
+        });
+        return undefined;
+      case 'too-large':
+        this.host.problem(file.abs, {
+          file: file.identity,
+          message:
+            `the file is ${read.size} bytes, over the limit of ${this.options.maxFileBytes} bytes: not captured. ` +
+            'Fix: raise maxFileBytes for this source, or have the export split its files',
+          transient: false,
+          size: read.size,
+          mtimeMs: read.mtimeMs,
+        });
+        return undefined;
+      case 'read':
+        return this.versionOf(file, read);
+    }
+  }
+
+  private async versionOf(
+    file: Located,
+    read: Extract<FileRead, { kind: 'read' }>,
+  ): Promise<Version | undefined> {
     // The quiet period and the read are not atomic: make sure the bytes are still what the path holds.
     let after;
     try {
       after = await observe(file.abs);
     } catch (error) {
       this.host.problem(file.abs, { file: file.identity, ...describeReadError(error) });
-      return;
+      return undefined;
     }
     if (!after.exists) {
       this.host.problem(file.abs, {
@@ -136,18 +182,18 @@ export class FileCapture {
         keepWhenGone: true,
       });
       this.host.rewatch(file.abs); // a vanished captured file becomes a delete record once it stays gone
-      return;
+      return undefined;
     }
     if (!after.isFile || after.size !== read.bytes.length || after.mtimeMs !== read.mtimeMs) {
       this.host.rewatch(file.abs); // written to while being read: wait until it is finished again
-      return;
+      return undefined;
     }
     const hash = contentHash(read.bytes);
     const key = checkpointKey(file.identity);
     const state = parseFileState(this.host.checkpoint(key));
     if (state && !state.deleted && state.hash === hash) {
       this.unchanged(file, state, read.mtimeMs);
-      return;
+      return undefined;
     }
     const generation = nextGeneration(state);
     const next: FileState = {
@@ -156,30 +202,38 @@ export class FileCapture {
       mtimeMs: read.mtimeMs,
       ...(generation > 0 ? { generation } : {}),
     };
-    const result = await this.host.emitShaped({
-      changes: [
-        {
-          idempotencyKey: fileVersionKey(file.identity, hash, generation),
-          orderingKey: file.identity,
-          businessKey: lastSegment(file.identity),
-          contentType: this.options.contentType ?? contentTypeFor(file.identity),
-          payload: read.bytes,
-          origin: {
-            file: file.identity,
-            size: read.bytes.length,
-            sha256: hash,
-            ...(generation > 0 ? { generation } : {}),
-          },
+    return {
+      file,
+      size: read.bytes.length,
+      checkpoint: { key, value: JSON.stringify(next) },
+      change: {
+        idempotencyKey: fileVersionKey(file.identity, hash, generation),
+        orderingKey: file.identity,
+        businessKey: lastSegment(file.identity),
+        contentType: this.options.contentType ?? contentTypeFor(file.identity),
+        payload: read.bytes,
+        origin: {
+          file: file.identity,
+          size: read.bytes.length,
+          sha256: hash,
+          ...(generation > 0 ? { generation } : {}),
         },
-      ],
-      checkpoints: [{ key, value: JSON.stringify(next) }],
+      },
+    };
+  }
+
+  /** One transaction for the versions of many files: each record with its file's checkpoint. */
+  private async store(versions: Version[]): Promise<void> {
+    await this.host.emitShaped({
+      changes: versions.map((v) => v.change),
+      checkpoints: versions.map((v) => v.checkpoint),
     });
-    this.host.resolved(file.abs);
-    this.host.captured(Date.now());
-    this.host.logger.info(
-      { file: file.identity, size: read.bytes.length, stored: result.inserted === 1 },
-      'file captured',
-    );
+    const at = Date.now();
+    for (const { file, size } of versions) {
+      this.host.resolved(file.abs);
+      this.host.logger.info({ file: file.identity, size }, 'file captured');
+    }
+    this.host.captured(at);
   }
 
   /** Same bytes as the version already captured: nothing is sent again. */

@@ -1,7 +1,7 @@
 // Folder source: watches folders, waits until each file is finished, captures every file version once (whole file or records).
 import { basename, resolve } from 'node:path';
 import type { DeliveredRecord, Source, SourceContext, SourceHealth } from '../../core/source.js';
-import { AfterDelivery, versionOf, type FileVersionRef } from './after-delivery.js';
+import { AfterDelivery, deliveredButNotHandled, versionOf, type FileVersionRef } from './after-delivery.js';
 import type { FolderSourceConfig } from './config.js';
 import { archiveRootFor } from './file-actions.js';
 import type { ReadFile } from './capture-host.js';
@@ -9,7 +9,6 @@ import { describeReadError, FileCapture } from './file-capture.js';
 import { FileFilter } from './file-filter.js';
 import { FileProblems, type FileProblem } from './file-problems.js';
 import { observe, readWholeFile } from './file-reader.js';
-import { fileVersionKey } from './file-version.js';
 import { finishRule, type FinishRule } from './finish-rule.js';
 import { FolderLayout, type FolderRoot } from './folder-layout.js';
 import { defaultWatcher, FolderWatcher, type WatcherFactory } from './folder-watcher.js';
@@ -17,6 +16,7 @@ import { folderGuarantee, folderMode, unavailableMessage } from './health-text.j
 import { rescan, type RescanResult } from './rescan.js';
 import { StabilityTracker } from './stability-tracker.js';
 import { WatcherNotes } from './watcher-notes.js';
+import { OwnRemovals } from './own-removals.js';
 import { WorkQueue } from './work-queue.js';
 import { backlogLagMs, waitingFiles, type QueuedCapture } from './backlog.js';
 
@@ -55,6 +55,7 @@ export class FolderSource implements Source {
     rescan: () => void this.rescanNow(),
   });
   private readonly queue: WorkQueue<Work>;
+  private readonly ownRemovals = new OwnRemovals();
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private context: SourceContext | undefined;
   private rescanning: Promise<void> | undefined;
@@ -68,6 +69,9 @@ export class FolderSource implements Source {
   constructor(private readonly options: FolderSourceOptions) {
     this.queue = new WorkQueue<Work>({
       run: (work) => this.run(work),
+      groupOf: (work) =>
+        work.kind === 'action' || (work.kind === 'settle' && this.capture.groupable) ? work.kind : undefined,
+      runGroup: (works) => this.runGroup(works),
       canRun: () => !this.stopped && !this.pausedReason && this.context !== undefined,
       onOutboxState: (error, work) => this.outboxState(error, work),
       retryMs: outboxRetryMs,
@@ -120,6 +124,7 @@ export class FolderSource implements Source {
       companionOf: (path) => this.rule.companionOf(path),
       problem: (path, problem) => this.noteProblem(path, problem),
       resolved: (path) => this.resolved(path),
+      removing: (path) => this.ownRemovals.add(path),
       retry: (version) => {
         const path = this.layout.resolveIdentity(version.identity)?.abs;
         const failures = (path && this.problems.get(path)?.failures) || 1;
@@ -266,20 +271,8 @@ export class FolderSource implements Source {
   private recoverDeliveredActions(result: RescanResult): void {
     const context = this.context;
     if (!this.actions.active || !context) return;
-    const pending = new Map<string, FileVersionRef>();
-    for (const [identity, state] of result.states) {
-      if (state.deleted || state.handled) continue;
-      const generation = state.generation ?? 0;
-      pending.set(fileVersionKey(identity, state.hash, generation), {
-        identity,
-        hash: state.hash,
-        generation,
-      });
-    }
-    if (pending.size === 0) return;
-    const states = context.deliveryStates([...pending.keys()]);
-    for (const [key, version] of pending)
-      if (states.get(key) === 'delivered') this.enqueue({ kind: 'action', version });
+    for (const version of deliveredButNotHandled(result.states, (keys) => context.deliveryStates(keys)))
+      this.enqueue({ kind: 'action', version });
   }
 
   private async watchFolder(root: FolderRoot): Promise<void> {
@@ -316,7 +309,7 @@ export class FolderSource implements Source {
     const located = this.layout.locate(path);
     if (!located || this.stopped) return;
     const kind = this.filter.kindWithin(located.root.dir, located.rel);
-    if (kind === 'candidate') this.tracker.watch(path);
+    if (kind === 'candidate') this.ownRemovals.route(path, (p) => !this.stopped && this.tracker.watch(p));
     else if (kind === 'marker' || kind === 'trigger') this.tracker.wake();
   }
 
@@ -349,6 +342,20 @@ export class FolderSource implements Source {
     const outcome = await this.capture.settle(file);
     this.changed();
     return outcome;
+  }
+
+  /** Settled files (whole-file mode) or delivered versions, many at once: one outbox transaction for all. */
+  private async runGroup(works: Work[]): Promise<void> {
+    const versions = works.flatMap((w) => (w.kind === 'action' ? [w.version] : []));
+    if (versions.length > 0) await this.actions.applyMany(versions);
+    const files = works.flatMap((w) => {
+      const file = w.kind === 'settle' ? this.layout.locate(w.path) : undefined;
+      return file && this.filter.kindWithin(file.root.dir, file.rel) === 'candidate' ? [file] : [];
+    });
+    if (files.length > 0) {
+      await this.capture.settleWholeFiles(files);
+      this.changed();
+    }
   }
 
   /** A problem of one file: shown in status; transient ones are retried with backoff, the rest when the file changes. */

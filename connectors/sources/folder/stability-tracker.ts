@@ -22,14 +22,24 @@ export interface StabilityOptions {
 interface Entry {
   firstSeenAt: number;
   last: Observation | undefined;
+  /** When the current observation was first seen, or the file's mtime when back-dated at first sight. */
   stableSince: number;
+  /** When the current observation was first seen. */
+  witnessedAt: number;
+  /** stableSince is the file's mtime: it counts once a later look, half a quiet period on, saw the same file. */
+  backdated: boolean;
 }
+
+/** Paths looked at in parallel within one pass. */
+const observeChunk = 32;
 
 const sinceOf = (entry: Entry) =>
   entry.last?.exists ? Math.min(entry.firstSeenAt, entry.last.mtimeMs) : entry.firstSeenAt;
 
 export class StabilityTracker {
   private readonly entries = new Map<string, Entry>();
+  /** A change was seen with an mtime far from our clock (a share with another clock): mtimes are not trusted. */
+  private clockSkewed = false;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private stopped = false;
@@ -44,7 +54,13 @@ export class StabilityTracker {
     if (this.stopped) return;
     if (!this.entries.has(path)) {
       const now = this.now();
-      this.entries.set(path, { firstSeenAt: now, last: undefined, stableSince: now });
+      this.entries.set(path, {
+        firstSeenAt: now,
+        last: undefined,
+        stableSince: now,
+        witnessedAt: now,
+        backdated: false,
+      });
     }
     this.schedule(0);
   }
@@ -102,28 +118,61 @@ export class StabilityTracker {
   }
 
   private async pass(): Promise<void> {
-    for (const [path, entry] of [...this.entries]) {
-      if (this.stopped) return;
-      try {
-        const seen = await this.options.observe(path);
+    const paths = [...this.entries];
+    for (let i = 0; i < paths.length && !this.stopped; i += observeChunk) {
+      const chunk = paths.slice(i, i + observeChunk);
+      const seen = await Promise.all(
+        chunk.map(([path]) =>
+          this.options.observe(path).then(
+            (observation) => ({ observation }),
+            (error: unknown) => ({ error }),
+          ),
+        ),
+      );
+      for (let j = 0; j < chunk.length && !this.stopped; j += 1) {
+        const [path, entry] = chunk[j] as [string, Entry];
+        const result = seen[j] as { observation: Observation } | { error: unknown };
         if (this.entries.get(path) !== entry) continue; // forgotten meanwhile
-        const now = this.now();
-        if (!entry.last || !sameObservation(entry.last, seen)) {
-          entry.last = seen;
-          entry.stableSince = now;
-        }
-        const stableFor = now - entry.stableSince;
-        const settled = !seen.exists
-          ? stableFor >= this.options.quietPeriodMs
-          : !seen.isFile || (await this.options.rule.isFinished(path, seen, stableFor, now));
-        if (settled && this.entries.get(path) === entry) {
+        try {
+          if ('error' in result) throw result.error;
+          await this.look(path, entry, result.observation);
+        } catch (error) {
           this.entries.delete(path);
-          this.options.onSettled(path, seen, sinceOf(entry));
+          this.options.onError(path, error);
         }
-      } catch (error) {
-        this.entries.delete(path);
-        this.options.onError(path, error);
       }
+    }
+  }
+
+  private async look(path: string, entry: Entry, seen: Observation): Promise<void> {
+    const now = this.now();
+    if (!entry.last || !sameObservation(entry.last, seen)) {
+      const first = !entry.last;
+      entry.last = seen;
+      entry.stableSince = now;
+      entry.witnessedAt = now;
+      entry.backdated = false;
+      if (seen.exists && seen.isFile) {
+        if (!first && Math.abs(now - seen.mtimeMs) > Math.max(this.options.quietPeriodMs, 1000))
+          this.clockSkewed = true; // a write we just witnessed carries an mtime from another clock
+        // Written long ago (seen at start, or an old file moved in): its quiet period may already be over.
+        if (first && !this.clockSkewed && seen.mtimeMs <= now) {
+          entry.stableSince = seen.mtimeMs;
+          entry.backdated = true;
+        }
+      }
+    }
+    // A back-dated start counts only once a later look, half a quiet period on, saw the very same size and mtime: a
+    // writer would have to pause that long while its timestamps lie (coarse or foreign clocks) to be taken half.
+    const confirmed = now - entry.witnessedAt >= this.options.quietPeriodMs / 2;
+    const since = entry.backdated && !confirmed ? entry.witnessedAt : entry.stableSince;
+    const stableFor = now - since;
+    const settled = !seen.exists
+      ? stableFor >= this.options.quietPeriodMs
+      : !seen.isFile || (await this.options.rule.isFinished(path, seen, stableFor, now));
+    if (settled && this.entries.get(path) === entry) {
+      this.entries.delete(path);
+      this.options.onSettled(path, seen, sinceOf(entry));
     }
   }
 }

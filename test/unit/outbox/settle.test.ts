@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../support/seeded-random.js';
 import type { OutgoingRecord } from '../../../connectors/core/destination.js';
+import { GroupSettle } from '../../../main/delivery/group-settle.js';
 import type { Outbox } from '../../../main/outbox/outbox.js';
 import {
   batch,
@@ -11,6 +12,7 @@ import {
   idOf,
   leaseKeys,
   outboxHarness,
+  retry,
   rowOf,
   testClock,
 } from './outbox-fixture.js';
@@ -361,5 +363,39 @@ describe('settle', () => {
       ]),
     );
     expect(outbox.deliveryStates('conn-b', ['a']).size).toBe(0);
+  });
+
+  it('settles the outcomes of several leases in one group: each its own result, the next of a key unblocked, a stale one ignored', async () => {
+    const { clock, outbox } = setup();
+    outbox.enqueue(
+      'conn-a',
+      batch([
+        change('a1', { orderingKey: 'A' }),
+        change('a2', { orderingKey: 'A' }),
+        change('b1', { orderingKey: 'B' }),
+      ]),
+    );
+    const first = leaseKeys(outbox, 'conn-a', { max: 1 });
+    const second = leaseKeys(outbox, 'conn-a', { max: 1 });
+    expect([first.keys, second.keys]).toEqual([['a1'], ['b1']]);
+    const settles = new GroupSettle(outbox);
+    const results = await Promise.all([
+      settles.settle(first.token, [delivered(first.records[0]!, clock())]),
+      settles.settle(second.token, [retry(second.records[0]!.id, clock.now + 5000)]),
+      settles.settle('not-a-lease', [delivered(first.records[0]!, clock())]),
+    ]);
+    expect(results.map((r) => [r.settled, r.stale.length, r.delivered.map((d) => d.idempotencyKey)])).toEqual(
+      [
+        [1, 0, ['a1']],
+        [1, 0, []],
+        [0, 1, []],
+      ],
+    );
+    expect(leaseKeys(outbox).keys).toEqual(['a2']); // a1 delivered unblocked a2; b1 waits for its retry time
+    expect(outbox.timeline(second.records[0]!.id)!.events.map((e) => e.kind)).toEqual([
+      'captured',
+      'queued',
+      'attempt',
+    ]);
   });
 });

@@ -137,6 +137,26 @@ describe('folder source: afterDelivery delete', () => {
     expect(readdirSync(inbox)).toEqual([]);
   });
 
+  it('a file dropped again under the name of one it just deleted is captured, the deleted ones are not watched', async () => {
+    const inbox = h.folder('in');
+    const run = await h.start({
+      path: inbox,
+      quietPeriodMs: 100,
+      afterDelivery: 'delete',
+      emitDeletes: true,
+    });
+    for (let i = 0; i < 5; i += 1) h.write(join(inbox, `f${i}.json`), `{"v":${i}}`);
+    await run.waitForEmitted(5);
+    deliver(run, ...run.emitted);
+    for (let i = 0; i < 5; i += 1) await gone(join(inbox, `f${i}.json`));
+    h.write(join(inbox, 'f0.json'), '{"v":"again"}');
+    await run.waitForEmitted(6, 'the re-dropped file captured');
+    expect(run.emitted[5]?.payload.toString()).toBe('{"v":"again"}');
+    await sleep(300);
+    expect(run.health().waiting).toBeUndefined(); // nothing left watching the deleted paths
+    expect(run.emitted).toHaveLength(6); // deleting them ourselves makes no delete records
+  });
+
   it('applies actions missed by a restart: delivered versions (engine lookup) and an interrupted claim', async () => {
     const inbox = h.folder('in');
     const config = { path: inbox, quietPeriodMs: 50, afterDelivery: 'delete' };

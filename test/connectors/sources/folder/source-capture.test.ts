@@ -33,6 +33,22 @@ describe('folder source: capture', () => {
     );
   });
 
+  it('stores files found together in one outbox transaction, each with its own checkpoint', async () => {
+    const inbox = h.folder('in');
+    for (let i = 0; i < 40; i += 1) h.write(join(inbox, `f${i}.txt`), `file ${i}`, 60_000);
+    const batches: number[] = [];
+    const run = await h.start({ path: inbox, quietPeriodMs: 200 });
+    run.afterEmit = (batch) => batches.push(batch.changes.length);
+    await run.waitForEmitted(40);
+    expect(batches.length).toBeLessThan(40);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(40);
+    for (let i = 0; i < 40; i += 1) {
+      const state = JSON.parse(run.checkpoint(`file:f${i}.txt`) ?? '{}') as { hash?: string };
+      expect(state.hash).toBe(contentHash(Buffer.from(`file ${i}`)));
+    }
+    expect(new Set(run.emitted.map((c) => c.idempotencyKey)).size).toBe(40);
+  });
+
   it('waits for the quiet period while a file is still being written', async () => {
     const inbox = h.folder('in');
     const run = await h.start({ path: inbox, quietPeriodMs: 400 });

@@ -109,6 +109,47 @@ describe('StabilityTracker', () => {
     await t.stop();
   });
 
+  it('takes a file written long before it was first seen after half a quiet period of looking, not a whole one', async () => {
+    const script = new Map([['/old', file(5, 1000)]]);
+    const { t, settled, advance } = tracker(script);
+    t.watch('/old');
+    await t.poll();
+    expect(settled).toEqual([]); // one look is not enough, however old the mtime says it is
+    advance(499);
+    await t.poll();
+    expect(settled).toEqual([]);
+    advance(1);
+    await t.poll();
+    expect(settled.map(([p]) => p)).toEqual(['/old']);
+    await t.stop();
+  });
+
+  it('an old-looking file that changes between looks waits the whole quiet period, and a change stamped by another clock turns the shortcut off', async () => {
+    const script = new Map([['/moved', file(5, 1000)]]);
+    const { t, settled, advance } = tracker(script);
+    t.watch('/moved');
+    await t.poll();
+    advance(500);
+    script.set('/moved', file(9, 2000)); // still being written, by a machine whose clock is hours behind
+    await t.poll();
+    advance(999);
+    await t.poll();
+    expect(settled).toEqual([]);
+    advance(1);
+    await t.poll();
+    expect(settled.map(([p]) => p)).toEqual(['/moved']);
+    script.set('/next', file(1, 1000));
+    t.watch('/next');
+    await t.poll();
+    advance(500);
+    await t.poll();
+    expect(settled.map(([p]) => p)).toEqual(['/moved']); // mtimes are not trusted any more
+    advance(500);
+    await t.poll();
+    expect(settled.map(([p]) => p)).toEqual(['/moved', '/next']);
+    await t.stop();
+  });
+
   it('settles a missing path only after it stayed missing for the quiet period, and does not count it as lag', async () => {
     const script = new Map([['/gone', missing]]);
     const { t, settled, advance } = tracker(script);
