@@ -33,6 +33,7 @@ export class Outbox {
   private readonly fingerprintInsert: Statement;
   private readonly listeners = new Set<(connection: string) => void>();
   private dataVersion: number;
+  private keySite: string | null = null;
 
   private constructor(
     readonly db: Database,
@@ -122,8 +123,16 @@ export class Outbox {
     return this.audit.recent('outbox.quarantined').map((e) => e.detail as QuarantineNotice);
   }
 
+  /**
+   * Records enqueued from now on are sent under `<siteId>:<key>` (agent.siteId), so keys stay unique across agents;
+   * records already stored keep the key they had. undefined: bare keys.
+   */
+  useSiteId(siteId: string | undefined): void {
+    this.keySite = siteId ?? null;
+  }
+
   enqueue(connection: string, batch: ChangeBatch): EnqueueResult {
-    const result = this.enqueuer.enqueue(connection, batch, this.clock());
+    const result = this.enqueuer.enqueue(connection, batch, this.clock(), this.keySite);
     if (result.inserted > 0) this.notify(connection);
     return result;
   }
