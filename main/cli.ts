@@ -9,6 +9,7 @@ import { registerConnectionsCommand } from './commands/connections-command.js';
 import { registerDiagnosticsCommand } from './commands/diagnostics-command.js';
 import { registerDlqCommand } from './commands/dlq-command.js';
 import { registerDoctorCommand } from './commands/doctor-command.js';
+import { registerOutboxCommand } from './commands/outbox-command.js';
 import {
   migrateConfigCommand,
   printSchemaCommand,
@@ -78,6 +79,7 @@ registerRecordsCommand(program);
 registerDiagnosticsCommand(program);
 registerAdminCommand(program);
 registerConsoleUrlCommand(program);
+registerOutboxCommand(program);
 
 // `integration-agent … | head`: the reader went away; stop quietly like other command-line tools do.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

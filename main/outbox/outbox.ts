@@ -131,8 +131,9 @@ export class Outbox {
     this.keySite = siteId ?? null;
   }
 
-  enqueue(connection: string, batch: ChangeBatch): EnqueueResult {
-    const result = this.enqueuer.enqueue(connection, batch, this.clock(), this.keySite);
+  /** `keySite` overrides the site id for these records (salvage keeps the key a record was sent with). */
+  enqueue(connection: string, batch: ChangeBatch, keySite: string | null = this.keySite): EnqueueResult {
+    const result = this.enqueuer.enqueue(connection, batch, this.clock(), keySite);
     if (result.inserted > 0) this.notify(connection);
     return result;
   }
