@@ -10,6 +10,7 @@ import { registerContractCommand } from './commands/contract-check-command.js';
 import { registerDiagnosticsCommand } from './commands/diagnostics-command.js';
 import { registerDlqCommand } from './commands/dlq-command.js';
 import { registerDoctorCommand } from './commands/doctor-command.js';
+import { registerOutboxCommand } from './commands/outbox-command.js';
 import {
   migrateConfigCommand,
   printSchemaCommand,
@@ -80,6 +81,7 @@ registerRecordsCommand(program);
 registerDiagnosticsCommand(program);
 registerAdminCommand(program);
 registerConsoleUrlCommand(program);
+registerOutboxCommand(program);
 
 // `integration-agent … | head`: the reader went away; stop quietly like other command-line tools do.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -158,6 +158,22 @@ const connectionsSchema = z
     });
   });
 
+const agentIdentitySchema = z
+  .strictObject({
+    siteId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+        error:
+          'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. plant-berlin-2)',
+      })
+      .optional()
+      .describe(
+        'Identity of this site or agent, unique in the fleet: records captured from now on are sent with the key ' +
+          '"<siteId>:<key>" so keys stay unique across agents (records already in the outbox keep their key)',
+      ),
+  })
+  .describe('Who this agent is among many (see docs/scale-out.md)');
+
 export const agentConfigSchema = z
   .strictObject({
     configVersion: z.literal(currentConfigVersion).describe('Version of this file format'),
@@ -166,6 +182,7 @@ export const agentConfigSchema = z
       .min(1)
       .optional()
       .describe('Where the outbox and logs live; a per-user default when absent'),
+    agent: agentIdentitySchema.optional(),
     outbox: outboxSchema.prefault({}),
     logging: loggingSchema.prefault({}),
     connections: connectionsSchema,

@@ -46,7 +46,12 @@ export class ConnectionSet {
   ): Promise<ConnectionRuntime> {
     if (this.find(config.id)) await this.stop(config.id, 10_000);
     const log = this.deps.logger.child({ connection: config.id });
-    const outbox = observeSettlements(this.deps.outbox, config.id, this.deps.activity);
+    const outbox = observeSettlements(
+      this.deps.outbox,
+      config.id,
+      config.destination.type,
+      this.deps.activity,
+    );
     const runtime = buildConnection(config, outbox, log, secrets, this.deps.onChange);
     this.runtimes.push(runtime);
     const pausedReason = this.isPaused(config.id) ? adminPauseReason : this.deps.backpressureReason();

@@ -6,6 +6,8 @@ export type EngineActivity =
   | {
       kind: 'settled';
       connection: string;
+      /** The connection's destination type (http, mqtt, amqp, …). */
+      destination: string;
       delivered: number;
       retried: number;
       dead: number;

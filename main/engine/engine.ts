@@ -106,6 +106,7 @@ export class Engine {
       busyTimeoutMs: config.outbox.busyTimeoutMs,
       ...(config.outbox.maxDatabaseBytes ? { maxDatabaseBytes: config.outbox.maxDatabaseBytes } : {}),
     });
+    outbox.useSiteId(config.agent?.siteId);
     const engine = new Engine(options, outbox);
     await engine.startConnections();
     engine.every(backpressureIntervalMs, () => engine.checkBackpressure(true));
@@ -176,6 +177,7 @@ export class Engine {
     const after = new Set(next.connections.map((c) => c.id));
     const previous = this.config;
     this.config = next;
+    this.outbox.useSiteId(next.agent?.siteId);
     // Only a changed setting moves the level: a --log-level override stays until the setting itself changes.
     if (previous.logging.level !== next.logging.level) setLogLevel(this.options.logger, next.logging.level);
     for (const id of before.keys()) if (!after.has(id)) await this.connections.stop(id, 10_000);

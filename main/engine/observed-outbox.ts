@@ -4,7 +4,13 @@ import type { SettleResult, Settlement } from '../outbox/settle.js';
 import type { ActivityHub } from './engine-activity.js';
 
 /** Summarises one committed settle: stale settlements were ignored by the outbox and are not counted. */
-function report(connection: string, settlements: Settlement[], result: SettleResult, hub: ActivityHub): void {
+function report(
+  connection: string,
+  destination: string,
+  settlements: Settlement[],
+  result: SettleResult,
+  hub: ActivityHub,
+): void {
   const stale = new Set(result.stale);
   const counted = settlements.filter((s) => !stale.has(s.id));
   if (counted.length === 0) return;
@@ -12,6 +18,7 @@ function report(connection: string, settlements: Settlement[], result: SettleRes
   hub.emit({
     kind: 'settled',
     connection,
+    destination,
     delivered: counted.filter((s) => s.kind === 'delivered').length,
     retried: counted.filter((s) => s.kind === 'retry').length,
     dead: dead.length,
@@ -28,10 +35,15 @@ function report(connection: string, settlements: Settlement[], result: SettleRes
 }
 
 /** The same outbox, with `settle` reporting what it committed; every other member is the outbox's own. */
-export function observeSettlements(outbox: Outbox, connection: string, hub: ActivityHub): Outbox {
+export function observeSettlements(
+  outbox: Outbox,
+  connection: string,
+  destination: string,
+  hub: ActivityHub,
+): Outbox {
   const settle = (token: string, settlements: Settlement[]): SettleResult => {
     const result = outbox.settle(token, settlements);
-    report(connection, settlements, result, hub);
+    report(connection, destination, settlements, result, hub);
     return result;
   };
   return new Proxy(outbox, {

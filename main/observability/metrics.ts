@@ -8,6 +8,8 @@ export interface AgentMetricsOptions {
 }
 
 export interface SettledCounts {
+  /** The connection's destination type (http, mqtt, amqp, …): the transport its records went out on. */
+  destination: string;
   delivered: number;
   retried: number;
   dead: number;
@@ -24,6 +26,8 @@ export const latencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 
 export const circuitStateValue = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 type ConnectionLabel = 'connection';
+/** Delivery series also carry the destination type, so a fleet dashboard can split HTTP, MQTT and AMQP traffic. */
+type DeliveryLabel = 'connection' | 'destination';
 
 export class AgentMetrics {
   readonly registry = new Registry();
@@ -33,19 +37,22 @@ export class AgentMetrics {
     'records_enqueued_total',
     'Changes newly stored in the outbox (captured twice, stored once)',
   );
-  private readonly recordsDelivered = this.counter(
+  private readonly recordsDelivered = this.deliveryCounter(
     'records_delivered_total',
     'Records the destination acknowledged',
   );
-  private readonly recordsRetried = this.counter(
+  private readonly recordsRetried = this.deliveryCounter(
     'records_retried_total',
     'Record send attempts that failed transiently and were scheduled again',
   );
-  private readonly recordsDead = this.counter('records_dead_total', 'Records moved to the dead-letter queue');
-  private readonly latency = new Histogram<'connection' | 'outcome'>({
+  private readonly recordsDead = this.deliveryCounter(
+    'records_dead_total',
+    'Records moved to the dead-letter queue',
+  );
+  private readonly latency = new Histogram<DeliveryLabel | 'outcome'>({
     name: `${prefix}delivery_latency_seconds`,
-    help: 'Time from sending a request to its answer; outcome is delivered or failed',
-    labelNames: ['connection', 'outcome'],
+    help: 'Time from sending a request to its answer; outcome is delivered or failed; destination is its type',
+    labelNames: ['connection', 'outcome', 'destination'],
     buckets: latencyBucketsSeconds,
     registers: [this.registry],
   });
@@ -88,12 +95,13 @@ export class AgentMetrics {
 
   /** One request's outcome: its records counted by result, its latency observed once. */
   settled(connection: string, counts: SettledCounts): void {
-    if (counts.delivered > 0) this.recordsDelivered.inc({ connection }, counts.delivered);
-    if (counts.retried > 0) this.recordsRetried.inc({ connection }, counts.retried);
-    if (counts.dead > 0) this.recordsDead.inc({ connection }, counts.dead);
+    const labels = { connection, destination: counts.destination };
+    if (counts.delivered > 0) this.recordsDelivered.inc(labels, counts.delivered);
+    if (counts.retried > 0) this.recordsRetried.inc(labels, counts.retried);
+    if (counts.dead > 0) this.recordsDead.inc(labels, counts.dead);
     if (counts.delivered + counts.retried + counts.dead === 0) return;
     const outcome = counts.delivered > 0 ? 'delivered' : 'failed';
-    this.latency.observe({ connection, outcome }, Math.max(0, counts.latencyMs) / 1000);
+    this.latency.observe({ ...labels, outcome }, Math.max(0, counts.latencyMs) / 1000);
   }
 
   /** Refreshes the gauges; connections gone from the snapshot lose their gauge series. */
@@ -145,6 +153,15 @@ export class AgentMetrics {
       name: `${prefix}${name}`,
       help,
       labelNames: ['connection'],
+      registers: [this.registry],
+    });
+  }
+
+  private deliveryCounter(name: string, help: string): Counter<DeliveryLabel> {
+    return new Counter({
+      name: `${prefix}${name}`,
+      help,
+      labelNames: ['connection', 'destination'],
       registers: [this.registry],
     });
   }

@@ -16,6 +16,7 @@ export class Enqueuer {
     connection: string,
     batch: ChangeBatch,
     now: number,
+    keySite: string | null,
   ) => EnqueueResult & { bytes: number; rejected: number };
   private readonly limits: { capture: number; drain: number } | undefined;
 
@@ -31,65 +32,69 @@ export class Enqueuer {
     // `blocked` is 1 when an older record of the same ordering key is still open: only heads are leased.
     this.insert = db.prepare(`
       INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
-                                     origin, created_at, state, blocked, next_attempt_at)
+                                     origin, created_at, state, blocked, next_attempt_at, key_site)
       VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @payload, @size,
               @origin, @now, 'pending',
               EXISTS (SELECT 1 FROM records WHERE connection = @connection AND ordering_key = @orderingKey
                       AND settled_at IS NULL),
-              @now)`);
+              @now, @keySite)`);
     // A change the source could not make valid: a dead letter from the start, with its reason on the timeline.
     this.insertRejected = db.prepare(`
       INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
-                                     origin, created_at, state, blocked, next_attempt_at, last_error, settled_at)
+                                     origin, created_at, state, blocked, next_attempt_at, last_error, settled_at, key_site)
       VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @payload, @size,
-              @origin, @now, 'dead', 0, @now, @reason, @now)`);
+              @origin, @now, 'dead', 0, @now, @reason, @now, @keySite)`);
     this.events = new RecordEvents(db);
     this.upsertCheckpoint = db.prepare(`
       INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (source, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
     this.deleteCheckpoint = db.prepare('DELETE FROM checkpoints WHERE source = ? AND key = ?');
-    const transaction = db.transaction((connection: string, batch: ChangeBatch, now: number) => {
-      let inserted = 0;
-      let rejected = 0;
-      let bytes = 0;
-      for (const change of batch.changes) {
-        const row = {
-          connection,
-          idempotencyKey: change.idempotencyKey,
-          orderingKey: change.orderingKey,
-          businessKey: change.businessKey ?? null,
-          contentType: change.contentType,
-          payload: change.payload,
-          size: change.payload.length,
-          origin: change.origin ? JSON.stringify(change.origin) : null,
-          now,
-        };
-        if (change.rejected) {
-          const info = this.insertRejected.run({ ...row, reason: change.rejected.reason });
-          if (info.changes === 0) continue;
-          this.events.add(info.lastInsertRowid, now, 'rejected', { reason: change.rejected.reason });
-          rejected += 1;
-        } else if (this.insert.run(row).changes > 0) {
-          inserted += 1;
-          bytes += change.payload.length;
+    const transaction = db.transaction(
+      (connection: string, batch: ChangeBatch, now: number, keySite: string | null) => {
+        let inserted = 0;
+        let rejected = 0;
+        let bytes = 0;
+        for (const change of batch.changes) {
+          const row = {
+            connection,
+            idempotencyKey: change.idempotencyKey,
+            orderingKey: change.orderingKey,
+            businessKey: change.businessKey ?? null,
+            contentType: change.contentType,
+            payload: change.payload,
+            size: change.payload.length,
+            origin: change.origin ? JSON.stringify(change.origin) : null,
+            now,
+            keySite,
+          };
+          if (change.rejected) {
+            const info = this.insertRejected.run({ ...row, reason: change.rejected.reason });
+            if (info.changes === 0) continue;
+            this.events.add(info.lastInsertRowid, now, 'rejected', { reason: change.rejected.reason });
+            rejected += 1;
+          } else if (this.insert.run(row).changes > 0) {
+            inserted += 1;
+            bytes += change.payload.length;
+          }
         }
-      }
-      for (const checkpoint of batch.checkpoints) {
-        if (checkpoint.value === null) this.deleteCheckpoint.run(connection, checkpoint.key);
-        else this.upsertCheckpoint.run(connection, checkpoint.key, checkpoint.value, now);
-      }
-      return {
-        inserted: inserted + rejected,
-        rejected,
-        duplicates: batch.changes.length - inserted - rejected,
-        bytes,
-      };
-    });
+        for (const checkpoint of batch.checkpoints) {
+          if (checkpoint.value === null) this.deleteCheckpoint.run(connection, checkpoint.key);
+          else this.upsertCheckpoint.run(connection, checkpoint.key, checkpoint.value, now);
+        }
+        return {
+          inserted: inserted + rejected,
+          rejected,
+          duplicates: batch.changes.length - inserted - rejected,
+          bytes,
+        };
+      },
+    );
     this.run = (...args) => transaction.immediate(...args);
   }
 
-  enqueue(connection: string, batch: ChangeBatch, now: number): EnqueueResult {
-    const write = () => this.capped(() => this.run(connection, batch, now));
+  /** `keySite`: the site id new records are sent under (agent.siteId), or null for bare keys. */
+  enqueue(connection: string, batch: ChangeBatch, now: number, keySite: string | null = null): EnqueueResult {
+    const write = () => this.capped(() => this.run(connection, batch, now, keySite));
     const relaxed = batch.bookkeeping === true && batch.changes.length === 0;
     const { inserted, rejected, duplicates, bytes } = relaxed ? commitWithoutFsync(this.db, write) : write();
     this.counters.addPending(connection, inserted - rejected, bytes);

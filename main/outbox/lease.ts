@@ -47,15 +47,21 @@ interface ReadyRow {
   attempts: number;
   batch_key: string | null;
   api_version: string | null;
+  key_site: string | null;
 }
 
 const readyColumns = `id, idempotency_key, business_key, content_type, payload, size, attempts, batch_key,
-  json_extract(origin, '$.${apiVersionField}') AS api_version`;
+  json_extract(origin, '$.${apiVersionField}') AS api_version, key_site`;
+
+/** The key a record is sent with: prefixed by the site it was captured under (agent.siteId), if any. */
+function sentKey(row: ReadyRow): string {
+  return row.key_site === null ? row.idempotency_key : `${row.key_site}:${row.idempotency_key}`;
+}
 
 function toOutgoing(row: ReadyRow): OutgoingRecord {
   return {
     id: row.id,
-    idempotencyKey: row.idempotency_key,
+    idempotencyKey: sentKey(row),
     businessKey: row.business_key,
     contentType: row.content_type,
     payload: row.payload,
@@ -121,9 +127,7 @@ export class Leaser {
       const rows = stored
         ? (this.batchMembers.all(request.connection, stored) as ReadyRow[])
         : this.withinBytes(request.batch ? freshOfOneVersion(ready) : ready, request.maxBytes);
-      const batchKey = request.batch
-        ? (stored ?? batchIdempotencyKey(rows.map((r) => r.idempotency_key)))
-        : undefined;
+      const batchKey = request.batch ? (stored ?? batchIdempotencyKey(rows.map(sentKey))) : undefined;
       for (const row of rows) this.take.run(token, now + request.leaseMs, batchKey ?? null, row.id);
       const records = rows.map(toOutgoing);
       return batchKey && records.length > 0 ? { token, records, batchKey } : { token, records };

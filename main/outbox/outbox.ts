@@ -33,6 +33,7 @@ export class Outbox {
   private readonly fingerprintInsert: Statement;
   private readonly listeners = new Set<(connection: string) => void>();
   private dataVersion: number;
+  private keySite: string | null = null;
 
   private constructor(
     readonly db: Database,
@@ -122,8 +123,17 @@ export class Outbox {
     return this.audit.recent('outbox.quarantined').map((e) => e.detail as QuarantineNotice);
   }
 
-  enqueue(connection: string, batch: ChangeBatch): EnqueueResult {
-    const result = this.enqueuer.enqueue(connection, batch, this.clock());
+  /**
+   * Records enqueued from now on are sent under `<siteId>:<key>` (agent.siteId), so keys stay unique across agents;
+   * records already stored keep the key they had. undefined: bare keys.
+   */
+  useSiteId(siteId: string | undefined): void {
+    this.keySite = siteId ?? null;
+  }
+
+  /** `keySite` overrides the site id for these records (salvage keeps the key a record was sent with). */
+  enqueue(connection: string, batch: ChangeBatch, keySite: string | null = this.keySite): EnqueueResult {
+    const result = this.enqueuer.enqueue(connection, batch, this.clock(), keySite);
     if (result.inserted > 0) this.notify(connection);
     return result;
   }

@@ -1,6 +1,7 @@
 // Config schema of the AMQP 0-9-1 destination: broker URL, login, exchange and routing-key templates, message flags, TLS.
 import { z } from 'zod';
 import { deliveryPolicyShape } from '../../core/delivery-policy-config.js';
+import { messageBatchSchema } from '../../core/message-batch.js';
 import { secretRefSchema } from '../../core/secret-ref.js';
 import { templateProblems } from './name-template.js';
 
@@ -165,6 +166,7 @@ export const amqpDestinationSchema = z
       .positive()
       .default(10_000)
       .describe('Give up connecting (TCP, TLS and login) after this long'),
+    batch: messageBatchSchema.optional(),
     ...deliveryPolicyShape,
   })
   .superRefine((destination, ctx) => {

@@ -1,4 +1,5 @@
 // Builds an AMQP destination from its config: broker address, login from the secret store, TLS files read now.
+import { batchLimitsOf } from '../../core/message-batch.js';
 import type { SecretResolver } from '../../core/secret-ref.js';
 import { amqpLabel, brokerAddress, isLoopbackHost, type AmqpDestinationConfig } from './config.js';
 import { AmqpDestination } from './destination.js';
@@ -25,6 +26,7 @@ export function createAmqpDestination(
     persistent: config.persistent,
     mandatory: config.mandatory,
     headers: config.headers,
+    ...(config.batch ? { batching: batchLimitsOf(config.batch) } : {}),
     ...(insecure
       ? {
           warning: `INSECURE: records and the password to ${address.hostname} travel unencrypted (allowInsecure is set)`,

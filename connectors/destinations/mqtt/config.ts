@@ -1,6 +1,7 @@
 // Config schema of the MQTT destination: broker URL, topic template, QoS, session, credentials, TLS and timeouts.
 import { z } from 'zod';
 import { deliveryPolicyShape } from '../../core/delivery-policy-config.js';
+import { messageBatchSchema } from '../../core/message-batch.js';
 import { secretRefSchema } from '../../core/secret-ref.js';
 import { topicTemplateProblems } from './topic.js';
 
@@ -100,6 +101,7 @@ export const mqttDestinationSchema = z
       .positive()
       .default(30_000)
       .describe('Give up waiting for the PUBACK or PUBCOMP of one message after this long (it is retried)'),
+    batch: messageBatchSchema.optional(),
     ...deliveryPolicyShape,
   })
   .superRefine((destination, ctx) => {

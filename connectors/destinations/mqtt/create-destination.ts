@@ -1,5 +1,6 @@
 // Builds an MQTT destination from its config: client options with secrets and TLS files, the connection and its facts.
 import type { BuildContext } from '../../core/connector.js';
+import { batchLimitsOf } from '../../core/message-batch.js';
 import { BrokerConnection } from './broker-connection.js';
 import { brokerTarget, clientOptions, defaultClientId } from './client-options.js';
 import { isLoopbackHost, type MqttDestinationConfig } from './config.js';
@@ -65,5 +66,6 @@ export function createMqttDestination(config: MqttDestinationConfig, context: Bu
       auth: config.username || config.password ? 'password' : 'none',
     },
     ...(warning ? { warning } : {}),
+    ...(config.batch ? { batching: batchLimitsOf(config.batch) } : {}),
   });
 }

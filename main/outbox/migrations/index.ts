@@ -4,6 +4,7 @@ import { recordsAndCheckpoints } from './0001-records-and-checkpoints.js';
 import { timelineAndAudit } from './0002-timeline-and-audit.js';
 import { openRecordsBySettledAt } from './0003-open-records-by-settled-at.js';
 import { batchMembership } from './0004-batch-membership.js';
+import { keySite } from './0005-key-site.js';
 
 export type { Migration } from './migration.js';
 
@@ -12,6 +13,7 @@ export const outboxMigrations: readonly Migration[] = [
   timelineAndAudit,
   openRecordsBySettledAt,
   batchMembership,
+  keySite,
 ];
 
 export const currentSchemaVersion = outboxMigrations.length;

@@ -50,6 +50,7 @@ describe('AgentMetrics through bindEngineObservability', () => {
     fake.activity({
       kind: 'settled',
       connection: 'invoices',
+      destination: 'http',
       delivered: 3,
       retried: 0,
       dead: 0,
@@ -58,6 +59,7 @@ describe('AgentMetrics through bindEngineObservability', () => {
     fake.activity({
       kind: 'settled',
       connection: 'invoices',
+      destination: 'http',
       delivered: 0,
       retried: 1,
       dead: 0,
@@ -66,6 +68,7 @@ describe('AgentMetrics through bindEngineObservability', () => {
     fake.activity({
       kind: 'settled',
       connection: 'invoices',
+      destination: 'http',
       delivered: 0,
       retried: 0,
       dead: 1,
@@ -90,7 +93,7 @@ describe('AgentMetrics through bindEngineObservability', () => {
     const bucket = (le: string, outcome: string) =>
       Number(
         new RegExp(
-          `integration_agent_delivery_latency_seconds_bucket\\{le="${le}",connection="invoices",outcome="${outcome}"\\} (\\d+)`,
+          `integration_agent_delivery_latency_seconds_bucket\\{le="${le}",connection="invoices",destination="http",outcome="${outcome}"\\} (\\d+)`,
         ).exec(text)?.[1],
       );
     expect(bucket('0.005', 'delivered')).toBe(0);
@@ -100,10 +103,10 @@ describe('AgentMetrics through bindEngineObservability', () => {
     expect(bucket('2.5', 'failed')).toBe(2);
     expect(bucket('60', 'failed')).toBe(2);
     expect(text).toMatch(
-      /integration_agent_delivery_latency_seconds_count\{connection="invoices",outcome="failed"\} 2/,
+      /integration_agent_delivery_latency_seconds_count\{connection="invoices",destination="http",outcome="failed"\} 2/,
     );
     expect(text).toMatch(
-      /integration_agent_delivery_latency_seconds_sum\{connection="invoices",outcome="failed"\} 2\.12/,
+      /integration_agent_delivery_latency_seconds_sum\{connection="invoices",destination="http",outcome="failed"\} 2\.12/,
     );
 
     expect(history.series(now)).toEqual([

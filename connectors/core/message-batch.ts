@@ -1,0 +1,77 @@
+// Broker batches: each record of a leased batch is published as its own message, pipelined, and the answers folded into one result.
+import { setMaxListeners } from 'node:events';
+import { z } from 'zod';
+import { batchLimitsShape } from './delivery-policy-config.js';
+import type { BatchLimits, OutgoingRequest, RejectedRecord, SendResult } from './destination.js';
+
+/** Config block of a broker destination's optional batching (absent: one record per send, as before). */
+export const messageBatchSchema = z
+  .strictObject({
+    ...batchLimitsShape,
+    maxRecords: z.int().min(1).max(10_000).default(100).describe('Most records leased for one send'),
+    lingerMs: z
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(0)
+      .describe('Once a record is due, wait up to this long for a fuller batch'),
+  })
+  .describe(
+    'Lease several records per send and publish them pipelined, each as its own message with its own key; one outbox commit per batch',
+  );
+
+export type MessageBatchConfig = z.output<typeof messageBatchSchema>;
+
+export function batchLimitsOf(config: MessageBatchConfig | undefined): BatchLimits | undefined {
+  return config && { maxRecords: config.maxRecords, maxBytes: config.maxBytes, lingerMs: config.lingerMs };
+}
+
+/**
+ * The single-record request each member of `request` is published as (its own key, the batch's trace context). Every
+ * member listens on the send's `signal`, so the signal is allowed that many listeners.
+ */
+export function memberRequests(request: OutgoingRequest, signal: AbortSignal): OutgoingRequest[] {
+  setMaxListeners(request.records.length + 10, signal);
+  return request.records.map((record) => ({
+    idempotencyKey: record.idempotencyKey,
+    records: [record],
+    ...(request.traceparent ? { traceparent: request.traceparent } : {}),
+  }));
+}
+
+/**
+ * One result for a batch from its members' results: a member the broker refused for good is dead on its own (a
+ * rejected record); any member to retry sends the open rest again (members already acknowledged arrive twice, and
+ * consumers drop them by key); otherwise the batch is delivered.
+ */
+export function foldMemberResults(request: OutgoingRequest, results: SendResult[]): SendResult {
+  const rejected: RejectedRecord[] = [];
+  let retry: SendResult | undefined;
+  let delivered: SendResult | undefined;
+  let bytes = 0;
+  results.forEach((result, index) => {
+    const id = request.records[index]!.id;
+    bytes += result.request?.bytes ?? 0;
+    for (const r of result.rejected ?? []) rejected.push(r);
+    if (result.kind === 'dead') rejected.push({ id, error: result.error });
+    else if (result.kind === 'retry') retry ??= result;
+    else if (result.kind === 'delivered') delivered ??= result;
+  });
+  const latencyMs = Math.max(0, ...results.map((r) => r.latencyMs));
+  const first = results.find((r) => r.request)?.request;
+  const summary = first ? { request: { ...first, bytes, records: request.records.length } } : {};
+  const extra = { latencyMs, ...summary, ...(rejected.length > 0 ? { rejected } : {}) };
+  if (retry?.kind === 'retry') {
+    const { error, signal } = retry;
+    return {
+      kind: 'retry',
+      error,
+      signal,
+      ...(retry.code !== undefined ? { code: retry.code } : {}),
+      ...(retry.retryAfterMs !== undefined ? { retryAfterMs: retry.retryAfterMs } : {}),
+      ...extra,
+    };
+  }
+  if (delivered?.kind === 'delivered') return { kind: 'delivered', code: delivered.code, ...extra };
+  return { kind: 'not-sent', ...extra };
+}
