@@ -78,6 +78,7 @@ export const api = {
   recentLogs: method('recentLogs'),
   throughput: method('throughput'),
   runDoctor: method('runDoctor'),
+  listAuditLog: method('listAuditLog'),
   on,
 } satisfies AgentApi;
 
