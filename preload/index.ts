@@ -82,6 +82,7 @@ export const api = {
   previewMapping: method('previewMapping'),
   suggestMapping: method('suggestMapping'),
   saveMapping: method('saveMapping'),
+  listAuditLog: method('listAuditLog'),
   on,
 } satisfies AgentApi;
 

@@ -5,6 +5,7 @@ import type { AgentEventName } from '../../preload/contract/events.js';
 import { validateConfig } from '../config/load-config.js';
 import { currentConfigVersion } from '../config/schema.js';
 import { buildDiagnosticBundle } from '../diagnostics/bundle/index.js';
+import { createRedactor } from '../diagnostics/redaction.js';
 import { checkDestination } from '../../connectors/registry.js';
 import { ConfigStore } from '../engine/config-store.js';
 import { secretNamesIn } from '../engine/connection-secrets.js';
@@ -16,6 +17,7 @@ import { ThroughputHistory } from '../observability/throughput-history.js';
 import { assertSecretValue } from '../secrets/secret-name.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { AgentBackend, CallContext } from './agent-backend.js';
+import { auditPage } from './audit-views.js';
 import { hasAdminPassphrase, verifyAdminPassphrase } from './admin-passphrase.js';
 import { testConnection } from './connection-test.js';
 import { toConnectionView } from './connection-views.js';
@@ -195,6 +197,10 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
       const deleted = await store.delete(name);
       if (deleted) audit(context, 'secret.delete', name);
       return { name, deleted };
+    },
+    async listAuditLog(args) {
+      const secretValues = await secrets.referencedValues().catch(() => []);
+      return auditPage(engine.outbox.audit, args, createRedactor({ secretValues }));
     },
     async listSecretNames() {
       const store = await secrets.store();

@@ -15,8 +15,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The sign-in link of the console running on `dataDir`; throws a CliError when none runs. */
-export async function consoleSignInUrl(dataDir: string): Promise<string> {
+/** The running console's sign-in link and certificate fingerprint (HTTPS); throws a CliError when none runs. */
+export async function consoleSignIn(dataDir: string): Promise<{ url: string; certificateSha256?: string }> {
   const address = await readConsoleAddress(dataDir);
   if (!address || !isAlive(address.pid)) {
     throw new CliError(
@@ -25,19 +25,37 @@ export async function consoleSignInUrl(dataDir: string): Promise<string> {
     );
   }
   try {
-    return consoleUrl(address.host, address.port, await readConsoleToken(dataDir), address.secure ?? false);
+    const url = consoleUrl(
+      address.host,
+      address.port,
+      await readConsoleToken(dataDir),
+      address.secure ?? false,
+    );
+    return address.certificateSha256 ? { url, certificateSha256: address.certificateSha256 } : { url };
   } catch (error) {
     if (error instanceof ConsoleError) throw new CliError(error.message, exitCodes.failure);
     throw error;
   }
 }
 
+/** The sign-in link of the console running on `dataDir`; throws a CliError when none runs. */
+export async function consoleSignInUrl(dataDir: string): Promise<string> {
+  return (await consoleSignIn(dataDir)).url;
+}
+
 export async function printConsoleUrl(options: SetupOptions): Promise<void> {
   const setup = await resolveSetup(options);
-  process.stdout.write(`${await consoleSignInUrl(setup.dataDir)}\n`);
+  const { url, certificateSha256 } = await consoleSignIn(setup.dataDir);
+  process.stdout.write(`${url}\n`);
   process.stderr.write(
     'Open it in a browser on this machine. It grants access to the console: keep it private.\n',
   );
+  if (certificateSha256) {
+    process.stderr.write(
+      `Certificate SHA-256 fingerprint: ${certificateSha256}\n` +
+        'Before accepting a self-signed certificate, check that the browser shows this same fingerprint.\n',
+    );
+  }
 }
 
 export function registerConsoleUrlCommand(program: Command): void {

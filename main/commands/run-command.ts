@@ -52,8 +52,11 @@ export async function runAgent(options: RunOptions): Promise<void> {
   // The console listens before the "running" line: whoever waits for that line may ask for console-url at once.
   const webConsole = await startWebConsole(agent, setup);
   say(`integration-agent ${agentVersion} running (pid ${process.pid}), data in ${setup.dataDir}`);
-  if (webConsole.running)
+  if (webConsole.running) {
     say(`console: ${webConsole.running.url} (sign-in link: integration-agent console-url)`);
+    const sha256 = webConsole.running.certificateSha256;
+    if (sha256) say(`console: certificate SHA-256 fingerprint ${sha256}`);
+  }
   say(setup.configFile ? `config: ${setup.configFile}` : 'config: none found, running the built-in SANDBOX');
   if (agent.sandbox) {
     say(`SANDBOX: drop files into ${agent.sandbox.inbox}`);

@@ -27,12 +27,24 @@ export const consoleSettingsSchema = z
         'Allow listening on a non-loopback address (needs tls: the token must not cross the network in clear)',
       ),
     tls: z
-      .strictObject({
-        certFile: z.string().min(1).describe('PEM certificate (chain) the console presents'),
-        keyFile: z.string().min(1).describe('PEM private key of that certificate'),
-      })
+      .union([
+        z.strictObject({
+          certFile: z.string().min(1).describe('PEM certificate (chain) the console presents'),
+          keyFile: z.string().min(1).describe('PEM private key of that certificate'),
+        }),
+        z.strictObject({
+          selfSigned: z
+            .literal(true)
+            .describe(
+              'Generate a self-signed certificate (kept 0600 in <dataDir>/console-tls, reused across restarts); ' +
+                'its SHA-256 fingerprint is printed at start and by `integration-agent console-url`',
+            ),
+        }),
+      ])
       .optional()
-      .describe('Serve the console over HTTPS with this certificate; required with allowRemote'),
+      .describe(
+        'Serve the console over HTTPS: certificate files, or { selfSigned: true }; required with allowRemote',
+      ),
     allowedHosts: z
       .array(z.string().min(1))
       .default([])
@@ -51,7 +63,8 @@ export const consoleSettingsSchema = z
           'is required with allowRemote: the console token and session would cross the network in clear',
         params: {
           fix:
-            'set console.tls.certFile and console.tls.keyFile (e.g. openssl req -x509 -newkey rsa:2048 -nodes ' +
+            'set console.tls: { selfSigned: true } (a generated certificate, compare its fingerprint), or ' +
+            'console.tls.certFile and console.tls.keyFile (e.g. openssl req -x509 -newkey rsa:2048 -nodes ' +
             '-days 825 -subj "/CN=<host name>" -keyout console.key -out console.crt), or keep the console on ' +
             '127.0.0.1 behind an SSH tunnel',
         },
@@ -60,6 +73,7 @@ export const consoleSettingsSchema = z
   .describe('Local web console: the status UI over HTTP, protected by a token');
 
 export type ConsoleSettings = z.output<typeof consoleSettingsSchema>;
+export type ConsoleTlsSetting = NonNullable<ConsoleSettings['tls']>;
 
 /** The section with every default filled in (the section is optional in the file). */
 export function resolveConsoleSettings(

@@ -1,6 +1,6 @@
 // Reads, parses (JSON or YAML), migrates and validates a config file; every problem becomes a ConfigError.
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { isAlias, isCollection, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { errorMessage } from '../shared/error-message.js';
 import { configFormatOf } from './config-format.js';
 import { ConfigError, fromZodError } from './errors.js';
@@ -116,6 +116,8 @@ function parseYaml(text: string, file: string): unknown {
       }),
     );
   }
+  const complexKey = complexKeyIssue(doc, lineCounter);
+  if (complexKey) throw new ConfigError(file, [complexKey]);
   try {
     return doc.toJS() as unknown;
   } catch (error) {
@@ -128,4 +130,25 @@ function parseYaml(text: string, file: string): unknown {
       },
     ]);
   }
+}
+
+/** A mapping key that is a list, mapping or tagged value (`? [a, b]: x`, `!!binary :`, an alias of one): no config key is. */
+function complexKeyIssue(doc: Document, lineCounter: LineCounter): ConfigIssue | undefined {
+  let issue: ConfigIssue | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      const objectValue = isScalar(key) && typeof key.value === 'object' && key.value !== null;
+      if (!isCollection(key) && !objectValue) return undefined;
+      const { line, col } = lineCounter.linePos((pair.key as typeof key).range?.[0] ?? 0);
+      const at = `line ${line}, column ${col}`;
+      issue = {
+        path: '(root)',
+        problem: `YAML syntax error at ${at}: a key is a list, mapping or tagged value, not a name`,
+        fix: `correct the YAML at ${at}: keys are plain names such as "source:" (quote a key that contains { [ or ,)`,
+      };
+      return visit.BREAK;
+    },
+  });
+  return issue;
 }

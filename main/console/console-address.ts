@@ -12,6 +12,8 @@ export interface ConsoleAddress {
   pid: number;
   /** Served over HTTPS. */
   secure?: boolean;
+  /** SHA-256 fingerprint of the console's certificate (for `console-url`). */
+  certificateSha256?: string;
 }
 
 export async function writeConsoleAddress(dataDir: string, address: ConsoleAddress): Promise<void> {
@@ -42,6 +44,7 @@ export async function readConsoleAddress(dataDir: string): Promise<ConsoleAddres
     port: parsed.port,
     pid: parsed.pid,
     ...(parsed.secure ? { secure: true } : {}),
+    ...(typeof parsed.certificateSha256 === 'string' ? { certificateSha256: parsed.certificateSha256 } : {}),
   };
 }
 

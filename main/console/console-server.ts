@@ -16,6 +16,7 @@ import {
 } from './http-response.js';
 import { readJsonBody } from './read-json-body.js';
 import { checkHost, checkJsonPost, checkOrigin, isLoopbackAddress } from './request-guards.js';
+import { requestUrl } from './request-url.js';
 import { serveStatic } from './static-files.js';
 import type { StreamRegistry } from './stream-registry.js';
 import { UnlockPaused, type UnlockLimiter } from './unlock-limiter.js';
@@ -58,7 +59,7 @@ export function createRequestHandler(ctx: ConsoleContext) {
 async function route(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const host = checkHost(req, ctx.hostNames, ctx.port());
   checkOrigin(req, host, ctx.secure ?? false);
-  const path = new URL(req.url ?? '/', 'http://console.invalid').pathname;
+  const path = requestUrl(req).pathname;
   if (path === '/api/session') return exchangeToken(ctx, req, res);
   if (path.startsWith('/api/call/')) return call(ctx, req, res, path.slice('/api/call/'.length));
   if (path === '/api/events') return events(ctx, req, res);

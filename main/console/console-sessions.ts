@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { tokensEqual } from './console-token.js';
+import { requestUrl } from './request-url.js';
 
 export type Role = 'viewer' | 'admin';
 
@@ -103,7 +104,11 @@ function headerTokenOf(req: IncomingMessage): string | undefined {
   const header = req.headers[sessionHeaderName];
   if (typeof header === 'string') return header;
   if (req.method !== 'GET') return undefined;
-  return new URL(req.url ?? '/', 'http://console.invalid').searchParams.get('session') ?? undefined;
+  try {
+    return requestUrl(req).searchParams.get('session') ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readCookie(req: IncomingMessage, name: string): string | undefined {

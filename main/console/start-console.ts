@@ -2,11 +2,11 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ConsoleSettings } from '../config/console-settings.js';
+import type { ConsoleSettings, ConsoleTlsSetting } from '../config/console-settings.js';
 import { removeConsoleAddress, writeConsoleAddress, consoleOrigin } from './console-address.js';
 import { ConsoleAuth, type ConsoleLogger } from './console-auth.js';
 import { ConsoleError } from './console-error.js';
-import { loadConsoleTls } from './console-tls.js';
+import { loadConsoleTls, type ConsoleTls } from './console-tls.js';
 import { createRequestHandler, type ConsoleHandlers, type MetricsSource } from './console-server.js';
 import { limitConnections } from './connection-limits.js';
 import { SessionStore } from './console-sessions.js';
@@ -14,6 +14,7 @@ import { loadOrCreateConsoleToken } from './console-token.js';
 import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 import { defaultBodyLimitBytes } from './read-json-body.js';
 import { allowedHostNames, isLoopbackHost } from './request-guards.js';
+import { certificateNames, loadOrCreateSelfSignedTls } from './self-signed-tls.js';
 import { defaultStaticDir } from './static-files.js';
 import { StreamRegistry } from './stream-registry.js';
 import { UnlockLimiter } from './unlock-limiter.js';
@@ -51,6 +52,8 @@ export interface RunningConsole {
   /** The console's address without the token (`integration-agent console-url` prints the sign-in link). */
   url: string;
   port: number;
+  /** SHA-256 fingerprint of the HTTPS certificate (colon-separated hex), when served over HTTPS. */
+  certificateSha256?: string;
   /** The port that was wanted when it was taken and a free one was used instead. */
   fallbackFrom?: number;
   close(): Promise<void>;
@@ -61,7 +64,7 @@ function checkBindHost(host: string, allowRemote: boolean, secure: boolean, logg
   if (allowRemote && !secure)
     throw new ConsoleError(
       `console.host is ${host} with allowRemote but without console.tls: the token would cross the network in clear`,
-      'set console.tls.certFile and console.tls.keyFile, or keep the console on 127.0.0.1 behind an SSH tunnel',
+      'set console.tls.certFile and console.tls.keyFile, or console.tls: { selfSigned: true }, or keep the console on 127.0.0.1 behind an SSH tunnel',
     );
   if (!allowRemote) {
     throw new ConsoleError(
@@ -70,6 +73,23 @@ function checkBindHost(host: string, allowRemote: boolean, secure: boolean, logg
     );
   }
   logger.warn({ host }, 'console: listening on a non-loopback address over HTTPS (console.allowRemote)');
+}
+
+async function consoleTls(
+  setting: ConsoleTlsSetting,
+  options: StartConsoleOptions,
+  host: string,
+): Promise<ConsoleTls> {
+  if (!('selfSigned' in setting)) return loadConsoleTls(setting);
+  const names = certificateNames(host, options.allowRemote ? (options.allowedHosts ?? []) : []);
+  const tls = await loadOrCreateSelfSignedTls(options.dataDir, names);
+  if (tls.created) {
+    options.logger.warn(
+      { certificateSha256: tls.fingerprint, names },
+      'console: generated a self-signed certificate; compare its fingerprint with the one the browser shows',
+    );
+  }
+  return tls;
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -97,7 +117,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 /** Throws a ConsoleError (message + fix) when the host is refused, the port is taken or the token file is unsafe. */
 export async function startConsole(options: StartConsoleOptions): Promise<RunningConsole> {
   const host = options.host ?? '127.0.0.1';
-  const tls = options.tls ? loadConsoleTls(options.tls) : undefined;
+  const tls = options.tls ? await consoleTls(options.tls, options, host) : undefined;
   checkBindHost(host, options.allowRemote ?? false, tls !== undefined, options.logger);
   const token = await loadOrCreateConsoleToken(options.dataDir);
   const sessions = new SessionStore({ ...(options.adminIdleMs ? { adminIdleMs: options.adminIdleMs } : {}) });
@@ -142,7 +162,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     host,
     port,
     pid: process.pid,
-    ...(tls ? { secure: true } : {}),
+    ...(tls ? { secure: true, certificateSha256: tls.fingerprint } : {}),
   });
   const url = `${consoleOrigin(host, port, tls !== undefined)}/`;
   options.logger.info({ url, ...(tls ? { certificateSha256: tls.fingerprint } : {}) }, 'console: listening');
@@ -150,6 +170,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   return {
     url,
     port,
+    ...(tls ? { certificateSha256: tls.fingerprint } : {}),
     ...(port !== wanted && wanted !== 0 ? { fallbackFrom: wanted } : {}),
     close() {
       closing ??= (async () => {

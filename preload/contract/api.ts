@@ -1,5 +1,6 @@
 // The one API contract between the UI and the agent: methods (role, argument and result schemas), events, AgentApi (browser-safe).
 import { z } from 'zod';
+import { auditPageArgsSchema, auditPageSchema } from './audit.js';
 import { connectionTestSchema, doctorReportSchema } from './checks.js';
 import { connectionViewSchema, removedConnectionSchema } from './connections.js';
 import {
@@ -220,6 +221,12 @@ export const agentMethods = {
     z.object({ series: z.array(throughputSeriesSchema) }),
     'Captured / delivered / failed per minute and connection over the last 60 minutes',
   ),
+  listAuditLog: method(
+    'viewer',
+    auditPageArgsSchema,
+    auditPageSchema,
+    'Admin changes and agent actions, newest first: actor, time, action, target (secret names, never values); page with beforeId = nextBeforeId',
+  ),
   runDoctor: method(
     'admin',
     z.strictObject({ connection: connectionIdSchema }),
@@ -296,4 +303,5 @@ export function isAgentEvent(name: unknown): name is AgentEventName {
 export { agentEvents };
 export type { AgentEventName, AgentEventPayload };
 export type { ContractErrorCode, ContractErrorShape } from './errors.js';
+export type { AuditEntryView } from './audit.js';
 export { contractErrorSchema, contractErrorCodes, isContractErrorShape } from './errors.js';

@@ -2,6 +2,7 @@
 import type { MouseEvent } from 'react';
 import type { AgentApi } from './agent-api.js';
 import { ActivityPage } from './activity/activity-page.js';
+import { AuditPage } from './audit/audit-page.js';
 import { ConnectionsPage } from './connections/connections-page.js';
 import { DiagnosticsPage } from './diagnostics/diagnostics-page.js';
 import { OverviewPage } from './overview/overview-page.js';
@@ -23,6 +24,8 @@ function Page({ route }: { route: Route }) {
       return <DeadLettersPage route={route} />;
     case 'activity':
       return <ActivityPage />;
+    case 'audit':
+      return <AuditPage />;
     case 'settings':
       return <SettingsPage />;
     case 'diagnostics':

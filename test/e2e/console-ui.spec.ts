@@ -227,3 +227,26 @@ test('requests without the token, with a foreign Host or a foreign Origin are re
   expect((await call({ ...bearer, origin: 'http://evil.example' })).status()).toBe(403);
   expect((await request.get(`${agent.origin}/api/events`)).status()).toBe(401);
 });
+
+test('the audit log lists a change made through the UI, with actor and target, to viewers too', async ({
+  page,
+}) => {
+  await signIn(page);
+  await unlockAdmin(page);
+  await openPage(page, 'Connections');
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Lock admin' }).click();
+  await expect(page.getByTestId('role')).toHaveText('Role: viewer');
+  await openPage(page, 'Audit log');
+  const rows = page.getByRole('table', { name: 'Audit log entries, newest first' }).locator('tbody tr');
+  await expect(rows.first()).toContainText('connection.resume');
+  await expect(rows.first()).toContainText('admin (console)');
+  await expect(rows.first()).toContainText('invoices');
+  await expect(rows.nth(1)).toContainText('connection.pause');
+  await expect(page.getByText('connection.add')).toBeVisible(); // the wizard's change in the first scenario
+  await shot(page, 'audit-log');
+});

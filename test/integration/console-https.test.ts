@@ -1,9 +1,12 @@
 // The web console over HTTPS: served with the configured certificate, Secure cookies, https Origins only; remote needs it.
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:https';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { consoleSettingsSchema } from '../../main/config/console-settings.js';
-import { consoleSignInUrl } from '../../main/commands/console-url-command.js';
+import { consoleSignIn, consoleSignInUrl } from '../../main/commands/console-url-command.js';
 import { readConsoleToken } from '../../main/console/console-token.js';
 import { startConsole, type RunningConsole } from '../../main/console/start-console.js';
 import { createTestPki } from '../support/test-ca.js';
@@ -20,7 +23,7 @@ afterAll(async () => {
   pki.remove();
 });
 
-function post(port: number, path: string, body: unknown, origin: string) {
+function post(port: number, path: string, body: unknown, origin: string, ca: string = pki.rootCa.certPem) {
   return new Promise<{ status: number; cookie: string }>((resolve, reject) => {
     const req = request(
       {
@@ -28,7 +31,7 @@ function post(port: number, path: string, body: unknown, origin: string) {
         port,
         path,
         method: 'POST',
-        ca: pki.rootCa.certPem,
+        ca,
         headers: { host: `127.0.0.1:${port}`, origin, 'content-type': 'application/json' },
       },
       (res) => {
@@ -83,5 +86,69 @@ describe('console over HTTPS', () => {
         tls: { certFile: pki.server.certFile, keyFile: pki.otherServer.keyFile },
       }),
     ).rejects.toThrow(/does not belong to the certificate/);
+  });
+
+  it('selfSigned: generates a certificate with node:crypto, stores it 0600, reuses it across restarts, shows its fingerprint', async () => {
+    const dataDir = tempDir();
+    const first = await startConsole({ handlers, dataDir, logger, port: 0, tls: { selfSigned: true } });
+    running.push(first);
+    const certFile = join(dataDir, 'console-tls', 'cert.pem');
+    const certPem = readFileSync(certFile, 'utf8');
+    const certificate = new X509Certificate(certPem);
+    expect(first.certificateSha256).toBe(certificate.fingerprint256);
+    expect(certificate.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(certificate.checkHost('localhost')).toBe('localhost');
+    expect(certificate.verify(certificate.publicKey)).toBe(true); // self-signed
+    for (const file of ['cert.pem', 'key.pem']) {
+      expect(statSync(join(dataDir, 'console-tls', file)).mode & 0o777).toBe(0o600);
+    }
+    // A client that pins the generated certificate signs in over TLS.
+    const token = await readConsoleToken(dataDir);
+    const ok = await post(first.port, '/api/session', { token }, `https://127.0.0.1:${first.port}`, certPem);
+    expect(ok.status).toBe(200);
+    expect(await consoleSignIn(dataDir)).toEqual({
+      url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/#token=/) as unknown,
+      certificateSha256: certificate.fingerprint256,
+    });
+    await first.close();
+    const second = await startConsole({ handlers, dataDir, logger, port: 0, tls: { selfSigned: true } });
+    running.push(second);
+    expect(second.certificateSha256).toBe(first.certificateSha256);
+    expect(readFileSync(certFile, 'utf8')).toBe(certPem);
+  });
+
+  it('selfSigned: a new name in allowedHosts gets a new certificate; a key others can read is refused, not replaced', async () => {
+    const dataDir = tempDir();
+    const first = await startConsole({ handlers, dataDir, logger, port: 0, tls: { selfSigned: true } });
+    await first.close();
+    const remote = await startConsole({
+      handlers,
+      dataDir,
+      logger,
+      host: '0.0.0.0',
+      port: 0,
+      allowRemote: true,
+      allowedHosts: ['agent.example.com'],
+      tls: { selfSigned: true },
+    });
+    running.push(remote);
+    expect(remote.certificateSha256).not.toBe(first.certificateSha256);
+    const certificate = new X509Certificate(readFileSync(join(dataDir, 'console-tls', 'cert.pem')));
+    expect(certificate.checkHost('agent.example.com')).toBe('agent.example.com');
+    await remote.close();
+    chmodSync(join(dataDir, 'console-tls', 'key.pem'), 0o644);
+    await expect(
+      startConsole({ handlers, dataDir, logger, port: 0, tls: { selfSigned: true } }),
+    ).rejects.toThrow(/private key .*key\.pem is accessible by other users.*Fix: run: chmod 600/);
+  });
+
+  it('the config accepts tls: { selfSigned: true } with allowRemote and says so in the fix', () => {
+    expect(
+      consoleSettingsSchema.safeParse({ host: '0.0.0.0', allowRemote: true, tls: { selfSigned: true } })
+        .success,
+    ).toBe(true);
+    const refused = consoleSettingsSchema.safeParse({ host: '0.0.0.0', allowRemote: true });
+    expect(JSON.stringify(refused.error?.issues)).toMatch(/selfSigned: true/);
+    expect(consoleSettingsSchema.safeParse({ tls: { selfSigned: false } }).success).toBe(false);
   });
 });

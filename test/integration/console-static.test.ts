@@ -36,6 +36,15 @@ describe('web console: pages', () => {
     expect(refused.headers['cache-control']).toBe('no-store');
   });
 
+  it('a path that starts with // or /\\ is still a path: the page or a 404, not a 500 (found by the fuzz suite)', async () => {
+    const c = await start();
+    for (const path of ['//', '/\\', '//api/events', '/\\x?session=1']) {
+      const answer = await c.send(path);
+      expect([200, 404]).toContain(answer.status);
+    }
+    expect((await c.send('//api/call/status')).status).toBe(200); // no API there: the app's page
+  });
+
   it('never serves a file outside the renderer folder, nor dotfiles', async () => {
     const c = await start();
     for (const path of [

@@ -277,4 +277,51 @@ describe('engine control through the contract', () => {
       deleted: true,
     });
   });
+
+  it('lists the audit log to viewers, newest first and paged, with names but never secret values', async () => {
+    const { ingest, handlers } = await start({ withConfigFile: true });
+    const secret = 's3cr3t-audit-value';
+    const viewer = { role: 'viewer' as const };
+    await handlers.call('setSecret', { name: 'erp-token', value: secret }, admin);
+    await handlers.call(
+      'addConnection',
+      { connection: folderToHttp('audited', join(tempDir(), 'in'), `${ingest.url}/ingest/a`) },
+      admin,
+    );
+    await handlers.call('pauseConnection', { id: 'audited' }, admin);
+    await handlers.call('updateSettings', { logLevel: 'debug' }, admin);
+    type Page = {
+      entries: {
+        id: number;
+        actor: string;
+        action: string;
+        target: string | null;
+        detail: string | null;
+        at: number;
+      }[];
+      nextBeforeId?: number;
+    };
+    const first = (await handlers.call('listAuditLog', { limit: 3 }, viewer)) as Page;
+    expect(first.entries.map((e) => [e.actor, e.action, e.target])).toEqual([
+      ['test admin', 'settings.update', null],
+      ['test admin', 'connection.pause', 'audited'],
+      ['test admin', 'connection.add', 'audited'],
+    ]);
+    expect(first.entries[0]?.detail).toBe('{"changed":["logLevel"]}');
+    expect(first.entries[0]?.at).toBeGreaterThan(0);
+    expect(first.nextBeforeId).toBe(first.entries[2]?.id);
+    const second = (await handlers.call(
+      'listAuditLog',
+      { beforeId: first.nextBeforeId, limit: 3 },
+      viewer,
+    )) as Page;
+    expect(second.entries.map((e) => [e.action, e.target])).toEqual([['secret.set', 'erp-token']]);
+    expect(second.nextBeforeId).toBeUndefined();
+    expect(JSON.stringify([first, second])).not.toContain(secret);
+    for (const bad of [{ limit: 0 }, { limit: 201 }, { beforeId: -1 }, { beforeId: 1.5 }, { action: 'x' }]) {
+      await expect(handlers.call('listAuditLog', bad, viewer)).rejects.toMatchObject({
+        code: 'invalid-argument',
+      });
+    }
+  });
 });

@@ -7,6 +7,7 @@ export const pages = [
   { id: 'records', title: 'Records' },
   { id: 'dead-letters', title: 'Dead letters' },
   { id: 'activity', title: 'Activity' },
+  { id: 'audit', title: 'Audit log' },
   { id: 'settings', title: 'Settings' },
   { id: 'diagnostics', title: 'Diagnostics' },
 ] as const;

@@ -1,7 +1,7 @@
 // Loading configs: defaults for a minimal file, full YAML and JSON files, and file-level errors.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfigFile, parseConfigText, validateConfig } from '../../../main/config/load-config.js';
 import { asyncConfigErrorOf, configErrorOf, makeTempDir } from './config-error-helpers.js';
 
@@ -258,5 +258,29 @@ describe('parseConfigText', () => {
   it('reports an empty YAML file as missing its top-level settings', () => {
     const error = configErrorOf(() => validateConfig(parseConfigText('', 'a.yaml'), 'a.yaml'));
     expect(error.issues[0]).toMatchObject({ path: '(root)', fix: 'start it with configVersion: 1' });
+  });
+});
+
+describe('YAML keys that are lists or mappings (found by the fuzz suite)', () => {
+  it('are a ConfigError with the line, not a process warning and a stringified key', () => {
+    const warnings = vi.spyOn(process, 'emitWarning');
+    const error = configErrorOf(() => parseConfigText('configVersion: 1\n? [a, b]\n: x\n', 'c.yaml'));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        problem:
+          'YAML syntax error at line 2, column 3: a key is a list, mapping or tagged value, not a name',
+      }),
+    ]);
+    expect(configErrorOf(() => parseConfigText('{ a: 1 }: x\n', 'c.yaml')).issues[0]?.problem).toMatch(
+      /line 1, column 1/,
+    );
+    expect(configErrorOf(() => parseConfigText('!!binary :\n', 'c.yaml')).issues[0]?.problem).toMatch(
+      /line 1, column 1/,
+    );
+    expect(configErrorOf(() => parseConfigText('a: &x [1]\n*x : 2\n', 'c.yaml')).issues[0]?.problem).toMatch(
+      /line 2, column 1/,
+    );
+    expect(warnings).not.toHaveBeenCalled();
+    warnings.mockRestore();
   });
 });
