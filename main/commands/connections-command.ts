@@ -4,9 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AgentStatus } from '../../preload/contract/status.js';
 import { destinationConnectorFor, sourceConnectorFor } from '../../connectors/registry.js';
-import { outboxStatistics } from '../diagnostics/bundle/outbox-report.js';
+import { outboxStatistics, type ConnectionStatistics } from '../diagnostics/bundle/outbox-report.js';
 import { OutboxAccessError, openOutboxReadOnly, runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
 import { createRedactor } from '../diagnostics/redaction.js';
+import { sandboxConnectionId } from '../sandbox/sandbox-id.js';
 import { defaultDataDir, outboxFile, statusFile } from '../shared/data-dir.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
@@ -84,6 +85,8 @@ export async function connectionRows(options: SetupOptions): Promise<ConnectionR
     const config = configs.find((c) => c.id === id);
     const counts = stats.find((s) => s.connection === id);
     const live = status?.connections.find((c) => c.id === id);
+    if (!config && !live && id === sandboxConnectionId && setup.config?.sandbox !== true)
+      return formerSandbox(id, counts);
     return {
       id,
       name: config?.name ?? live?.name ?? id,
@@ -108,6 +111,20 @@ export async function connectionRows(options: SetupOptions): Promise<ConnectionR
       ...(counts?.oldestPendingAt ? { oldestPendingAt: counts.oldestPendingAt } : {}),
     };
   });
+}
+
+/** The sandbox's history after the first real connection replaced it: said as such, nothing else runs it. */
+function formerSandbox(id: string, counts: ConnectionStatistics | undefined): ConnectionRow {
+  return {
+    id,
+    name: 'the former sandbox',
+    source: 'sandbox inbox (replaced by your config)',
+    destination: 'nothing is sent; its records leave with retention',
+    state: 'replaced',
+    pending: counts?.pending ?? 0,
+    pendingBytes: counts?.pendingBytes ?? 0,
+    dead: counts?.dead ?? 0,
+  };
 }
 
 /** Aligned text columns. */

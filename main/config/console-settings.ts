@@ -49,6 +49,14 @@ export const consoleSettingsSchema = z
       .array(z.string().min(1))
       .default([])
       .describe('Extra Host names the console answers to when allowRemote is set (DNS rebinding guard)'),
+    adminIdleMinutes: z
+      .number()
+      .positive()
+      .max(1440)
+      .optional()
+      .describe(
+        'An unlocked admin role falls back to viewer after this many minutes without an admin action (default 15)',
+      ),
     openMetricsOnLoopback: z
       .boolean()
       .default(false)

@@ -104,9 +104,10 @@ async function call(
   const method = name;
   const args = await readJsonBody(req, ctx.bodyLimitBytes);
   if (method === 'unlockAdmin') return unlock(ctx, req, res, caller.session, args);
-  const result = await ctx.handlers.call(method, args, as(roleOf(ctx, caller, method)));
+  const role = roleOf(ctx, caller, method);
+  const result = await ctx.handlers.call(method, args, as(role));
   if (method === 'lockAdmin' && caller.session) ctx.sessions.lockAdmin(caller.session);
-  sendJson(res, 200, result);
+  sendJson(res, 200, method === 'session' ? withAdminUntil(result, caller.session, role) : result);
 }
 
 /** The handler checks the passphrase; the transport raises this session only; wrong guesses pause per session and overall. */
@@ -140,6 +141,12 @@ async function unlock(
   ctx.sessions.unlockAdmin(session);
   ctx.logger.info({ remote: remoteOf(req) }, 'console: a session unlocked admin');
   sendJson(res, 200, result);
+}
+
+/** The page shows the time left of an admin role and drops to viewer when it lapses, without a reload. */
+function withAdminUntil(result: unknown, session: ConsoleSession | undefined, role: Role): unknown {
+  if (role !== 'admin' || session?.adminUntil === undefined) return result;
+  return { ...(result as object), adminUntil: session.adminUntil };
 }
 
 async function events(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

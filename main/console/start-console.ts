@@ -120,7 +120,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   const tls = options.tls ? await consoleTls(options.tls, options, host) : undefined;
   checkBindHost(host, options.allowRemote ?? false, tls !== undefined, options.logger);
   const token = await loadOrCreateConsoleToken(options.dataDir);
-  const sessions = new SessionStore({ ...(options.adminIdleMs ? { adminIdleMs: options.adminIdleMs } : {}) });
+  const adminIdleMs =
+    options.adminIdleMs ?? (options.adminIdleMinutes ? options.adminIdleMinutes * 60_000 : undefined);
+  const sessions = new SessionStore(adminIdleMs ? { adminIdleMs } : {});
   const limiter = new FailureLimiter({ freeFailures: 10, ...options.tokenLimits });
   const streams = new StreamRegistry(options.maxStreams ?? 32, options.maxStreamsPerSession ?? 4);
   const heartbeatMs = options.heartbeatMs ?? 15_000;

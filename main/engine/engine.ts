@@ -1,4 +1,5 @@
 // Composition root: config → outbox → sources and dispatchers; backpressure, retention and status events.
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
 import type { SourceContext } from '../../connectors/core/source.js';
@@ -37,6 +38,8 @@ export interface EngineOptions {
   secretStore?: SecretStore;
   /** Extra notices to show in status from the start (e.g. "running the sandbox"). */
   notices?: Notice[];
+  /** Notices about the sandbox: dropped once a real config replaces it (the first saved connection). */
+  sandboxNotices?: Notice[];
 }
 
 const day = 24 * 60 * 60 * 1000;
@@ -72,7 +75,7 @@ export class Engine {
     private readonly options: EngineOptions,
     readonly outbox: Outbox,
   ) {
-    this.notices = [...(options.notices ?? [])];
+    this.notices = [...(options.notices ?? []), ...(options.sandboxNotices ?? [])];
     this.config = options.config;
     this.activity = new ActivityHub((error) =>
       options.logger.error({ err: error }, 'an engine activity listener failed'),
@@ -178,6 +181,7 @@ export class Engine {
     const previous = this.config;
     this.config = next;
     this.outbox.useSiteId(next.agent?.siteId);
+    if (previous.sandbox && !next.sandbox) this.sandboxReplaced();
     // Only a changed setting moves the level: a --log-level override stays until the setting itself changes.
     if (previous.logging.level !== next.logging.level) setLogLevel(this.options.logger, next.logging.level);
     for (const id of before.keys()) if (!after.has(id)) await this.connections.stop(id, 10_000);
@@ -185,6 +189,20 @@ export class Engine {
     for (const connection of changed) await this.startConnection(connection);
     this.checkBackpressure(false);
     this.queueStatus();
+  }
+
+  /** The first saved connection replaced the sandbox: its notices go, one line says what happened. */
+  private sandboxReplaced(): void {
+    for (const notice of this.options.sandboxNotices ?? []) {
+      const at = this.notices.indexOf(notice);
+      if (at >= 0) this.notices.splice(at, 1);
+    }
+    const file = this.options.configFile ?? join(this.options.dataDir, 'config.yaml');
+    this.notices.push({
+      level: 'info',
+      at: Date.now(),
+      message: `The sandbox was replaced by the config in ${file}; the records it captured stay in the history until retention removes them`,
+    });
   }
 
   /** Rebuilds these connections from the running config, e.g. after a secret they reference was stored. */

@@ -64,7 +64,7 @@ export async function hostAgent(options: HostOptions): Promise<HostedAgent> {
       logger,
       version: agentVersion,
       ...(options.configFile ? { configFile: options.configFile } : {}),
-      notices: sandbox
+      sandboxNotices: sandbox
         ? [
             {
               level: 'info',

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentConfigSchema, type AgentConfig } from '../config/schema.js';
 import { startIngestServer, type IngestServer } from './ingest-server.js';
+import { sandboxConnectionId } from './sandbox-id.js';
 
 export interface Sandbox {
   config: AgentConfig;
@@ -28,7 +29,7 @@ export async function startSandbox(dataDir: string): Promise<Sandbox> {
     sandbox: true,
     connections: [
       {
-        id: 'sandbox',
+        id: sandboxConnectionId,
         name: 'Sandbox inbox → sandbox API',
         source: { type: 'folder', path: inbox, quietPeriodMs: 1000 },
         destination: { type: 'http', url: `${ingest.url}/ingest/sandbox`, concurrency: 2 },

@@ -55,7 +55,13 @@ const method = <A extends z.ZodType, R extends z.ZodType>(
 const noArgs = z.strictObject({}).optional();
 const byId = z.strictObject({ id: connectionIdSchema });
 const connectionArg = z.strictObject({ connection: connectionConfigArgSchema });
-const sessionSchema = z.object({ role: z.enum(['viewer', 'admin']), adminPassphraseSet: z.boolean() });
+/** When an admin role lapses (epoch ms); the web console sends it, the desktop app's admin does not lapse. */
+const adminUntilSchema = z.number().optional();
+const sessionSchema = z.object({
+  role: z.enum(['viewer', 'admin']),
+  adminPassphraseSet: z.boolean(),
+  adminUntil: adminUntilSchema,
+});
 
 export const agentMethods = {
   status: method(

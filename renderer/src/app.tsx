@@ -11,8 +11,10 @@ import { RecordsPage } from './records/records-page.js';
 import { SettingsPage } from './settings/settings-page.js';
 import { AgentProvider } from './shell/agent-store.js';
 import { AppHeader } from './shell/app-header.js';
+import { LinkBanner } from './shell/link-banner.js';
 import { NavBar, pages } from './shell/nav-bar.js';
 import { useRoute, type Route } from './shell/use-route.js';
+import type { LinkWatch } from './transport/link-state.js';
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -43,11 +45,11 @@ function skipToContent(event: MouseEvent<HTMLAnchorElement>): void {
   document.getElementById('main')?.focus();
 }
 
-export function App({ api }: { api: AgentApi }) {
+export function App({ api, link }: { api: AgentApi; link?: LinkWatch }) {
   const route = useRoute();
   const title = pages.find((p) => p.id === route.page)?.title ?? 'Integration agent';
   return (
-    <AgentProvider api={api}>
+    <AgentProvider api={api} {...(link ? { link } : {})}>
       <a className="skip-link" href="#main" onClick={skipToContent}>
         Skip to content
       </a>
@@ -55,6 +57,7 @@ export function App({ api }: { api: AgentApi }) {
         <AppHeader />
         <NavBar current={route.page} />
         <main id="main" tabIndex={-1} aria-label={title}>
+          <LinkBanner />
           <Page route={route} />
         </main>
       </div>

@@ -3,12 +3,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
 import './styles.css';
-import { resolveAgentApi } from './transport/resolve-agent-api.js';
+import { resolveTransport } from './transport/resolve-agent-api.js';
 
 const root = document.getElementById('root');
+const { api, link } = resolveTransport();
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App api={resolveAgentApi()} />
+      <App api={api} {...(link ? { link } : {})} />
     </StrictMode>,
   );

@@ -21,7 +21,16 @@ export interface ConsoleAgent {
   origin: string;
   token: string;
   output(): string;
+  /** Stops the agent and starts it again on the same console port (sessions are forgotten, the token stays). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface ConsoleAgentOptions {
+  /** Extra keys of the `console` section, e.g. `adminIdleMinutes: 0.1`. */
+  console?: string;
+  /** The config's connections list (JSON) for these places; none by default. */
+  connections?: (places: AgentPlaces) => unknown[];
 }
 
 function requireBuilt(): void {
@@ -83,10 +92,7 @@ export interface AgentPlaces {
   dir: string;
 }
 
-/** `connections`: the config's connections list (JSON) for these places; none by default. */
-export async function startConsoleAgent(
-  options: { connections?: (places: AgentPlaces) => unknown[] } = {},
-): Promise<ConsoleAgent> {
+export async function startConsoleAgent(options: ConsoleAgentOptions = {}): Promise<ConsoleAgent> {
   requireBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'e2e-console-'));
   const inbox = join(dir, 'inbox');
@@ -96,39 +102,72 @@ export async function startConsoleAgent(
   const ingest = await startIngestServer();
   const connections = options.connections?.({ inbox, ingestUrl: ingest.url, dir }) ?? [];
   const config = join(dir, 'config.yaml');
-  writeFileSync(
-    config,
-    [
-      'configVersion: 1',
-      'console: { port: 0 }',
-      'logging: { level: debug }',
-      `connections: ${JSON.stringify(connections)}`,
-      '',
-    ].join('\n'),
-  );
+  const writeConfig = (port: number) =>
+    writeFileSync(
+      config,
+      [
+        'configVersion: 1',
+        `console: { port: ${port}${options.console ? `, ${options.console}` : ''} }`,
+        'logging: { level: debug }',
+        `connections: ${JSON.stringify(connections)}`,
+        '',
+      ].join('\n'),
+    );
+  writeConfig(0);
   await runCli(['admin', 'set-passphrase', '--data-dir', dataDir], `${adminPassphrase}\n`);
-  const child = spawn(process.execPath, [cli, 'run', '--config', config, '--data-dir', dataDir], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let text = '';
-  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const launch = async () => {
+    const child = spawn(process.execPath, [cli, 'run', '--config', config, '--data-dir', dataDir], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const halt = async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    };
+    const from = text.length;
+    try {
+      await waitForOutput(child, () => text.slice(from), /running \(pid/, 20_000);
+    } catch (error) {
+      await halt();
+      throw error;
+    }
+    return halt;
+  };
+  let halt: (() => Promise<void>) | undefined;
   const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await halt?.();
+    halt = undefined;
     await ingest.close();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitForOutput(child, () => text, /running \(pid/, 20_000);
+    halt = await launch();
     const signInUrl = (await runCli(['console-url', '--data-dir', dataDir])).trim();
     const url = new URL(signInUrl);
     const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
-    return { ingest, inbox, dataDir, signInUrl, origin: url.origin, token, output: () => text, stop };
+    const restart = async () => {
+      await halt?.();
+      halt = undefined;
+      writeConfig(Number(url.port));
+      halt = await launch();
+    };
+    return {
+      ingest,
+      inbox,
+      dataDir,
+      signInUrl,
+      origin: url.origin,
+      token,
+      output: () => text,
+      restart,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -201,6 +201,19 @@ describe('web console: roles', () => {
     expect(c.replayed).toEqual([[7]]);
   });
 
+  it('the session call says when the admin role lapses, so the page can show the time left', async () => {
+    const c = await start({ adminIdleMs: 60_000 });
+    const cookie = await c.signIn();
+    expect((await c.post('/api/call/session', {}, cookie)).json()).not.toHaveProperty('adminUntil');
+    const before = Date.now();
+    await c.post('/api/call/unlockAdmin', { passphrase: adminPassphrase }, cookie);
+    const session = (await c.post('/api/call/session', {}, cookie)).json() as { adminUntil: number };
+    expect(session).toMatchObject({ role: 'admin' });
+    expect(session.adminUntil).toBeGreaterThanOrEqual(before + 60_000);
+    await c.post('/api/call/lockAdmin', {}, cookie);
+    expect((await c.post('/api/call/session', {}, cookie)).json()).not.toHaveProperty('adminUntil');
+  });
+
   it('admin falls back to viewer after the idle period', async () => {
     const c = await start({ adminIdleMs: 300 });
     const cookie = await c.signIn();

@@ -1,4 +1,5 @@
 // summary.txt: the first file support opens: every connection's state and every dead letter's reason, in plain text.
+import { sandboxConnectionId } from '../../sandbox/sandbox-id.js';
 import type { ConnectionStatistics, RecordSummary } from './outbox-report.js';
 
 export interface SummaryInput {
@@ -13,6 +14,7 @@ export interface SummaryInput {
 
 interface StatusLike {
   health?: string;
+  sandbox?: boolean;
   summary?: string;
   connections?: {
     id: string;
@@ -41,6 +43,9 @@ function connectionLines(stats: ConnectionStatistics, status: StatusLike, now: n
       (stats.oldestPendingAgeMs !== undefined ? `, oldest pending ${age(stats.oldestPendingAgeMs)}` : '') +
       (stats.lastDeliveredAt ? `, last delivery ${stats.lastDeliveredAt}` : ''),
     ...(live ? [`    health: ${live.health ?? '?'}${live.reason ? ` (${live.reason})` : ''}`] : []),
+    ...(!live && stats.connection === sandboxConnectionId && status.sandbox !== true
+      ? ['    the former sandbox: replaced by the config; nothing is sent, its records leave with retention']
+      : []),
     ...(destination
       ? [
           `    destination: ${destination.state ?? '?'}` +

@@ -13,7 +13,8 @@ interface TestStepProps {
 }
 
 export function WizardTestStep({ connection, editing, onSaved }: TestStepProps) {
-  const { api } = useAgent();
+  const { api, status } = useAgent();
+  const replacesSandbox = !editing && status?.sandbox === true;
   const test = useAction(() => api.testConnection({ connection }));
   const save = useAction(async () => {
     const saved = editing
@@ -30,12 +31,20 @@ export function WizardTestStep({ connection, editing, onSaved }: TestStepProps) 
         The test tries the source and the destination without saving anything: can the agent reach them, does
         TLS verify, is the authentication accepted, does a dry-run request pass.
       </p>
+      {replacesSandbox && (
+        <p className="message" data-testid="replaces-sandbox">
+          The agent runs the sandbox now. Saving this first connection replaces it: the agent writes a config
+          file (config.yaml in its data directory, {status.dataDir}) with this connection, the sandbox
+          connection stops and its inbox is no longer watched. What the sandbox captured stays in the history
+          until retention removes it.
+        </p>
+      )}
       <div className="row">
         <AdminButton onClick={() => void test.run()} disabled={test.pending}>
           {test.pending ? 'Testing…' : 'Test connection'}
         </AdminButton>
         <AdminButton className="primary" onClick={() => void save.run()} disabled={save.pending}>
-          {editing ? 'Save changes' : 'Save and start'}
+          {editing ? 'Save changes' : replacesSandbox ? 'Replace the sandbox and start' : 'Save and start'}
         </AdminButton>
       </div>
       <div aria-live="polite">

@@ -5,13 +5,14 @@ import { useAction } from '../common/use-action.js';
 import { useAgent } from './agent-store.js';
 
 export function AdminUnlock() {
-  const { api, role, setRole } = useAgent();
+  const { api, role, adminUntil, setRole, link, now } = useAgent();
   const [passphrase, setPassphrase] = useState('');
   const [open, setOpen] = useState(false);
   const unlock = useAction(async () => {
-    const session = await api.unlockAdmin({ passphrase });
+    await api.unlockAdmin({ passphrase });
     setPassphrase('');
-    setRole(session.role);
+    const session = await api.session(); // the web console says when the admin role lapses
+    setRole(session.role, session.adminUntil);
     setOpen(false);
     return session;
   });
@@ -25,9 +26,14 @@ export function AdminUnlock() {
   return (
     <div className="unlock">
       <span className="badge" data-testid="role">
-        Role: {role}
+        {link === 'signed-out' ? 'Not signed in' : `Role: ${role}`}
       </span>
-      {role === 'admin' ? (
+      {role === 'admin' && adminUntil !== undefined && (
+        <span className="muted" data-testid="role-time-left">
+          {timeLeft(adminUntil - now)}
+        </span>
+      )}
+      {link === 'signed-out' ? null : role === 'admin' ? (
         <button type="button" onClick={() => void lock.run()}>
           Lock admin
         </button>
@@ -60,4 +66,11 @@ export function AdminUnlock() {
       <ErrorBox error={unlock.error ?? lock.error} />
     </div>
   );
+}
+
+/** "14 min left" / "40 s left" until the admin role lapses without an admin action. */
+function timeLeft(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds >= 60) return `admin for ${Math.ceil(seconds / 60)} min more`;
+  return `admin for ${seconds} s more`;
 }

@@ -11,12 +11,21 @@ import {
 } from 'react';
 import type { AgentStatus } from '../../../preload/contract/status.js';
 import type { AgentApi, LogEvent, Role, ThroughputSeries } from '../agent-api.js';
+import type { Link, LinkWatch } from '../transport/link-state.js';
+import { useRoleExpiry } from './use-role-expiry.js';
 
 export interface AgentStore {
   api: AgentApi;
   status: AgentStatus | undefined;
   role: Role;
-  setRole: (role: Role) => void;
+  /** When the admin role lapses (epoch ms), when the transport says so (web console). */
+  adminUntil: number | undefined;
+  setRole: (role: Role, adminUntil?: number) => void;
+  /** The live link: always 'live' in the desktop app. */
+  link: Link;
+  /** Since when the link is down (epoch ms). */
+  linkDownSince: number | undefined;
+  retryLink: () => void;
   /** Live log events received since the page opened, newest last (bounded). */
   liveLogs: LogEvent[];
   throughput: ThroughputSeries[] | undefined;
@@ -33,9 +42,25 @@ const StoreContext = createContext<AgentStore | undefined>(undefined);
 const maxLiveLogs = 500;
 const throughputEveryMs = 5_000;
 
-export function AgentProvider({ api, children }: { api: AgentApi; children: ReactNode }) {
+export function AgentProvider({
+  api,
+  link: watch,
+  children,
+}: {
+  api: AgentApi;
+  link?: LinkWatch;
+  children: ReactNode;
+}) {
   const [status, setStatus] = useState<AgentStatus>();
-  const [role, setRole] = useState<Role>('viewer');
+  const [{ role, adminUntil }, setSession] = useState<{ role: Role; adminUntil?: number }>({
+    role: 'viewer',
+  });
+  const setRole = useCallback(
+    (next: Role, until?: number) =>
+      setSession(until === undefined ? { role: next } : { role: next, adminUntil: until }),
+    [],
+  );
+  const [link, setLink] = useState<Link>(watch?.current ?? 'live');
   const [liveLogs, setLiveLogs] = useState<LogEvent[]>([]);
   const [throughput, setThroughput] = useState<ThroughputSeries[]>();
   const [deadLetterVersion, setDeadLetterVersion] = useState(0);
@@ -48,9 +73,24 @@ export function AgentProvider({ api, children }: { api: AgentApi; children: Reac
     api.throughput().then((t) => setThroughput(t.series), setProblem);
   }, [api]);
 
+  const loadSession = useCallback(() => {
+    api.session().then((s) => setRole(s.role, s.adminUntil), setProblem);
+  }, [api, setRole]);
+  useRoleExpiry(role, adminUntil, loadSession);
+
+  useEffect(
+    () =>
+      watch?.subscribe((next) => {
+        setLink(next);
+        if (next === 'signed-out') setRole('viewer');
+        if (next === 'live') loadSession(); // back after a drop: the role may have changed meanwhile
+      }),
+    [watch, loadSession, setRole],
+  );
+
   useEffect(() => {
     api.status().then(setStatus, setProblem);
-    api.session().then((s) => setRole(s.role), setProblem);
+    loadSession();
     loadThroughput();
     const offStatus = api.on('status', (next) => {
       setStatus(next);
@@ -68,11 +108,40 @@ export function AgentProvider({ api, children }: { api: AgentApi; children: Reac
       offDead();
       window.clearInterval(tick);
     };
-  }, [api, loadThroughput]);
+  }, [api, loadThroughput, loadSession]);
 
+  const retryLink = useCallback(() => watch?.retryNow(), [watch]);
   const value = useMemo(
-    () => ({ api, status, role, setRole, liveLogs, throughput, deadLetterVersion, now, problem }),
-    [api, status, role, liveLogs, throughput, deadLetterVersion, now, problem],
+    () => ({
+      api,
+      status,
+      role,
+      adminUntil,
+      setRole,
+      link,
+      linkDownSince: link === 'live' ? undefined : watch?.downSince,
+      retryLink,
+      liveLogs,
+      throughput,
+      deadLetterVersion,
+      now,
+      problem,
+    }),
+    [
+      api,
+      status,
+      role,
+      adminUntil,
+      setRole,
+      link,
+      watch,
+      retryLink,
+      liveLogs,
+      throughput,
+      deadLetterVersion,
+      now,
+      problem,
+    ],
   );
   return <StoreContext.Provider value={value}>{children}</StoreContext.Provider>;
 }

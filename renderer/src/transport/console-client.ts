@@ -6,6 +6,7 @@ import {
   type ContractErrorShape,
 } from '../../../preload/contract/api.js';
 import { ConsoleEvents, type EventSourceFactory } from './console-events.js';
+import type { LinkState } from './link-state.js';
 
 export interface ConsoleClientOptions {
   fetch?: typeof fetch;
@@ -16,6 +17,8 @@ export interface ConsoleClientOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Told whether the page is live, reconnecting or signed out (the session is gone, e.g. after an agent restart). */
+  link?: LinkState;
 }
 
 /** Calls reject with the contract's error shape (a plain object, as over Electron IPC). */
@@ -82,6 +85,7 @@ export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions 
     } catch {
       fail(unreachable);
     }
+    if (response.status === 401 && path !== '/api/session') options.link?.set('signed-out');
     const answer: unknown = await response.json().catch(() => undefined);
     return response.ok ? answer : fail(errorFrom(answer, response.status));
   };
@@ -112,6 +116,12 @@ export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions 
     ready,
     ...(options.initialBackoffMs ? { initialBackoffMs: options.initialBackoffMs } : {}),
     ...(options.maxBackoffMs ? { maxBackoffMs: options.maxBackoffMs } : {}),
+    ...(options.link ? { link: options.link } : {}),
+    signedOut: () =>
+      post('/api/call/session', '').then(
+        () => false,
+        (error: ContractErrorShape) => error.code === 'forbidden',
+      ),
   });
 
   const methods = Object.fromEntries(

@@ -1,4 +1,5 @@
 // Contract events of the web console over one EventSource (/api/events), reconnecting with capped exponential backoff.
+import type { LinkState } from './link-state.js';
 
 /** EventSource.CLOSED (the constant itself is not there before the page has an EventSource). */
 const closedState = 2;
@@ -14,7 +15,14 @@ export interface ConsoleEventsOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   random?: () => number;
+  /** Told live / reconnecting / signed out as the stream opens, drops and is refused. */
+  link?: LinkState;
+  /** After the stream is refused: true when the session is gone (then there is no point reconnecting). */
+  signedOut?: () => Promise<boolean>;
 }
+
+/** EventSource.CONNECTING: the browser itself is retrying a dropped stream. */
+const connectingState = 0;
 
 /** Connects on the first listener, disconnects after the last one leaves. */
 export class ConsoleEvents {
@@ -23,7 +31,9 @@ export class ConsoleEvents {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
 
-  constructor(private readonly options: ConsoleEventsOptions) {}
+  constructor(private readonly options: ConsoleEventsOptions) {
+    options.link?.onRetry(() => this.retryNow());
+  }
 
   on(event: string, listener: (payload: unknown) => void): () => void {
     const set = this.listeners.get(event) ?? new Set();
@@ -50,14 +60,35 @@ export class ConsoleEvents {
     for (const event of this.listeners.keys()) this.listen(source, event);
     source.onopen = () => {
       this.failures = 0;
+      this.options.link?.set('live');
     };
     source.onerror = () => {
       // The browser retries dropped connections itself; an answer like 401 or 503 closes the source for good.
+      if (source.readyState === connectingState) this.options.link?.set('reconnecting');
       if (source.readyState !== closedState) return;
       source.close();
       this.source = undefined;
-      this.scheduleReconnect();
+      void this.afterRefusal();
     };
+  }
+
+  private async afterRefusal(): Promise<void> {
+    const gone = await (this.options.signedOut?.() ?? Promise.resolve(false)).catch(() => false);
+    if (gone) {
+      this.options.link?.set('signed-out');
+      return;
+    }
+    this.options.link?.set('reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private retryNow(): void {
+    if (this.options.link?.current === 'signed-out') return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.source?.close();
+    this.source = undefined;
+    this.connect();
   }
 
   private listen(source: EventSource, event: string): void {

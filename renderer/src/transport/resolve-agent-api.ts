@@ -1,8 +1,21 @@
-// Picks the transport: the Electron preload's window.agent in the desktop app, else the web console client (same origin).
+// Picks the transport: the Electron preload's window.agent in the desktop app, else the web console client (same origin) with its link state.
 import type { AgentApi } from '../../../preload/contract/api.js';
 import { createConsoleClient } from './console-client.js';
+import { LinkState, type LinkWatch } from './link-state.js';
 
-export function resolveAgentApi(): AgentApi {
+export interface Transport {
+  api: AgentApi;
+  /** Only the web console can lose its link (the desktop app's IPC lives as long as the window). */
+  link?: LinkWatch;
+}
+
+export function resolveTransport(): Transport {
   const bridged = (globalThis as { agent?: AgentApi }).agent;
-  return bridged ?? createConsoleClient();
+  if (bridged) return { api: bridged };
+  const link = new LinkState();
+  // A sign-in link pasted into this tab changes only the hash: reload so the new token signs in.
+  window.addEventListener('hashchange', () => {
+    if (/(?:^#|&)token=/.test(window.location.hash)) window.location.reload();
+  });
+  return { api: createConsoleClient('', { link }), link };
 }

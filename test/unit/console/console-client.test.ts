@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { agentMethodNames } from '../../../preload/contract/api.js';
 import { createConsoleClient } from '../../../renderer/src/transport/console-client.js';
+import { LinkState, type Link } from '../../../renderer/src/transport/link-state.js';
 
 class FakeEventSource {
   static created: FakeEventSource[] = [];
@@ -23,6 +24,14 @@ class FakeEventSource {
     this.readyState = 2;
     this.onerror?.();
   }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  drop() {
+    this.readyState = 0; // the browser retries by itself
+    this.onerror?.();
+  }
   close() {
     this.closed = true;
   }
@@ -34,6 +43,7 @@ function setUp(
   hash = '',
   answer: (url: string) => Response | Promise<Response> = () => Response.json({}),
   stored = new Map<string, string>(),
+  link?: LinkState,
 ) {
   FakeEventSource.created = [];
   const sent: Sent[] = [];
@@ -51,6 +61,7 @@ function setUp(
     storage: { getItem: (k) => stored.get(k) ?? null, setItem: (k, v) => void stored.set(k, v) },
     initialBackoffMs: 100,
     maxBackoffMs: 1000,
+    ...(link ? { link } : {}),
   });
   return { client, sent, replaceState, stored };
 }
@@ -131,5 +142,61 @@ describe('console client', () => {
     expect(seen).toEqual([{ health: 'in-sync' }, { health: 'attention' }]);
     stop();
     expect(third.closed).toBe(true);
+  });
+
+  it('tells the link state: live when the stream opens, reconnecting while the agent is away, live again after', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const link = new LinkState(() => 5_000);
+    const seen: Link[] = [];
+    link.subscribe((state) => seen.push(state));
+    const { client } = setUp('', () => Response.json({ role: 'viewer' }), new Map(), link);
+    client.on('status', () => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(link.current).toBe('connecting');
+    FakeEventSource.created[0]!.open();
+    FakeEventSource.created[0]!.drop();
+    expect(link.current).toBe('reconnecting');
+    expect(link.downSince).toBe(5_000);
+    FakeEventSource.created[0]!.fail(); // refused, but the session still answers: reconnect with backoff
+    await vi.advanceTimersByTimeAsync(100);
+    expect(FakeEventSource.created).toHaveLength(2);
+    FakeEventSource.created[1]!.open();
+    expect(seen).toEqual(['live', 'reconnecting', 'live']);
+    expect(link.downSince).toBeUndefined();
+  });
+
+  it('says signed out (and stops reconnecting) when the agent no longer knows the session, e.g. after a restart', async () => {
+    vi.useFakeTimers();
+    const link = new LinkState();
+    const error = { code: 'forbidden', message: 'this browser is not signed in', hint: 'open the link' };
+    const { client, sent } = setUp('', () => Response.json({ error }, { status: 401 }), new Map(), link);
+    client.on('status', () => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    FakeEventSource.created[0]!.drop();
+    FakeEventSource.created[0]!.fail();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((s) => s.url)).toEqual(['/api/call/session']);
+    expect(link.current).toBe('signed-out');
+    link.retryNow();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeEventSource.created).toHaveLength(1);
+    link.set('live');
+    expect(link.current).toBe('signed-out');
+  });
+
+  it('retry now reconnects at once instead of waiting for the backoff', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const link = new LinkState();
+    const { client } = setUp('', () => Promise.reject(new TypeError('fetch failed')), new Map(), link);
+    client.on('status', () => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    FakeEventSource.created[0]!.fail();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(link.current).toBe('reconnecting');
+    expect(FakeEventSource.created).toHaveLength(1);
+    link.retryNow();
+    expect(FakeEventSource.created).toHaveLength(2);
   });
 });

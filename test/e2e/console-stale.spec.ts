@@ -1,0 +1,58 @@
+// Browser end to end: a console page open while the agent restarts says disconnected, then "sign in again"; an admin role lapses in the header without a reload.
+import { expect, test, type Page } from '@playwright/test';
+import { adminPassphrase, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+
+let agent: ConsoleAgent;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  // 0.05 min: the admin role lapses 3 s after the last admin action.
+  agent = await startConsoleAgent({ console: 'adminIdleMinutes: 0.05' });
+});
+
+test.afterAll(async () => {
+  await agent?.stop();
+});
+
+const role = (page: Page) => page.getByTestId('role');
+const linkState = (page: Page) => page.getByTestId('link-state');
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(agent.signInUrl);
+  await expect(page.getByRole('status', { name: 'Overall health' })).toBeVisible();
+  await expect(role(page)).toHaveText('Role: viewer');
+}
+
+test('the header shows the admin time left and drops to viewer when the role lapses, without a reload', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.getByRole('button', { name: 'Unlock admin' }).click();
+  await page.getByLabel('Admin passphrase').fill(adminPassphrase);
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await expect(role(page)).toHaveText('Role: admin');
+  await expect(page.getByTestId('role-time-left')).toHaveText(/^admin for \d s more$/);
+  await expect(role(page)).toHaveText('Role: viewer');
+  await expect(page.getByTestId('role-time-left')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Unlock admin' })).toBeVisible();
+});
+
+test('an agent restart under an open page: disconnected and reconnecting, then sign in again; the link signs in anew', async ({
+  page,
+}) => {
+  await signIn(page);
+  await expect(linkState(page)).toHaveCount(0);
+  const restarted = agent.restart();
+  await expect(linkState(page)).toHaveAttribute('data-link', 'reconnecting');
+  await expect(linkState(page)).toContainText('Disconnected from the agent since');
+  await expect(page.getByRole('button', { name: 'Retry now' })).toBeVisible();
+  await restarted;
+  // The restarted agent no longer knows this session: retrying cannot help, signing in again does.
+  await expect(linkState(page)).toHaveAttribute('data-link', 'signed-out');
+  await expect(linkState(page)).toContainText('Sign in again');
+  await expect(linkState(page)).toContainText('integration-agent console-url');
+  await expect(role(page)).toHaveText('Not signed in');
+  await signIn(page);
+  await expect(linkState(page)).toHaveCount(0);
+});
