@@ -1,6 +1,7 @@
 // Evaluates the alert rules at a given time: an alert fires once, repeats after the cooldown while active, then resolves.
 import type { AlertsConfig } from '../config/alerts-config.js';
-import { alertRuleDefinitions, type AlertRuleDefinition, type Condition } from './alert-rules.js';
+import type { AlertRuleDefinition, Condition } from './alert-rule-definition.js';
+import { alertRuleDefinitions } from './alert-rules.js';
 import {
   defaultAlertThresholds,
   type Alert,

@@ -1,6 +1,6 @@
 // Alert rule: a destination API answers with Deprecation or Sunset headers (RFC 9745, RFC 8594).
-import { apiNoticeWords } from '../engine/api-notice-words.js';
-import type { AlertRuleDefinition, Condition } from './alert-rules.js';
+import type { AlertRuleDefinition, Condition } from './alert-rule-definition.js';
+import { apiNoticeWords } from './api-notice-words.js';
 
 /** A sunset this close (or past) is critical: the integration stops working then. */
 const criticalWithinMs = 30 * 24 * 60 * 60_000;
