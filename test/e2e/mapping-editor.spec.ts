@@ -1,9 +1,11 @@
 // Browser end to end: an admin fixes a mapping the contract rejects, watches the live preview change, saves v2.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { adminPassphrase, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
 
+const screenshots = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 let agent: ConsoleAgent;
 const schema = {
   type: 'object',
@@ -96,6 +98,7 @@ test('an admin edits a mapping, sees the preview change and the contract pass, t
   await expression.fill('{ "invoiceNo": Rechnungsnr, "amount": Betrag, "customer": $text(Kunde) }');
   await expect(payload.getByTestId('preview-0-payload-field-/customer')).toContainText('Müller GmbH');
   await expect(page.getByTestId('preview-0-contract')).toContainText('Passes the contract');
+  await page.screenshot({ path: join(screenshots, 'mapping-editor.png'), fullPage: true });
 
   await page.getByLabel('Why v1 is replaced (optional)').fill('rows were sent as captured');
   await page.getByRole('button', { name: 'Save as new version' }).click();

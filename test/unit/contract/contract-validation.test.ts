@@ -140,6 +140,10 @@ describe('contract handlers', () => {
         'testConnection',
         'updateConnection',
         'updateSettings',
+        'sourceSamples',
+        'previewMapping',
+        'suggestMapping',
+        'saveMapping',
       ].sort(),
     );
   });
