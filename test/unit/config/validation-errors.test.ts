@@ -132,7 +132,7 @@ describe('validateConfig errors', () => {
       {
         path: 'connections[0].source.type',
         problem: '"ftp" is not a known type',
-        fix: 'set type to one of: "folder", "sqlite", "postgres", "mysql"',
+        fix: 'set type to one of: "folder", "sqlite", "postgres", "mysql", "odbc"',
       },
       {
         path: 'connections[1].destination.type',

@@ -1,13 +1,14 @@
 // ODBC capture through Debian's real drivers: SQLite3, PostgreSQL Unicode and MariaDB Unicode, with restarts and deletes.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolverOf } from '../../../../connectors/core/secret-ref.js';
 import { odbcSourceSchema } from '../../../../connectors/sources/database/config.js';
 import { databaseTarget } from '../../../../connectors/sources/database/create-source.js';
 import { checkOdbcSource } from '../../../../connectors/sources/database/odbc-connector.js';
 import { installDeleteTrigger } from '../../../../connectors/sources/database/trigger-installer.js';
-import { triggerSql } from '../../../../connectors/sources/database/trigger-sql.js';
+import { installTriggersCommand } from '../../../../main/commands/capture-triggers-command.js';
 import { runCapture, type CaptureRun } from '../../../support/database-capture.js';
 import { startMariaDb, type MariaDbServer } from '../../../support/mariadb-server.js';
 import { startPostgres, type PostgresServer } from '../../../support/postgres-server.js';
@@ -53,8 +54,6 @@ describe('SQLite through the SQLite3 ODBC driver', () => {
 
   it('captures by an integer watermark, keeps 64-bit values, resumes after a restart and reads deletes from the trigger log', async () => {
     const { file, db } = sqliteFile();
-    for (const statement of triggerSql({ dialect: 'sqlite', table: 'orders', primaryKey: ['id'] }).install)
-      db.exec(statement);
     const insert = db.prepare('INSERT INTO orders VALUES (?, ?, ?)');
     insert.run(1, 'A-1', 5_000_000_001);
     insert.run(2, 'A-2', 5_000_000_002);
@@ -65,6 +64,33 @@ describe('SQLite through the SQLite3 ODBC driver', () => {
       overlapValues: 0,
       deletes: { mode: 'trigger' },
     };
+    // The CLI installs the trigger through the same ODBC driver, in the dialect the driver speaks.
+    const configFile = join(tempDir(), 'agent.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        configVersion: 1,
+        connections: [
+          {
+            id: 'erp',
+            source: { type: 'odbc', primaryKey: ['id'], ...source },
+            destination: { type: 'http', url: 'https://api.example.com/x' },
+          },
+        ],
+      }),
+    );
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await expect(installTriggersCommand('erp', { config: configFile, printSql: true })).rejects.toThrow(
+        /found when connecting: set source.dialect to print its SQL/,
+      );
+      await installTriggersCommand('erp', { config: configFile });
+      expect(String(out.mock.calls.at(-1)?.[0])).toMatch(
+        /^Installed the delete trigger on orders .*ODBC driver SQLite3/,
+      );
+    } finally {
+      out.mockRestore();
+    }
     const first = await capture(source);
     await first.waitFor(() => first.count() === 2, 'the first two rows');
     expect(first.upserts().map((r) => r.payload)).toEqual([
