@@ -1,7 +1,7 @@
 // The alert rules: each turns its input into the conditions that hold now, with plain-words messages and fixes.
 import type { ConnectionStatus } from '../../preload/contract/status.js';
 import type { Alert, AlertInput, AlertRule, AlertThresholds } from './alert-types.js';
-import { apiDeprecation } from './api-deprecation-rule.js';
+import { apiNoticeWords } from './api-notice-words.js';
 
 /** A condition that holds now; the engine turns it into an alert (fired, repeated or kept). */
 export type Condition = Pick<Alert, 'subject' | 'severity' | 'title' | 'message'> & {
@@ -190,6 +190,36 @@ const oauthFailing: AlertRuleDefinition = {
           `${/Fix:/.test(d.lastError) ? '' : '. Fix: check the client id, the client secret in the secret store and the token URL'}`,
       };
     }),
+};
+
+/** A sunset this close (or past) is critical: the integration stops working then. */
+const criticalWithinMs = 30 * 24 * 60 * 60_000;
+
+/** The destination API answers with Deprecation or Sunset headers (RFC 9745, RFC 8594). */
+const apiDeprecation: AlertRuleDefinition = {
+  rule: 'api-deprecation',
+  needs: 'status',
+  conditions: (input, { now }) => {
+    const found: Condition[] = [];
+    for (const c of input.status?.connections ?? []) {
+      const notice = c.destination?.apiNotice;
+      if (!notice) continue;
+      const soon = notice.sunsetAt !== undefined && notice.sunsetAt - now <= criticalWithinMs;
+      found.push({
+        subject: c.id,
+        severity: soon ? 'critical' : 'warning',
+        title:
+          notice.sunsetAt === undefined
+            ? `The API of ${c.name} is deprecated`
+            : `The API of ${c.name} has a sunset date: ${new Date(notice.sunsetAt).toISOString().slice(0, 10)}`,
+        message:
+          `"${c.name}" (${c.destination?.label ?? c.id}): ${apiNoticeWords(notice, now)}. ` +
+          'Fix: move the connection to the API version that replaces it: add a mapping version for the new version, ' +
+          'then switch destination.apiVersion (docs/mapping.md, "API versions").',
+      });
+    }
+    return found;
+  },
 };
 
 export const alertRuleDefinitions: readonly AlertRuleDefinition[] = [

@@ -4,7 +4,7 @@ import { logFileNotice, logFileTrouble } from '../observability/log-file-health.
 import type { Outbox } from '../outbox/outbox.js';
 import type { ConnectionRuntime } from './build-connection.js';
 import { connectionHealth, overallHealth, summarize } from './health.js';
-import { apiNoticeWords } from './api-notice-words.js';
+import { apiNoticeWords } from '../alerts/api-notice-words.js';
 
 export interface SnapshotInput {
   version: string;
