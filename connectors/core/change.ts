@@ -17,6 +17,11 @@ export interface CapturedChange {
    * straight as a dead letter with this reason, visible with the others and replayable (sent as captured).
    */
   rejected?: { reason: string };
+  /**
+   * The payload as the object it was serialised from, when the source built the JSON from one (never stored): a
+   * mapping reads it instead of parsing the payload again. It must hold exactly what the payload holds.
+   */
+  parsed?: Readonly<Record<string, unknown>>;
 }
 
 /** A checkpoint entry written in the same transaction as the changes it covers; `value: null` removes the entry. */

@@ -49,6 +49,8 @@ export interface SourceContext {
    * runs first (JSONata evaluates asynchronously), then the shaped batch is stored as emit stores it.
    */
   emitShaped(batch: ChangeBatch): Promise<EnqueueResult>;
+  /** True when emitShaped runs a mapping: a source may then hand each payload's object along (CapturedChange.parsed). */
+  shapes?: boolean;
   /** Read a checkpoint entry this source stored earlier. */
   checkpoint(key: string): string | undefined;
   /** All checkpoint entries of this source (for catch-up comparisons). */

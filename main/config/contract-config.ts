@@ -21,8 +21,10 @@ export const contractSchema = z
       .strictObject({
         method: z
           .string()
-          .transform((m) => m.toLowerCase())
-          .pipe(z.enum(methods, { error: `must be one of ${methods.join(', ')}` })),
+          .refine((m) => (methods as readonly string[]).includes(m.toLowerCase()), {
+            error: `must be one of ${methods.join(', ')}`,
+          })
+          .describe('HTTP method, any case'),
         path: z
           .string()
           .startsWith('/', { error: 'must be the path as the document lists it, e.g. /v1/invoices' }),
@@ -38,8 +40,7 @@ export const contractSchema = z
       ),
     sha256: z
       .string()
-      .regex(/^[0-9a-f]{64}$/i, { error: 'must be 64 hex digits (the SHA-256 of the document)' })
-      .transform((h) => h.toLowerCase())
+      .regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hex digits (the SHA-256 of the document)' })
       .optional()
       .describe('SHA-256 of the document: required for a URL; a document that no longer matches is refused'),
   })

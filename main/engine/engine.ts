@@ -315,6 +315,7 @@ export class Engine {
       emit,
       // Shaped before enqueue, so the outbox holds exactly the bytes that are sent.
       emitShaped: async (batch) => emit(shaper ? await shaper.shape(batch) : batch),
+      shapes: shaper !== undefined,
       checkpoint: (key) => this.outbox.checkpoint(connection, key),
       checkpoints: () => this.outbox.checkpoints(connection),
       logger,

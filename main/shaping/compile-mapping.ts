@@ -13,9 +13,14 @@ export interface Mapper {
   readonly version: number;
   /**
    * Maps one captured payload; never throws (a record that does not map is a `failed` outcome with its reason).
-   * Synchronous when JSONata itself is not needed (no filter, an expression the fast path runs).
+   * Synchronous when JSONata itself is not needed (no filter, an expression the fast path runs). `parsed` is the
+   * payload's object when the source has it (CapturedChange.parsed): it is read, never changed.
    */
-  map(payload: Buffer, contentType: string): MapOutcome | Promise<MapOutcome>;
+  map(
+    payload: Buffer,
+    contentType: string,
+    parsed?: Readonly<Record<string, unknown>>,
+  ): MapOutcome | Promise<MapOutcome>;
 }
 
 const jsonContentType = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
@@ -130,7 +135,7 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
 
   return {
     version: config.version,
-    map(payload, contentType) {
+    map(payload, contentType, known) {
       if (!isJsonContentType(contentType))
         return {
           kind: 'failed',
@@ -138,7 +143,8 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
         };
       let parsed: Json;
       try {
-        parsed = JSON.parse(payload.toString('utf8'));
+        // A copy of the source's object: the conversions replace field values in place.
+        parsed = known ? { ...known } : JSON.parse(payload.toString('utf8'));
       } catch (error) {
         return {
           kind: 'failed',

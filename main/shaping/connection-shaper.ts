@@ -16,14 +16,15 @@ import { mappingVersionField } from '../outbox/record.js';
 
 /** The change as stored after the mapping: mapped JSON, or rejected with its source payload; undefined: skipped. */
 function shaped(change: CapturedChange, outcome: MapOutcome, version: number): CapturedChange | undefined {
-  const origin = { ...change.origin, [mappingVersionField]: version };
+  const { parsed: _source, ...stored } = change;
+  const origin = { ...stored.origin, [mappingVersionField]: version };
   switch (outcome.kind) {
     case 'skipped':
       return undefined;
     case 'failed':
-      return { ...change, origin, rejected: { reason: outcome.reason } };
+      return { ...stored, origin, rejected: { reason: outcome.reason } };
     case 'mapped':
-      return { ...change, contentType: 'application/json', payload: outcome.payload, origin };
+      return { ...stored, contentType: 'application/json', payload: outcome.payload, origin };
   }
 }
 
@@ -36,7 +37,7 @@ export async function shapeChange(
   change: CapturedChange,
 ): Promise<CapturedChange | undefined> {
   if (change.rejected) return change;
-  return shaped(change, await mapper.map(change.payload, change.contentType), mapper.version);
+  return shaped(change, await mapper.map(change.payload, change.contentType, change.parsed), mapper.version);
 }
 
 export async function shapeBatch(mapper: Mapper, batch: ChangeBatch): Promise<ShapedBatch> {
@@ -47,7 +48,7 @@ export async function shapeBatch(mapper: Mapper, batch: ChangeBatch): Promise<Sh
       changes.push(change);
       continue;
     }
-    const pending = mapper.map(change.payload, change.contentType);
+    const pending = mapper.map(change.payload, change.contentType, change.parsed);
     const outcome = pending instanceof Promise ? await pending : pending;
     const result = shaped(change, outcome, mapper.version);
     if (result) changes.push(result);

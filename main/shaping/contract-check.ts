@@ -122,8 +122,8 @@ export function withContract(mapper: Mapper, check: ContractCheck): Mapper {
   };
   return {
     version: mapper.version,
-    map(payload, contentType) {
-      const outcome = mapper.map(payload, contentType);
+    map(payload, contentType, parsed) {
+      const outcome = mapper.map(payload, contentType, parsed);
       return outcome instanceof Promise ? outcome.then(verdict) : verdict(outcome);
     },
   };

@@ -70,7 +70,7 @@ export function requestBodySchema(
       `contract ${location} has no path ${operation.path} (paths: ${known}). Fix: set contract.operation.path to one of them`,
     );
   }
-  const op = item[operation.method] as Json | undefined;
+  const op = item[operation.method.toLowerCase()] as Json | undefined;
   if (!op)
     throw new Error(
       `contract ${location} has no ${where} (the path has ${Object.keys(item).join(', ')}). Fix: set contract.operation.method`,

@@ -104,6 +104,7 @@ async function captureOnce(
       if (firstAt === 0) firstAt = nowMs();
       return emit(shaper ? await shaper.shape(batch) : batch);
     },
+    shapes: shaper !== undefined,
     checkpoint: (key) => outbox.checkpoint(CONNECTION, key),
     checkpoints: () => outbox.checkpoints(CONNECTION),
     logger,

@@ -11,6 +11,8 @@ export interface CaptureHost {
   emit(batch: ChangeBatch): EnqueueResult;
   /** Stores a batch of captured content through the connection's mapping (SourceContext.emitShaped). */
   emitShaped(batch: ChangeBatch): Promise<EnqueueResult>;
+  /** True when a mapping shapes what emitShaped stores (SourceContext.shapes). */
+  shapes(): boolean;
   checkpoint(key: string): string | undefined;
   logger: Logger;
   readFile: ReadFile;

@@ -32,7 +32,11 @@ const rawContentTypes: Record<RecordFormatOptions['format'], string> = {
 export const rejectedDescriptionType = 'application/vnd.integration-agent.rejected-row+json';
 
 export class RecordChanges {
-  constructor(private readonly format: RecordFormatOptions) {}
+  constructor(
+    private readonly format: RecordFormatOptions,
+    /** True when a mapping reads the records: each change then carries its object (kept out otherwise, for memory). */
+    private readonly shaped: () => boolean = () => false,
+  ) {}
 
   /** One change per event; a record whose key cannot be built becomes a rejected change. */
   toChange(source: RecordSource, event: RecordEvent): CapturedChange {
@@ -58,7 +62,7 @@ export class RecordChanges {
       orderingKey: this.orderingKey(source, record),
       ...(businessKey !== undefined ? { businessKey } : {}),
       contentType: 'application/json',
-      payload: Buffer.from(this.payloadText(record)),
+      ...this.payloadOf(record),
       origin: origin(source, record.index, record.line),
     };
   }
@@ -74,10 +78,15 @@ export class RecordChanges {
     return key === undefined ? positionKey(source, record.index) : `record:${key}`;
   }
 
-  /** JSON sources keep their own text (no re-serialisation); CSV and XML records are serialised as JSON objects. */
-  private payloadText(record: ParsedRecord): string {
+  /**
+   * JSON sources keep their own text (no re-serialisation); CSV and XML records are serialised as JSON objects, and
+   * with a mapping the object goes along so the mapping need not parse the text again.
+   */
+  private payloadOf(record: ParsedRecord): Pick<CapturedChange, 'payload' | 'parsed'> {
     const keepsRaw = this.format.format === 'json-array' || this.format.format === 'ndjson';
-    return keepsRaw && record.raw !== undefined ? record.raw : JSON.stringify(record.value);
+    if (keepsRaw && record.raw !== undefined) return { payload: Buffer.from(record.raw) };
+    const payload = Buffer.from(JSON.stringify(record.value));
+    return Array.isArray(record.value) || !this.shaped() ? { payload } : { payload, parsed: record.value };
   }
 
   private rejected(source: RecordSource, row: RejectedRow): CapturedChange {

@@ -45,7 +45,7 @@ export class RecordsCapture {
     /** True when capture must stop between two batches (backpressure pause, or the source stopping). */
     private readonly interrupted: () => boolean,
   ) {
-    this.changes = new RecordChanges(format);
+    this.changes = new RecordChanges(format, () => host.shapes());
   }
 
   /**

@@ -99,6 +99,7 @@ export class FolderSource implements Source {
     this.capture = new FileCapture(options, {
       emit: (batch) => this.ctx().emit(batch),
       emitShaped: (batch) => this.ctx().emitShaped(batch),
+      shapes: () => this.ctx().shapes === true,
       checkpoint: (key) => this.ctx().checkpoint(key),
       get logger() {
         return log();

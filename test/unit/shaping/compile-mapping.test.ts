@@ -181,3 +181,25 @@ describe('shapeChange', () => {
     expect(await shapeChange(mapper, fromSource)).toBe(fromSource);
   });
 });
+
+describe('the source object handed along (CapturedChange.parsed)', () => {
+  it('maps it as the payload would map, and leaves it unchanged', async () => {
+    const mapper = mapperOf({
+      convert: { Betrag: { type: 'number', locale: 'de-DE' } },
+      expression: '{ "no": Nr, "amount": Betrag }',
+    });
+    const row = { Nr: 'A-1', Betrag: '1.234,56' };
+    const fromObject = await mapper.map(json(row), 'application/json', row);
+    expect(fromObject).toEqual(await mapper.map(json(row), 'application/json'));
+    expect(mapped(fromObject)).toEqual({ no: 'A-1', amount: 1234.56 });
+    expect(row).toEqual({ Nr: 'A-1', Betrag: '1.234,56' });
+    const shaped = await shapeChange(mapper, {
+      idempotencyKey: 'k',
+      orderingKey: 'o',
+      contentType: 'application/json',
+      payload: json(row),
+      parsed: row,
+    });
+    expect(shaped).not.toHaveProperty('parsed');
+  });
+});

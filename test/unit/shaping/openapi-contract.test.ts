@@ -67,7 +67,7 @@ describe('OpenAPI 3.0 contract', () => {
     ).rejects.toThrow(/has no path \/v1\/invoice \(paths: \/v1\/invoices, \/v1\/invoices\/\{id\}\)/);
     await expect(
       loadContract(
-        contractSchema.parse({ openapi: v30, operation: { method: 'put', path: '/v1/invoices' } }),
+        contractSchema.parse({ openapi: v30, operation: { method: 'PUT', path: '/v1/invoices' } }),
       ),
     ).rejects.toThrow('has no PUT /v1/invoices (the path has post)');
     await expect(
@@ -107,7 +107,7 @@ describe('contract config', () => {
       'sha256: a contract fetched from a URL must be pinned: the published document could change under you',
     ]);
     expect(issues({ schemaFile: 'a.json', sha256: 'ab' })).toEqual([
-      'sha256: must be 64 hex digits (the SHA-256 of the document)',
+      'sha256: must be 64 lowercase hex digits (the SHA-256 of the document)',
       'sha256: sha256 belongs to an OpenAPI contract, and this contract is a JSON Schema file',
     ]);
   });

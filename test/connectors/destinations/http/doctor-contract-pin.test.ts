@@ -2,7 +2,11 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { doctorCommand } from '../../../../main/commands/doctor-command.js';
 import { httpDestinationSchema } from '../../../../connectors/destinations/http/config.js';
 import { runHttpDoctor } from '../../../../connectors/destinations/http/doctor/index.js';
 
@@ -60,5 +64,43 @@ describe('doctor: pinned contract document', () => {
       status: 'fail',
       detail: `${base}/gone.yaml cannot be fetched: the server answered HTTP 404`,
     });
+  });
+});
+
+describe('integration-agent doctor <connection>', () => {
+  it('adds the contract step for a connection whose OpenAPI contract is a pinned URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-pin-'));
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((t) => out.push(String(t)) > 0);
+    try {
+      const configFile = join(dir, 'config.json');
+      const connection = {
+        id: 'invoices',
+        source: { type: 'folder', path: dir, records: { format: 'csv' } },
+        destination: { type: 'http', url: `${base}/v1/invoices` },
+        mapping: { version: 1, expression: '$' },
+        contract: {
+          openapi: `${base}/openapi.yaml`,
+          operation: { method: 'post', path: '/v1/invoices' },
+          sha256: '0'.repeat(64),
+        },
+      };
+      writeFileSync(configFile, JSON.stringify({ configVersion: 1, connections: [connection] }));
+      await doctorCommand('invoices', {
+        config: configFile,
+        dataDir: join(dir, 'data'),
+        json: true,
+        timeout: '3000',
+      });
+      const { reports } = JSON.parse(out.join('')) as {
+        reports: { checks: { id: string; status: string }[] }[];
+      };
+      expect(reports[0]?.checks.at(-1)).toMatchObject({ id: 'contract-pin', status: 'fail' });
+      expect(process.exitCode).toBe(1);
+    } finally {
+      write.mockRestore();
+      process.exitCode = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
