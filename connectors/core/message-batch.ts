@@ -1,26 +1,7 @@
 // Broker batches: each record of a leased batch is published as its own message, pipelined, and the answers folded into one result.
 import { setMaxListeners } from 'node:events';
-import { z } from 'zod';
-import { batchLimitsShape } from './delivery-policy-config.js';
 import type { BatchLimits, OutgoingRequest, RejectedRecord, SendResult } from './destination.js';
-
-/** Config block of a broker destination's optional batching (absent: one record per send, as before). */
-export const messageBatchSchema = z
-  .strictObject({
-    ...batchLimitsShape,
-    maxRecords: z.int().min(1).max(10_000).default(100).describe('Most records leased for one send'),
-    lingerMs: z
-      .int()
-      .min(0)
-      .max(60_000)
-      .default(0)
-      .describe('Once a record is due, wait up to this long for a fuller batch'),
-  })
-  .describe(
-    'Lease several records per send and publish them pipelined, each as its own message with its own key; one outbox commit per batch',
-  );
-
-export type MessageBatchConfig = z.output<typeof messageBatchSchema>;
+import type { MessageBatchConfig } from './message-batch-config.js';
 
 export function batchLimitsOf(config: MessageBatchConfig | undefined): BatchLimits | undefined {
   return config && { maxRecords: config.maxRecords, maxBytes: config.maxBytes, lingerMs: config.lingerMs };

@@ -1,7 +1,7 @@
 // Config schema of the AMQP 0-9-1 destination: broker URL, login, exchange and routing-key templates, message flags, TLS.
 import { z } from 'zod';
 import { deliveryPolicyShape } from '../../core/delivery-policy-config.js';
-import { messageBatchSchema } from '../../core/message-batch.js';
+import { messageBatchSchema } from '../../core/message-batch-config.js';
 import { secretRefSchema } from '../../core/secret-ref.js';
 import { templateProblems } from './name-template.js';
 

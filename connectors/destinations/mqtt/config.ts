@@ -1,7 +1,7 @@
 // Config schema of the MQTT destination: broker URL, topic template, QoS, session, credentials, TLS and timeouts.
 import { z } from 'zod';
 import { deliveryPolicyShape } from '../../core/delivery-policy-config.js';
-import { messageBatchSchema } from '../../core/message-batch.js';
+import { messageBatchSchema } from '../../core/message-batch-config.js';
 import { secretRefSchema } from '../../core/secret-ref.js';
 import { topicTemplateProblems } from './topic.js';
 
