@@ -125,14 +125,18 @@ async function startWithBacklog(area: TempArea, options: StartOptions): Promise<
   const child = spawnAgent(['run', '--config', configFile, '--data-dir', dataDir]);
   area.track(() => child.kill('SIGKILL'));
   try {
-    await waitForLine(child, /running \(pid/, 'the agent with a backlog');
+    // One wait for both lines: they often arrive in the same chunk of output.
+    const [, url] = await waitForLine(
+      child,
+      /running \(pid[\s\S]*?console: (https?:\/\/\S+)/,
+      'the agent with a backlog',
+    );
     const running = nowMs() - started;
-    const [, url] = await waitForLine(child, /console: (https?:\/\/\S+)/, 'the console line');
     const answer = await fetch(url as string);
     await answer.arrayBuffer();
     const answered = nowMs() - started;
     process.stdout.write(
-      `  run said running after ${seconds(running)}; the console answered (HTTP ${answer.status}) after ${seconds(answered)}\n`,
+      `  run said running (and where its console is) after ${seconds(running)}; the console answered (HTTP ${answer.status}) after ${seconds(answered)}\n`,
     );
     return answered / 1000;
   } finally {

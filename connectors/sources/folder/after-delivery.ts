@@ -57,6 +57,24 @@ export function deliveredButNotHandled(
   return [...pending].filter(([key]) => delivered.get(key) === 'delivered').map(([, version]) => version);
 }
 
+/** File actions (rename, hash, delete or archive) run side by side, each on another file. */
+const actionsAtOnce = 8;
+
+/** Splits versions into chunks of at most `size` in which no file appears twice (its actions stay in order). */
+function distinctFiles(versions: readonly FileVersionRef[], size: number): FileVersionRef[][] {
+  const chunks: FileVersionRef[][] = [];
+  let chunk: FileVersionRef[] = [];
+  for (const version of versions) {
+    if (chunk.length >= size || chunk.some((v) => v.identity === version.identity)) {
+      chunks.push(chunk);
+      chunk = [];
+    }
+    chunk.push(version);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
 type ActionOptions = Pick<FolderSourceConfig, 'afterDelivery' | 'archiveDir'>;
 
 export interface ActionHost {
@@ -96,9 +114,9 @@ export class AfterDelivery {
   /** apply() for many delivered versions: the file actions one after the other, their checkpoints in one commit. */
   async applyMany(versions: readonly FileVersionRef[]): Promise<void> {
     const done: Handled[] = [];
-    for (const version of versions) {
-      const handled = await this.act(version);
-      if (handled) done.push(handled);
+    for (const chunk of distinctFiles(versions, actionsAtOnce)) {
+      const handled = await Promise.all(chunk.map((version) => this.act(version)));
+      for (const h of handled) if (h) done.push(h);
     }
     this.commit(done);
   }

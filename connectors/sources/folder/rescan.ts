@@ -22,6 +22,8 @@ export interface RescanHost {
   recoverClaim(path: string): void;
   /** The folder could (again) be listed; the host makes sure it is watched. */
   rootAvailable(root: FolderRoot): Promise<void>;
+  /** Every folder was listed (and is watched); the `files` found are looked at next. */
+  listed?(files: number): void;
   rootUnavailable(root: FolderRoot, error: NodeJS.ErrnoException): void;
   unreadableDir(path: string, error: NodeJS.ErrnoException): void;
 }
@@ -43,6 +45,9 @@ const unchanged = (state: FileState | undefined, size: number, mtimeMs: number) 
   state.size === size &&
   state.mtimeMs === mtimeMs;
 
+/** Files looked at in parallel. */
+const observeChunk = 32;
+
 export async function rescan(host: RescanHost): Promise<RescanResult> {
   const states = new Map<string, FileState>();
   for (const [key, value] of host.checkpoints()) {
@@ -53,6 +58,7 @@ export async function rescan(host: RescanHost): Promise<RescanResult> {
   const present = new Set<string>();
   const scannedRoots = new Set<FolderRoot>();
   const unreadable: string[] = [];
+  const listings: Awaited<ReturnType<typeof scanFolder>>[] = [];
   for (const root of host.layout.roots) {
     let result;
     try {
@@ -67,18 +73,29 @@ export async function rescan(host: RescanHost): Promise<RescanResult> {
       unreadable.push(dir.path);
       host.unreadableDir(dir.path, dir.error);
     }
-    for (const file of result.files) {
-      present.add(file.abs);
-      if (file.kind === 'claim') host.recoverClaim(file.abs);
-      if (file.kind !== 'candidate' || host.isWaiting(file.abs)) continue;
-      const seen = await observe(file.abs).catch(() => undefined);
-      if (!seen?.exists || !seen.isFile) {
+    listings.push(result);
+  }
+  for (const file of listings.flatMap((l) => l.files)) {
+    present.add(file.abs);
+    if (file.kind === 'claim') host.recoverClaim(file.abs);
+  }
+  const candidates = listings
+    .flatMap((l) => l.files)
+    .filter((f) => f.kind === 'candidate' && !host.isWaiting(f.abs));
+  host.listed?.(candidates.length); // every folder listed and watched: what follows only looks at the files found
+  for (let i = 0; i < candidates.length; i += observeChunk) {
+    const chunk = candidates.slice(i, i + observeChunk);
+    const seen = await Promise.all(chunk.map((f) => observe(f.abs).catch(() => undefined)));
+    chunk.forEach((file, j) => {
+      const now = seen[j];
+      if (host.isWaiting(file.abs)) return; // a watcher event got there first
+      if (!now?.exists || !now.isFile) {
         host.watch(file.abs); // vanished or unreadable since the listing: the watch settles it
-        continue;
+        return;
       }
-      if (host.problems.stillRefused(file.abs, seen.size, seen.mtimeMs)) continue;
-      if (!unchanged(states.get(file.identity), seen.size, seen.mtimeMs)) host.watch(file.abs);
-    }
+      if (host.problems.stillRefused(file.abs, now.size, now.mtimeMs)) return;
+      if (!unchanged(states.get(file.identity), now.size, now.mtimeMs)) host.watch(file.abs);
+    });
   }
   if (host.emitDeletes) {
     // Captured files missing from a folder that could be listed (never from one that is unmounted or unreadable).

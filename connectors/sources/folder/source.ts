@@ -65,6 +65,9 @@ export class FolderSource implements Source {
   private stopped = false;
   private lifecycle: 'starting' | 'running' | 'stopped' = 'starting';
   private lastCaptureAt: number | undefined;
+  private whenListed: ((files: number) => void) | undefined;
+  /** Files found at start still to be looked at (the catch-up after start). */
+  private catchingUp = 0;
 
   constructor(private readonly options: FolderSourceOptions) {
     this.queue = new WorkQueue<Work>({
@@ -134,9 +137,21 @@ export class FolderSource implements Source {
     });
   }
 
+  /** Resolves once every folder is listed and watched; the catch-up of the files found goes on after (see status). */
   async start(context: SourceContext): Promise<void> {
     this.context = context;
-    await this.rescanNow(); // catch-up; also starts the watcher of every folder that exists
+    const listed = new Promise<void>((resolve) => {
+      this.whenListed = (files) => {
+        this.catchingUp = files;
+        resolve();
+      };
+    });
+    const catchUp = this.rescanNow().finally(() => {
+      this.catchingUp = 0;
+      this.changed();
+    });
+    await Promise.race([listed, catchUp]);
+    this.whenListed = undefined;
     this.rescanTimer = setInterval(() => void this.rescanNow(), this.options.rescanIntervalMs);
     this.lifecycle = 'running';
     this.changed();
@@ -203,7 +218,11 @@ export class FolderSource implements Source {
             : notes.length > 0
               ? 'degraded'
               : 'running';
-    const detail = [...(this.pausedReason ? [this.pausedReason] : []), ...notes].join('; ');
+    const catchUp =
+      this.catchingUp > 0 && this.lifecycle === 'running'
+        ? [`catching up: looking at the ${this.catchingUp} file(s) found at start`]
+        : [];
+    const detail = [...(this.pausedReason ? [this.pausedReason] : []), ...catchUp, ...notes].join('; ');
     return {
       state,
       ...(detail ? { detail } : {}),
@@ -248,6 +267,7 @@ export class FolderSource implements Source {
         watch: (path) => this.tracker.watch(path),
         recoverClaim: (path) => this.enqueue({ kind: 'claim', path }),
         rootAvailable: (root) => this.watchFolder(root),
+        listed: (files) => this.whenListed?.(files),
         rootUnavailable: (root, error) => this.folderUnavailable(root, error),
         unreadableDir: (path, error) =>
           this.fileProblem(path, {
