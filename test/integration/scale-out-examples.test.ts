@@ -39,12 +39,16 @@ interface ConsumerRun {
   done: Promise<{ code: number | null; lines: Record<string, unknown>[] }>;
 }
 
-/** Starts docs/examples/dedupe-consumer.mjs; it exits by itself after `count` new messages. */
+/** Starts test/support/dedupe-consumer.ts (the example of docs/scale-out.md); it exits by itself after `count` new messages. */
 function runConsumer(args: string[], count: number): ConsumerRun {
-  const child = spawn(process.execPath, [join(examples, 'dedupe-consumer.mjs'), ...args, String(count)], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'test/support/dedupe-consumer.ts'), ...args, String(count)],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let text = '';
   let markReady = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -54,7 +58,7 @@ function runConsumer(args: string[], count: number): ConsumerRun {
   });
   child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  cleanups.push(async () => child.kill('SIGKILL'));
+  cleanups.push(() => Promise.resolve(child.kill('SIGKILL')));
   const done = new Promise<{ code: number | null; lines: Record<string, unknown>[] }>((resolve) =>
     child.on('exit', (code) => {
       clearTimeout(timer);

@@ -1,5 +1,5 @@
 // Example consumer that applies each agent message once: it remembers applied keys in SQLite (message-id / MQTT user property).
-// Run: node docs/examples/dedupe-consumer.mjs <amqp://user:pass@host/vhost | mqtt://host:1883> <queue | topic filter> <state.db> [count]
+// Run: node --import tsx test/support/dedupe-consumer.ts <amqp://user:pass@host/vhost | mqtt://host:1883> <queue | topic filter> <state.db> [count]
 import Database from 'better-sqlite3';
 
 const [url, source, stateFile, countText] = process.argv.slice(2);
@@ -10,6 +10,10 @@ if (!url || !source || !stateFile) {
   process.exit(2);
 }
 const stopAfter = countText ? Number(countText) : Infinity;
+if (Number.isNaN(stopAfter)) {
+  console.error(`the count must be a number, got ${countText}`);
+  process.exit(2);
+}
 
 // The key and the effect are committed together: a crash between them cannot apply a message twice or lose it.
 const db = new Database(stateFile);
@@ -20,10 +24,10 @@ db.exec(
 const insert = db.prepare('INSERT OR IGNORE INTO applied (key, payload, applied_at) VALUES (?, ?, ?)');
 let fresh = 0;
 let duplicates = 0;
-let stop = () => {};
+let stop: () => void = () => undefined;
 
 /** Applies a message once per key; returns after the commit, so the caller may acknowledge it to the broker. */
-function apply(key, payload) {
+function apply(key: unknown, payload: Buffer): void {
   if (typeof key !== 'string' || key === '') {
     console.log(
       JSON.stringify({ event: 'no-key', note: 'message without idempotency key: applied without dedupe' }),
@@ -37,7 +41,7 @@ function apply(key, payload) {
 }
 
 let finished = false;
-function finish() {
+function finish(): void {
   if (finished) return;
   finished = true;
   console.log(JSON.stringify({ event: 'done', applied: fresh, duplicates }));
@@ -54,7 +58,7 @@ if (url.startsWith('amqp')) {
   // Ack only after the commit: an unacked message comes back after a crash and is then dropped as a duplicate.
   await channel.consume(source, (message) => {
     if (!message) return;
-    apply(message.properties.messageId, message.content);
+    apply(message.properties.messageId as unknown, message.content);
     channel.ack(message);
     if (fresh >= stopAfter) stop();
   });
