@@ -230,9 +230,13 @@ describe('AMQP destination on a real broker', () => {
       code: 'ack',
       rejected: [{ id: records[1]!.id, error: expect.stringContaining('no queue is bound') as unknown }],
     });
+    // A batch of one (the dispatcher's batch key on the request) still goes out under the record's own key.
+    const alone = requestOf({ route: 'bound' });
+    const one = await amqp.send({ idempotencyKey: 'batch-2', records: alone.records }, live());
+    expect(one).toMatchObject({ kind: 'delivered', code: 'ack' });
     const received = await messagesIn(queue);
     expect(received.map((m) => m.properties.messageId as unknown).sort()).toEqual(
-      [a.idempotencyKey, b.idempotencyKey].sort(),
+      [a.idempotencyKey, b.idempotencyKey, alone.idempotencyKey].sort(),
     );
   });
 });
