@@ -48,6 +48,8 @@ describe('AMQP delivery under chaos', () => {
         routingKey: 'chaos',
         concurrency: 32,
         connectTimeoutMs: 2000,
+        // Batches of heads, each member its own message: a retried batch resends members the broker already had.
+        batch: { maxRecords: 50 },
       },
       secrets: { 'rabbit-password': broker.admin.password },
       broker,

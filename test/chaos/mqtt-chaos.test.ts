@@ -47,6 +47,8 @@ describe('MQTT delivery under chaos', () => {
         connectTimeoutMs: 2000,
         publishTimeoutMs: 3000,
         leaseMs: 15_000,
+        // Batches of heads, each member its own message: a retried batch resends members the broker already had.
+        batch: { maxRecords: 50 },
       },
       broker,
       consumer,

@@ -114,8 +114,9 @@ export class MqttDestination implements Destination {
 
   /** One record, or a batch whose members are published pipelined (within the in-flight limit). */
   async send(request: OutgoingRequest, signal: AbortSignal): Promise<SendResult> {
-    if (request.records.length <= 1) return this.sendOne(request, signal);
+    // Each member under its own key: a batch of one too (its request carries the batch's key).
     const members = memberRequests(request, signal);
+    if (members.length <= 1) return this.sendOne(members[0] ?? request, signal);
     return foldMemberResults(request, await Promise.all(members.map((m) => this.sendOne(m, signal))));
   }
 

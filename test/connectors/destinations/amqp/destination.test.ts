@@ -213,4 +213,30 @@ describe('AMQP destination on a real broker', () => {
     expect(result).toMatchObject({ kind: 'retry', code: 'aborted' });
     expect(result.kind === 'retry' && result.error).toContain('same message-id');
   });
+
+  it('with batch, publishes every member under its own message-id and dead-letters only the unroutable one', async () => {
+    const { exchange, queue } = await exchangeWithQueue('direct', 'bound');
+    const amqp = destination({ exchange, routingKey: '{{record.route}}', batch: { maxRecords: 10 } });
+    expect(amqp.batching).toEqual({ maxRecords: 10, maxBytes: 1024 * 1024, lingerMs: 0 });
+    const [a, lost, b] = [
+      requestOf({ route: 'bound' }),
+      requestOf({ route: 'nowhere' }),
+      requestOf({ route: 'bound' }),
+    ];
+    const records = [a, lost, b].map((r) => r.records[0]!);
+    const result = await amqp.send({ idempotencyKey: 'batch-1', records }, live());
+    expect(result).toMatchObject({
+      kind: 'delivered',
+      code: 'ack',
+      rejected: [{ id: records[1]!.id, error: expect.stringContaining('no queue is bound') as unknown }],
+    });
+    // A batch of one (the dispatcher's batch key on the request) still goes out under the record's own key.
+    const alone = requestOf({ route: 'bound' });
+    const one = await amqp.send({ idempotencyKey: 'batch-2', records: alone.records }, live());
+    expect(one).toMatchObject({ kind: 'delivered', code: 'ack' });
+    const received = await messagesIn(queue);
+    expect(received.map((m) => m.properties.messageId as unknown).sort()).toEqual(
+      [a.idempotencyKey, b.idempotencyKey, alone.idempotencyKey].sort(),
+    );
+  });
 });
