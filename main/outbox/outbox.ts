@@ -4,7 +4,9 @@ import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js
 import { AuditLog } from './audit-log.js';
 import { OutboxCounters, type ConnectionCounts } from './counters.js';
 import { DeadLetters, type DeadLetterActionResult, type DeadLetterQuery } from './dead-letters.js';
+import type { PayloadCodec } from './data-keys.js';
 import { Enqueuer } from './enqueue.js';
+import { openLease, sealBatch } from './encryption-seam.js';
 import { Leaser, type Lease, type LeaseRequest, type ReadyPeek } from './lease.js';
 import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './open-database.js';
 import type { OutboxRecord } from './record.js';
@@ -33,6 +35,8 @@ export class Outbox {
   private readonly fingerprintInsert: Statement;
   private readonly listeners = new Set<(connection: string) => void>();
   private dataVersion: number;
+  /** Set by useEncryption: payloads are sealed at rest (AES-256-GCM, per-connection data keys). */
+  private codec: PayloadCodec | undefined;
 
   private constructor(
     readonly db: Database,
@@ -122,8 +126,13 @@ export class Outbox {
     return this.audit.recent('outbox.quarantined').map((e) => e.detail as QuarantineNotice);
   }
 
+  /** Turns payload encryption at rest on (outbox.encryption.enabled); records stored before stay readable. */
+  useEncryption(codec: PayloadCodec): void {
+    this.codec = codec;
+  }
+
   enqueue(connection: string, batch: ChangeBatch): EnqueueResult {
-    const result = this.enqueuer.enqueue(connection, batch, this.clock());
+    const result = this.enqueuer.enqueue(connection, sealBatch(this.codec, connection, batch), this.clock());
     if (result.inserted > 0) this.notify(connection);
     return result;
   }
@@ -139,7 +148,7 @@ export class Outbox {
   }
 
   lease(request: LeaseRequest): Lease {
-    return this.leaser.lease(request, this.clock());
+    return openLease(this.codec, request.connection, this.leaser.lease(request, this.clock()));
   }
 
   peekReady(connection: string, limit: number): ReadyPeek {
