@@ -79,6 +79,7 @@ export const api = {
   throughput: method('throughput'),
   runDoctor: method('runDoctor'),
   listAuditLog: method('listAuditLog'),
+  rotateDataKey: method('rotateDataKey'),
   on,
 } satisfies AgentApi;
 
