@@ -1,6 +1,5 @@
 // Per-connection data keys of the outbox encryption, kept in the secret store (keychain or encrypted file), held in memory.
 import { randomBytes } from 'node:crypto';
-import type { SecretStore } from '../secrets/secret-store.js';
 import {
   openPayload,
   PayloadKeyError,
@@ -8,6 +7,13 @@ import {
   sealPayload,
   type ConnectionKeys,
 } from './payload-codec.js';
+
+/** Where the keys are kept: the agent's SecretStore (main/secrets) fits; the outbox tier only needs these calls. */
+export interface KeyStore {
+  readonly description: string;
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+}
 
 /** The secret holding a connection's data keys: `outbox-key.<connection id>`. */
 export const dataKeySecretName = (connection: string) => `outbox-key.${connection}`;
@@ -43,7 +49,7 @@ const newKeyId = () => `k${randomBytes(4).toString('hex')}`;
 export class DataKeys implements PayloadCodec {
   private readonly loaded = new Map<string, ConnectionKeys>();
 
-  constructor(private readonly store: SecretStore) {}
+  constructor(private readonly store: KeyStore) {}
 
   /** Loads the connection's keys from the store, creating its first key when it has none. */
   async ensure(connection: string): Promise<void> {
