@@ -83,6 +83,7 @@ export const api = {
   suggestMapping: method('suggestMapping'),
   saveMapping: method('saveMapping'),
   listAuditLog: method('listAuditLog'),
+  rotateDataKey: method('rotateDataKey'),
   on,
 } satisfies AgentApi;
 

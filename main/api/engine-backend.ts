@@ -18,6 +18,7 @@ import { assertSecretValue } from '../secrets/secret-name.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { AgentBackend, CallContext } from './agent-backend.js';
 import { auditPage } from './audit-views.js';
+import { startKeyRotation } from './key-rotation.js';
 import { hasAdminPassphrase, verifyAdminPassphrase } from './admin-passphrase.js';
 import { testConnection } from './connection-test.js';
 import { toConnectionView } from './connection-views.js';
@@ -197,6 +198,11 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
       const deleted = await store.delete(name);
       if (deleted) audit(context, 'secret.delete', name);
       return { name, deleted };
+    },
+    rotateDataKey: ({ connection }, context) => {
+      startKeyRotation(engine, connection);
+      audit(context, 'data-key.rotate', connection);
+      return { connection, started: true as const };
     },
     async listAuditLog(args) {
       const secretValues = await secrets.referencedValues().catch(() => []);

@@ -1,8 +1,14 @@
 // `integration-agent admin set-passphrase`: sets the passphrase that unlocks admin mode in the UI; read hidden from stdin.
 import type { Command } from 'commander';
-import { adminPassphraseFile, passphraseProblem, setAdminPassphrase } from '../api/admin-passphrase.js';
+import {
+  adminPassphraseFile,
+  hasAdminPassphrase,
+  passphraseProblem,
+  setAdminPassphrase,
+} from '../api/admin-passphrase.js';
 import { readHiddenLine, readPipedLine } from '../secrets/read-secret-value.js';
 import { SecretStoreError } from '../secrets/errors.js';
+import { auditCliChange } from './cli-audit.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
 
@@ -27,7 +33,9 @@ export async function setPassphraseCommand(options: SetupOptions): Promise<void>
   }
   const problem = passphraseProblem(passphrase);
   if (problem) throw new CliError(problem, exitCodes.failure);
+  const replaced = await hasAdminPassphrase(dataDir).catch(() => true); // an unreadable file is replaced too
   await setAdminPassphrase(dataDir, passphrase);
+  auditCliChange(dataDir, replaced ? 'admin-passphrase.replace' : 'admin-passphrase.set', null);
   process.stdout.write(
     `Admin passphrase set (stored as a scrypt hash in ${adminPassphraseFile(dataDir)}); unlock admin mode in the UI with it.\n`,
   );

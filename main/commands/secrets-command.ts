@@ -5,6 +5,7 @@ import { openSecretStore } from '../secrets/open-secret-store.js';
 import { readHiddenLine, readPipedValue } from '../secrets/read-secret-value.js';
 import { assertSecretName, assertSecretValue } from '../secrets/secret-name.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import { auditCliChange } from './cli-audit.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
 
@@ -27,12 +28,14 @@ async function withSecretErrors<T>(work: () => Promise<T>, hint = ''): Promise<T
 }
 
 /** Opens the store the config chooses; returns it with a hint for errors when no config was found. */
-async function openStore(options: SetupOptions): Promise<{ store: SecretStore; hint: string }> {
+async function openStore(
+  options: SetupOptions,
+): Promise<{ store: SecretStore; hint: string; dataDir: string }> {
   const setup = await resolveSetup(options);
   const hint = setup.configFile === undefined ? noConfigHint : '';
   const config = setup.config?.secrets ?? { backend: 'keychain' as const };
   const store = await withSecretErrors(() => openSecretStore(config, setup.dataDir), hint);
-  return { store, hint };
+  return { store, hint, dataDir: setup.dataDir };
 }
 
 async function readValue(name: string, fromEnv: string | undefined): Promise<string> {
@@ -60,8 +63,8 @@ async function readValue(name: string, fromEnv: string | undefined): Promise<str
 
 export async function secretsSetCommand(name: string, options: SecretsSetOptions): Promise<void> {
   await withSecretErrors(() => Promise.resolve(assertSecretName(name)));
-  const { store, hint } = await openStore(options);
-  await withSecretErrors(async () => {
+  const { store, hint, dataDir } = await openStore(options);
+  const existed = await withSecretErrors(async () => {
     const existed = (await store.list()).includes(name);
     const value = await readValue(name, options.fromEnv);
     assertSecretValue(name, value);
@@ -69,12 +72,14 @@ export async function secretsSetCommand(name: string, options: SecretsSetOptions
     process.stdout.write(
       `${existed ? 'Replaced' : 'Stored'} secret "${name}" in the ${store.description}.\n`,
     );
+    return existed;
   }, hint);
+  auditCliChange(dataDir, existed ? 'secret.replace' : 'secret.set', name); // the name only, never the value
 }
 
 export async function secretsDeleteCommand(name: string, options: SetupOptions): Promise<void> {
   await withSecretErrors(() => Promise.resolve(assertSecretName(name)));
-  const { store, hint } = await openStore(options);
+  const { store, hint, dataDir } = await openStore(options);
   const deleted = await withSecretErrors(() => store.delete(name), hint);
   if (!deleted) {
     throw new CliError(
@@ -83,6 +88,7 @@ export async function secretsDeleteCommand(name: string, options: SetupOptions):
     );
   }
   process.stdout.write(`Deleted secret "${name}" from the ${store.description}.\n`);
+  auditCliChange(dataDir, 'secret.delete', name);
 }
 
 export async function secretsListCommand(options: SetupOptions): Promise<void> {

@@ -67,6 +67,18 @@ const outboxSchema = z
           'at most 512 MiB, and never more than a quarter of the disk',
       ),
     retention: retentionSchema.prefault({}),
+    encryption: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Encrypt payloads at rest (AES-256-GCM) under a data key per connection kept in the secret store ' +
+              '(secret outbox-key.<connection id>); back those secrets up: without its key a record cannot be read',
+          ),
+      })
+      .optional()
+      .describe('Encryption of outbox payloads at rest (off when left out)'),
   })
   .describe('Durable SQLite outbox between sources and destinations');
 

@@ -12,6 +12,7 @@ import {
   type BackpressureState,
 } from '../outbox/backpressure.js';
 import { setLogLevel } from '../observability/logger.js';
+import type { DataKeys } from '../outbox/data-keys.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConnectionShaper } from '../shaping/connection-shaper.js';
@@ -25,6 +26,7 @@ import { ConnectionSet } from './connection-control.js';
 import { loadConnectionSecrets } from './connection-secrets.js';
 import { ActivityHub, type ActivityListener } from './engine-activity.js';
 import { PausedConnections } from './paused-connections.js';
+import { enableOutboxEncryption } from './outbox-encryption.js';
 import { buildSnapshot } from './status-snapshot.js';
 
 export interface EngineOptions {
@@ -51,6 +53,8 @@ export class Engine {
   readonly connections: ConnectionSet;
   private readonly activity: ActivityHub;
   private config: AgentConfig;
+  /** Data keys of the outbox encryption at rest, when outbox.encryption.enabled. */
+  dataKeys: DataKeys | undefined;
   private readonly listeners = new Set<(status: AgentStatus) => void>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly notices: Notice[];
@@ -111,6 +115,7 @@ export class Engine {
     });
     outbox.useSiteId(config.agent?.siteId);
     const engine = new Engine(options, outbox);
+    engine.dataKeys = await enableOutboxEncryption(config, outbox, dataDir, options.secretStore);
     await engine.startConnections();
     engine.every(backpressureIntervalMs, () => engine.checkBackpressure(true));
     engine.every(retentionIntervalMs, () => engine.applyRetention());
@@ -218,6 +223,7 @@ export class Engine {
   }
 
   private async startConnection(connection: ConnectionConfig): Promise<void> {
+    await this.dataKeys?.ensure(connection.id); // a connection added at runtime gets its data key first
     const secrets = await this.loadSecrets({ ...this.config, connections: [connection] });
     await this.connections.start(
       connection,

@@ -4,7 +4,9 @@ import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js
 import { AuditLog } from './audit-log.js';
 import { OutboxCounters, type ConnectionCounts } from './counters.js';
 import { DeadLetters, type DeadLetterActionResult, type DeadLetterQuery } from './dead-letters.js';
+import type { PayloadCodec } from './data-keys.js';
 import { Enqueuer } from './enqueue.js';
+import { openLease, sealBatch } from './encryption-seam.js';
 import { Leaser, type Lease, type LeaseRequest, type ReadyPeek } from './lease.js';
 import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './open-database.js';
 import type { OutboxRecord } from './record.js';
@@ -34,6 +36,8 @@ export class Outbox {
   private readonly listeners = new Set<(connection: string) => void>();
   private dataVersion: number;
   private keySite: string | null = null;
+  /** Set by useEncryption: payloads are sealed at rest (AES-256-GCM, per-connection data keys). */
+  private codec: PayloadCodec | undefined;
 
   private constructor(
     readonly db: Database,
@@ -131,9 +135,15 @@ export class Outbox {
     this.keySite = siteId ?? null;
   }
 
+  /** Turns payload encryption at rest on (outbox.encryption.enabled); records stored before stay readable. */
+  useEncryption(codec: PayloadCodec): void {
+    this.codec = codec;
+  }
+
   /** `keySite` overrides the site id for these records (salvage keeps the key a record was sent with). */
   enqueue(connection: string, batch: ChangeBatch, keySite: string | null = this.keySite): EnqueueResult {
-    const result = this.enqueuer.enqueue(connection, batch, this.clock(), keySite);
+    const sealed = sealBatch(this.codec, connection, batch);
+    const result = this.enqueuer.enqueue(connection, sealed, this.clock(), keySite);
     if (result.inserted > 0) this.notify(connection);
     return result;
   }
@@ -149,7 +159,7 @@ export class Outbox {
   }
 
   lease(request: LeaseRequest): Lease {
-    return this.leaser.lease(request, this.clock());
+    return openLease(this.codec, request.connection, this.leaser.lease(request, this.clock()));
   }
 
   peekReady(connection: string, limit: number): ReadyPeek {

@@ -233,6 +233,12 @@ export const agentMethods = {
     auditPageSchema,
     'Admin changes and agent actions, newest first: actor, time, action, target (secret names, never values); page with beforeId = nextBeforeId',
   ),
+  rotateDataKey: method(
+    'admin',
+    z.strictObject({ connection: connectionIdSchema }),
+    z.object({ connection: z.string(), started: z.literal(true) }),
+    "Rotates a connection's outbox data key (outbox.encryption): new records use the new key at once, stored ones are re-encrypted in the background, then the old key is removed",
+  ),
   runDoctor: method(
     'admin',
     z.strictObject({ connection: connectionIdSchema }),

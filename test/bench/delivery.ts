@@ -7,6 +7,7 @@ import { RECORD_BYTES } from './delivery-records.js';
 import { runLatencyMode, type LatencyFigures, type LatencyMode } from './delivery-latency.js';
 import { runThroughputPhases, type ThroughputFigures } from './delivery-throughput.js';
 import type { TempArea } from './temp-area.js';
+import { runEncryptionPhase, type EncryptionFigures } from './encryption-phase.js';
 import { benchMain, loadAverage } from './bench-main.js';
 
 const RATIO_TARGET = 0.8;
@@ -39,6 +40,14 @@ function printThroughput(log: Log, f: ThroughputFigures): void {
   log(`  event-loop delay p99 during the agent's drain: ${ms(f.loopDelayP99Ms)} (target < 20 ms)`);
   log(`figure delivery-vs-raw = ${f.ratio.toFixed(3)}`);
   log(`figure loop-delay-p99-ms = ${f.loopDelayP99Ms.toFixed(1)}`);
+}
+
+function printEncryptionDrain(log: Log, f: EncryptionFigures): void {
+  log(
+    `  ${int(f.records)} records: plain ${rate(f.drain.plainRate)}, encrypted ${rate(f.drain.encryptedRate)} ` +
+      '(decryption at lease; HTTP excluded, so this is the upper bound of the cost on a delivery)',
+  );
+  log(`figure delivery-encrypted-vs-plain = ${f.drain.ratio.toFixed(3)}`);
 }
 
 function printLatency(log: Log, runs: LatencyFigures[]): void {
@@ -130,6 +139,13 @@ async function run(options: DeliveryBenchOptions, area: TempArea): Promise<void>
   const latency: LatencyFigures[] = [];
   for (const mode of modes) latency.push(await runLatencyMode(options, area, mode));
   printLatency(log, latency);
+
+  log();
+  log(
+    '[encryption] outbox.encryption on vs off: lease + settle of the same records, the outbox part of delivery',
+  );
+  rss.phase('encryption');
+  printEncryptionDrain(log, await runEncryptionPhase(area, Math.min(options.records, 50_000)));
 
   log();
   log(`Summary (${seconds(nowMs() - started)} total; load average at end (1/5/15 min): ${loadAverage()})`);

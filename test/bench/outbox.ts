@@ -23,6 +23,7 @@ import { nowMs, RssTracker } from './measure.js';
 import { LEASE_MAX, LEASE_MAX_BYTES } from './outbox-driver.js';
 import { describePragmas } from './raw-table.js';
 import type { TempArea } from './temp-area.js';
+import { runEncryptionPhase } from './encryption-phase.js';
 import { benchMain, loadAverage } from './bench-main.js';
 
 const ENQUEUE_TARGET = 0.5;
@@ -230,6 +231,17 @@ async function run(options: BenchOptions, area: TempArea): Promise<void> {
   rss.phase('lease latency');
   const latency = await runLeaseLatencyPhase(ctx);
   printLatency(log, latency);
+
+  log();
+  log(
+    '[4] outbox.encryption on vs off: the same batches enqueued into a plain and an encrypted outbox, A/B blocks',
+  );
+  rss.phase('encryption');
+  const encryption = await runEncryptionPhase(area, Math.min(options.records, 50_000));
+  log(
+    `  ${int(encryption.records)} records: plain ${rate(encryption.enqueue.plainRate)}, encrypted ${rate(encryption.enqueue.encryptedRate)}`,
+  );
+  log(`figure enqueue-encrypted-vs-plain = ${encryption.enqueue.ratio.toFixed(3)}`);
 
   rss.phase('end');
   log();

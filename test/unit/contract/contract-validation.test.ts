@@ -136,6 +136,7 @@ describe('contract handlers', () => {
         'replayDeadLetters',
         'resumeConnection',
         'runDoctor',
+        'rotateDataKey',
         'setSecret',
         'testConnection',
         'updateConnection',

@@ -1,0 +1,26 @@
+// Turns outbox encryption at rest on for a starting engine: data keys from the secret store for every connection.
+import type { AgentConfig } from '../config/schema.js';
+import { DataKeys } from '../outbox/data-keys.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { openSecretStore } from '../secrets/open-secret-store.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+
+/**
+ * With `outbox.encryption.enabled`, loads (or creates) the data key of every configured connection and of every
+ * connection that still has records, and makes the outbox seal new payloads. Returns the keys (for connections
+ * added later and for rotation), or undefined when encryption is off. A secret store that cannot be opened throws:
+ * the agent does not fall back to storing payloads in clear.
+ */
+export async function enableOutboxEncryption(
+  config: AgentConfig,
+  outbox: Outbox,
+  dataDir: string,
+  store?: SecretStore,
+): Promise<DataKeys | undefined> {
+  if (config.outbox.encryption?.enabled !== true) return undefined;
+  const keys = new DataKeys(store ?? (await openSecretStore(config.secrets, dataDir)));
+  const ids = new Set([...config.connections.map((c) => c.id), ...outbox.counters.connections()]);
+  for (const id of ids) await keys.ensure(id);
+  outbox.useEncryption(keys);
+  return keys;
+}

@@ -1,0 +1,105 @@
+// Outbox encryption through the engine: payloads sealed at rest, delivered in clear, data keys in the secret store.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createAgentHandlers } from '../../main/api/agent-handlers.js';
+import { createEngineBackend } from '../../main/api/engine-backend.js';
+import { dataKeySecretName } from '../../main/outbox/data-keys.js';
+import { isSealed, sealedKeyId } from '../../main/outbox/payload-codec.js';
+import { openSecretStore } from '../../main/secrets/open-secret-store.js';
+import { waitFor } from '../support/agent-process.js';
+import { useEngineHarness } from '../support/engine-harness.js';
+
+const h = useEngineHarness('outbox-encryption-');
+
+describe('outbox.encryption.enabled', () => {
+  it('stores sealed payloads, delivers the plain ones, and keeps the data key in the configured secret store', async () => {
+    const { dataDir, inbox } = h.paths();
+    const keyFile = join(dataDir, '..', 'secrets.key');
+    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    const ingest = await h.ingest();
+    const secrets = { backend: 'file' as const, keyFile };
+    const engine = await h.engine({
+      dataDir,
+      inbox,
+      url: ingest.url,
+      secrets,
+      outbox: { encryption: { enabled: true } },
+    });
+    writeFileSync(join(inbox, 'invoice.json'), '{"invoice":"INV-42","iban":"DE89 3704"}');
+    await waitFor(() => ingest.applied().length === 1, 15_000, 'delivery of the encrypted record');
+    expect(ingest.applied()[0]?.body.toString()).toBe('{"invoice":"INV-42","iban":"DE89 3704"}');
+    const stored = engine.outbox.db.prepare('SELECT payload FROM records').pluck().all() as (Buffer | null)[];
+    expect(stored).toHaveLength(1);
+    expect(isSealed(stored[0]!)).toBe(true);
+    expect(stored[0]!.toString('latin1')).not.toContain('INV-42');
+    const store = await openSecretStore(secrets, dataDir);
+    expect(await store.list()).toContain(dataKeySecretName('it'));
+  });
+
+  it('rotateDataKey (admin): re-encrypts the stored payloads under a new key in the background and audits it', async () => {
+    const { dataDir, inbox } = h.paths();
+    const keyFile = join(dataDir, '..', 'secrets.key');
+    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    const ingest = await h.ingest();
+    ingest.setFaults(() => ({ kind: 'status', status: 503 })); // keep the records in the outbox
+    const secrets = { backend: 'file' as const, keyFile };
+    const engine = await h.engine({
+      dataDir,
+      inbox,
+      url: ingest.url,
+      secrets,
+      outbox: { encryption: { enabled: true } },
+    });
+    for (const n of [1, 2, 3]) writeFileSync(join(inbox, `r${n}.json`), `{"n":${n}}`);
+    await waitFor(() => engine.outbox.counts('it').pending === 3, 15_000, 'three records captured');
+    const keyIds = () =>
+      (engine.outbox.db.prepare('SELECT payload FROM records').pluck().all() as Buffer[]).map(sealedKeyId);
+    const before = keyIds()[0];
+    const backend = createEngineBackend({ engine });
+    const handlers = createAgentHandlers(backend, { validateResults: true });
+    await expect(
+      handlers.call('rotateDataKey', { connection: 'it' }, { role: 'viewer' }),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    expect(
+      await handlers.call('rotateDataKey', { connection: 'it' }, { role: 'admin', actor: 'test admin' }),
+    ).toEqual({
+      connection: 'it',
+      started: true,
+    });
+    await waitFor(() => engine.outbox.audit.recent('data-key.rotated').length === 1, 15_000, 'rotation done');
+    const after = engine.dataKeys!.currentKeyId('it');
+    expect(after).not.toBe(before);
+    expect(keyIds()).toEqual([after, after, after]);
+    expect(engine.outbox.audit.recent('data-key.rotate')[0]).toMatchObject({
+      actor: 'test admin',
+      target: 'it',
+    });
+    const stored = JSON.parse(
+      (await (await openSecretStore(secrets, dataDir)).get(dataKeySecretName('it')))!,
+    ) as {
+      keys: Record<string, string>;
+    };
+    expect(Object.keys(stored.keys)).toEqual([after]);
+    ingest.setFaults(undefined);
+    await waitFor(() => ingest.applied().length === 3, 15_000, 'delivery after rotation');
+    backend.close();
+  });
+
+  it('rotateDataKey with encryption off says how to turn it on', async () => {
+    const { dataDir, inbox } = h.paths();
+    const ingest = await h.ingest();
+    const engine = await h.engine({ dataDir, inbox, url: ingest.url });
+    const backend = createEngineBackend({ engine });
+    await expect(
+      createAgentHandlers(backend).call('rotateDataKey', { connection: 'it' }, { role: 'admin' }),
+    ).rejects.toMatchObject({
+      code: 'unavailable',
+      hint: expect.stringContaining('outbox.encryption.enabled') as unknown,
+    });
+    backend.close();
+  });
+});

@@ -1,0 +1,107 @@
+// Outbox payloads at rest: AES-256-GCM under per-connection data keys in the secret store; rotation; a lost key is loud.
+import { describe, expect, it } from 'vitest';
+import { DataKeys, dataKeySecretName } from '../../../main/outbox/data-keys.js';
+import { isSealed, PayloadKeyError } from '../../../main/outbox/payload-codec.js';
+import { rotateDataKey } from '../../../main/outbox/reencrypt.js';
+import type { SecretStore } from '../../../main/secrets/secret-store.js';
+import { batch, bigLease, change, outboxHarness } from './outbox-fixture.js';
+
+function memoryStore(): SecretStore & { values: Map<string, string> } {
+  const values = new Map<string, string>();
+  return {
+    values,
+    backend: 'file',
+    description: 'memory store',
+    get: (name) => Promise.resolve(values.get(name)),
+    set: (name, value) => Promise.resolve(void values.set(name, value)),
+    delete: (name) => Promise.resolve(values.delete(name)),
+    list: () => Promise.resolve([...values.keys()].sort()),
+  };
+}
+
+const h = outboxHarness();
+const storedPayloads = (outbox: ReturnType<typeof h.setup>['outbox']) =>
+  (outbox.db.prepare('SELECT payload FROM records ORDER BY id').all() as { payload: Buffer }[]).map(
+    (r) => r.payload,
+  );
+
+describe('outbox payload encryption', () => {
+  it('stores ciphertext, leases plaintext; the key lives in the secret store; older plain records stay readable', async () => {
+    const { outbox } = h.setup();
+    outbox.enqueue('conn-a', batch([change('plain-before')]));
+    const store = memoryStore();
+    const keys = new DataKeys(store);
+    await keys.ensure('conn-a');
+    outbox.useEncryption(keys);
+    outbox.enqueue(
+      'conn-a',
+      batch([change('k1', { orderingKey: 'o1', payload: Buffer.from('{"secret":"pay me"}') })]),
+    );
+    const [plain, sealed] = storedPayloads(outbox);
+    expect(isSealed(plain!)).toBe(false);
+    expect(isSealed(sealed!)).toBe(true);
+    expect(sealed!.toString('latin1')).not.toContain('pay me');
+    expect(JSON.parse(store.values.get(dataKeySecretName('conn-a'))!)).toMatchObject({
+      current: expect.any(String),
+    });
+    const lease = outbox.lease({ connection: 'conn-a', ...bigLease });
+    expect(lease.records.map((r) => r.payload.toString())).toEqual([
+      JSON.stringify({ idempotencyKey: 'plain-before' }),
+      '{"secret":"pay me"}',
+    ]);
+  });
+
+  it('a payload moved to another connection, or altered, does not decrypt', async () => {
+    const keys = new DataKeys(memoryStore());
+    await keys.ensure('a');
+    await keys.ensure('b');
+    const sealed = keys.seal('a', Buffer.from('x'));
+    expect(() => keys.open('b', sealed)).toThrow(PayloadKeyError);
+    const altered = Buffer.from(sealed);
+    altered[altered.length - 1]! ^= 1;
+    expect(() => keys.open('a', altered)).toThrow(/does not decrypt with data key/);
+  });
+
+  it('a lost key is a clear error naming the connection and the fix; the records stay in the outbox', async () => {
+    const { outbox } = h.setup();
+    const store = memoryStore();
+    const keys = new DataKeys(store);
+    await keys.ensure('conn-a');
+    outbox.useEncryption(keys);
+    outbox.enqueue('conn-a', batch([change('k1')]));
+    store.values.delete(dataKeySecretName('conn-a')); // the key is lost (new keychain, deleted secret)
+    const restarted = new DataKeys(store);
+    await restarted.ensure('conn-a'); // a fresh key: new records go on, old ones cannot be read
+    outbox.useEncryption(restarted);
+    expect(() => outbox.lease({ connection: 'conn-a', ...bigLease })).toThrow(
+      /records of connection conn-a are encrypted with data key k[0-9a-f]{8}, which is not in the secret store\. The records stay in the outbox, unsent\. Fix: restore the secret outbox-key\.conn-a in the memory store/,
+    );
+    expect(outbox.db.prepare('SELECT count(*) FROM records').pluck().get()).toBe(1);
+  });
+
+  it('rotation re-seals every stored payload under the new key, then drops the old key', async () => {
+    const { outbox } = h.setup();
+    const store = memoryStore();
+    const keys = new DataKeys(store);
+    await keys.ensure('conn-a');
+    outbox.enqueue('conn-a', batch([change('plain', { orderingKey: 'p' })]));
+    outbox.useEncryption(keys);
+    const old = keys.currentKeyId('conn-a');
+    outbox.enqueue(
+      'conn-a',
+      batch(Array.from({ length: 7 }, (_, i) => change(`k${i}`, { orderingKey: `o${i}` }))),
+    );
+    const result = await rotateDataKey(outbox.db, keys, 'conn-a', 3);
+    expect(result.rewritten).toBe(8);
+    expect(result.keyId).not.toBe(old);
+    const stored = JSON.parse(store.values.get(dataKeySecretName('conn-a'))!) as {
+      keys: Record<string, string>;
+    };
+    expect(Object.keys(stored.keys)).toEqual([result.keyId]);
+    expect(storedPayloads(outbox).every((p) => isSealed(p) && !keys.isStale('conn-a', p))).toBe(true);
+    const reloaded = new DataKeys(store);
+    await reloaded.ensure('conn-a');
+    outbox.useEncryption(reloaded);
+    expect(outbox.lease({ connection: 'conn-a', ...bigLease }).records).toHaveLength(8);
+  });
+});
