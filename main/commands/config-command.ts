@@ -3,6 +3,7 @@ import { configJsonSchema } from '../config/json-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { migrateConfigFile } from '../config/save-config.js';
 import { withConfigErrors } from './cli-error.js';
+import { plural } from '../engine/plain-words.js';
 
 export async function validateConfigCommand(file: string): Promise<void> {
   const { config, migratedFrom } = await withConfigErrors(() => loadConfigFile(file));
@@ -10,7 +11,7 @@ export async function validateConfigCommand(file: string): Promise<void> {
     migratedFrom !== undefined
       ? ` (written for version ${migratedFrom}; run 'config migrate' to upgrade it)`
       : '';
-  process.stdout.write(`${file} is valid: ${config.connections.length} connection(s)${note}.\n`);
+  process.stdout.write(`${file} is valid: ${plural(config.connections.length, 'connection')}${note}.\n`);
 }
 
 export async function migrateConfigCommand(file: string): Promise<void> {

@@ -12,6 +12,7 @@ import {
   type BackpressureState,
 } from '../outbox/backpressure.js';
 import { setLogLevel } from '../observability/logger.js';
+import { lastCaptures } from '../observability/outbox-activity.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConnectionShaper } from '../shaping/connection-shaper.js';
@@ -66,6 +67,8 @@ export class Engine {
   private readonly shapers = new Map<string, ConnectionShaper>();
   /** The compiled contract check of each connection that has one. */
   private readonly contracts = new Map<string, ContractCheck>();
+  /** When each connection last captured a record: from the outbox at start, then as captures happen. */
+  private readonly lastCaptured: Map<string, number>;
   /** Records the mapping filter skipped since the agent started, per connection. */
   private readonly skipped = new Map<string, number>();
 
@@ -75,6 +78,10 @@ export class Engine {
   ) {
     this.notices = [...(options.notices ?? []), ...(options.sandboxNotices ?? [])];
     this.config = options.config;
+    this.lastCaptured = lastCaptures(
+      outbox.db,
+      options.config.connections.map((c) => c.id),
+    );
     this.activity = new ActivityHub((error) =>
       options.logger.error({ err: error }, 'an engine activity listener failed'),
     );
@@ -140,6 +147,7 @@ export class Engine {
       connections: this.connections.list(),
       paused: (id) => this.connections.isPaused(id),
       mapping: (id) => this.mappingFacts(id),
+      lastCapture: (id) => this.lastCaptured.get(id),
       outbox: this.outbox,
       now: Date.now(),
     });
@@ -270,6 +278,7 @@ export class Engine {
     const emit = (batch: ChangeBatch): EnqueueResult => {
       const result = this.outbox.enqueue(connection, batch);
       this.checkBackpressure(false); // pause at the cap itself, not up to a timer tick later
+      if (batch.changes.length > 0) this.lastCaptured.set(connection, Date.now());
       if (batch.changes.length > 0)
         this.activity.emit({
           kind: 'captured',

@@ -18,6 +18,8 @@ export interface SnapshotInput {
   paused: (id: string) => boolean;
   /** The status line of a connection's mapping (version, records skipped by its filter), when it has one. */
   mapping: (id: string) => string | undefined;
+  /** The connection's last capture as the outbox remembers it (the source itself forgets it at a restart). */
+  lastCapture?: (id: string) => number | undefined;
   outbox: Outbox;
   now: number;
 }
@@ -57,10 +59,13 @@ function connectionStatus(
   now: number,
   paused: boolean,
   mapping: string | undefined,
+  lastCapture: number | undefined,
 ): ConnectionStatus {
   const { config } = runtime;
   const counts = outbox.counts(config.id);
-  const source = runtime.source?.health();
+  const live = runtime.source?.health();
+  const lastCaptureAt = live?.lastCaptureAt ?? lastCapture;
+  const source = live && lastCaptureAt !== undefined ? { ...live, lastCaptureAt } : live;
   const destination = runtime.dispatcher?.status();
   const facts: Omit<ConnectionStatus, 'health' | 'reason' | 'problems'> = {
     id: config.id,
@@ -107,7 +112,14 @@ function withLogFileNotice(notices: Notice[], now: number): Notice[] {
 
 export function buildSnapshot(input: SnapshotInput): AgentStatus {
   const connections = input.connections.map((c) =>
-    connectionStatus(c, input.outbox, input.now, input.paused(c.config.id), input.mapping(c.config.id)),
+    connectionStatus(
+      c,
+      input.outbox,
+      input.now,
+      input.paused(c.config.id),
+      input.mapping(c.config.id),
+      input.lastCapture?.(c.config.id),
+    ),
   );
   const running = input.state === 'running';
   const health = overallHealth(connections, running);

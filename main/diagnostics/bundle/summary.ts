@@ -1,6 +1,7 @@
 // summary.txt: the first file support opens: every connection's state and every dead letter's reason, in plain text.
 import { sandboxConnectionId } from '../../sandbox/sandbox-id.js';
 import type { ConnectionStatistics, RecordSummary } from './outbox-report.js';
+import { plural } from '../../engine/plain-words.js';
 
 export interface SummaryInput {
   createdAt: number;
@@ -36,7 +37,7 @@ function connectionLines(stats: ConnectionStatistics, status: StatusLike, now: n
   const live = status.connections?.find((c) => c.id === stats.connection);
   const destination = live?.destination;
   const histogram = Object.entries(stats.retryHistogram)
-    .map(([attempts, n]) => `${n} record(s) after ${attempts} attempt(s)`)
+    .map(([attempts, n]) => `${plural(n, 'record')} after ${plural(Number(attempts), 'attempt')}`)
     .join(', ');
   return [
     `- ${stats.connection}: ${stats.pending} pending, ${stats.dead} dead` +
@@ -78,7 +79,7 @@ export function bundleSummary(input: SummaryInput): string {
       ? input.deadLetters.map(
           (d) =>
             `- record ${d.id} [${d.connection}] business key #${d.businessKeySha256 ?? 'none'}, ` +
-            `idempotency key #${d.idempotencyKeySha256}, ${d.attempts} attempt(s), dead since ${d.settledAt ?? '?'}: ${d.lastError ?? 'no reason recorded'}`,
+            `idempotency key #${d.idempotencyKeySha256}, ${plural(d.attempts, 'attempt')}, dead since ${d.settledAt ?? '?'}: ${d.lastError ?? 'no reason recorded'}`,
         )
       : ['  (none)']),
     '',

@@ -1,6 +1,6 @@
 // One fixed-size card per connection: route, state, pending, dead letters, last success, lag, circuit, reason.
 import type { ConnectionStatus } from '../../../preload/contract/status.js';
-import { ago, count, duration } from '../common/format.js';
+import { ago, count, lag as lagText } from '../common/format.js';
 import { href } from '../shell/use-route.js';
 
 const healthWords: Record<ConnectionStatus['health'], string> = {
@@ -55,7 +55,7 @@ export function ConnectionCard({ connection: c, now }: { connection: ConnectionS
         </div>
         <div>
           <dt>Lag</dt>
-          <dd>{c.pending > 0 ? duration(lag) : '—'}</dd>
+          <dd>{lagText(lag, c.pending)}</dd>
         </div>
         <div>
           <dt>Last success</dt>
