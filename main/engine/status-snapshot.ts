@@ -96,11 +96,29 @@ function connectionStatus(
   if (oldest !== undefined) facts.oldestPendingAt = oldest;
   facts.warnings = pendingAgeWarnings(config, oldest, now);
   if (lastDelivered !== undefined) facts.lastDeliveredAt = lastDelivered;
+  const nextRetry =
+    counts.pending > 0 ? nextRetryAt(destination, outbox.nextDueAt(config.id), now) : undefined;
+  if (nextRetry !== undefined) facts.nextRetryAt = nextRetry;
   if (runtime.error) {
     const problem = `Cannot start: ${runtime.error}`;
     return { ...facts, health: 'attention', reason: problem, problems: [problem] };
   }
   return { ...facts, ...connectionHealth(facts) };
+}
+
+/** Only while delivery waits after a failure: the latest of Retry-After, the circuit's probe and the record backoff. */
+function nextRetryAt(
+  destination:
+    Pick<NonNullable<ConnectionStatus['destination']>, 'state' | 'holdUntil' | 'circuit'> | undefined,
+  recordDueAt: number | undefined,
+  now: number,
+): number | undefined {
+  if (!destination || !['retrying', 'throttled', 'circuit-open'].includes(destination.state))
+    return undefined;
+  const candidates = [destination.holdUntil, destination.circuit?.probeAt, recordDueAt].filter(
+    (at): at is number => at !== undefined && at > now,
+  );
+  return candidates.length > 0 ? Math.max(...candidates) : undefined;
 }
 
 /** The log file that cannot be written (disk full) is a notice of its own while it lasts. */
