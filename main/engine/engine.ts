@@ -135,6 +135,14 @@ export class Engine {
     this.queueStatus();
   }
 
+  /** Takes back a notice given to addNotice (e.g. a refused config file, once a valid one is applied). */
+  removeNotice(notice: Notice): void {
+    const at = this.notices.indexOf(notice);
+    if (at < 0) return;
+    this.notices.splice(at, 1);
+    this.queueStatus();
+  }
+
   status(): AgentStatus {
     return buildSnapshot({
       version: this.options.version,
