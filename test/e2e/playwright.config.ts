@@ -12,7 +12,7 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   timeout: 60_000,
-  globalTimeout: 120_000,
+  globalTimeout: 180_000, // two agents (console-ui and console-stale specs), each started once
   expect: { timeout: 15_000 },
   reporter: [['list']],
   use: {
