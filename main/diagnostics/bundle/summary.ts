@@ -1,7 +1,6 @@
 // summary.txt: the first file support opens: every connection's state and every dead letter's reason, in plain text.
 import { sandboxConnectionId } from '../../sandbox/sandbox-id.js';
 import type { ConnectionStatistics, RecordSummary } from './outbox-report.js';
-import { plural } from '../../engine/plain-words.js';
 
 export interface SummaryInput {
   createdAt: number;
@@ -29,6 +28,9 @@ interface StatusLike {
     };
   }[];
 }
+
+/** "1 record", "3 records" (main/engine's plain-words sits above this tier). */
+const plural = (n: number, noun: string) => `${n} ${n === 1 ? noun : `${noun}s`}`;
 
 const age = (ms: number) =>
   ms >= 2 * 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${Math.max(0, Math.round(ms / 60_000))} min`;
