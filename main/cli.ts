@@ -14,6 +14,7 @@ import { registerOutboxCommand } from './commands/outbox-command.js';
 import {
   migrateConfigCommand,
   printSchemaCommand,
+  reloadConfigCommand,
   validateConfigCommand,
 } from './commands/config-command.js';
 import { registerRecordsCommand } from './commands/records-command.js';
@@ -66,6 +67,14 @@ config
   .command('migrate <file>')
   .description('upgrade a config file written for an older agent (keeps a .bak)')
   .action(migrateConfigCommand);
+config
+  .command('reload')
+  .description(
+    'make the running agent apply its edited config file now (it also notices saved edits by itself)',
+  )
+  .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
+  .option('-d, --data-dir <dir>', 'data directory of the agent')
+  .action(reloadConfigCommand);
 config
   .command('print-schema')
   .description('print the JSON Schema of the config file (for editors)')

@@ -13,6 +13,7 @@ import { cliActor, parseIds } from './dlq-arguments.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { registerDlqRemap } from './dlq-remap-command.js';
 import { formatTable, supportDataDir, withOutboxErrors } from './connections-command.js';
+import { plural } from '../engine/plain-words.js';
 
 interface DataDirOptions {
   dataDir?: string;
@@ -120,7 +121,7 @@ function report(verb: string, result: DeadLetterActionResult, dataDir: string): 
   if (result.done.length > 0) {
     const running = runningAgentPid(dataDir) !== undefined;
     process.stdout.write(
-      `${verb} ${result.done.length} dead letter(s): ${result.done.join(', ')}.` +
+      `${verb} ${plural(result.done.length, 'dead letter')}: ${result.done.join(', ')}.` +
         (verb === 'Replayed'
           ? running
             ? ' The running agent sends them again within a few seconds, with their original Idempotency-Key.\n'
@@ -130,7 +131,7 @@ function report(verb: string, result: DeadLetterActionResult, dataDir: string): 
   }
   if (result.skipped.length > 0) {
     process.stderr.write(
-      `Skipped ${result.skipped.length} id(s) that cannot be replayed (already replayed or discarded, unknown, or rejected at capture: fix those at the source, remap them with \`dlq remap\`, or discard them): ${result.skipped.join(', ')}.\n`,
+      `Skipped ${plural(result.skipped.length, 'id')} that cannot be replayed (already replayed or discarded, unknown, or rejected at capture: fix those at the source, remap them with \`dlq remap\`, or discard them): ${result.skipped.join(', ')}.\n`,
     );
   }
   if (result.done.length === 0) {
@@ -180,7 +181,7 @@ export function dlqDiscardCommand(ids: string[], options: DlqDiscardOptions): vo
   }
   if (options.yes !== true) {
     throw new CliError(
-      `discarding gives up on ${list.length} record(s) for good (they are never sent). Hint: add --yes to confirm`,
+      `discarding gives up on ${plural(list.length, 'record')} for good (they are never sent). Hint: add --yes to confirm`,
       exitCodes.failure,
     );
   }

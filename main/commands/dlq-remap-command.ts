@@ -8,6 +8,7 @@ import { cliActor, parseIds } from './dlq-arguments.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { withOutboxErrors } from './connections-command.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+import { plural } from '../engine/plain-words.js';
 
 export interface DlqRemapOptions extends SetupOptions {
   connection?: string;
@@ -16,7 +17,7 @@ export interface DlqRemapOptions extends SetupOptions {
 function print(report: RemapReport, running: boolean): void {
   if (report.remapped.length > 0)
     process.stdout.write(
-      `Re-mapped ${report.remapped.length} record(s), now queued with the new payload: ${report.remapped.join(', ')}.` +
+      `Re-mapped ${plural(report.remapped.length, 'record')}, now queued with the new payload: ${report.remapped.join(', ')}.` +
         (running
           ? ' The running agent sends them within a few seconds.\n'
           : ' They are sent when the agent starts.\n'),
@@ -28,7 +29,7 @@ function print(report: RemapReport, running: boolean): void {
   for (const refusal of report.refused) process.stderr.write(`Refused: ${refusal.reason}.\n`);
   if (report.skipped.length > 0)
     process.stderr.write(
-      `Skipped ${report.skipped.length} id(s) that are not dead letters of this connection: ${report.skipped.join(', ')}.\n`,
+      `Skipped ${plural(report.skipped.length, 'id')} that ${report.skipped.length === 1 ? 'is not a dead letter' : 'are not dead letters'} of this connection: ${report.skipped.join(', ')}.\n`,
     );
 }
 

@@ -12,6 +12,7 @@ import { OutboxUnavailableError } from '../outbox/open-database.js';
 import { agentVersion } from '../version.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+import { ConfigWatch, describeReload } from '../engine/config-watch.js';
 
 export interface RunOptions extends SetupOptions {
   logLevel?: LevelWithSilent;
@@ -64,6 +65,7 @@ export async function runAgent(options: RunOptions): Promise<void> {
       `SANDBOX: see them arrive at ${agent.sandbox.ingest.url}/ (a local test API; nothing leaves this machine)`,
     );
   }
+  const configWatch = watchConfigFile(agent, setup.configFile);
   let lastState = '';
   agent.engine.onStatus((status) => {
     // One line per change of health or backlog, not per "last delivery N s ago" tick.
@@ -73,6 +75,7 @@ export async function runAgent(options: RunOptions): Promise<void> {
   });
   await shutdown;
   say('stopping: finishing in-flight deliveries…');
+  configWatch?.stop();
   await webConsole.close();
   await agent.stop();
   say('stopped cleanly.');
@@ -123,6 +126,18 @@ async function startWebConsole(
       backend.close();
     },
   };
+}
+
+/** Edits of the config file apply live; SIGHUP (`integration-agent config reload`) reloads at once. */
+function watchConfigFile(agent: HostedAgent, file: string | undefined): ConfigWatch | undefined {
+  if (!file) return undefined;
+  const configWatch = new ConfigWatch(agent.engine, file);
+  configWatch.start();
+  process.on('SIGHUP', () => {
+    say('config: reloading the config file (SIGHUP)');
+    void configWatch.reload().then((outcome) => say(`config: ${describeReload(outcome)}`));
+  });
+  return configWatch;
 }
 
 function waitForShutdownSignal(): Promise<void> {

@@ -1,6 +1,7 @@
 // Which desktop notifications to show for successive status snapshots: rate-limited, coalesced, per-connection cooldown.
 import type { AgentStatus } from '../../preload/contract/status.js';
 import { detectDesktopEvents, isStillRelevant, type DesktopEvent } from './desktop-events.js';
+import { plural } from '../engine/plain-words.js';
 
 export interface DesktopNotification {
   title: string;
@@ -37,7 +38,7 @@ function merge(held: DesktopEvent | undefined, event: DesktopEvent): DesktopEven
 
 function line(e: DesktopEvent): string {
   return e.kind === 'dead-letters'
-    ? `${e.name}: ${e.added} new record(s) in the dead-letter queue`
+    ? `${e.name}: ${plural(e.added, 'new record')} in the dead-letter queue`
     : `${e.name}: sending paused, the destination keeps failing`;
 }
 
@@ -47,7 +48,10 @@ export function composeNotification(events: readonly DesktopEvent[]): DesktopNot
   if (events.length === 1 && only) {
     if (only.kind === 'dead-letters') {
       return {
-        title: clip(`${only.name}: ${only.added} record(s) need a decision`, 80),
+        title: clip(
+          `${only.name}: ${plural(only.added, 'record')} ${only.added === 1 ? 'needs' : 'need'} a decision`,
+          80,
+        ),
         body:
           `They could not be delivered and are in the dead-letter queue` +
           `${only.detail ? ` (${clip(only.detail)})` : ''}. Open the agent to replay or discard them.`,

@@ -9,6 +9,7 @@ import type { AlertWebhookConfig } from '../config/alerts-config.js';
 import type { AgentConfig } from '../config/schema.js';
 import { watchCertificates } from './certificate-watch.js';
 import { AgentMetrics } from '../observability/metrics.js';
+import { seedThroughput } from '../observability/outbox-activity.js';
 import { ThroughputHistory } from '../observability/throughput-history.js';
 import { freeDiskBytes } from '../outbox/backpressure.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
@@ -86,6 +87,9 @@ export async function startObservability(
 ): Promise<AgentObservability> {
   const metrics = new AgentMetrics();
   const history = new ThroughputHistory();
+  // The charts keep the last hour across a restart: the outbox has it.
+  const ids = engine.currentConfig().connections.map((c) => c.id);
+  seedThroughput(history, engine.outbox.db, ids, Date.now());
   const alerts = new AlertMonitor(
     new AlertEngine(
       alertThresholdsFrom(config.alerts, diskFloorFor(dataDir, config.outbox.minFreeDiskBytes).floor),

@@ -3,7 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText, readConfigText, validateConfig } from '../config/load-config.js';
 import { migrateRawConfig } from '../config/migrations.js';
+import { configFormatOf } from '../config/config-format.js';
 import { saveConfigFile } from '../config/save-config.js';
+import { applyChanges, pruneDefaults } from '../config/yaml-edit.js';
+import { writeFileAtomically } from '../shared/atomic-write.js';
+import { parseDocument } from 'yaml';
 import { currentConfigVersion, type AgentConfig, type AgentConfigInput } from '../config/schema.js';
 
 /** The config as written in the file (no defaults filled in), so a save keeps the file as the admin wrote it. */
@@ -25,21 +29,35 @@ export class ConfigStore {
    */
   update(change: (raw: RawConfig) => void): Promise<AgentConfig> {
     const next = this.queue.then(async () => {
-      const raw = await this.read();
+      const { raw, text, migrated } = await this.read();
+      const before = structuredClone(raw);
       change(raw);
       const { config } = validateConfig(raw, this.file);
-      await saveConfigFile(this.file, raw as AgentConfigInput);
+      if (text !== undefined && !migrated && configFormatOf(this.file) === 'yaml') {
+        // Only the changed nodes are written: comments, layout and what the admin left to defaults stay.
+        pruneDefaults(before, raw, (candidate) => validateConfig(candidate, this.file).config);
+        const doc = parseDocument(text);
+        applyChanges(doc, before, raw);
+        await writeFileAtomically(this.file, doc.toString());
+      } else {
+        await saveConfigFile(this.file, raw as AgentConfigInput);
+      }
       return config;
     });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async read(): Promise<RawConfig> {
-    if (!existsSync(this.file)) return { configVersion: currentConfigVersion };
+  private async read(): Promise<{ raw: RawConfig; text?: string; migrated: boolean }> {
+    if (!existsSync(this.file)) return { raw: { configVersion: currentConfigVersion }, migrated: false };
     const text = await readConfigText(this.file);
-    const { raw } = migrateRawConfig(parseConfigText(text, this.file), undefined, undefined, this.file);
-    return raw;
+    const { raw, migratedFrom } = migrateRawConfig(
+      parseConfigText(text, this.file),
+      undefined,
+      undefined,
+      this.file,
+    );
+    return { raw, text, migrated: migratedFrom !== undefined };
   }
 }
 

@@ -13,6 +13,7 @@ import {
 } from '../outbox/backpressure.js';
 import { setLogLevel } from '../observability/logger.js';
 import type { DataKeys } from '../outbox/data-keys.js';
+import { lastCaptures } from '../observability/outbox-activity.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConnectionShaper } from '../shaping/connection-shaper.js';
@@ -72,6 +73,8 @@ export class Engine {
   private readonly shapers = new Map<string, ConnectionShaper>();
   /** The compiled contract check of each connection that has one. */
   private readonly contracts = new Map<string, ContractCheck>();
+  /** When each connection last captured a record: from the outbox at start, then as captures happen. */
+  private readonly lastCaptured: Map<string, number>;
   /** Records the mapping filter skipped since the agent started, per connection. */
   private readonly skipped = new Map<string, number>();
 
@@ -81,6 +84,10 @@ export class Engine {
   ) {
     this.notices = [...(options.notices ?? []), ...(options.sandboxNotices ?? [])];
     this.config = options.config;
+    this.lastCaptured = lastCaptures(
+      outbox.db,
+      options.config.connections.map((c) => c.id),
+    );
     this.activity = new ActivityHub((error) =>
       options.logger.error({ err: error }, 'an engine activity listener failed'),
     );
@@ -136,6 +143,14 @@ export class Engine {
     this.queueStatus();
   }
 
+  /** Takes back a notice given to addNotice (e.g. a refused config file, once a valid one is applied). */
+  removeNotice(notice: Notice): void {
+    const at = this.notices.indexOf(notice);
+    if (at < 0) return;
+    this.notices.splice(at, 1);
+    this.queueStatus();
+  }
+
   status(): AgentStatus {
     return buildSnapshot({
       version: this.options.version,
@@ -148,6 +163,7 @@ export class Engine {
       connections: this.connections.list(),
       paused: (id) => this.connections.isPaused(id),
       mapping: (id) => this.mappingFacts(id),
+      lastCapture: (id) => this.lastCaptured.get(id),
       outbox: this.outbox,
       now: Date.now(),
     });
@@ -294,6 +310,7 @@ export class Engine {
       const batch = apiVersion ? stampApiVersion(captured, apiVersion) : captured;
       const result = this.outbox.enqueue(connection, batch);
       this.checkBackpressure(false); // pause at the cap itself, not up to a timer tick later
+      if (batch.changes.length > 0) this.lastCaptured.set(connection, Date.now());
       if (batch.changes.length > 0)
         this.activity.emit({
           kind: 'captured',

@@ -19,6 +19,8 @@ export interface SnapshotInput {
   paused: (id: string) => boolean;
   /** The status line of a connection's mapping (version, records skipped by its filter), when it has one. */
   mapping: (id: string) => string | undefined;
+  /** The connection's last capture as the outbox remembers it (the source itself forgets it at a restart). */
+  lastCapture?: (id: string) => number | undefined;
   outbox: Outbox;
   now: number;
 }
@@ -58,10 +60,13 @@ function connectionStatus(
   now: number,
   paused: boolean,
   mapping: string | undefined,
+  lastCapture: number | undefined,
 ): ConnectionStatus {
   const { config } = runtime;
   const counts = outbox.counts(config.id);
-  const source = runtime.source?.health();
+  const live = runtime.source?.health();
+  const lastCaptureAt = live?.lastCaptureAt ?? lastCapture;
+  const source = live && lastCaptureAt !== undefined ? { ...live, lastCaptureAt } : live;
   const destination = runtime.dispatcher?.status();
   const facts: Omit<ConnectionStatus, 'health' | 'reason' | 'problems'> = {
     id: config.id,
@@ -93,11 +98,29 @@ function connectionStatus(
   facts.warnings = pendingAgeWarnings(config, oldest, now);
   if (destination?.apiNotice) facts.warnings.push(apiNoticeWords(destination.apiNotice, now));
   if (lastDelivered !== undefined) facts.lastDeliveredAt = lastDelivered;
+  const nextRetry =
+    counts.pending > 0 ? nextRetryAt(destination, outbox.nextDueAt(config.id), now) : undefined;
+  if (nextRetry !== undefined) facts.nextRetryAt = nextRetry;
   if (runtime.error) {
     const problem = `Cannot start: ${runtime.error}`;
     return { ...facts, health: 'attention', reason: problem, problems: [problem] };
   }
   return { ...facts, ...connectionHealth(facts) };
+}
+
+/** Only while delivery waits after a failure: the latest of Retry-After, the circuit's probe and the record backoff. */
+function nextRetryAt(
+  destination:
+    Pick<NonNullable<ConnectionStatus['destination']>, 'state' | 'holdUntil' | 'circuit'> | undefined,
+  recordDueAt: number | undefined,
+  now: number,
+): number | undefined {
+  if (!destination || !['retrying', 'throttled', 'circuit-open'].includes(destination.state))
+    return undefined;
+  const candidates = [destination.holdUntil, destination.circuit?.probeAt, recordDueAt].filter(
+    (at): at is number => at !== undefined && at > now,
+  );
+  return candidates.length > 0 ? Math.max(...candidates) : undefined;
 }
 
 /** The log file that cannot be written (disk full) is a notice of its own while it lasts. */
@@ -109,7 +132,14 @@ function withLogFileNotice(notices: Notice[], now: number): Notice[] {
 
 export function buildSnapshot(input: SnapshotInput): AgentStatus {
   const connections = input.connections.map((c) =>
-    connectionStatus(c, input.outbox, input.now, input.paused(c.config.id), input.mapping(c.config.id)),
+    connectionStatus(
+      c,
+      input.outbox,
+      input.now,
+      input.paused(c.config.id),
+      input.mapping(c.config.id),
+      input.lastCapture?.(c.config.id),
+    ),
   );
   const running = input.state === 'running';
   const health = overallHealth(connections, running);

@@ -95,6 +95,8 @@ export const connectionStatusSchema = z.object({
   dead: z.number(),
   oldestPendingAt: z.number().optional(),
   lastDeliveredAt: z.number().optional(),
+  /** While delivery waits after a failure: when the next try goes out (retry backoff, circuit probe, Retry-After). */
+  nextRetryAt: z.number().optional(),
   /** Conditions worth a look even while records flow (old pending records, records past the dedupe window). */
   warnings: z.array(z.string()).default([]),
 });

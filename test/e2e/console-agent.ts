@@ -21,6 +21,10 @@ export interface ConsoleAgent {
   origin: string;
   token: string;
   output(): string;
+  /** The config file the agent runs from. */
+  configFile: string;
+  /** Rewrites the config file (same console port) with these YAML lines as its `connections:` list. */
+  writeConnections(lines: string[]): void;
   /** Stops the agent and starts it again on the same console port (sessions are forgotten, the token stays). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -102,14 +106,18 @@ export async function startConsoleAgent(options: ConsoleAgentOptions = {}): Prom
   const ingest = await startIngestServer();
   const connections = options.connections?.({ inbox, ingestUrl: ingest.url, dir }) ?? [];
   const config = join(dir, 'config.yaml');
-  const writeConfig = (port: number) =>
+  const writeConfig = (port: number, lines?: string[]) =>
     writeFileSync(
       config,
       [
         'configVersion: 1',
         `console: { port: ${port}${options.console ? `, ${options.console}` : ''} }`,
         'logging: { level: debug }',
-        `connections: ${JSON.stringify(connections)}`,
+        ...(lines === undefined
+          ? [`connections: ${JSON.stringify(connections)}`]
+          : lines.length === 0
+            ? ['connections: []']
+            : ['connections:', ...lines]),
         '',
       ].join('\n'),
     );
@@ -164,6 +172,8 @@ export async function startConsoleAgent(options: ConsoleAgentOptions = {}): Prom
       signInUrl,
       origin: url.origin,
       token,
+      configFile: config,
+      writeConnections: (lines: string[]) => writeConfig(Number(url.port), lines),
       output: () => text,
       restart,
       stop,

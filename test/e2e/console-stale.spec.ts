@@ -1,6 +1,6 @@
 // Browser end to end: a console page open while the agent restarts says disconnected, then "sign in again"; an admin role lapses in the header without a reload.
 import { expect, test, type Page } from '@playwright/test';
-import { adminPassphrase, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { adminPassphrase, runCli, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
 
 let agent: ConsoleAgent;
 
@@ -55,4 +55,37 @@ test('an agent restart under an open page: disconnected and reconnecting, then s
   await expect(role(page)).toHaveText('Not signed in');
   await signIn(page);
   await expect(linkState(page)).toHaveCount(0);
+});
+
+test('live config reload: an edited config file adds a connection; an invalid edit is refused on the page and the running one stays', async ({
+  page,
+}) => {
+  await signIn(page);
+  const connection = [
+    '  - id: live-added',
+    '    name: Added by editing the file',
+    `    source: { type: folder, path: ${JSON.stringify(agent.inbox)} }`,
+    `    destination: { type: http, url: "${agent.ingest.url}/ingest/live" }`,
+  ];
+  agent.writeConnections(connection);
+  const row = page.getByTestId('connection-card-live-added');
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('Added by editing the file');
+
+  agent.writeConnections([...connection, '  - id: broken', '    source: { type: folder }']);
+  await expect(page.getByText('The edited config file was not applied')).toBeVisible();
+  await expect(row).toBeVisible();
+
+  agent.writeConnections(connection);
+  const answer = await runCli([
+    'config',
+    'reload',
+    '--config',
+    agent.configFile,
+    '--data-dir',
+    agent.dataDir,
+  ]);
+  expect(answer).toContain('to reload its config file');
+  await expect(page.getByText('The edited config file was not applied')).toHaveCount(0);
+  await expect(row).toBeVisible();
 });

@@ -151,7 +151,7 @@ test('a server that refuses records fills the dead-letter queue; after the fix a
 
   agent.ingest.setFaults(undefined);
   await page.getByRole('button', { name: 'Replay all (2)' }).click();
-  await expect(page.getByTestId('dead-letter-outcome')).toContainText('Queued again: 2 record(s)');
+  await expect(page.getByTestId('dead-letter-outcome')).toContainText('Queued again: 2 records');
   await expect.poll(() => agent.ingest.applied().length, { timeout: 20_000 }).toBe(5);
   await expect(page.getByTestId('no-dead-letters')).toBeVisible();
   await openPage(page, 'Overview');

@@ -123,7 +123,7 @@ describe('support CLI beside a running agent', () => {
       runCli(['dlq', 'discard', String(discardId), ...d]),
     ]);
     expect(replay.code, replay.output).toBe(0);
-    expect(replay.output).toContain(`Replayed 1 dead letter(s): ${replayId}`);
+    expect(replay.output).toContain(`Replayed 1 dead letter: ${replayId}`);
     expect(unconfirmed.code).toBe(1);
     expect(unconfirmed.output).toContain('add --yes to confirm');
     await waitFor(
@@ -148,7 +148,7 @@ describe('support CLI beside a running agent', () => {
       expect.objectContaining({ kind: 'replayed', detail: { actor: `cli:${userInfo().username}` } }),
     );
     expect(discard.code, discard.output).toBe(0);
-    expect(discard.output).toContain(`Discarded 1 dead letter(s): ${discardId}`);
+    expect(discard.output).toContain(`Discarded 1 dead letter: ${discardId}`);
     expect(outboxCounts(dataDir).dead).toBe(0);
 
     const zip = join(dir, 'support.zip');

@@ -29,6 +29,9 @@ interface StatusLike {
   }[];
 }
 
+/** "1 record", "3 records" (main/engine's plain-words sits above this tier). */
+const plural = (n: number, noun: string) => `${n} ${n === 1 ? noun : `${noun}s`}`;
+
 const age = (ms: number) =>
   ms >= 2 * 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${Math.max(0, Math.round(ms / 60_000))} min`;
 
@@ -36,7 +39,7 @@ function connectionLines(stats: ConnectionStatistics, status: StatusLike, now: n
   const live = status.connections?.find((c) => c.id === stats.connection);
   const destination = live?.destination;
   const histogram = Object.entries(stats.retryHistogram)
-    .map(([attempts, n]) => `${n} record(s) after ${attempts} attempt(s)`)
+    .map(([attempts, n]) => `${plural(n, 'record')} after ${plural(Number(attempts), 'attempt')}`)
     .join(', ');
   return [
     `- ${stats.connection}: ${stats.pending} pending, ${stats.dead} dead` +
@@ -78,7 +81,7 @@ export function bundleSummary(input: SummaryInput): string {
       ? input.deadLetters.map(
           (d) =>
             `- record ${d.id} [${d.connection}] business key #${d.businessKeySha256 ?? 'none'}, ` +
-            `idempotency key #${d.idempotencyKeySha256}, ${d.attempts} attempt(s), dead since ${d.settledAt ?? '?'}: ${d.lastError ?? 'no reason recorded'}`,
+            `idempotency key #${d.idempotencyKeySha256}, ${plural(d.attempts, 'attempt')}, dead since ${d.settledAt ?? '?'}: ${d.lastError ?? 'no reason recorded'}`,
         )
       : ['  (none)']),
     '',

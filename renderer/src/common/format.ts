@@ -20,6 +20,17 @@ export function duration(ms: number | undefined): string {
   return `${Math.round(s / 3600)} h`;
 }
 
+/** "1 record", "2 records": a real plural, never "record(s)". */
+export function plural(n: number, noun: string): string {
+  return `${count(n)} ${n === 1 ? noun : `${noun}s`}`;
+}
+
+/** The one convention for lag: "none" when nothing waits, else how long the oldest change has waited. */
+export function lag(ms: number | undefined, waiting: number): string {
+  if (waiting === 0 && (ms === undefined || ms < 1000)) return 'none';
+  return ms === undefined ? 'unknown' : duration(ms);
+}
+
 export function count(n: number): string {
   return n.toLocaleString('en-US');
 }

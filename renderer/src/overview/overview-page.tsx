@@ -1,9 +1,9 @@
-// Overview: the health banner, a card per connection and the last hour's charts.
+// Overview: the health banner, a compact row per connection and the last hour's per-minute charts.
 import { ErrorBox } from '../common/error-box.js';
 import { StatusBanner } from '../status-banner.js';
 import { useAgent } from '../shell/agent-store.js';
 import { href } from '../shell/use-route.js';
-import { ConnectionCard } from './connection-card.js';
+import { ConnectionTable } from './connection-table.js';
 import { ThroughputCharts } from './throughput-charts.js';
 
 export function OverviewPage() {
@@ -25,11 +25,9 @@ export function OverviewPage() {
             No connections yet. <a href={href('connections', ['new'])}>Add a connection</a>.
           </p>
         )}
-        <ul className="cards">
-          {status?.connections.map((c) => (
-            <ConnectionCard key={c.id} connection={c} now={now} />
-          ))}
-        </ul>
+        {status && status.connections.length > 0 && (
+          <ConnectionTable connections={status.connections} throughput={throughput} now={now} />
+        )}
       </section>
       <ThroughputCharts series={throughput} />
     </>

@@ -1,18 +1,7 @@
-// Throughput and error-rate charts of the last hour (per-minute counts summed over connections).
-import {
-  Area,
-  AreaChart,
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+// Throughput and error-rate charts of the last hour: per-minute bars (summed over connections) on one time axis, "no data yet" when empty.
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ThroughputSeries } from '../agent-api.js';
-import { clock } from '../common/format.js';
+import { clock, count } from '../common/format.js';
 
 interface MinutePoint {
   at: number;
@@ -43,61 +32,66 @@ function combine(series: ThroughputSeries[]): MinutePoint[] {
 
 const minute = (at: number) => clock(at).slice(0, 5);
 
+/** Shown instead of an empty plot: a blank chart reads as "broken". */
+function NoData() {
+  return <p className="empty">No data yet: the bars appear with the first captured record.</p>;
+}
+
 export function ThroughputCharts({ series }: { series: ThroughputSeries[] | undefined }) {
   const points = combine(series ?? []);
   const total = points.reduce((sum, p) => sum + p.delivered, 0);
   const failed = points.reduce((sum, p) => sum + p.failed, 0);
+  const empty = points.every((p) => p.captured === 0 && p.delivered === 0 && p.failed === 0);
+  const axis = (
+    <XAxis
+      dataKey="at"
+      tickFormatter={minute}
+      stroke="var(--muted)"
+      minTickGap={30}
+      label={{ value: 'local time', position: 'insideBottomRight', offset: -4, fill: 'var(--muted)' }}
+    />
+  );
   return (
     <section aria-labelledby="charts-title">
       <h3 id="charts-title">Last hour</h3>
       <p className="hint">
-        {total} delivered, {failed} failed attempts in the last hour (per minute, all connections).
+        {count(total)} delivered, {count(failed)} failed {failed === 1 ? 'attempt' : 'attempts'} in the last
+        hour (per minute, all connections; kept across restarts).
       </p>
       <div className="charts">
         <figure className="chart" aria-label="Records per minute: captured and delivered">
           <figcaption>Throughput (records per minute)</figcaption>
-          <ResponsiveContainer width="100%" height="100%">
-            <AreaChart data={points}>
-              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-              <XAxis dataKey="at" tickFormatter={minute} stroke="var(--muted)" minTickGap={30} />
-              <YAxis allowDecimals={false} stroke="var(--muted)" width={40} />
-              <Tooltip labelFormatter={(at) => minute(Number(at))} />
-              <Legend />
-              <Area
-                type="monotone"
-                dataKey="captured"
-                stroke="var(--info)"
-                fill="var(--info-bg)"
-                isAnimationActive={false}
-              />
-              <Area
-                type="monotone"
-                dataKey="delivered"
-                stroke="var(--ok)"
-                fill="var(--ok-bg)"
-                isAnimationActive={false}
-              />
-            </AreaChart>
-          </ResponsiveContainer>
+          {empty ? (
+            <NoData />
+          ) : (
+            <ResponsiveContainer width="100%" height="100%">
+              <BarChart data={points} barGap={0}>
+                <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
+                {axis}
+                <YAxis allowDecimals={false} stroke="var(--muted)" width={40} />
+                <Tooltip labelFormatter={(at) => minute(Number(at))} />
+                <Legend />
+                <Bar dataKey="captured" fill="var(--info)" isAnimationActive={false} />
+                <Bar dataKey="delivered" fill="var(--ok)" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          )}
         </figure>
         <figure className="chart" aria-label="Error rate per minute in percent">
-          <figcaption>Error rate (% of attempts)</figcaption>
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={points}>
-              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-              <XAxis dataKey="at" tickFormatter={minute} stroke="var(--muted)" minTickGap={30} />
-              <YAxis unit="%" domain={[0, 100]} stroke="var(--muted)" width={48} />
-              <Tooltip labelFormatter={(at) => minute(Number(at))} />
-              <Line
-                type="monotone"
-                dataKey="errorRate"
-                name="error rate"
-                stroke="var(--bad)"
-                dot={false}
-                isAnimationActive={false}
-              />
-            </LineChart>
-          </ResponsiveContainer>
+          <figcaption>Error rate (% of attempts per minute)</figcaption>
+          {empty ? (
+            <NoData />
+          ) : (
+            <ResponsiveContainer width="100%" height="100%">
+              <BarChart data={points}>
+                <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
+                {axis}
+                <YAxis unit="%" domain={[0, 100]} stroke="var(--muted)" width={48} />
+                <Tooltip labelFormatter={(at) => minute(Number(at))} />
+                <Bar dataKey="errorRate" name="error rate" fill="var(--bad)" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          )}
         </figure>
       </div>
     </section>

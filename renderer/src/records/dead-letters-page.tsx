@@ -7,6 +7,7 @@ import { useAgent } from '../shell/agent-store.js';
 import { href, navigate, type Route } from '../shell/use-route.js';
 import { RecordTable } from './record-table.js';
 import { ConnectionSelect } from './records-page.js';
+import { plural } from '../common/format.js';
 
 export function DeadLettersPage({ route }: { route: Route }) {
   const { api, deadLetterVersion } = useAgent();
@@ -88,7 +89,8 @@ export function DeadLettersPage({ route }: { route: Route }) {
       <div aria-live="polite">
         {act.result && (
           <p className="message ok" data-testid="dead-letter-outcome">
-            {act.result.kind === 'replay' ? 'Queued again' : 'Discarded'}: {act.result.done.length} record(s)
+            {act.result.kind === 'replay' ? 'Queued again' : 'Discarded'}:{' '}
+            {plural(act.result.done.length, 'record')}
             {act.result.skipped.length > 0
               ? `; ${act.result.skipped.length} could not be replayed (no longer dead letters, or rejected at capture: fix them at the source or discard them)`
               : ''}

@@ -7,6 +7,7 @@ import { useAgent } from '../shell/agent-store.js';
 import { href, navigate, type Route } from '../shell/use-route.js';
 import { RecordTable } from './record-table.js';
 import { RecordTimelineView } from './record-timeline.js';
+import { plural } from '../common/format.js';
 
 export function ConnectionSelect({ value, onChange }: { value: string; onChange: (id: string) => void }) {
   const { status } = useAgent();
@@ -66,7 +67,7 @@ function RecordSearch({ query, connection }: { query: string; connection: string
           <p className="hint">
             {results.result.records.length === 0
               ? `No records match “${query}”.`
-              : `${results.result.records.length} record(s) matching “${query}”.`}
+              : `${plural(results.result.records.length, 'record')} matching “${query}”.`}
           </p>
         )}
       </div>

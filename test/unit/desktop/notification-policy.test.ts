@@ -27,7 +27,7 @@ describe('NotificationPolicy', () => {
     );
     expect(rest).toEqual([]);
     expect(shown).toEqual({
-      title: 'Connection a: 3 record(s) need a decision',
+      title: 'Connection a: 3 records need a decision',
       body: expect.stringContaining('(HTTP 422: invoice number missing)') as string,
       connections: ['a'],
     });
@@ -64,7 +64,7 @@ describe('NotificationPolicy', () => {
     expect(shown).toHaveLength(1);
     expect(shown[0]!.title).toBe('Integration agent needs attention');
     expect(shown[0]!.body.split('\n')).toEqual([
-      'Connection a: 1 new record(s) in the dead-letter queue',
+      'Connection a: 1 new record in the dead-letter queue',
       'Connection b: sending paused, the destination keeps failing',
     ]);
     expect(shown[0]!.connections).toEqual(['a', 'b']);
@@ -84,7 +84,7 @@ describe('NotificationPolicy', () => {
     expect(policy.flush()).toEqual([]);
     advance(shownAt + 300_000 - now());
     const [later] = policy.flush();
-    expect(later!.title).toBe('Connection a: 6 record(s) need a decision');
+    expect(later!.title).toBe('Connection a: 6 records need a decision');
     expect(policy.nextFlushAt()).toBeUndefined();
   });
 
