@@ -1,8 +1,8 @@
-// npm run bench:capture: folder records mode into the outbox, the records parser alone, then database polling.
+// npm run bench:capture: folder records mode into the outbox, the records parser alone, database polling, logical decoding.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const parts = ['capture-folder.ts', 'capture-records.ts', 'capture-db.ts'];
+const parts = ['capture-folder.ts', 'capture-records.ts', 'capture-db.ts', 'capture-logical.ts'];
 parts.push('capture-odbc.ts'); // ODBC rows/s vs the native pg driver (figure odbc-vs-native)
 let exitCode = 0;
 for (const part of parts) {

@@ -221,6 +221,9 @@ export class LogicalSource implements Source {
 
   private failed(error: unknown): number {
     this.failures += 1;
+    const facts = this.factsClient; // a session cut with the stream (server restart) would fail every retry
+    this.factsClient = undefined;
+    void facts?.close();
     this.lostContactAt ??= Date.now();
     const { baseMs, capMs } = this.options.config.retry;
     const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(this.failures - 1, 30));
