@@ -26,6 +26,7 @@ import { loadConnectionSecrets } from './connection-secrets.js';
 import { ActivityHub, type ActivityListener } from './engine-activity.js';
 import { PausedConnections } from './paused-connections.js';
 import { buildSnapshot } from './status-snapshot.js';
+import { OutboxForecaster } from './outbox-forecast.js';
 
 export interface EngineOptions {
   config: AgentConfig;
@@ -59,6 +60,7 @@ export class Engine {
   private freeDisk = Number.POSITIVE_INFINITY;
   /** The free-disk floor in effect: the configured one, or the default scaled to the data disk. */
   private diskFloor = 0;
+  private readonly forecaster: OutboxForecaster;
   private state: AgentStatus['state'] = 'running';
   private statusQueued = false;
   /** status.json writes run one after another, so an older status never lands over a newer one. */
@@ -89,6 +91,7 @@ export class Engine {
       sourceContext: (connection, logger) => this.sourceContext(connection, logger),
       backpressureReason: () => (this.backpressure.paused ? this.backpressure.reason : undefined),
     });
+    this.forecaster = new OutboxForecaster(outbox);
     const { warning } = diskFloorFor(options.dataDir, options.config.outbox.minFreeDiskBytes);
     if (warning) this.notices.push({ level: 'error', at: Date.now(), message: warning });
     for (const q of outbox.quarantineNotices()) {
@@ -132,6 +135,7 @@ export class Engine {
   }
 
   status(): AgentStatus {
+    const now = Date.now();
     return buildSnapshot({
       version: this.options.version,
       sandbox: this.config.sandbox,
@@ -144,7 +148,8 @@ export class Engine {
       paused: (id) => this.connections.isPaused(id),
       mapping: (id) => this.mappingFacts(id),
       outbox: this.outbox,
-      now: Date.now(),
+      now,
+      forecast: this.forecaster.forecast(now, this.config.outbox),
     });
   }
 
@@ -339,6 +344,7 @@ export class Engine {
     if (measureDisk) {
       this.freeDisk = freeDiskBytes(this.options.dataDir);
       this.diskFloor = diskFloorFor(this.options.dataDir, this.config.outbox.minFreeDiskBytes).floor;
+      this.forecaster.sample(Date.now(), this.freeDisk, this.diskFloor);
     }
     const limits = { ...this.config.outbox, minFreeDiskBytes: this.diskFloor };
     const next = evaluateBackpressure(

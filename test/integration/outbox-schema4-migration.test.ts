@@ -140,6 +140,7 @@ describe('migrating a schema-4 outbox of 100k records', () => {
               id: r.id,
               kind: 'delivered' as const,
               receipt: { code: 'HTTP 201', at: now },
+              latencyMs: 5,
             })),
           );
         }
