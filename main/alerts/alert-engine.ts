@@ -22,6 +22,7 @@ export function alertThresholdsFrom(alerts: AlertsConfig, outboxMinFreeDiskBytes
     sourceLagMs: alerts.sourceLagMinutes * minute,
     minFreeDiskBytes: alerts.minFreeDiskBytes ?? outboxMinFreeDiskBytes,
     certificateExpiryMs: alerts.certificateExpiryDays * day,
+    diskForecastMs: alerts.diskForecastHours * 60 * minute,
   };
 }
 

@@ -4,6 +4,7 @@ import type { AlertRuleDefinition, Condition } from './alert-rule-definition.js'
 import type { AlertInput } from './alert-types.js';
 import { slotRetention } from './slot-retention-rule.js';
 import { apiDeprecation } from './api-deprecation-rule.js';
+import { diskForecast } from './disk-forecast-rule.js';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -184,4 +185,5 @@ export const alertRuleDefinitions: readonly AlertRuleDefinition[] = [
   oauthFailing,
   slotRetention,
   apiDeprecation,
+  diskForecast,
 ];

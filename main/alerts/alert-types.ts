@@ -12,6 +12,7 @@ export const alertRules = [
   'oauth-failing',
   'slot-retention',
   'api-deprecation',
+  'disk-forecast',
 ] as const;
 
 export const alertSchema = z.object({
@@ -65,6 +66,8 @@ export interface AlertThresholds {
   sourceLagMs: number;
   minFreeDiskBytes: number;
   certificateExpiryMs: number;
+  /** Alert when the outbox's forecast says a limit is reached within this long. */
+  diskForecastMs: number;
 }
 
 const minute = 60_000;
@@ -77,4 +80,5 @@ export const defaultAlertThresholds: AlertThresholds = {
   sourceLagMs: 15 * minute,
   minFreeDiskBytes: 512 * 1024 * 1024,
   certificateExpiryMs: 14 * day,
+  diskForecastMs: 4 * 60 * minute,
 };

@@ -43,7 +43,8 @@ export function formatStatus(status: AgentStatus | StoppedStatus, now: number): 
     `integration-agent ${status.version}: ${status.state} (pid ${status.pid})${status.sandbox ? ', SANDBOX' : ''}, data dir ${status.dataDir}`,
     `Health: ${status.health}. ${status.summary}`,
     `Outbox: ${status.outbox.pending} pending (${bytes(status.outbox.pendingBytes)}), ${status.outbox.dead} dead` +
-      (status.outbox.capturePaused ? `; capture paused: ${status.outbox.capturePausedReason ?? ''}` : ''),
+      (status.outbox.capturePaused ? `; capture paused: ${status.outbox.capturePausedReason ?? ''}` : '') +
+      (status.outbox.forecast ? `; ${status.outbox.forecast.message}` : ''),
   ];
   if (now - status.updatedAt > 15_000)
     lines.push(`(snapshot is ${age(status.updatedAt, now)}: the agent may be stuck)`);

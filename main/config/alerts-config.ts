@@ -80,6 +80,13 @@ export const alertsConfigSchema = z
       .positive()
       .default(14)
       .describe("Alert when a destination's TLS certificate expires within this many days"),
+    diskForecastHours: z
+      .number()
+      .positive()
+      .default(4)
+      .describe(
+        'Alert when, at its current net growth, the outbox reaches a limit (disk floor, size cap) within this long',
+      ),
     webhook: webhookSchema.optional(),
   })
   .prefault({})

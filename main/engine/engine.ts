@@ -29,6 +29,7 @@ import { ActivityHub, type ActivityListener } from './engine-activity.js';
 import { PausedConnections } from './paused-connections.js';
 import { enableOutboxEncryption } from './outbox-encryption.js';
 import { buildSnapshot } from './status-snapshot.js';
+import { OutboxForecaster } from './outbox-forecast.js';
 
 export interface EngineOptions {
   config: AgentConfig;
@@ -64,6 +65,7 @@ export class Engine {
   private freeDisk = Number.POSITIVE_INFINITY;
   /** The free-disk floor in effect: the configured one, or the default scaled to the data disk. */
   private diskFloor = 0;
+  private readonly forecaster: OutboxForecaster;
   private state: AgentStatus['state'] = 'running';
   private statusQueued = false;
   /** status.json writes run one after another, so an older status never lands over a newer one. */
@@ -100,6 +102,7 @@ export class Engine {
       sourceContext: (connection, logger) => this.sourceContext(connection, logger),
       backpressureReason: () => (this.backpressure.paused ? this.backpressure.reason : undefined),
     });
+    this.forecaster = new OutboxForecaster(outbox);
     const { warning } = diskFloorFor(options.dataDir, options.config.outbox.minFreeDiskBytes);
     if (warning) this.notices.push({ level: 'error', at: Date.now(), message: warning });
     for (const q of outbox.quarantineNotices()) {
@@ -152,6 +155,7 @@ export class Engine {
   }
 
   status(): AgentStatus {
+    const now = Date.now();
     return buildSnapshot({
       version: this.options.version,
       sandbox: this.config.sandbox,
@@ -165,7 +169,8 @@ export class Engine {
       mapping: (id) => this.mappingFacts(id),
       lastCapture: (id) => this.lastCaptured.get(id),
       outbox: this.outbox,
-      now: Date.now(),
+      now,
+      forecast: this.forecaster.forecast(now, this.config.outbox),
     });
   }
 
@@ -363,6 +368,7 @@ export class Engine {
     if (measureDisk) {
       this.freeDisk = freeDiskBytes(this.options.dataDir);
       this.diskFloor = diskFloorFor(this.options.dataDir, this.config.outbox.minFreeDiskBytes).floor;
+      this.forecaster.sample(Date.now(), this.freeDisk, this.diskFloor);
     }
     const limits = { ...this.config.outbox, minFreeDiskBytes: this.diskFloor };
     const next = evaluateBackpressure(

@@ -2,6 +2,7 @@
 import type { AgentStatus, ConnectionStatus, Notice } from '../../preload/contract/status.js';
 import { logFileNotice, logFileTrouble } from '../observability/log-file-health.js';
 import type { Outbox } from '../outbox/outbox.js';
+import type { DiskForecast } from '../outbox/disk-forecast.js';
 import type { ConnectionRuntime } from './build-connection.js';
 import { connectionHealth, overallHealth, summarize } from './health.js';
 import { apiNoticeWords } from '../alerts/api-notice-words.js';
@@ -23,6 +24,8 @@ export interface SnapshotInput {
   lastCapture?: (id: string) => number | undefined;
   outbox: Outbox;
   now: number;
+  /** When the outbox reaches a limit at its current net growth (see disk-forecast.ts). */
+  forecast?: DiskForecast | undefined;
 }
 
 const minute = 60_000;
@@ -161,6 +164,7 @@ export function buildSnapshot(input: SnapshotInput): AgentStatus {
       dead: totals.dead,
       capturePaused: input.capturePausedReason !== undefined,
       ...(input.capturePausedReason ? { capturePausedReason: input.capturePausedReason } : {}),
+      ...(input.forecast ? { forecast: input.forecast } : {}),
     },
     connections,
   };

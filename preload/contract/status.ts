@@ -124,6 +124,17 @@ export const agentStatusSchema = z.object({
     dead: z.number(),
     capturePaused: z.boolean(),
     capturePausedReason: z.string().optional(),
+    /** When the outbox reaches its first limit at its current net growth; absent while it does not grow. */
+    forecast: z
+      .object({
+        limit: z.enum(['disk-floor', 'outbox-size', 'pending-records', 'pending-bytes']),
+        inMs: z.number(),
+        at: z.number(),
+        bytesPerHour: z.number(),
+        recordsPerHour: z.number(),
+        message: z.string(),
+      })
+      .optional(),
   }),
   connections: z.array(connectionStatusSchema),
 });

@@ -23,6 +23,9 @@ export function StatusBanner({ status }: { status: AgentStatus }) {
       {status.outbox.capturePaused && (
         <div>Capture is paused: {status.outbox.capturePausedReason ?? 'the outbox is full'}.</div>
       )}
+      {status.outbox.forecast && (
+        <div data-testid="outbox-forecast">Outbox: {status.outbox.forecast.message}.</div>
+      )}
     </section>
   );
 }

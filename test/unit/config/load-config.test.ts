@@ -75,6 +75,7 @@ describe('validateConfig defaults', () => {
         circuitOpenMinutes: 10,
         sourceLagMinutes: 15,
         certificateExpiryDays: 14,
+        diskForecastHours: 4,
       },
       diagnostics: { redactPatterns: [], hashFileNames: true },
     });
