@@ -68,6 +68,14 @@ export function formatStatus(status: AgentStatus | StoppedStatus, now: number): 
     if (c.reason) lines.push(`  ${c.id}: ${c.reason}`);
     if (c.source) lines.push(`  ${c.id} guarantee: ${c.source.guarantee}`);
     if (c.source?.mapping) lines.push(`  ${c.id} ${c.source.mapping}`);
+    const slot = c.source?.replicationSlot;
+    if (slot) {
+      const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+      lines.push(
+        `  ${c.id} slot ${slot.name}: ${mb(slot.retainedBytes)} WAL retained, ${mb(slot.lagBytes)} unconfirmed ` +
+          `(alert past ${mb(slot.alertBytes)})${slot.active ? '' : ', not streaming'}`,
+      );
+    }
     const d = c.destination;
     if (d?.circuit && d.circuit.state !== 'closed')
       lines.push(`  ${c.id} circuit ${d.circuit.state}: ${d.circuit.reason ?? ''}`);

@@ -4,8 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setupStatements } from '../../../../connectors/sources/database/logical/setup.js';
 import { lsnAtOrBelow } from '../../../../connectors/sources/database/logical/lsn.js';
 import { slotRetention } from '../../../../main/alerts/slot-retention-rule.js';
-import type { AgentStatus } from '../../../../preload/contract/status.js';
+import { formatStatus } from '../../../../main/commands/format-status.js';
 import { waitFor } from '../../../support/agent-process.js';
+import { agentStatus, connectionStatus } from '../../../unit/alerts/status-fixture.js';
 import { runLogical, type LogicalRun } from '../../../support/logical-capture.js';
 import {
   replay,
@@ -191,9 +192,14 @@ describe('PostgreSQL logical decoding', () => {
     const health = run.source.health();
     expect(health.replicationSlot).toMatchObject({ name: extra.slot, alertBytes: 1024 * 1024 });
     expect(health.replicationSlot?.lagBytes).toBeGreaterThan(1024 * 1024);
-    const status = {
-      connections: [{ id: 'pg', name: 'ERP', source: { type: 'postgres', ...health } }],
-    } as unknown as AgentStatus;
+    const status = agentStatus(Date.now(), [
+      connectionStatus('pg', { name: 'ERP', source: { type: 'postgres', ...health } }),
+    ]);
+    expect(formatStatus(status, Date.now())).toMatch(
+      new RegExp(
+        `pg slot ${extra.slot}: \\d+\\.\\d MB WAL retained, \\d+\\.\\d MB unconfirmed \\(alert past 1\\.0 MB\\)`,
+      ),
+    );
     const [alert, ...others] = slotRetention.conditions({ status });
     expect(others).toEqual([]);
     expect(alert).toMatchObject({ subject: 'pg', severity: 'critical' });
