@@ -162,7 +162,7 @@ describe('migrating a schema-4 outbox of 100k records', () => {
     const calibration = await openInChild(copySeed('calibrate.db'));
     const openMs = Number(/opened (\d+)/.exec(calibration.output)?.[1]);
     expect(openMs, calibration.output).toBeGreaterThanOrEqual(0);
-    const fractions = [0, 0.2, 0.4, 0.6, 0.8, 1.1];
+    const fractions = [0, 0.3, 0.6, 0.9, 1.2];
     const found: number[] = [];
     for (const [n, fraction] of fractions.entries()) {
       const file = copySeed(`killed-${n}.db`);

@@ -237,12 +237,23 @@ describe('AlertEngine behaviour across rules', () => {
       sourceLagMs: 15 * minute,
       minFreeDiskBytes: 256,
       certificateExpiryMs: 14 * day,
+      diskForecastMs: 4 * hour,
     });
     const custom = alertThresholdsFrom(
-      alertsConfigSchema.parse({ cooldownMinutes: 5, minFreeDiskBytes: 1000, sourceLagMinutes: 1 }),
+      alertsConfigSchema.parse({
+        cooldownMinutes: 5,
+        minFreeDiskBytes: 1000,
+        sourceLagMinutes: 1,
+        diskForecastHours: 2,
+      }),
       256,
     );
-    expect(custom).toMatchObject({ cooldownMs: 5 * minute, minFreeDiskBytes: 1000, sourceLagMs: minute });
+    expect(custom).toMatchObject({
+      cooldownMs: 5 * minute,
+      minFreeDiskBytes: 1000,
+      sourceLagMs: minute,
+      diskForecastMs: 2 * hour,
+    });
     const engine = new AlertEngine(custom);
     engine.evaluate({ freeDiskBytes: 999 }, t0);
     expect(kinds(engine.evaluate({ freeDiskBytes: 999 }, t0 + 5 * minute))).toEqual([
