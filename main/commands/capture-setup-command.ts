@@ -1,5 +1,4 @@
 // `integration-agent capture setup <connection>`: checks the logical decoding prerequisites, creates publication and slot.
-import pino from 'pino';
 import { databaseTarget } from '../../connectors/sources/database/create-source.js';
 import type { PostgresLogicalSourceConfig } from '../../connectors/sources/database/logical/config.js';
 import {
@@ -9,9 +8,9 @@ import {
 } from '../../connectors/sources/database/logical/setup.js';
 import { describeLogicalError } from '../../connectors/sources/database/logical/source.js';
 import type { DatabaseClient } from '../../connectors/sources/database/database-client.js';
-import { loadConnectionSecrets } from '../engine/connection-secrets.js';
 import { CliError, exitCodes } from './cli-error.js';
-import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+import { configuredConnection, connectionSecretsOf } from './configured-connection.js';
+import type { SetupOptions } from './resolve-setup.js';
 
 export interface CaptureSetupOptions extends SetupOptions {
   /** Print the SQL for a DBA instead of running it. */
@@ -26,19 +25,8 @@ async function logicalSourceOf(
   connectionId: string,
   options: CaptureSetupOptions,
 ): Promise<{ source: PostgresLogicalSourceConfig; secrets: (name: string) => string }> {
-  const setup = await resolveSetup(options);
-  const config = setup.config;
-  if (!config) {
-    throw new CliError('no config file was found: pass --config FILE or --data-dir DIR', exitCodes.badConfig);
-  }
-  const connection = config.connections.find((c) => c.id === connectionId);
-  if (!connection) {
-    const known = config.connections.map((c) => c.id).join(', ') || 'none';
-    throw new CliError(
-      `there is no connection "${connectionId}" in the config (connections: ${known})`,
-      exitCodes.failure,
-    );
-  }
+  const configured = await configuredConnection(connectionId, options);
+  const { connection } = configured;
   const source = connection.source;
   if (source.type !== 'postgres' || source.mode !== 'logical') {
     throw new CliError(
@@ -61,14 +49,7 @@ async function logicalSourceOf(
     }
     return { source, secrets: () => password ?? '' };
   }
-  const loaded = (
-    await loadConnectionSecrets({ ...config, connections: [connection] }, pino({ level: 'silent' }), {
-      dataDir: setup.dataDir,
-      ...(setup.configFile ? { configFile: setup.configFile } : {}),
-    })
-  ).get(connection.id);
-  if (loaded instanceof Error) throw new CliError(loaded.message, exitCodes.failure);
-  return { source, secrets: loaded ?? (() => '') };
+  return { source, secrets: await connectionSecretsOf(configured) };
 }
 
 export async function captureSetupCommand(connectionId: string, options: CaptureSetupOptions): Promise<void> {

@@ -1,6 +1,5 @@
 // `integration-agent capture install-triggers|uninstall-triggers <connection>`: the delete trigger of trigger mode.
 import type { Command } from 'commander';
-import pino from 'pino';
 import type { DatabaseSourceConfig } from '../../connectors/sources/database/config.js';
 import { databaseTarget } from '../../connectors/sources/database/create-source.js';
 import {
@@ -15,10 +14,10 @@ import {
 } from '../../connectors/sources/database/trigger-installer.js';
 import type { Dialect } from '../../connectors/sources/database/identifiers.js';
 import type { TriggerTarget } from '../../connectors/sources/database/trigger-sql.js';
-import { loadConnectionSecrets } from '../engine/connection-secrets.js';
 import { captureSetupCommand } from './capture-setup-command.js';
 import { CliError, exitCodes } from './cli-error.js';
-import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+import { configuredConnection, connectionSecretsOf } from './configured-connection.js';
+import type { SetupOptions } from './resolve-setup.js';
 
 export interface TriggerCommandOptions extends SetupOptions {
   /** Print the SQL for a DBA instead of running it. */
@@ -35,19 +34,8 @@ async function databaseSourceOf(
   connectionId: string,
   options: TriggerCommandOptions,
 ): Promise<{ source: DatabaseSourceConfig; secrets: (name: string) => string }> {
-  const setup = await resolveSetup(options);
-  const config = setup.config;
-  if (!config) {
-    throw new CliError('no config file was found: pass --config FILE or --data-dir DIR', exitCodes.badConfig);
-  }
-  const connection = config.connections.find((c) => c.id === connectionId);
-  if (!connection) {
-    const known = config.connections.map((c) => c.id).join(', ') || 'none';
-    throw new CliError(
-      `there is no connection "${connectionId}" in the config (connections: ${known})`,
-      exitCodes.failure,
-    );
-  }
+  const configured = await configuredConnection(connectionId, options);
+  const { connection } = configured;
   const source = connection.source;
   if (source.type === 'folder') {
     throw new CliError(
@@ -68,14 +56,7 @@ async function databaseSourceOf(
     );
   }
   if (options.user !== undefined || options.printSql) return { source, secrets: () => '' };
-  const loaded = (
-    await loadConnectionSecrets({ ...config, connections: [connection] }, pino({ level: 'silent' }), {
-      dataDir: setup.dataDir,
-      ...(setup.configFile ? { configFile: setup.configFile } : {}),
-    })
-  ).get(connection.id);
-  if (loaded instanceof Error) throw new CliError(loaded.message, exitCodes.failure);
-  return { source, secrets: loaded ?? (() => '') };
+  return { source, secrets: await connectionSecretsOf(configured) };
 }
 
 /** The connection's own login, or --user with the password from --password-from-env. */
