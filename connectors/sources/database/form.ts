@@ -16,13 +16,8 @@ import {
   type JsonObject,
   type JsonValue,
 } from '../../core/connector-form.js';
-import {
-  mysqlSourceSchema,
-  odbcDialects,
-  odbcSourceSchema,
-  postgresSourceSchema,
-  sqliteSourceSchema,
-} from './config.js';
+import { mysqlSourceSchema, odbcDialects, odbcSourceSchema, sqliteSourceSchema } from './config.js';
+import { postgresCaptureSchema } from './logical/config.js';
 
 const captureFields: FormField[] = [
   { name: 'table', label: 'Table', kind: 'text', path: ['table'] },
@@ -138,7 +133,82 @@ function networkForm(
   return form;
 }
 
-export const postgresSourceForm = networkForm('postgres', 'PostgreSQL table', 30, postgresSourceSchema);
+const pollingPostgresForm = networkForm('postgres', 'PostgreSQL', 30, postgresCaptureSchema);
+const logical = (values: FormValues) => values.mode === 'logical';
+const polling = (values: FormValues) => !logical(values);
+
+/** PostgreSQL: poll a table by its watermark, or stream every change of some tables from the WAL (logical decoding). */
+export const postgresSourceForm: ConnectorForm = {
+  ...pollingPostgresForm,
+  fields: [
+    ...networkFields,
+    {
+      name: 'mode',
+      label: 'How to capture',
+      kind: 'select',
+      options: [
+        { value: 'poll', label: 'Poll a table (watermark column)' },
+        { value: 'logical', label: 'Stream every change from the write-ahead log (logical decoding)' },
+      ],
+      help: 'Logical decoding needs wal_level=logical and a REPLICATION login; see docs/logical-decoding.md',
+      path: ['mode'],
+    },
+    ...captureFields.map((field) => ({ ...field, showWhen: polling })),
+    {
+      name: 'tables',
+      label: 'Tables',
+      kind: 'list',
+      required: true,
+      help: 'Comma-separated, table or schema.table; then run `integration-agent capture setup <connection>`',
+      showWhen: logical,
+      path: ['tables'],
+    },
+    {
+      name: 'slot',
+      label: 'Replication slot',
+      kind: 'text',
+      help: 'Empty: integration_agent. One slot per connection',
+      showWhen: logical,
+      path: ['slot'],
+    },
+    {
+      name: 'publication',
+      label: 'Publication',
+      kind: 'text',
+      help: 'Empty: integration_agent',
+      showWhen: logical,
+      path: ['publication'],
+    },
+  ],
+  fromConfig: (section) => ({
+    ...pollingPostgresForm.fromConfig(section),
+    mode: section.mode === 'logical' ? 'logical' : 'poll',
+    tables: listText(section.tables, ''),
+    slot: textOf(section.slot),
+    publication: textOf(section.publication),
+  }),
+  toConfig: (values, base) => {
+    const section = pollingPostgresForm.toConfig(values, base);
+    if (!logical(values)) {
+      return withFields(section, {
+        mode: undefined,
+        tables: undefined,
+        slot: undefined,
+        publication: undefined,
+      });
+    }
+    return withFields(section, {
+      mode: 'logical',
+      table: undefined,
+      query: undefined,
+      primaryKey: undefined,
+      watermark: undefined,
+      tables: listOf(values, 'tables'),
+      slot: trimmed(values, 'slot') || undefined,
+      publication: trimmed(values, 'publication') || undefined,
+    });
+  },
+};
 export const mysqlSourceForm = networkForm('mysql', 'MySQL / MariaDB table', 40, mysqlSourceSchema);
 
 /** ODBC: a DSN or a connection string; "Test connection" lists the drivers and DSNs installed on the agent's machine. */

@@ -54,6 +54,10 @@ describe('database source forms', () => {
       table: 'public.invoices',
       primaryKey: 'id, line',
       watermarkColumn: 'updated_at',
+      mode: 'poll',
+      tables: '',
+      slot: '',
+      publication: '',
     });
     expect(postgresSourceForm.toConfig(values, {})).toEqual(postgres);
     expect(checkForm(postgresSourceForm, values, {})).toEqual({ fields: {}, other: [] });
@@ -159,5 +163,53 @@ describe('ODBC source form', () => {
     expect(
       checkForm(odbcSourceForm, { ...values, connectionString: 'DSN=erp;PWD=secret' }, {}).fields,
     ).toEqual({ connectionString: 'holds a password (PWD=…): config files must not contain secrets' });
+  });
+
+  it('offers logical decoding for PostgreSQL: tables, slot and publication instead of the polling fields', () => {
+    const values = {
+      ...postgresSourceForm.fromConfig(postgres),
+      mode: 'logical',
+      tables: 'public.invoices, public.customers',
+      slot: 'erp_slot',
+    };
+    expect(shownFields(postgresSourceForm, values).map((field) => field.name)).toEqual([
+      'host',
+      'port',
+      'database',
+      'user',
+      'password',
+      'mode',
+      'tables',
+      'slot',
+      'publication',
+    ]);
+    const section = postgresSourceForm.toConfig(values, postgres);
+    expect(section).toEqual({
+      type: 'postgres',
+      mode: 'logical',
+      host: 'db.local',
+      port: 5433,
+      database: 'erp',
+      user: 'reader',
+      password: { secretRef: 'erp-db' },
+      tables: ['public.invoices', 'public.customers'],
+      slot: 'erp_slot',
+    });
+    expect(checkForm(postgresSourceForm, values, postgres)).toEqual({ fields: {}, other: [] });
+    expect(postgresSourceForm.fromConfig(section)).toMatchObject({ mode: 'logical', slot: 'erp_slot' });
+    expect(checkForm(postgresSourceForm, { ...values, tables: '' }, postgres).fields).toEqual({
+      tables: 'is required',
+    });
+    expect(checkForm(postgresSourceForm, { ...values, slot: 'Bad-Slot' }, postgres).fields.slot).toMatch(
+      /lower-case letters/,
+    );
+    // Back to polling: the logical fields go, the polling ones come back.
+    const polling = postgresSourceForm.toConfig(
+      { ...values, mode: 'poll', table: 'public.invoices' },
+      section,
+    );
+    expect(polling).not.toHaveProperty('mode');
+    expect(polling).not.toHaveProperty('tables');
+    expect(polling).toMatchObject({ table: 'public.invoices', primaryKey: ['id', 'line'] });
   });
 });
