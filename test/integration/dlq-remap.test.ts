@@ -58,7 +58,7 @@ describe('dlq remap', () => {
       JSON.stringify(connection({ ...mapping(2, 'de-DE'), history: [mapping(1, 'en-US')] })),
     );
     const printed = await remap([], { connection: 'it', config: configFile });
-    expect(printed.out).toMatch(/^Re-mapped 2 record\(s\), now queued with the new payload/);
+    expect(printed.out).toMatch(/^Re-mapped 2 records, now queued with the new payload/);
     await waitFor(() => ingest.applied().length === 2, 10_000, 'the re-mapped rows delivered');
     const amounts = ingest.applied().map((a) => (JSON.parse(a.body.toString()) as { amount: number }).amount);
     expect(amounts.sort((a, b) => a - b)).toEqual([7.5, 1234.56]);
