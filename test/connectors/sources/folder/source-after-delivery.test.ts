@@ -19,7 +19,7 @@ const deliver = (run: RunningSource, ...changes: (CapturedChange | undefined)[])
   );
 
 const gone = (path: string, what = `${path} gone`) => waitFor(() => !existsSync(path), 3000, what);
-const appears = (path: string, what = `${path} there`) => waitFor(() => existsSync(path), 3000, what);
+const appears = (path: string, what = `${path} there`) => waitFor(() => existsSync(path), 10_000, what);
 
 describe('folder source: afterDelivery archive', () => {
   it('moves a file to the archive only once it was delivered, and never captures the archive', async () => {
@@ -107,7 +107,7 @@ describe('folder source: afterDelivery archive', () => {
     h.write(join(inbox, 'a.csv'), 'a');
     await run.waitForEmitted(1);
     deliver(run, run.emitted[0]);
-    await waitFor(() => run.health().state === 'degraded', 3000, 'archive problem in status');
+    await waitFor(() => run.health().state === 'degraded', 15_000, 'archive problem in status');
     expect(run.health().detail).toMatch(/a\.csv: delivered, but it could not be archived: E\w+/);
     expect(run.health().detail).toContain(`Fix: make sure the archive folder (${archive}) is a folder`);
     expect(readFileSync(join(inbox, 'a.csv'), 'utf8')).toBe('a'); // back in place, not lost
@@ -119,7 +119,7 @@ describe('folder source: afterDelivery archive', () => {
     mkdirSync(archive);
     await appears(join(archive, 'a.csv'), 'archived on retry');
     expect(readFileSync(join(archive, 'a.csv'), 'utf8')).toBe('a');
-    await waitFor(() => run.health().state === 'running', 3000, 'running again');
+    await waitFor(() => run.health().state === 'running', 15_000, 'running again');
   });
 });
 
