@@ -168,6 +168,24 @@ const connectionsSchema = z
         params: { fix: 'give every connection its own id' },
       });
     });
+    // Two logical decoding connections on one slot would confirm each other's positions: each change reaches only one.
+    const slotOwner = new Map<string, number>();
+    connections.forEach((connection, index) => {
+      const source = connection.source;
+      if (source.type !== 'postgres' || source.mode !== 'logical') return;
+      const slot = `${source.host.toLowerCase()}:${source.port}/${source.database}/${source.slot}`;
+      const earlier = slotOwner.get(slot);
+      if (earlier === undefined) {
+        slotOwner.set(slot, index);
+        return;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'source', 'slot'],
+        message: `replication slot "${source.slot}" on ${source.host}:${source.port}/${source.database} is also used by connections[${earlier}]`,
+        params: { fix: 'give each logical decoding connection its own slot (source.slot)' },
+      });
+    });
   });
 
 const agentIdentitySchema = z

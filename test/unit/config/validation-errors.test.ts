@@ -242,4 +242,31 @@ describe('validateConfig errors', () => {
     expect(lines).toHaveLength(3);
     for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}- \S+: .+\. Fix: .+$/);
   });
+
+  it('refuses two logical decoding connections on the same replication slot, naming both', () => {
+    const logical = (slot: string) => ({
+      type: 'postgres',
+      mode: 'logical',
+      host: 'db.local',
+      database: 'erp',
+      user: 'capture',
+      tables: ['public.invoices'],
+      slot,
+    });
+    const config = (second: string) => ({
+      configVersion: 1,
+      connections: [
+        connection({ id: 'invoices', source: logical('erp_slot') }),
+        connection({ id: 'invoices-copy', source: logical(second) }),
+      ],
+    });
+    expect(issuesOf(config('erp_slot'))).toEqual([
+      {
+        path: 'connections[1].source.slot',
+        problem: 'replication slot "erp_slot" on db.local:5432/erp is also used by connections[0]',
+        fix: 'give each logical decoding connection its own slot (source.slot)',
+      },
+    ]);
+    expect(() => validateConfig(config('other_slot'), 'agent.yaml')).not.toThrow();
+  });
 });
