@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { ApiNotice, Destination, OutgoingRequest } from '../../connectors/core/destination.js';
 import type { DeliveredRecord } from '../../connectors/core/source.js';
+import { errorMessage } from '../shared/error-message.js';
 import { traceparentFor } from '../observability/traceparent.js';
 import type { Lease } from '../outbox/lease.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -12,6 +13,9 @@ import type { DestinationHealth, DestinationState } from './destination-health.j
 import { settlementsFor, type Classified, type RequestOutcome } from './settlements.js';
 import { WakeSignal } from './wake-signal.js';
 import { correlationFields } from '../observability/log-correlation.js';
+
+/** The start of the status detail while leasing fails (cleared by the next lease that works). */
+const leaseProblem = 'cannot read the stored records: ';
 
 export type { DestinationHealth, DestinationState } from './destination-health.js';
 
@@ -116,8 +120,11 @@ export class Dispatcher {
       let sleepUntil: number | undefined;
       try {
         sleepUntil = this.dispatch(free);
+        if (this.health.detail?.startsWith(leaseProblem)) this.setState('idle');
       } catch (error) {
         this.logger.error({ err: error }, 'leasing from the outbox failed; retrying shortly');
+        // Status says why nothing leaves (e.g. a payload whose data key is missing, with the fix), not only the log.
+        this.setState('retrying', `${leaseProblem}${errorMessage(error)}`);
         sleepUntil = Date.now() + 1000;
       }
       if (sleepUntil !== undefined) await this.wake.wait(Math.max(sleepUntil - Date.now(), 5));

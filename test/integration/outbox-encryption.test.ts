@@ -9,7 +9,7 @@ import { dataKeySecretName } from '../../main/outbox/data-keys.js';
 import { isSealed, sealedKeyId } from '../../main/outbox/payload-codec.js';
 import { openSecretStore } from '../../main/secrets/open-secret-store.js';
 import { waitFor } from '../support/agent-process.js';
-import { useEngineHarness } from '../support/engine-harness.js';
+import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine-harness.js';
 
 const h = useEngineHarness('outbox-encryption-');
 
@@ -101,5 +101,34 @@ describe('outbox.encryption.enabled', () => {
       hint: expect.stringContaining('outbox.encryption.enabled') as unknown,
     });
     backend.close();
+  });
+
+  it('a lost data key: the records stay, unsent, and status says which secret to restore', async () => {
+    const { dataDir, inbox } = h.paths();
+    const keyFile = join(dataDir, '..', 'secrets.key');
+    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    const ingest = await h.ingest({ faults: () => ({ kind: 'status', status: 503 }) });
+    const secrets = { backend: 'file' as const, keyFile };
+    const options = { dataDir, inbox, url: ingest.url, secrets, outbox: { encryption: { enabled: true } } };
+    const first = await h.engine(options);
+    writeFileSync(join(inbox, 'invoice.json'), '{"invoice":"INV-7"}');
+    await waitFor(() => first.outbox.counts('it').pending === 1, 15_000, 'the record stored, sealed');
+    await first.stop(1000);
+    const store = await openSecretStore(secrets, dataDir);
+    expect(await store.delete(dataKeySecretName('it'))).toBe(true);
+
+    ingest.setFaults(undefined);
+    const second = await h.engine(options);
+    await waitForStatus(
+      second,
+      (s) => /cannot read the stored records/.test(connectionOf(s).destination?.detail ?? ''),
+      'the lost key in status',
+    );
+    expect(connectionOf(second.status()).destination?.detail).toContain(
+      `restore the secret ${dataKeySecretName('it')}`,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ingest.applied()).toHaveLength(0); // nothing sent in clear or as ciphertext
+    expect(second.outbox.counts('it').pending).toBe(1); // and nothing lost
   });
 });
