@@ -16,11 +16,9 @@ import type { DataKeys } from '../outbox/data-keys.js';
 import { lastCaptures } from '../observability/outbox-activity.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import { ConnectionShaper } from '../shaping/connection-shaper.js';
 import type { ContractCheck } from '../shaping/contract-check.js';
-import { loadContract } from '../shaping/openapi-contract.js';
+import { ConnectionShaping } from './connection-shaping.js';
 import { declaredApiVersion, stampApiVersion } from '../shaping/api-version-stamp.js';
-import { mappingVersionProblem } from '../shaping/mapping-fingerprint.js';
 import { writeFileAtomically } from '../shared/atomic-write.js';
 import { outboxFile, statusFile } from '../shared/data-dir.js';
 import { ConnectionSet } from './connection-control.js';
@@ -71,20 +69,17 @@ export class Engine {
   /** status.json writes run one after another, so an older status never lands over a newer one. */
   private statusWritten: Promise<void> = Promise.resolve();
   private readonly startedAt = Date.now();
-  /** The mapping of each connection that has one, as its source was last started. */
-  private readonly shapers = new Map<string, ConnectionShaper>();
-  /** The compiled contract check of each connection that has one. */
-  private readonly contracts = new Map<string, ContractCheck>();
+  /** Contracts, shapers and filter counts of the running connections. */
+  private readonly shaping: ConnectionShaping;
   /** When each connection last captured a record: from the outbox at start, then as captures happen. */
   private readonly lastCaptured: Map<string, number>;
-  /** Records the mapping filter skipped since the agent started, per connection. */
-  private readonly skipped = new Map<string, number>();
 
   private constructor(
     private readonly options: EngineOptions,
     readonly outbox: Outbox,
   ) {
     this.notices = [...(options.notices ?? []), ...(options.sandboxNotices ?? [])];
+    this.shaping = new ConnectionShaping(outbox, () => this.queueStatus());
     this.config = options.config;
     this.lastCaptured = lastCaptures(
       outbox.db,
@@ -166,7 +161,7 @@ export class Engine {
       capturePausedReason: this.backpressure.reason,
       connections: this.connections.list(),
       paused: (id) => this.connections.isPaused(id),
-      mapping: (id) => this.mappingFacts(id),
+      mapping: (id) => this.shaping.facts(id),
       lastCapture: (id) => this.lastCaptured.get(id),
       outbox: this.outbox,
       now,
@@ -240,7 +235,7 @@ export class Engine {
 
   /** The compiled contract check of a running connection, if it names one (the mapping editor's preview uses it). */
   contractCheck(connection: string): ContractCheck | undefined {
-    return this.contracts.get(connection);
+    return this.shaping.contractCheck(connection);
   }
 
   private async startConnection(connection: ConnectionConfig): Promise<void> {
@@ -248,26 +243,8 @@ export class Engine {
     const secrets = await this.loadSecrets({ ...this.config, connections: [connection] });
     await this.connections.start(
       connection,
-      await this.mappingChecked(connection, secrets.get(connection.id)),
+      await this.shaping.checked(connection, secrets.get(connection.id)),
     );
-  }
-
-  /**
-   * A connection whose mapping version was edited in place, or whose contract cannot be used (unreadable, or a fetched document that no longer matches its pin), is built with
-   * that error (status: "Cannot start: …"). The compiled contract is kept for the connection's emit path.
-   */
-  private async mappingChecked<T>(connection: ConnectionConfig, secrets: T): Promise<T | Error> {
-    this.contracts.delete(connection.id);
-    const problem =
-      connection.mapping && mappingVersionProblem(this.outbox, connection.id, connection.mapping);
-    if (problem) return new Error(problem);
-    if (!connection.contract) return secrets;
-    try {
-      this.contracts.set(connection.id, await loadContract(connection.contract));
-      return secrets;
-    } catch (error) {
-      return error as Error;
-    }
   }
 
   private loadSecrets(config: AgentConfig) {
@@ -296,16 +273,8 @@ export class Engine {
     for (const connection of this.config.connections)
       await this.connections.start(
         connection,
-        await this.mappingChecked(connection, secrets.get(connection.id)),
+        await this.shaping.checked(connection, secrets.get(connection.id)),
       );
-  }
-
-  /** "mapping v3; 12 records skipped by the mapping filter": the status line of a connection's mapping. */
-  private mappingFacts(connection: string): string | undefined {
-    const shaper = this.shapers.get(connection);
-    if (!shaper) return undefined;
-    const skipped = this.skipped.get(connection) ?? 0;
-    return `mapping v${shaper.version}; ${skipped} record${skipped === 1 ? '' : 's'} skipped by the mapping filter`;
   }
 
   private sourceContext(connection: string, logger: Logger): SourceContext {
@@ -325,20 +294,7 @@ export class Engine {
         });
       return result;
     };
-    const mapping = config?.mapping;
-    const shaper =
-      mapping &&
-      new ConnectionShaper(
-        mapping,
-        logger,
-        (count) => {
-          this.skipped.set(connection, (this.skipped.get(connection) ?? 0) + count);
-          this.queueStatus();
-        },
-        this.contracts.get(connection),
-      );
-    if (shaper) this.shapers.set(connection, shaper);
-    else this.shapers.delete(connection);
+    const shaper = this.shaping.shaperFor(config, connection, logger);
     return {
       emit,
       // Shaped before enqueue, so the outbox holds exactly the bytes that are sent.

@@ -1,4 +1,5 @@
 // The folder source's status texts: mode and guarantee in plain words (exactly as the code behaves), folder problems.
+import type { SourceState } from '../../core/source.js';
 import type { FolderSourceConfig } from './config.js';
 import { formatMs, type FinishRule } from './finish-rule.js';
 import type { FolderLayout } from './folder-layout.js';
@@ -76,4 +77,32 @@ export function unavailableMessage(
     `cannot watch ${dir}: ${why}. Fix: create the folder, correct the path or give the agent's account access; ` +
     `it is tried again every ${formatMs(rescanIntervalMs)}`
   );
+}
+
+/** What the folder source is doing now, worst first, and the detail line that says why. */
+export function folderState(facts: {
+  lifecycle: 'starting' | 'running' | 'stopped';
+  allFoldersFailed: boolean;
+  pausedReason: string | undefined;
+  catchingUp: number;
+  notes: readonly string[];
+}): { state: SourceState; detail: string } {
+  const { lifecycle, pausedReason, notes } = facts;
+  const state: SourceState =
+    lifecycle !== 'running'
+      ? lifecycle
+      : facts.allFoldersFailed
+        ? 'failed'
+        : pausedReason
+          ? 'paused'
+          : notes.length > 0
+            ? 'degraded'
+            : 'running';
+  const catchUp =
+    facts.catchingUp > 0 && lifecycle === 'running'
+      ? [
+          `catching up: looking at the ${facts.catchingUp} ${facts.catchingUp === 1 ? 'file' : 'files'} found at start`,
+        ]
+      : [];
+  return { state, detail: [...(pausedReason ? [pausedReason] : []), ...catchUp, ...notes].join('; ') };
 }

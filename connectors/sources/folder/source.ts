@@ -12,7 +12,8 @@ import { observe, readWholeFile } from './file-reader.js';
 import { finishRule, type FinishRule } from './finish-rule.js';
 import { FolderLayout, type FolderRoot } from './folder-layout.js';
 import { defaultWatcher, FolderWatcher, type WatcherFactory } from './folder-watcher.js';
-import { folderGuarantee, folderMode, unavailableMessage } from './health-text.js';
+import { RetryTimers } from './retry-timers.js';
+import { folderGuarantee, folderMode, folderState, unavailableMessage } from './health-text.js';
 import { rescan, type RescanResult } from './rescan.js';
 import { StabilityTracker } from './stability-tracker.js';
 import { WatcherNotes } from './watcher-notes.js';
@@ -56,7 +57,7 @@ export class FolderSource implements Source {
   });
   private readonly queue: WorkQueue<Work>;
   private readonly ownRemovals = new OwnRemovals();
-  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly retries: RetryTimers;
   private context: SourceContext | undefined;
   private rescanning: Promise<void> | undefined;
   private outboxError: string | undefined;
@@ -70,6 +71,7 @@ export class FolderSource implements Source {
   private catchingUp = 0;
 
   constructor(private readonly options: FolderSourceOptions) {
+    this.retries = new RetryTimers(outboxRetryMs, options.rescanIntervalMs);
     this.queue = new WorkQueue<Work>({
       run: (work) => this.run(work),
       groupOf: (work) =>
@@ -92,11 +94,7 @@ export class FolderSource implements Source {
       rule: this.rule,
       observe,
       onSettled: (path, _seen, since) => this.enqueue({ kind: 'settle', path, since }),
-      onError: (path, error) =>
-        this.fileProblem(path, {
-          file: this.layout.locate(path)?.identity ?? path,
-          ...describeReadError(error),
-        }),
+      onError: (path, error) => this.readProblem(path, error),
     });
     const log = () => this.ctx().logger;
     this.capture = new FileCapture(options, {
@@ -132,7 +130,11 @@ export class FolderSource implements Source {
       retry: (version) => {
         const path = this.layout.resolveIdentity(version.identity)?.abs;
         const failures = (path && this.problems.get(path)?.failures) || 1;
-        this.later(`action:${version.identity}`, () => this.enqueue({ kind: 'action', version }), failures);
+        this.retries.later(
+          `action:${version.identity}`,
+          () => this.enqueue({ kind: 'action', version }),
+          failures,
+        );
       },
     });
   }
@@ -160,7 +162,7 @@ export class FolderSource implements Source {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.rescanTimer);
-    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retries.stop();
     await this.rescanning;
     await Promise.all([...this.watchers.values()].map((w) => w.close()));
     await this.tracker.stop();
@@ -207,22 +209,13 @@ export class FolderSource implements Source {
       ...this.watcherNotes.values(),
       ...(this.problems.summary() ? [this.problems.summary() as string] : []),
     ];
-    const allFoldersFailed = this.unavailable.size === this.layout.roots.length;
-    const state =
-      this.lifecycle !== 'running'
-        ? this.lifecycle
-        : allFoldersFailed
-          ? 'failed'
-          : this.pausedReason
-            ? 'paused'
-            : notes.length > 0
-              ? 'degraded'
-              : 'running';
-    const catchUp =
-      this.catchingUp > 0 && this.lifecycle === 'running'
-        ? [`catching up: looking at the ${this.catchingUp} file(s) found at start`]
-        : [];
-    const detail = [...(this.pausedReason ? [this.pausedReason] : []), ...catchUp, ...notes].join('; ');
+    const { state, detail } = folderState({
+      lifecycle: this.lifecycle,
+      allFoldersFailed: this.unavailable.size === this.layout.roots.length,
+      pausedReason: this.pausedReason,
+      catchingUp: this.catchingUp,
+      notes,
+    });
     return {
       state,
       ...(detail ? { detail } : {}),
@@ -269,11 +262,7 @@ export class FolderSource implements Source {
         rootAvailable: (root) => this.watchFolder(root),
         listed: (files) => this.whenListed?.(files),
         rootUnavailable: (root, error) => this.folderUnavailable(root, error),
-        unreadableDir: (path, error) =>
-          this.fileProblem(path, {
-            file: this.layout.locate(path)?.identity ?? path,
-            ...describeReadError(error),
-          }),
+        unreadableDir: (path, error) => this.readProblem(path, error),
       });
     } catch (error) {
       this.ctx().logger.error({ err: error }, 'folder rescan failed; trying again at the next one');
@@ -284,16 +273,12 @@ export class FolderSource implements Source {
       if (root && result.scannedRoots.has(root) && !result.present.has(path) && !this.tracker.has(path))
         this.resolved(path); // gone: nothing left to report about it
     }
-    this.recoverDeliveredActions(result);
-    this.changed();
-  }
-
-  /** Versions delivered while no hook call reached us (e.g. a crash between settle and action) are handled now. */
-  private recoverDeliveredActions(result: RescanResult): void {
+    // Versions delivered while no hook call reached us (e.g. a crash between settle and action) are handled now.
     const context = this.context;
-    if (!this.actions.active || !context) return;
-    for (const version of deliveredButNotHandled(result.states, (keys) => context.deliveryStates(keys)))
-      this.enqueue({ kind: 'action', version });
+    if (this.actions.active && context)
+      for (const version of deliveredButNotHandled(result.states, (keys) => context.deliveryStates(keys)))
+        this.enqueue({ kind: 'action', version });
+    this.changed();
   }
 
   private async watchFolder(root: FolderRoot): Promise<void> {
@@ -383,13 +368,17 @@ export class FolderSource implements Source {
   private fileProblem(path: string, problem: Omit<FileProblem, 'failures'>): void {
     const noted = this.noteProblem(path, problem);
     if (noted.transient)
-      this.later(
+      this.retries.later(
         `watch:${path}`,
         () => {
           if (this.problems.get(path)) this.tracker.watch(path);
         },
         noted.failures,
       );
+  }
+
+  private readProblem(path: string, error: unknown): void {
+    this.fileProblem(path, { file: this.layout.locate(path)?.identity ?? path, ...describeReadError(error) });
   }
 
   private noteProblem(path: string, problem: Omit<FileProblem, 'failures'>): FileProblem {
@@ -401,20 +390,8 @@ export class FolderSource implements Source {
     return noted;
   }
 
-  private later(key: string, task: () => void, failures: number): void {
-    clearTimeout(this.retryTimers.get(key));
-    const delay = Math.min(outboxRetryMs * 2 ** Math.min(failures - 1, 10), this.options.rescanIntervalMs);
-    this.retryTimers.set(
-      key,
-      setTimeout(() => {
-        this.retryTimers.delete(key);
-        if (!this.stopped) task();
-      }, delay),
-    );
-  }
-
   private resolved(path: string, gone = false): void {
-    clearTimeout(this.retryTimers.get(`watch:${path}`));
+    this.retries.cancel(`watch:${path}`);
     if (gone && this.problems.get(path)?.keepWhenGone) return;
     if (this.problems.clear(path)) this.changed();
   }
