@@ -116,16 +116,6 @@ export const connectionSchema = z
     contract: contractSchema.optional(),
   })
   .superRefine((connection, ctx) => {
-    // Only the folder source hands its records over asynchronously, which JSONata needs (see docs/mapping.md).
-    if (connection.mapping && connection.source.type !== 'folder')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['mapping'],
-        message: `a mapping is not available for ${connection.source.type} sources yet`,
-        params: {
-          fix: 'remove the mapping, or capture through a folder source (records mode or JSON files)',
-        },
-      });
     const versionProblem =
       connection.mapping &&
       apiVersionMismatch(

@@ -9,7 +9,7 @@ export const deleteLogKey = 'deletes:log';
 
 export interface DeleteLogIo {
   client: DatabaseClient;
-  emit(batch: ChangeBatch): EnqueueResult;
+  emit(batch: ChangeBatch): Promise<EnqueueResult>;
   interrupted(): boolean;
 }
 
@@ -46,10 +46,11 @@ export class DeleteLogReader {
       const newest = BigInt(last.id) > this.lastId ? BigInt(last.id) : this.lastId;
       const gone = await this.withoutPresent(io.client, fresh);
       if (fresh.length > 0 || newest !== this.lastId) {
-        inserted += io.emit({
+        const stored = await io.emit({
           changes: gone.map((entry) => deleteChange(this.options, entry.pk, `log:${entry.id}`)),
           checkpoints: [{ key: deleteLogKey, value: newest.toString() }],
-        }).inserted;
+        });
+        inserted += stored.inserted;
       }
       this.lastId = newest;
       for (const entry of fresh) this.recent.add(entry.id);

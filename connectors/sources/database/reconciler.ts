@@ -21,7 +21,7 @@ const nextKey = 'rk:next';
 
 export interface ReconcileIo {
   client: DatabaseClient;
-  emit(batch: ChangeBatch): EnqueueResult;
+  emit(batch: ChangeBatch): Promise<EnqueueResult>;
   checkpoint(key: string): string | undefined;
   interrupted(): boolean;
 }
@@ -87,7 +87,7 @@ export class Reconciler implements PageHook {
   async step(io: ReconcileIo, now: number, maxQueries: number): Promise<number> {
     // Folding at every step (polls run only between steps) means a bucket is checked against every key captured so
     // far, so a row that changed and then vanished is reported once, under the version captured last.
-    this.fold(io);
+    await this.fold(io);
     this.pass ??= { bucket: 0 };
     let queries = 0;
     let deletes = 0;
@@ -106,7 +106,7 @@ export class Reconciler implements PageHook {
       if (io.interrupted()) return deletes;
       if (missing.length > 0) {
         for (const [key] of missing) keys.delete(key);
-        io.emit({
+        await io.emit({
           changes: missing.map(([key, version]) => this.deleteOf(key, version)),
           checkpoints: [{ key: bucketKey(bucket), value: keys.size > 0 ? JSON.stringify([...keys]) : null }],
         });
@@ -122,7 +122,7 @@ export class Reconciler implements PageHook {
   }
 
   /** Moves journal entries into their buckets, a bounded number of keys per transaction. */
-  private fold(io: ReconcileIo): void {
+  private async fold(io: ReconcileIo): Promise<void> {
     while (this.first < this.next) {
       const adds = new Map<number, Map<string, string>>();
       let seq = this.first;
@@ -146,7 +146,10 @@ export class Reconciler implements PageHook {
         for (const [key, version] of entries) keys.set(key, version);
         updates.push({ key: bucketKey(bucket), value: JSON.stringify([...keys]) });
       }
-      io.emit({ changes: [], checkpoints: [...updates, ...consumed, { key: firstKey, value: String(seq) }] });
+      await io.emit({
+        changes: [],
+        checkpoints: [...updates, ...consumed, { key: firstKey, value: String(seq) }],
+      });
       this.first = seq;
     }
   }

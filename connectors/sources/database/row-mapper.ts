@@ -51,6 +51,7 @@ export class RowMapper {
           : { businessKey: typeof business === 'string' ? business : JSON.stringify(business) }),
         contentType: 'application/json',
         payload,
+        parsed: json,
         origin: { table: this.options.label, pk: pkText, op: 'upsert' },
       },
       storedKey: JSON.stringify(this.options.primaryKey.map((column) => storeValue(row[column]))),
@@ -84,11 +85,13 @@ export function deleteChange(
 ): CapturedChange {
   const pkText = keyText(pk);
   const named = Object.fromEntries(options.primaryKey.map((column, i) => [column, pk[i] ?? null]));
+  const event = { op: 'delete', pk: named };
   return {
     idempotencyKey: deleteKey(options.identity, pkText, version),
     orderingKey: orderingKey(options.label, pkText),
     contentType: 'application/json',
-    payload: Buffer.from(JSON.stringify({ op: 'delete', pk: named })),
+    payload: Buffer.from(JSON.stringify(event)),
+    parsed: event,
     origin: { table: options.label, pk: pkText, op: 'delete' },
   };
 }

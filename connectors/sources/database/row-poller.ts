@@ -36,7 +36,8 @@ export interface PollResult {
 
 export interface PollIo {
   client: DatabaseClient;
-  emit(batch: ChangeBatch): EnqueueResult;
+  /** Shapes the page (the connection's mapping, when it has one), then stores it with its checkpoint in one transaction. */
+  emit(batch: ChangeBatch): Promise<EnqueueResult>;
   /** Checked between pages: stop early (paused or stopping). */
   interrupted(): boolean;
 }
@@ -95,7 +96,7 @@ export class RowPoller {
         ...(extra?.updates ?? []),
       ];
       if (fresh.length > 0 || checkpoints.length > 0) {
-        inserted += io.emit({ changes: fresh.map((row) => row.change), checkpoints }).inserted;
+        inserted += (await io.emit({ changes: fresh.map((row) => row.change), checkpoints })).inserted;
         extra?.commit();
       }
       if (moved) {

@@ -42,13 +42,17 @@ const lookupsPerTurn = 20;
 /** The outbox refused a write (disk full, …): named as such in status, not blamed on the database. */
 class OutboxWriteError extends Error {}
 
+function outboxWriteError(error: unknown): OutboxWriteError {
+  return new OutboxWriteError(`the outbox could not store the rows: ${(error as Error).message}`, {
+    cause: error,
+  });
+}
+
 function storing<T>(write: () => T): T {
   try {
     return write();
   } catch (error) {
-    throw new OutboxWriteError(`the outbox could not store the rows: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw outboxWriteError(error);
   }
 }
 
@@ -263,8 +267,13 @@ export class DatabaseSource implements Source {
       this.restored = true;
     }
     const { poller, deleteLog, reconciler } = parts;
-    const emit = (batch: ChangeBatch) => {
-      const result = storing(() => context.emit(batch));
+    // A page is shaped first (the mapping and contract evaluate asynchronously), then its changes, rejected ones
+    // included, are stored with the page's checkpoint in one transaction: a crash before that commit re-reads the
+    // page from the old checkpoint, yielding the same keys.
+    const emit = async (batch: ChangeBatch) => {
+      const result = await context.emitShaped(batch).catch((error: unknown) => {
+        throw outboxWriteError(error);
+      });
       if (result.inserted > 0) this.state.lastCaptureAt = Date.now();
       return result;
     };

@@ -36,7 +36,7 @@ export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
   const check = (next: WizardForm, nextShape: ShapeState): FormProblems => {
     const part = formStep[step];
     if (part !== undefined) return validateStep(next, part, base);
-    return existing ? noProblems : { fields: shapeProblems(nextShape, next.source.type), other: [] };
+    return existing ? noProblems : { fields: shapeProblems(nextShape), other: [] };
   };
   const update = (next: WizardForm) => {
     setForm(next);
@@ -83,7 +83,6 @@ export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
           {step === 1 && (
             <WizardShapeStep
               shape={shape}
-              sourceType={form.source.type}
               {...(existing ? { editing: existing.id } : {})}
               problems={problems.fields}
               onChange={updateShape}

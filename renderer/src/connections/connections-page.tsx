@@ -35,11 +35,9 @@ function ConnectionRow({ connection: c, onChanged }: { connection: ConnectionVie
           <a className="button" href={href('connections', [c.id, 'edit'])}>
             Edit
           </a>
-          {c.sourceType === 'folder' && (
-            <a className="button" href={href('connections', [c.id, 'mapping'])}>
-              Mapping
-            </a>
-          )}
+          <a className="button" href={href('connections', [c.id, 'mapping'])}>
+            Mapping
+          </a>
           {c.paused ? (
             <AdminButton onClick={() => void act.run('resume')} disabled={act.pending}>
               Resume

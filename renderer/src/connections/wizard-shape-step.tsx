@@ -2,18 +2,17 @@
 import { FormField } from '../common/form-field.js';
 import { MappingEditor } from '../mapping/mapping-editor.js';
 import { href } from '../shell/use-route.js';
-import { canShape, type ShapeState } from './wizard-shape.js';
+import type { ShapeState } from './wizard-shape.js';
 
 interface ShapeStepProps {
   shape: ShapeState;
-  sourceType: string;
   /** The id of the connection being edited: its mapping is changed in the mapping editor, not here. */
   editing?: string;
   problems: Record<string, string>;
   onChange: (shape: ShapeState) => void;
 }
 
-export function WizardShapeStep({ shape, sourceType, editing, problems, onChange }: ShapeStepProps) {
+export function WizardShapeStep({ shape, editing, problems, onChange }: ShapeStepProps) {
   if (editing !== undefined)
     return (
       <fieldset>
@@ -43,13 +42,10 @@ export function WizardShapeStep({ shape, sourceType, editing, problems, onChange
             type="radio"
             name="shape-mode"
             checked={shape.mode === 'mapping'}
-            disabled={!canShape(sourceType)}
             onChange={() => onChange({ ...shape, mode: 'mapping' })}
           />{' '}
           Shape with a mapping (rename, convert, filter; checked against the API&apos;s contract)
         </label>
-        {!canShape(sourceType) && <p className="hint">Mappings are available for folder sources.</p>}
-        {problems.mode && <p className="error">{problems.mode}</p>}
       </div>
       {shape.mode === 'mapping' && (
         <>

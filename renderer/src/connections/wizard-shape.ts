@@ -11,13 +11,9 @@ export interface ShapeState {
 
 export const capturedShape: ShapeState = { mode: 'captured', draft: emptyDraft, contractFile: '' };
 
-/** Only the folder source hands its records over for mapping (see docs/mapping.md). */
-export const canShape = (sourceType: string) => sourceType === 'folder';
-
 /** Problems of the Shape step, by field ('expression', 'convert', 'contractFile'). */
-export function shapeProblems(shape: ShapeState, sourceType: string): Record<string, string> {
+export function shapeProblems(shape: ShapeState): Record<string, string> {
   if (shape.mode === 'captured') return {};
-  if (!canShape(sourceType)) return { mode: `a mapping is not available for ${sourceType} sources yet` };
   const problems: Record<string, string> = {};
   if (shape.draft.expression.trim() === '')
     problems.expression = 'is required (use $ to send records as they are)';

@@ -59,7 +59,7 @@ describe('wizard Shape step', () => {
   const config = { id: 'invoices', source: { type: 'folder', path: '/in' } };
 
   it('sends as captured by default: the config is unchanged', () => {
-    expect(shapeProblems(capturedShape, 'database')).toEqual({});
+    expect(shapeProblems(capturedShape)).toEqual({});
     expect(withShape(config, capturedShape)).toBe(config);
   });
 
@@ -69,24 +69,22 @@ describe('wizard Shape step', () => {
       draft: { expression: '{ "n": Nr }', filter: '', convert: '{"Nr": {"type": "number"}}' },
       contractFile: '/etc/agent/invoice.schema.json',
     };
-    expect(shapeProblems(shape, 'folder')).toEqual({});
+    expect(shapeProblems(shape)).toEqual({});
     expect(withShape(config, shape)).toEqual({
       ...config,
       mapping: { version: 1, expression: '{ "n": Nr }', convert: { Nr: { type: 'number' } } },
       contract: { schemaFile: '/etc/agent/invoice.schema.json' },
     });
     expect(
-      shapeProblems(
-        { ...shape, draft: { ...shape.draft, expression: ' ', convert: '{' }, contractFile: 'x.json' },
-        'folder',
-      ),
+      shapeProblems({
+        ...shape,
+        draft: { ...shape.draft, expression: ' ', convert: '{' },
+        contractFile: 'x.json',
+      }),
     ).toEqual({
       expression: 'is required (use $ to send records as they are)',
       convert: expect.stringMatching(/^is not JSON/),
       contractFile: 'must be the absolute path of a JSON Schema file ending in .json',
-    });
-    expect(shapeProblems(shape, 'database')).toEqual({
-      mode: 'a mapping is not available for database sources yet',
     });
   });
 });

@@ -92,14 +92,17 @@ describe('mapping config', () => {
         }),
       ),
     ).toContain('connections[0].mapping.convert.a.zone: is not a time zone');
-    expect(
-      problems(
-        configWith(
-          { version: 1, expression: '$' },
-          { type: 'sqlite', file: '/srv/db.sqlite', table: 'orders', primaryKey: ['id'] },
-        ),
+  });
+
+  it('accepts a mapping on a database source', () => {
+    const { config } = validateConfig(
+      configWith(
+        { version: 1, expression: '{ "no": invoice_no }' },
+        { type: 'sqlite', file: '/srv/db.sqlite', table: 'orders', primaryKey: ['id'] },
       ),
-    ).toMatch(/connections\[0\]\.mapping: a mapping is not available for sqlite sources yet/);
+      'agent.yaml',
+    );
+    expect(config.connections[0]?.mapping?.expression).toBe('{ "no": invoice_no }');
   });
 
   it('refuses a contract without a mapping', () => {

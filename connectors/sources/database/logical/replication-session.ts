@@ -12,8 +12,11 @@ export interface SessionOptions {
   primaryKeys: ReadonlyMap<string, readonly string[]>;
   /** The checkpoint: transactions whose commit LSN is at or below it are already in the outbox and are skipped. */
   startLsn: string | undefined;
-  /** Stores the transaction and its commit LSN in one outbox transaction; throws when it could not. */
-  store(transaction: AssembledTransaction): void;
+  /**
+   * Stores the transaction and its commit LSN in one outbox transaction; throws (or rejects) when it could not. A
+   * promise: the transaction is shaped first, and the events after it wait for it.
+   */
+  store(transaction: AssembledTransaction): void | Promise<void>;
   /** The server said where it is and no transaction is open: everything it sent so far is stored. */
   idle(): void;
 }
@@ -65,34 +68,63 @@ export function openReplicationSession(options: SessionOptions): ReplicationSess
     if (confirmed !== undefined) void service.acknowledge(confirmed);
   };
   service.on('start', confirm); // a checkpoint stored just before a crash is confirmed now
-  service.on('data', (_lsn: string, message: Pgoutput.Message) => {
-    if (failure !== undefined) return;
+  /**
+   * Stream events are handled one after another. A transaction stored asynchronously (the connection's mapping runs
+   * first) holds back the events after it, so no heartbeat confirms a position before that transaction is stored.
+   */
+  let pending: Promise<void> | undefined;
+  const track = (work: Promise<void>) => {
+    const tail: Promise<void> = work.then(
+      () => {
+        if (pending === tail) pending = undefined;
+      },
+      (error: unknown) => {
+        fail(error);
+        if (pending === tail) pending = undefined;
+      },
+    );
+    pending = tail;
+  };
+  const inOrder = (handle: () => void | Promise<void>) => {
+    const run = () => (failure === undefined ? handle() : undefined);
+    if (pending !== undefined) return track(pending.then(run));
     try {
-      const transaction = assembler.add(message);
-      if (!transaction) return;
-      const stored = options.startLsn !== undefined && lsnAtOrBelow(transaction.commitLsn, options.startLsn);
-      if (!stored) options.store(transaction);
-      if (confirmed === undefined || !lsnAtOrBelow(transaction.commitLsn, confirmed)) {
-        confirmed = transaction.commitLsn;
-      }
-      confirm();
+      const result = run();
+      if (result instanceof Promise) track(result);
     } catch (error) {
       fail(error);
     }
-  });
-  service.on('heartbeat', (lsn: string, _time: number, shouldRespond: boolean) => {
-    if (failure !== undefined) return;
-    let advanced = false;
-    if (!assembler.inTransaction() && lsnValue(lsn) > 0n) {
-      const upTo = justBefore(lsn);
-      if (confirmed === undefined || !lsnAtOrBelow(upTo, confirmed)) {
-        confirmed = upTo;
-        advanced = true;
-      }
-      options.idle();
+  };
+  const stored = (transaction: AssembledTransaction) => {
+    if (confirmed === undefined || !lsnAtOrBelow(transaction.commitLsn, confirmed)) {
+      confirmed = transaction.commitLsn;
     }
-    if (shouldRespond || advanced) confirm();
-  });
+    confirm();
+  };
+  service.on('data', (_lsn: string, message: Pgoutput.Message) =>
+    inOrder(() => {
+      const transaction = assembler.add(message);
+      if (!transaction) return;
+      const skip = options.startLsn !== undefined && lsnAtOrBelow(transaction.commitLsn, options.startLsn);
+      const storing = skip ? undefined : options.store(transaction);
+      if (storing instanceof Promise) return storing.then(() => stored(transaction));
+      stored(transaction);
+    }),
+  );
+  service.on('heartbeat', (lsn: string, _time: number, shouldRespond: boolean) =>
+    inOrder(() => {
+      let advanced = false;
+      if (!assembler.inTransaction() && lsnValue(lsn) > 0n) {
+        const upTo = justBefore(lsn);
+        if (confirmed === undefined || !lsnAtOrBelow(upTo, confirmed)) {
+          confirmed = upTo;
+          advanced = true;
+        }
+        options.idle();
+      }
+      if (shouldRespond || advanced) confirm();
+    }),
+  );
   service.on('error', fail);
   const done = (async () => {
     try {
@@ -100,6 +132,7 @@ export function openReplicationSession(options: SessionOptions): ReplicationSess
     } catch (error) {
       fail(error);
     }
+    while (pending !== undefined) await pending;
     if (failure !== undefined) throw failure;
     if (!stopping) throw new Error('the server ended the replication stream');
   })();

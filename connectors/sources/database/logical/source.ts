@@ -182,11 +182,21 @@ export class LogicalSource implements Source {
     }
   }
 
-  private store(context: SourceContext, transaction: AssembledTransaction): void {
-    context.emit({
+  /**
+   * One transaction and its commit LSN in one outbox transaction. With a mapping the transaction is shaped first
+   * (asynchronously; the session holds back what follows until it is stored).
+   */
+  private store(context: SourceContext, transaction: AssembledTransaction): void | Promise<void> {
+    const batch = {
       changes: transaction.changes,
       checkpoints: [{ key: lsnKey, value: transaction.commitLsn }],
-    });
+    };
+    if (context.shapes) return context.emitShaped(batch).then(() => this.stored(transaction));
+    context.emit(batch);
+    this.stored(transaction);
+  }
+
+  private stored(transaction: AssembledTransaction): void {
     const now = Date.now();
     if (transaction.changes.length > 0) this.state.lastCaptureAt = now;
     this.lagMs = Math.max(0, now - transaction.commitTime);

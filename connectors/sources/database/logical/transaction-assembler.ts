@@ -116,6 +116,7 @@ export class TransactionAssembler {
       orderingKey: orderingKey(table, pkText),
       contentType: 'application/json',
       payload: Buffer.from(JSON.stringify(payload)),
+      parsed: payload,
       origin: { table, pk: pkText, op, lsn: commitLsn, xid: open.begin.xid, position, ...extra },
     });
   }
