@@ -93,7 +93,10 @@ function prepare(source: Record<string, unknown>, secrets?: ReturnType<typeof fi
 /** Runs `dlq remap` with a config file holding mapping v2, quietly. */
 async function remapWithV2(setup: Setup): Promise<void> {
   const configFile = join(setup.dataDir, 'agent.json');
-  const config = configOf({ ...setup, mapping: { ...mappingV2, history: [mappingV1] } }, 'http://x/');
+  const config = configOf(
+    { ...setup, mapping: { ...mappingV2, history: [mappingV1] } },
+    'https://api.example.com/ingest',
+  );
   writeFileSync(configFile, JSON.stringify(config));
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   try {
