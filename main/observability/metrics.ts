@@ -77,7 +77,9 @@ export class AgentMetrics {
 
   constructor(options: AgentMetricsOptions = {}) {
     if (options.processMetrics ?? true) {
-      collectDefaultMetrics({ register: this.registry, prefix });
+      // The event-loop lag monitor samples every 10 ms by default: 100 wake-ups a second of an agent with nothing
+      // to do (the largest part of its idle CPU). Once every 500 ms still shows a stalled loop.
+      collectDefaultMetrics({ register: this.registry, prefix, eventLoopMonitoringPrecision: 500 });
       // prom-client names these gauges `_total`, a suffix Prometheus keeps for counters (promtool warns about it);
       // the same numbers are in `process_*` and the event-loop metrics.
       for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total'])
