@@ -73,7 +73,7 @@ describe('RowPoller', () => {
       client: tableClient(() => table, seen),
       emit: (batch: ChangeBatch) => {
         batches.push(batch);
-        return { inserted: batch.changes.length, duplicates: 0 };
+        return Promise.resolve({ inserted: batch.changes.length, duplicates: 0 });
       },
       interrupted: () => false,
     };
@@ -98,7 +98,7 @@ describe('RowPoller', () => {
     const seen: { sql: string; params: readonly unknown[] }[] = [];
     const io = {
       client: tableClient(() => table, seen),
-      emit: (batch: ChangeBatch) => ({ inserted: batch.changes.length, duplicates: 0 }),
+      emit: (batch: ChangeBatch) => Promise.resolve({ inserted: batch.changes.length, duplicates: 0 }),
       interrupted: () => false,
     };
     const p = poller(1000);
