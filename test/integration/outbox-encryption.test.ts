@@ -131,4 +131,37 @@ describe('outbox.encryption.enabled', () => {
     expect(ingest.applied()).toHaveLength(0); // nothing sent in clear or as ciphertext
     expect(second.outbox.counts('it').pending).toBe(1); // and nothing lost
   });
+
+  it('encryption turned off with sealed records waiting: nothing is sent as ciphertext, status says to turn it on', async () => {
+    const { dataDir, inbox } = h.paths();
+    const keyFile = join(dataDir, '..', 'secrets.key');
+    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    const ingest = await h.ingest({ faults: () => ({ kind: 'status', status: 503 }) });
+    const secrets = { backend: 'file' as const, keyFile };
+    const options = { dataDir, inbox, url: ingest.url, secrets };
+    const first = await h.engine({ ...options, outbox: { encryption: { enabled: true } } });
+    writeFileSync(join(inbox, 'invoice.json'), '{"invoice":"INV-8"}');
+    await waitFor(() => first.outbox.counts('it').pending === 1, 15_000, 'the record stored, sealed');
+    await first.stop(1000);
+
+    ingest.setFaults(undefined);
+    const second = await h.engine({ ...options, outbox: { encryption: { enabled: false } } });
+    await waitForStatus(
+      second,
+      (s) => /cannot read the stored records/.test(connectionOf(s).destination?.detail ?? ''),
+      'the sealed records refused in status',
+    );
+    expect(connectionOf(second.status()).destination?.detail).toContain(
+      'set outbox.encryption.enabled: true again',
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ingest.applied()).toHaveLength(0); // no ciphertext reached the API
+    expect(second.outbox.counts('it').pending).toBe(1); // and nothing lost
+    await second.stop(1000);
+
+    const third = await h.engine({ ...options, outbox: { encryption: { enabled: true } } });
+    await waitFor(() => ingest.applied().length === 1, 15_000, 'delivery once encryption is on again');
+    expect(ingest.applied()[0]?.body.toString()).toBe('{"invoice":"INV-8"}');
+    expect(third.outbox.counts('it').pending).toBe(0);
+  });
 });
