@@ -100,7 +100,10 @@ export async function startObservability(
   const webhook = await startWebhook(config, dataDir, logger);
   if (webhook) alerts.onTransition((t) => webhook.send(t));
   alerts.onTransition((t) =>
-    logger.warn({ alert: t.alert.rule, transition: t.kind, subject: t.alert.subject }, t.alert.title),
+    logger.warn(
+      { alert: t.alert.rule, transition: t.kind, subject: t.alert.subject, message: t.alert.message },
+      t.alert.title,
+    ),
   );
   const unbind = bindEngineObservability(
     engine,

@@ -1,21 +1,31 @@
-// Activity: recent log events, filtered by connection and minimum level, followed live.
+// Activity: recent log events in plain words (alike neighbours folded into one line), filtered by connection and minimum level, followed live.
 import { useState } from 'react';
 import type { LogEvent, LogLevel } from '../agent-api.js';
 import { ErrorBox } from '../common/error-box.js';
 import { FormField } from '../common/form-field.js';
-import { clock } from '../common/format.js';
+import { clock, dateTime } from '../common/format.js';
 import { useLoad } from '../common/use-action.js';
 import { ConnectionSelect } from '../records/records-page.js';
 import { useAgent } from '../shell/agent-store.js';
+import { activityLines } from './activity-lines.js';
 
 const levels: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const rank = (level: LogLevel) => levels.indexOf(level);
 const shown = 300;
 
+/** Warnings amber, errors red: an error never looks like a warning. */
 const tone: Partial<Record<LogLevel, string>> = {
   warn: 'health-attention',
-  error: 'health-attention',
-  fatal: 'health-attention',
+  error: 'fail',
+  fatal: 'fail',
+};
+const levelWords: Record<LogLevel, string> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warning',
+  error: 'error',
+  fatal: 'fatal',
 };
 
 export function ActivityPage() {
@@ -32,6 +42,7 @@ export function ActivityPage() {
     (e) => e.at > newest && rank(e.level) >= rank(level) && (!connection || e.connection === connection),
   );
   const events: LogEvent[] = [...loaded, ...live].slice(-shown).reverse();
+  const lines = activityLines(events);
   return (
     <>
       <h2>Activity</h2>
@@ -48,7 +59,9 @@ export function ActivityPage() {
         </FormField>
       </div>
       <ErrorBox error={recent.error} title="Could not read the recent log events" />
-      <p className="hint">Newest first; new events appear as they happen.</p>
+      <p className="hint">
+        Newest first; new events appear as they happen. Repeats in a row share one line with their count.
+      </p>
       <div className="table-scroll">
         <table className="log-list">
           <caption className="visually-hidden">Log events</caption>
@@ -57,21 +70,20 @@ export function ActivityPage() {
               <th scope="col">Time</th>
               <th scope="col">Level</th>
               <th scope="col">Connection</th>
-              <th scope="col">Event</th>
+              <th scope="col">What happened</th>
             </tr>
           </thead>
           <tbody>
-            {events.map((e, index) => (
-              <tr key={`${e.at}-${index}`}>
-                <td>{clock(e.at)}</td>
+            {lines.map((line, index) => (
+              <tr key={`${line.at}-${index}`} data-testid="activity-line">
+                <td title={dateTime(line.at)}>
+                  {line.since !== undefined ? `${clock(line.since)} – ${clock(line.at)}` : clock(line.at)}
+                </td>
                 <td>
-                  <span className={`badge ${tone[e.level] ?? ''}`}>{e.level}</span>
+                  <span className={`badge ${tone[line.level] ?? ''}`}>{levelWords[line.level]}</span>
                 </td>
-                <td>{e.connection ?? ''}</td>
-                <td className="wrap">
-                  {e.msg}
-                  {e.recordId !== undefined && <span className="hint"> (record #{e.recordId})</span>}
-                </td>
+                <td>{line.connection ?? ''}</td>
+                <td className="wrap">{line.text}</td>
               </tr>
             ))}
           </tbody>
