@@ -130,7 +130,15 @@ async function startWebConsole(
 
 /** Edits of the config file apply live; SIGHUP (`integration-agent config reload`) reloads at once. */
 function watchConfigFile(agent: HostedAgent, file: string | undefined): ConfigWatch | undefined {
-  if (!file) return undefined;
+  if (!file) {
+    // Without a handler SIGHUP would end the process: `config reload` must never stop a sandbox agent.
+    process.on('SIGHUP', () =>
+      say(
+        'config: nothing to reload, this agent runs without a config file (the sandbox). Hint: add connections in the UI, or start it with --config FILE',
+      ),
+    );
+    return undefined;
+  }
   const configWatch = new ConfigWatch(agent.engine, file);
   configWatch.start();
   process.on('SIGHUP', () => {
