@@ -43,14 +43,33 @@ export interface RabbitServer {
   connect(vhost?: string): Promise<amqp.ChannelModel>;
   /** Runs `work` on an admin channel of `vhost` and closes it after. */
   withChannel<T>(vhost: string, work: (channel: amqp.Channel) => Promise<T>): Promise<T>;
-  /** Freezes the broker process (SIGSTOP): connections stay open but nothing is answered, until thaw(). */
-  freeze(): void;
+  /**
+   * Freezes the broker process (SIGSTOP): connections stay open but nothing is answered, until thaw(). Resolves once
+   * every thread of the VM is stopped (a signal lands asynchronously; a busy scheduler thread could still answer).
+   */
+  freeze(): Promise<void>;
   thaw(): void;
   /** Stops the broker (clients are cut off); the data stays for start(). */
   pause(): Promise<void>;
   /** Starts a paused broker again on the same ports and data. */
   resume(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Waits until every thread of `pid` is in the stopped state (T in /proc/<pid>/task/<tid>/stat). */
+async function waitUntilStopped(pid: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const stopped = () =>
+    fs.readdirSync(`/proc/${pid}/task`).every((tid) => {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state === 'T' || state === 't';
+    });
+  while (!stopped()) {
+    if (Date.now() > deadline)
+      throw new Error(`RabbitMQ (pid ${pid}) did not stop within ${timeoutMs} ms of SIGSTOP`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** How RabbitMQ stores a password: base64(salt(4) + sha256(salt + utf8 password)). */
@@ -218,7 +237,11 @@ export async function startRabbitMQ(options: RabbitOptions = {}): Promise<Rabbit
         await connection.close().catch(() => undefined);
       }
     },
-    freeze: () => broker && process.kill(broker.pid, 'SIGSTOP'),
+    freeze: async () => {
+      if (!broker) return;
+      process.kill(broker.pid, 'SIGSTOP');
+      await waitUntilStopped(broker.pid);
+    },
     thaw: () => broker && process.kill(broker.pid, 'SIGCONT'),
     pause,
     resume: launch,

@@ -22,7 +22,7 @@ describe('AMQP destination through a broker outage', () => {
       expect((await amqp.send(requestOf({ n: 0 }), live())).kind).toBe('delivered'); // connected
       const request = requestOf({ n: 1 });
       const controller = new AbortController();
-      server.freeze();
+      await server.freeze();
       try {
         const sending = amqp.send(request, controller.signal);
         setTimeout(() => controller.abort(), 200);
