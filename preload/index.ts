@@ -82,6 +82,7 @@ export const api = {
   previewMapping: method('previewMapping'),
   suggestMapping: method('suggestMapping'),
   saveMapping: method('saveMapping'),
+  previewRecords: method('previewRecords'),
   listAuditLog: method('listAuditLog'),
   rotateDataKey: method('rotateDataKey'),
   on,

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { DoctorCheck, DoctorReport } from '../../preload/contract/doctor.js';
+import type { RecordsPreview } from '../../preload/contract/records-preview.js';
 import type { ProxySettings } from '../../preload/contract/settings.js';
 import type { DeliveryPolicyConfig } from './delivery-policy-config.js';
 import type { Destination } from './destination.js';
@@ -33,6 +34,16 @@ export interface CheckOptions {
   env?: NodeJS.ProcessEnv;
   /** The connection's contract document fetched from a URL, with its pinned SHA-256: the doctor checks it still matches. */
   contractDocument?: { url: string; sha256: string };
+}
+
+/** What the wizard's records preview asks a source for: a file of its own, or pasted text, parsed as it would be. */
+export interface PreviewOptions {
+  /** A file the previous preview listed; else the newest file that matches. */
+  file?: string;
+  /** Pasted text to parse instead of a file. */
+  sample?: string;
+  /** At most this many records (and rejected rows) to return. */
+  limit: number;
 }
 
 /** The leaf certificate a destination presents, for the "certificate expiring" alert. */
@@ -72,6 +83,8 @@ export interface SourceConnector<S extends ConfigSchema = ConfigSchema> extends 
   create(config: z.output<S>, context: BuildContext): Source;
   /** "Test connection": can the agent read this source? */
   check(config: z.output<S>, options: CheckOptions): Promise<DoctorCheck[]>;
+  /** The wizard's records preview: the first records as capture would read them (absent: no preview). */
+  preview?(config: z.output<S>, options: PreviewOptions): Promise<RecordsPreview>;
 }
 
 export interface DestinationCapabilities {

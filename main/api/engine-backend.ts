@@ -23,6 +23,7 @@ import { hasAdminPassphrase, verifyAdminPassphrase } from './admin-passphrase.js
 import { testConnection } from './connection-test.js';
 import { toConnectionView } from './connection-views.js';
 import { createMappingEditor } from './mapping-editor.js';
+import { createRecordsPreview } from './records-preview.js';
 import { ContractError, unavailable } from './contract-error.js';
 import { subscribeEvents, toContractLogEvent, type AlertSource } from './event-feed.js';
 import { toRecordSummary, toRecordTimeline } from './record-views.js';
@@ -96,6 +97,7 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
 
   return {
     ...createMappingEditor(control, audit),
+    ...createRecordsPreview(),
     status: () => engine.status(),
     listConnections: () => ({
       connections: engine.currentConfig().connections.map((c) => view(c.id)),

@@ -31,6 +31,7 @@ import {
   sourceSampleSchema,
 } from './mapping.js';
 import { deadLetterActionSchema, recordSummarySchema, recordTimelineSchema } from './records.js';
+import { recordsPreviewArgsSchema, recordsPreviewSchema } from './records-preview.js';
 import { logLevelSchema, settingsSchema, settingsUpdateSchema } from './settings.js';
 import { agentStatusSchema } from './status.js';
 
@@ -271,6 +272,12 @@ export const agentMethods = {
     }),
     mappingSuggestionSchema,
     "A starting mapping from the sample's column names and the contract's properties (name similarity), to confirm or edit",
+  ),
+  previewRecords: method(
+    'admin',
+    recordsPreviewArgsSchema,
+    recordsPreviewSchema,
+    "The wizard's records preview: the first records of a file of the folder (or a pasted sample) as capture would parse them, with columns, counts and rejected rows; nothing is saved (admin only: it shows file contents)",
   ),
   saveMapping: method(
     'admin',

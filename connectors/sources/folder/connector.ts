@@ -2,6 +2,7 @@
 import { defineSource } from '../../core/connector.js';
 import { checkFolderSource } from './checks.js';
 import { folderSourceSchema } from './config.js';
+import { previewFolderRecords } from './records-preview.js';
 import { FolderSource } from './source.js';
 
 export const folderConnector = defineSource({
@@ -12,4 +13,5 @@ export const folderConnector = defineSource({
   label: (config) => `folder ${[config.path, ...config.paths].join(', ')}`,
   create: (config) => new FolderSource(config),
   check: (config) => checkFolderSource(config),
+  preview: (config, options) => previewFolderRecords(config, options),
 });

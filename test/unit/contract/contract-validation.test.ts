@@ -132,6 +132,7 @@ describe('contract handlers', () => {
         'exportDiagnostics',
         'pauseConnection',
         'previewDiagnostics',
+        'previewRecords',
         'removeConnection',
         'replayDeadLetters',
         'resumeConnection',
