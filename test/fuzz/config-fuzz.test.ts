@@ -139,7 +139,10 @@ const mutation = fc.record({
 function mutate(base: unknown, path: (string | number)[], value: unknown): unknown {
   const copy = structuredClone(base) as Record<string | number, unknown>;
   let at: Record<string | number, unknown> = copy;
-  for (const key of path.slice(0, -1)) {
+  for (const [index, key] of path.entries()) {
+    // An array's length cannot be redefined (and JSON text cannot express that): such a path leaves the config as is.
+    if (Array.isArray(at) && key === 'length') return copy;
+    if (index === path.length - 1) break;
     const next = Object.prototype.hasOwnProperty.call(at, key) ? at[key] : undefined;
     if (typeof next !== 'object' || next === null) {
       Object.defineProperty(at, key, { value: {}, enumerable: true, writable: true, configurable: true });
