@@ -20,17 +20,27 @@ const isFileLink = (path: string) =>
     () => false,
   );
 
-/** Lists `root`; throws only when the root itself cannot be listed (missing, permission denied). */
+/** A cap on the folder entries looked at, shared by the scans it is passed to (a preview must answer quickly). */
+export interface EntryBudget {
+  left: number;
+}
+
+/**
+ * Lists `root`; throws only when the root itself cannot be listed (missing, permission denied). With a budget the walk
+ * stops once it has looked at that many entries (the capture's scans pass none: they list everything).
+ */
 export async function scanFolder(
   layout: FolderLayout,
   root: FolderRoot,
   filter: FileFilter,
+  budget?: EntryBudget,
 ): Promise<ScanResult> {
   const result: ScanResult = { files: [], unreadable: [] };
   const walk = async (rel: string): Promise<void> => {
     const dirPath = rel === '' ? root.dir : join(root.dir, ...rel.split('/'));
     const dir = await opendir(dirPath);
     for await (const entry of dir) {
+      if (budget && --budget.left < 0) break;
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       const abs = join(dirPath, entry.name);
       const isDir = entry.isDirectory(); // symlinked folders are not followed: no loops

@@ -1,8 +1,9 @@
 // The records preview's choice of files: what in the watched folders the source would capture, newest first (bounded walk).
-import { opendir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { FolderSourceConfig } from './config.js';
 import { FileFilter } from './file-filter.js';
+import { FolderLayout } from './folder-layout.js';
+import { scanFolder } from './folder-scan.js';
 
 /** At most this many folder entries are looked at: a preview must answer quickly even on a huge folder. */
 const maxEntries = 5000;
@@ -27,29 +28,21 @@ function folderProblem(path: string, error: NodeJS.ErrnoException): string {
 
 /** Files of the watched folders that the source's patterns pick up, newest first. */
 export async function previewFiles(config: FolderSourceConfig): Promise<PreviewFiles> {
+  const layout = new FolderLayout(config.path, config.paths);
   const filter = new FileFilter(config);
+  const budget = { left: maxEntries };
   const found: PreviewFile[] = [];
-  let budget = maxEntries;
-  const walk = async (root: string, rel: string): Promise<void> => {
-    const dir = await opendir(rel === '' ? root : join(root, ...rel.split('/')));
-    for await (const entry of dir) {
-      if (--budget < 0) break;
-      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      const abs = join(root, ...childRel.split('/'));
-      if (entry.isDirectory()) {
-        if (!filter.skipsDir(childRel, abs)) await walk(root, childRel).catch(() => undefined);
-      } else if (entry.isFile() && filter.kind(childRel) === 'candidate') {
-        const info = await stat(abs).catch(() => undefined);
-        if (info) found.push({ path: abs, bytes: info.size, modifiedAt: info.mtimeMs });
-      }
-    }
-  };
   let problem: string | undefined;
-  for (const root of [config.path, ...config.paths]) {
+  for (const root of layout.roots) {
     try {
-      await walk(root, '');
+      const { files } = await scanFolder(layout, root, filter, budget);
+      for (const file of files) {
+        if (file.kind !== 'candidate') continue;
+        const info = await stat(file.abs).catch(() => undefined);
+        if (info) found.push({ path: file.abs, bytes: info.size, modifiedAt: info.mtimeMs });
+      }
     } catch (error) {
-      problem ??= folderProblem(root, error as NodeJS.ErrnoException);
+      problem ??= folderProblem(root.dir, error as NodeJS.ErrnoException);
     }
   }
   found.sort((a, b) => b.modifiedAt - a.modifiedAt || a.path.localeCompare(b.path));
