@@ -13,6 +13,24 @@ import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine
 
 const h = useEngineHarness('outbox-encryption-');
 
+/**
+ * One record captured and stored sealed by an engine with encryption on while the API answers 503, then that engine
+ * stopped: the record waits in the outbox. Returns what the next engine needs (encryption left to the caller).
+ */
+async function oneSealedRecordWaiting(body: string) {
+  const { dataDir, inbox } = h.paths();
+  const keyFile = join(dataDir, '..', 'secrets.key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  const ingest = await h.ingest({ faults: () => ({ kind: 'status', status: 503 }) });
+  const secrets = { backend: 'file' as const, keyFile };
+  const options = { dataDir, inbox, url: ingest.url, secrets };
+  const first = await h.engine({ ...options, outbox: { encryption: { enabled: true } } });
+  writeFileSync(join(inbox, 'invoice.json'), body);
+  await waitFor(() => first.outbox.counts('it').pending === 1, 15_000, 'the record stored, sealed');
+  await first.stop(1000);
+  return { ingest, secrets, dataDir, options };
+}
+
 describe('outbox.encryption.enabled', () => {
   it('stores sealed payloads, delivers the plain ones, and keeps the data key in the configured secret store', async () => {
     const { dataDir, inbox } = h.paths();
@@ -104,21 +122,12 @@ describe('outbox.encryption.enabled', () => {
   });
 
   it('a lost data key: the records stay, unsent, and status says which secret to restore', async () => {
-    const { dataDir, inbox } = h.paths();
-    const keyFile = join(dataDir, '..', 'secrets.key');
-    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    const ingest = await h.ingest({ faults: () => ({ kind: 'status', status: 503 }) });
-    const secrets = { backend: 'file' as const, keyFile };
-    const options = { dataDir, inbox, url: ingest.url, secrets, outbox: { encryption: { enabled: true } } };
-    const first = await h.engine(options);
-    writeFileSync(join(inbox, 'invoice.json'), '{"invoice":"INV-7"}');
-    await waitFor(() => first.outbox.counts('it').pending === 1, 15_000, 'the record stored, sealed');
-    await first.stop(1000);
+    const { ingest, secrets, dataDir, options } = await oneSealedRecordWaiting('{"invoice":"INV-7"}');
     const store = await openSecretStore(secrets, dataDir);
     expect(await store.delete(dataKeySecretName('it'))).toBe(true);
 
     ingest.setFaults(undefined);
-    const second = await h.engine(options);
+    const second = await h.engine({ ...options, outbox: { encryption: { enabled: true } } });
     await waitForStatus(
       second,
       (s) => /cannot read the stored records/.test(connectionOf(s).destination?.detail ?? ''),
@@ -133,17 +142,7 @@ describe('outbox.encryption.enabled', () => {
   });
 
   it('encryption turned off with sealed records waiting: nothing is sent as ciphertext, status says to turn it on', async () => {
-    const { dataDir, inbox } = h.paths();
-    const keyFile = join(dataDir, '..', 'secrets.key');
-    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    const ingest = await h.ingest({ faults: () => ({ kind: 'status', status: 503 }) });
-    const secrets = { backend: 'file' as const, keyFile };
-    const options = { dataDir, inbox, url: ingest.url, secrets };
-    const first = await h.engine({ ...options, outbox: { encryption: { enabled: true } } });
-    writeFileSync(join(inbox, 'invoice.json'), '{"invoice":"INV-8"}');
-    await waitFor(() => first.outbox.counts('it').pending === 1, 15_000, 'the record stored, sealed');
-    await first.stop(1000);
-
+    const { ingest, options } = await oneSealedRecordWaiting('{"invoice":"INV-8"}');
     ingest.setFaults(undefined);
     const second = await h.engine({ ...options, outbox: { encryption: { enabled: false } } });
     await waitForStatus(
