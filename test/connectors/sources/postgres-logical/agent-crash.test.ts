@@ -2,7 +2,7 @@
 // of PostgreSQL mid-stream; the ingest API ends with exactly the table's state, every change applied once.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startIngestServer, type IngestServer } from '../../../../main/sandbox/ingest-server.js';
 import { openSecretStore } from '../../../../main/secrets/open-secret-store.js';
 import { runCli, spawnAgent, waitFor, type AgentProcess } from '../../../support/agent-process.js';
@@ -25,9 +25,14 @@ let agent: AgentProcess | undefined;
 beforeAll(async () => {
   [server, ingest] = await Promise.all([startPostgres({ logical: true }), startIngestServer()]);
 });
-afterAll(async () => {
+// Registered after useTempDir, so it runs first (hooks unwind as a stack): the agent must be gone before its data dir
+// is removed, or its last writes race the removal (ENOTEMPTY).
+afterEach(async () => {
   agent?.kill('SIGKILL');
   await agent?.exited;
+  agent = undefined;
+});
+afterAll(async () => {
   await Promise.all([server?.stop(), ingest?.close()]);
 });
 
