@@ -81,7 +81,7 @@ export function createAgentHandlers(backend: AgentBackend, options: HandlerOptio
       if (spec.role === 'admin' && role !== 'admin')
         throw new ContractError(
           'forbidden',
-          `${method} changes the agent and needs the admin role`,
+          `${method} ${spec.adminBecause ?? 'changes the agent'} and needs the admin role`,
           'unlock admin mode with the admin passphrase first',
         );
       const parsed = spec.args.safeParse(args);

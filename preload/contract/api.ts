@@ -43,6 +43,8 @@ export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType
   args: A;
   result: R;
   summary: string;
+  /** Why an admin method that changes nothing needs the role, for the forbidden message ("shows file contents"). */
+  adminBecause?: string;
 }
 
 const method = <A extends z.ZodType, R extends z.ZodType>(
@@ -50,7 +52,8 @@ const method = <A extends z.ZodType, R extends z.ZodType>(
   args: A,
   result: R,
   summary: string,
-): MethodSpec<A, R> => ({ role, args, result, summary });
+  adminBecause?: string,
+): MethodSpec<A, R> => ({ role, args, result, summary, ...(adminBecause ? { adminBecause } : {}) });
 
 /** For methods without arguments: `{}` or nothing at all. */
 const noArgs = z.strictObject({}).optional();
@@ -106,6 +109,7 @@ export const agentMethods = {
     connectionArg,
     connectionTestSchema,
     'Tries a connection config without saving it: source reachability, then the network doctor on the destination',
+    "uses the connection's credentials",
   ),
   addConnection: method(
     'admin',
@@ -180,6 +184,7 @@ export const agentMethods = {
       totalBytes: z.number(),
     }),
     'What a diagnostic bundle would contain, redacted, before exporting it',
+    'shows support data of every connection',
   ),
   exportDiagnostics: method(
     'admin',
@@ -245,12 +250,14 @@ export const agentMethods = {
     z.strictObject({ connection: connectionIdSchema }),
     doctorReportSchema,
     "Network checks of a connection's destination (DNS, TCP, proxy, TLS, clock, auth); admin only, as it sends the connection's credentials",
+    "sends the connection's credentials",
   ),
   sourceSamples: method(
     'admin',
     z.strictObject({ connection: connectionIdSchema, limit: limitSchema(20, 10) }),
     z.object({ samples: z.array(sourceSampleSchema) }),
     'Recent records of a connection whose stored payload is the captured source data (admin only: it shows payloads)',
+    'shows captured payloads',
   ),
   previewMapping: method(
     'admin',
@@ -262,6 +269,7 @@ export const agentMethods = {
     }),
     previewReportSchema,
     "Runs a draft mapping on sample records (pasted, or stored records by id) and checks the result against the connection's contract (or contractFile); nothing is saved",
+    'shows captured payloads',
   ),
   suggestMapping: method(
     'admin',
@@ -272,12 +280,14 @@ export const agentMethods = {
     }),
     mappingSuggestionSchema,
     "A starting mapping from the sample's column names and the contract's properties (name similarity), to confirm or edit",
+    'reads captured payloads',
   ),
   previewRecords: method(
     'admin',
     recordsPreviewArgsSchema,
     recordsPreviewSchema,
     "The wizard's records preview: the first records of a file of the folder (or a pasted sample) as capture would parse them, with columns, counts and rejected rows; nothing is saved (admin only: it shows file contents)",
+    'shows file contents',
   ),
   saveMapping: method(
     'admin',

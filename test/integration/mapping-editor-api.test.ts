@@ -218,7 +218,7 @@ describe('mapping editor API', () => {
     const { handlers, schemaFile, engine } = await start();
     const text = (t: string) => ({ mapping: draft, sample: { text: t } });
     expect(await refusal(handlers, 'previewMapping', text('{}'), viewer)).toMatch(
-      /^forbidden: previewMapping changes the agent and needs the admin role/,
+      /^forbidden: previewMapping shows captured payloads and needs the admin role/,
     );
     expect(await refusal(handlers, 'sourceSamples', { connection: 'invoices' }, viewer)).toMatch(
       /^forbidden/,

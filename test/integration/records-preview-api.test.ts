@@ -150,6 +150,8 @@ describe('records preview', () => {
       /^invalid-argument: a records preview is not available for sqlite sources/,
     );
     expect(await refusal({ source: csvSource(dir), limit: 21 })).toMatch(/^invalid-argument/);
-    expect(await refusal({ source: csvSource(dir) }, { role: 'viewer' })).toMatch(/^forbidden/);
+    expect(await refusal({ source: csvSource(dir) }, { role: 'viewer' })).toMatch(
+      /^forbidden: previewRecords shows file contents and needs the admin role/,
+    );
   });
 });
