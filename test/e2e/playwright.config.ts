@@ -12,7 +12,7 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   timeout: 60_000,
-  globalTimeout: 480_000, // three specs start their own agents; CI machines are slow
+  globalTimeout: 600_000, // four specs start their own agents; CI machines are slow
   expect: { timeout: 15_000 },
   reporter: [['list']],
   use: {

@@ -1,10 +1,11 @@
 // The add / edit connection wizard: source, shape, destination, name, then test and save; each step validates inline.
 import { useState, type FormEvent } from 'react';
-import type { FormProblems } from '../../../connectors/core/connector-form.js';
+import { objectAt, type FormProblems, type JsonObject } from '../../../connectors/core/connector-form.js';
 import type { ConnectionView } from '../agent-api.js';
 import { AdminHint } from '../common/admin-button.js';
 import { FormField } from '../common/form-field.js';
 import { href, navigate } from '../shell/use-route.js';
+import { RecordsPreviewPanel } from './records-preview-panel.js';
 import { WizardConnectorStep } from './wizard-connector-step.js';
 import {
   configFromForm,
@@ -21,6 +22,13 @@ import {
 import { WizardShapeStep } from './wizard-shape-step.js';
 import { capturedShape, shapeProblems, withShape, type ShapeState } from './wizard-shape.js';
 import { WizardTestStep } from './wizard-test-step.js';
+
+/** Under the source step of a source in records mode: the first records as they will be captured. */
+function SourcePreview({ form, base }: { form: WizardForm; base: JsonObject }) {
+  const source = objectAt(configFromForm(form, base).source);
+  if (source.records === undefined) return null;
+  return <RecordsPreviewPanel source={source} ready={!hasProblems(validateStep(form, 0, base))} />;
+}
 
 const steps = ['Source', 'Shape', 'Destination', 'Name', 'Test and save'];
 /** The wizard-form step (0 source, 1 destination, 2 name) each wizard step checks; the Shape step checks itself. */
@@ -80,6 +88,7 @@ export function ConnectionWizard({ existing }: { existing?: ConnectionView }) {
       {step < lastFormStep ? (
         <form onSubmit={forward} noValidate aria-label={steps[step]}>
           {step === 0 && connectorStep('source')}
+          {step === 0 && <SourcePreview form={form} base={base} />}
           {step === 1 && (
             <WizardShapeStep
               shape={shape}

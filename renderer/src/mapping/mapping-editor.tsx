@@ -1,11 +1,12 @@
 // The mapping editor: samples, a suggested start, the draft's fields and the live preview (page and wizard share it).
 import { useState } from 'react';
+import type { MethodArgs } from '../../../preload/contract/api.js';
+import { useLiveCall } from '../common/use-live-call.js';
 import { draftArg, type DraftText } from './mapping-draft.js';
 import { MappingFields } from './mapping-fields.js';
 import { PreviewPanel } from './preview-panel.js';
 import { SamplePicker, sampleArg, type SampleChoice } from './sample-picker.js';
 import { SuggestionPanel } from './suggestion-panel.js';
-import { usePreview, type PreviewArgs } from './use-preview.js';
 
 interface EditorProps {
   /** The saved connection whose records and contract the preview uses; undefined in the wizard. */
@@ -22,7 +23,7 @@ export function MappingEditor({ connection, contractFile, draft, onDraft }: Edit
   );
   const sample = sampleArg(choice);
   const arg = draftArg(draft);
-  const args: PreviewArgs | undefined =
+  const args: MethodArgs<'previewMapping'> | undefined =
     sample && 'mapping' in arg
       ? {
           ...(connection ? { connection } : {}),
@@ -31,7 +32,7 @@ export function MappingEditor({ connection, contractFile, draft, onDraft }: Edit
           sample,
         }
       : undefined;
-  const preview = usePreview(args);
+  const preview = useLiveCall('previewMapping', args);
   return (
     <div className="mapping-editor">
       <SamplePicker {...(connection ? { connection } : {})} choice={choice} onChange={setChoice} />
@@ -43,14 +44,14 @@ export function MappingEditor({ connection, contractFile, draft, onDraft }: Edit
       />
       <MappingFields
         draft={draft}
-        problems={preview.report?.draftProblems ?? []}
+        problems={preview.result?.draftProblems ?? []}
         {...('convertProblem' in arg ? { convertProblem: arg.convertProblem } : {})}
         onChange={onDraft}
       />
       {sample === undefined ? (
         <p className="hint">Choose or paste a sample to see the preview.</p>
       ) : (
-        <PreviewPanel {...preview} />
+        <PreviewPanel report={preview.result} error={preview.error} pending={preview.pending} />
       )}
     </div>
   );

@@ -2,7 +2,7 @@
 import type { PreviewResult } from '../../../preload/contract/mapping.js';
 import { ErrorBox } from '../common/error-box.js';
 import { FieldTable } from './field-table.js';
-import type { PreviewReport } from './use-preview.js';
+import type { MethodResult } from '../../../preload/contract/api.js';
 
 function Verdict({ result, contract }: { result: PreviewResult; contract?: string }) {
   if (result.outcome === 'skipped')
@@ -24,7 +24,7 @@ export function PreviewPanel({
   error,
   pending,
 }: {
-  report?: PreviewReport;
+  report: MethodResult<'previewMapping'> | undefined;
   error?: unknown;
   pending: boolean;
 }) {

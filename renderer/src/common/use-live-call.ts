@@ -1,21 +1,24 @@
-// The live preview: the agent runs the draft a moment after the admin stops typing; only the newest answer counts.
+// Calls a read-only agent method a moment after its arguments stop changing; only the newest answer counts.
 import { useEffect, useRef, useState } from 'react';
-import type { MethodArgs, MethodResult } from '../../../preload/contract/api.js';
+import type { AgentMethodName, MethodArgs, MethodResult } from '../../../preload/contract/api.js';
 import { useAgent } from '../shell/agent-store.js';
 
-export type PreviewArgs = MethodArgs<'previewMapping'>;
-export type PreviewReport = MethodResult<'previewMapping'>;
-
 /** Waits this long after the last change before asking the agent. */
-export const previewDelayMs = 400;
+export const liveCallDelayMs = 400;
 
-export function usePreview(args: PreviewArgs | undefined): {
-  report?: PreviewReport;
+export interface LiveCall<R> {
+  result?: R;
   error?: unknown;
   pending: boolean;
-} {
+}
+
+/** Nothing is called while `args` is undefined; the last answer stays shown until a newer one arrives. */
+export function useLiveCall<M extends AgentMethodName>(
+  method: M,
+  args: MethodArgs<M> | undefined,
+): LiveCall<MethodResult<M>> {
   const { api } = useAgent();
-  const [report, setReport] = useState<PreviewReport>();
+  const [result, setResult] = useState<MethodResult<M>>();
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState(false);
   const latest = useRef(0);
@@ -24,11 +27,12 @@ export function usePreview(args: PreviewArgs | undefined): {
     if (args === undefined) return undefined;
     const call = (latest.current += 1);
     setPending(true);
+    const run = api[method] as unknown as (a: MethodArgs<M>) => Promise<MethodResult<M>>;
     const timer = setTimeout(() => {
-      api.previewMapping(args).then(
+      run(args).then(
         (answer) => {
           if (call !== latest.current) return;
-          setReport(answer);
+          setResult(answer);
           setError(undefined);
           setPending(false);
         },
@@ -38,9 +42,9 @@ export function usePreview(args: PreviewArgs | undefined): {
           setPending(false);
         },
       );
-    }, previewDelayMs);
+    }, liveCallDelayMs);
     return () => clearTimeout(timer);
     // The key holds everything args says; args itself is a new object on every render.
-  }, [api, key]);
-  return { report, error, pending };
+  }, [api, method, key]);
+  return { result, error, pending };
 }
