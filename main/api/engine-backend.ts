@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AgentEventName } from '../../preload/contract/events.js';
 import { validateConfig } from '../config/load-config.js';
 import { currentConfigVersion } from '../config/schema.js';
-import { buildDiagnosticBundle } from '../diagnostics/bundle/index.js';
+import { buildDiagnosticBundle, bundleFileName } from '../diagnostics/bundle/index.js';
 import { createRedactor } from '../diagnostics/redaction.js';
 import { checkDestination } from '../../connectors/registry.js';
 import { ConfigStore } from '../engine/config-store.js';
@@ -174,7 +174,7 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
       const built = await bundle(true);
       const dir = join(engine.dataDir, 'diagnostics');
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      const fileName = `diagnostics-${new Date().toISOString().replace(/[:.]/g, '-')}.zip`;
+      const fileName = bundleFileName();
       const path = join(dir, fileName);
       await built.writeTo(path);
       return { path, fileName, totalBytes: built.totalBytes };

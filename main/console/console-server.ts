@@ -1,5 +1,8 @@
-// The web console's request handler: guards, token exchange, contract calls (POST /api/call/<method>), events (SSE), metrics, pages.
+// The web console's request handler: guards, token exchange, contract calls (POST /api/call/<method>), events (SSE), bundle download, metrics, pages.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { agentMethods, isAgentMethod, type Role } from '../../preload/contract/api.js';
 import type { ConsoleAuth } from './console-auth.js';
 import { remoteOf, tooMany, type Caller, type ConsoleLogger } from './console-auth.js';
@@ -63,6 +66,7 @@ async function route(ctx: ConsoleContext, req: IncomingMessage, res: ServerRespo
   if (path === '/api/session') return exchangeToken(ctx, req, res);
   if (path.startsWith('/api/call/')) return call(ctx, req, res, path.slice('/api/call/'.length));
   if (path === '/api/events') return events(ctx, req, res);
+  if (path === bundleDownloadPath) return downloadBundle(ctx, req, res);
   if (path === '/metrics') return metrics(ctx, req, res);
   if (path === '/api' || path.startsWith('/api/')) {
     throw new HttpError(404, 'not-found', `no API at ${path}`, 'call POST /api/call/<method>');
@@ -108,6 +112,29 @@ async function call(
   const result = await ctx.handlers.call(method, args, as(role));
   if (method === 'lockAdmin' && caller.session) ctx.sessions.lockAdmin(caller.session);
   sendJson(res, 200, method === 'session' ? withAdminUntil(result, caller.session, role) : result);
+}
+
+/** The browser's download of a support bundle: exported like `exportDiagnostics` (a copy stays in the data dir), then streamed. */
+export const bundleDownloadPath = '/api/download/diagnostics';
+
+async function downloadBundle(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const caller = ctx.auth.authenticate(req);
+  checkJsonPost(req, caller.viaCookie);
+  await readJsonBody(req, ctx.bodyLimitBytes);
+  const role = roleOf(ctx, caller, 'exportDiagnostics');
+  const { path, fileName } = (await ctx.handlers.call('exportDiagnostics', undefined, as(role))) as {
+    path: string;
+    fileName: string;
+  };
+  const { size } = await stat(path);
+  res.writeHead(200, {
+    'Content-Type': 'application/zip',
+    'Content-Length': size,
+    'Content-Disposition': `attachment; filename="${fileName}"`,
+    'Cache-Control': 'no-store',
+    'X-Bundle-Saved-To': encodeURIComponent(path),
+  });
+  await pipeline(createReadStream(path), res);
 }
 
 /** The handler checks the passphrase; the transport raises this session only; wrong guesses pause per session and overall. */

@@ -1,6 +1,5 @@
 // Root component: the agent store, header, page navigation and the current page (hash routing).
 import type { MouseEvent } from 'react';
-import type { AgentApi } from './agent-api.js';
 import { ActivityPage } from './activity/activity-page.js';
 import { AuditPage } from './audit/audit-page.js';
 import { ConnectionsPage } from './connections/connections-page.js';
@@ -14,7 +13,7 @@ import { AppHeader } from './shell/app-header.js';
 import { LinkBanner } from './shell/link-banner.js';
 import { NavBar, pages } from './shell/nav-bar.js';
 import { useRoute, type Route } from './shell/use-route.js';
-import type { LinkWatch } from './transport/link-state.js';
+import type { Transport } from './transport/resolve-agent-api.js';
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -45,11 +44,11 @@ function skipToContent(event: MouseEvent<HTMLAnchorElement>): void {
   document.getElementById('main')?.focus();
 }
 
-export function App({ api, link }: { api: AgentApi; link?: LinkWatch }) {
+export function App({ transport }: { transport: Transport }) {
   const route = useRoute();
   const title = pages.find((p) => p.id === route.page)?.title ?? 'Integration agent';
   return (
-    <AgentProvider api={api} {...(link ? { link } : {})}>
+    <AgentProvider transport={transport}>
       <a className="skip-link" href="#main" onClick={skipToContent}>
         Skip to content
       </a>

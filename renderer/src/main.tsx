@@ -6,10 +6,10 @@ import './styles.css';
 import { resolveTransport } from './transport/resolve-agent-api.js';
 
 const root = document.getElementById('root');
-const { api, link } = resolveTransport();
+const transport = resolveTransport();
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App api={api} {...(link ? { link } : {})} />
+      <App transport={transport} />
     </StrictMode>,
   );

@@ -1,4 +1,5 @@
 // Browser end to end: the renderer in Chromium, through the web console, against the real agent and ingest server.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +127,16 @@ test('add a folder → HTTP connection in the wizard, drop files, watch them arr
   await expect(page.getByLabel('Data directory')).toHaveValue(agent.dataDir);
   await shot(page, 'settings');
   await openPage(page, 'Diagnostics');
+  // The bundle comes down into the browser as a zip named after the machine and the time.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download bundle' }).click();
+  const bundle = await download;
+  expect(bundle.suggestedFilename()).toMatch(/^diagnostics-[0-9a-f]{12}-\d{4}-\d\d-\d\dT[\d-]+Z\.zip$/);
+  const zip = join(agent.dataDir, 'downloaded.zip');
+  await bundle.saveAs(zip);
+  expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' })).toMatch(/^manifest\.json$/m);
+  await expect(page.getByTestId('bundle-saved')).toContainText(`Downloaded ${bundle.suggestedFilename()}`);
+  await expect(page.getByTestId('bundle-saved')).toContainText(join(agent.dataDir, 'diagnostics'));
   await shot(page, 'diagnostics');
 
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -226,6 +237,16 @@ test('requests without the token, with a foreign Host or a foreign Origin are re
   expect((await call({ ...bearer, host: 'evil.example' })).status()).toBe(421);
   expect((await call({ ...bearer, origin: 'http://evil.example' })).status()).toBe(403);
   expect((await request.get(`${agent.origin}/api/events`)).status()).toBe(401);
+  // A bundle download is admin work: the token alone stays viewer.
+  const download = await request.post(`${agent.origin}/api/download/diagnostics`, {
+    headers: bearer,
+    data: {},
+    failOnStatusCode: false,
+  });
+  expect(download.status()).toBe(403);
+  expect(((await download.json()) as { error: { message: string } }).error.message).toMatch(
+    /exportDiagnostics changes the agent and needs the admin role/,
+  );
 });
 
 test('the audit log lists a change made through the UI, with actor and target, to viewers too', async ({

@@ -68,6 +68,11 @@ export interface DiagnosticBundle {
   writeTo(path: string): Promise<void>;
 }
 
+/** A bundle's file name: which machine (the first 12 hex of its hashed id, as in manifest.json) and when, in UTC. */
+export function bundleFileName(at = new Date()): string {
+  return `diagnostics-${machineIdHash().slice(0, 12)}-${at.toISOString().replace(/[:.]/g, '-')}.zip`;
+}
+
 export const defaultBundleMaxBytes = 25 * 1024 * 1024;
 export const defaultBundleTimeoutMs = 30_000;
 const sampleChars = 600;

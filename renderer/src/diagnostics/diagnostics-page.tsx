@@ -5,6 +5,7 @@ import { errorText } from '../common/error-text.js';
 import { bytes } from '../common/format.js';
 import { useAction } from '../common/use-action.js';
 import { useAgent } from '../shell/agent-store.js';
+import type { DownloadedBundle } from '../transport/console-client.js';
 import { DoctorSection } from './doctor-section.js';
 
 function Unavailable({ error, title }: { error: unknown; title: string }) {
@@ -20,10 +21,27 @@ function Unavailable({ error, title }: { error: unknown; title: string }) {
   );
 }
 
+/** Hands a received file to the browser's download, as a link click would. */
+function saveInBrowser({ blob, fileName }: DownloadedBundle): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 export function DiagnosticsPage() {
-  const { api } = useAgent();
+  const { api, downloadBundle } = useAgent();
   const preview = useAction(() => api.previewDiagnostics());
-  const exported = useAction(() => api.exportDiagnostics());
+  // In a browser the bundle is downloaded (a copy stays on the agent machine); the desktop app saves it there.
+  const exported = useAction(async () => {
+    if (!downloadBundle) return { ...(await api.exportDiagnostics()), downloaded: false };
+    const file = await downloadBundle();
+    saveInBrowser(file);
+    return { path: file.savedTo, fileName: file.fileName, totalBytes: file.blob.size, downloaded: true };
+  });
+  const action = downloadBundle ? 'Download bundle' : 'Export bundle';
   return (
     <>
       <h2>Diagnostics</h2>
@@ -39,16 +57,19 @@ export function DiagnosticsPage() {
             {preview.pending ? 'Preparing…' : 'Preview bundle'}
           </AdminButton>
           <AdminButton className="primary" onClick={() => void exported.run()} disabled={exported.pending}>
-            {exported.pending ? 'Exporting…' : 'Export bundle'}
+            {exported.pending ? 'Exporting…' : action}
           </AdminButton>
         </div>
         <Unavailable error={preview.error} title="Preview failed" />
         <Unavailable error={exported.error} title="Export failed" />
         <div aria-live="polite">
           {exported.result && (
-            <p className="message ok">
-              Saved {exported.result.fileName} ({bytes(exported.result.totalBytes)}) to {exported.result.path}
-              .
+            <p className="message ok" data-testid="bundle-saved">
+              {exported.result.downloaded ? 'Downloaded' : 'Saved'} {exported.result.fileName} (
+              {bytes(exported.result.totalBytes)})
+              {exported.result.downloaded
+                ? `; the agent keeps a copy at ${exported.result.path}.`
+                : ` to ${exported.result.path}.`}
             </p>
           )}
         </div>

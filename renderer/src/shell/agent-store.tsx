@@ -11,7 +11,9 @@ import {
 } from 'react';
 import type { AgentStatus } from '../../../preload/contract/status.js';
 import type { AgentApi, LogEvent, Role, ThroughputSeries } from '../agent-api.js';
-import type { Link, LinkWatch } from '../transport/link-state.js';
+import type { DownloadedBundle } from '../transport/console-client.js';
+import type { Link } from '../transport/link-state.js';
+import type { Transport } from '../transport/resolve-agent-api.js';
 import { useRoleExpiry } from './use-role-expiry.js';
 
 export interface AgentStore {
@@ -35,6 +37,8 @@ export interface AgentStore {
   now: number;
   /** Why the live connection failed, when it did. */
   problem: unknown;
+  /** Downloads a support bundle into the browser (web console only). */
+  downloadBundle: (() => Promise<DownloadedBundle>) | undefined;
 }
 
 const StoreContext = createContext<AgentStore | undefined>(undefined);
@@ -42,15 +46,8 @@ const StoreContext = createContext<AgentStore | undefined>(undefined);
 const maxLiveLogs = 500;
 const throughputEveryMs = 5_000;
 
-export function AgentProvider({
-  api,
-  link: watch,
-  children,
-}: {
-  api: AgentApi;
-  link?: LinkWatch;
-  children: ReactNode;
-}) {
+export function AgentProvider({ transport, children }: { transport: Transport; children: ReactNode }) {
+  const { api, link: watch, downloadBundle } = transport;
   const [status, setStatus] = useState<AgentStatus>();
   const [{ role, adminUntil }, setSession] = useState<{ role: Role; adminUntil?: number }>({
     role: 'viewer',
@@ -126,6 +123,7 @@ export function AgentProvider({
       deadLetterVersion,
       now,
       problem,
+      downloadBundle,
     }),
     [
       api,
@@ -141,6 +139,7 @@ export function AgentProvider({
       deadLetterVersion,
       now,
       problem,
+      downloadBundle,
     ],
   );
   return <StoreContext.Provider value={value}>{children}</StoreContext.Provider>;

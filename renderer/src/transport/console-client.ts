@@ -8,6 +8,16 @@ import {
 import { ConsoleEvents, type EventSourceFactory } from './console-events.js';
 import type { LinkState } from './link-state.js';
 
+/** A support bundle the browser received: the zip, its name, and where the agent keeps its copy. */
+export interface DownloadedBundle {
+  blob: Blob;
+  fileName: string;
+  savedTo: string;
+}
+
+/** The web console's AgentApi, plus what only a browser does: download a support bundle as a file. */
+export type ConsoleClient = AgentApi & { downloadBundle(): Promise<DownloadedBundle> };
+
 export interface ConsoleClientOptions {
   fetch?: typeof fetch;
   createEventSource?: EventSourceFactory;
@@ -66,14 +76,16 @@ function defaultStorage(): Pick<Storage, 'getItem' | 'setItem'> | undefined {
   }
 }
 
-export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions = {}): AgentApi {
+/** The file name of an attachment, when the answer names a plain one. */
+const attachmentName = (disposition: string | null) => /filename="([\w.-]+)"/.exec(disposition ?? '')?.[1];
+
+export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions = {}): ConsoleClient {
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   const storage = options.storage ?? defaultStorage();
   let sessionToken = storage?.getItem(sessionTokenKey) ?? undefined;
-  const post = async (path: string, body: string): Promise<unknown> => {
-    let response: Response;
+  const send = async (path: string, body: string): Promise<Response> => {
     try {
-      response = await fetchImpl(`${baseUrl}${path}`, {
+      return await fetchImpl(`${baseUrl}${path}`, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -85,9 +97,16 @@ export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions 
     } catch {
       fail(unreachable);
     }
+  };
+  /** A refused request: a lost session (401) signs the page out; the answer's error is thrown. */
+  const refused = (response: Response, path: string, answer: unknown): never => {
     if (response.status === 401 && path !== '/api/session') options.link?.set('signed-out');
+    return fail(errorFrom(answer, response.status));
+  };
+  const post = async (path: string, body: string): Promise<unknown> => {
+    const response = await send(path, body);
     const answer: unknown = await response.json().catch(() => undefined);
-    return response.ok ? answer : fail(errorFrom(answer, response.status));
+    return response.ok ? answer : refused(response, path, answer);
   };
 
   const token = takeToken(options.location ?? window.location, options.history ?? window.history);
@@ -127,8 +146,20 @@ export function createConsoleClient(baseUrl = '', options: ConsoleClientOptions 
   const methods = Object.fromEntries(
     agentMethodNames.map((name) => [name, (args?: unknown) => call(name, args)]),
   ) as Omit<AgentApi, 'on'>;
+  const downloadBundle = async (): Promise<DownloadedBundle> => {
+    await ready;
+    const path = '/api/download/diagnostics';
+    const response = await send(path, '{}');
+    if (!response.ok) refused(response, path, await response.json().catch(() => undefined));
+    return {
+      blob: await response.blob(),
+      fileName: attachmentName(response.headers.get('Content-Disposition')) ?? 'diagnostics.zip',
+      savedTo: decodeURIComponent(response.headers.get('X-Bundle-Saved-To') ?? ''),
+    };
+  };
   return {
     ...methods,
+    downloadBundle,
     on: (event, listener) => events.on(event, listener as (payload: unknown) => void),
   };
 }

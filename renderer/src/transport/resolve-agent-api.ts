@@ -1,12 +1,14 @@
 // Picks the transport: the Electron preload's window.agent in the desktop app, else the web console client (same origin) with its link state.
 import type { AgentApi } from '../../../preload/contract/api.js';
-import { createConsoleClient } from './console-client.js';
+import { createConsoleClient, type DownloadedBundle } from './console-client.js';
 import { LinkState, type LinkWatch } from './link-state.js';
 
 export interface Transport {
   api: AgentApi;
   /** Only the web console can lose its link (the desktop app's IPC lives as long as the window). */
   link?: LinkWatch;
+  /** Only the web console downloads bundles into the browser; the desktop app saves them on this machine. */
+  downloadBundle?: () => Promise<DownloadedBundle>;
 }
 
 export function resolveTransport(): Transport {
@@ -17,5 +19,6 @@ export function resolveTransport(): Transport {
   window.addEventListener('hashchange', () => {
     if (/(?:^#|&)token=/.test(window.location.hash)) window.location.reload();
   });
-  return { api: createConsoleClient('', { link }), link };
+  const client = createConsoleClient('', { link });
+  return { api: client, link, downloadBundle: () => client.downloadBundle() };
 }
