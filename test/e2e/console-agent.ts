@@ -35,6 +35,10 @@ export interface ConsoleAgentOptions {
   console?: string;
   /** The config's connections list (JSON) for these places; none by default. */
   connections?: (places: AgentPlaces) => unknown[];
+  /** Start with no config file at all, as after installing: the agent runs its built-in sandbox. */
+  sandbox?: boolean;
+  /** Leave the console port unset, so the agent wants its default port (and falls back when that is taken). */
+  defaultPort?: boolean;
 }
 
 function requireBuilt(): void {
@@ -105,13 +109,18 @@ export async function startConsoleAgent(options: ConsoleAgentOptions = {}): Prom
   mkdirSync(dataDir);
   const ingest = await startIngestServer();
   const connections = options.connections?.({ inbox, ingestUrl: ingest.url, dir }) ?? [];
-  const config = join(dir, 'config.yaml');
+  // The sandbox has no config file until the first connection is saved: the agent writes it into its data dir.
+  const config = options.sandbox ? join(dataDir, 'config.yaml') : join(dir, 'config.yaml');
+  const consoleKeys = (port: number) =>
+    [...(options.defaultPort ? [] : [`port: ${port}`]), ...(options.console ? [options.console] : [])].join(
+      ', ',
+    );
   const writeConfig = (port: number, lines?: string[]) =>
     writeFileSync(
       config,
       [
         'configVersion: 1',
-        `console: { port: ${port}${options.console ? `, ${options.console}` : ''} }`,
+        `console: { ${consoleKeys(port)} }`,
         'logging: { level: debug }',
         ...(lines === undefined
           ? [`connections: ${JSON.stringify(connections)}`]
@@ -121,11 +130,12 @@ export async function startConsoleAgent(options: ConsoleAgentOptions = {}): Prom
         '',
       ].join('\n'),
     );
-  writeConfig(0);
+  if (!options.sandbox) writeConfig(0);
   await runCli(['admin', 'set-passphrase', '--data-dir', dataDir], `${adminPassphrase}\n`);
   let text = '';
   const launch = async () => {
-    const child = spawn(process.execPath, [cli, 'run', '--config', config, '--data-dir', dataDir], {
+    const configArgs = existsSync(config) ? ['--config', config] : [];
+    const child = spawn(process.execPath, [cli, 'run', ...configArgs, '--data-dir', dataDir], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -162,7 +172,7 @@ export async function startConsoleAgent(options: ConsoleAgentOptions = {}): Prom
     const restart = async () => {
       await halt?.();
       halt = undefined;
-      writeConfig(Number(url.port));
+      if (!options.sandbox) writeConfig(Number(url.port));
       halt = await launch();
     };
     return {
