@@ -139,9 +139,21 @@ test('add a folder → HTTP connection in the wizard, drop files, watch them arr
   await expect(page.getByTestId('bundle-saved')).toContainText(join(agent.dataDir, 'diagnostics'));
   await shot(page, 'diagnostics');
 
+  // Every page again in the dark theme (the screenshots go with the release notes).
   await page.emulateMedia({ colorScheme: 'dark' });
-  await openPage(page, 'Overview');
-  await shot(page, 'overview-dark');
+  for (const title of [
+    'Overview',
+    'Connections',
+    'Records',
+    'Dead letters',
+    'Activity',
+    'Audit log',
+    'Settings',
+    'Diagnostics',
+  ]) {
+    await openPage(page, title);
+    await shot(page, `${title.toLowerCase().replace(' ', '-')}-dark`);
+  }
 });
 
 test('a server that refuses records fills the dead-letter queue; after the fix an admin replays them from the UI', async ({
