@@ -54,10 +54,12 @@ export async function reloadConfigCommand(options: SetupOptions): Promise<void> 
   if (outcome.kind === 'refused')
     throw new CliError(
       `config reload refused: the agent keeps running the previous config.\n${outcome.reason}`,
-      exitCodes.failure,
+      exitCodes.badConfig,
     );
   const line =
-    outcome.kind === 'unchanged' ? 'unchanged (the agent already runs what the file says)' : describeReload(outcome);
+    outcome.kind === 'unchanged'
+      ? 'unchanged (the agent already runs what the file says)'
+      : describeReload(outcome);
   process.stdout.write(`config reload: ${line}\n`);
 }
 
@@ -83,7 +85,11 @@ function signalReload(pid: number): void {
   }
 }
 
-async function waitForReloadAnswer(dataDir: string, pid: number, sentAt: number): Promise<ReloadAnswerOutcome> {
+async function waitForReloadAnswer(
+  dataDir: string,
+  pid: number,
+  sentAt: number,
+): Promise<ReloadAnswerOutcome> {
   const deadline = Date.now() + reloadAnswerTimeoutMs;
   for (;;) {
     const answer = await readReloadAnswer(dataDir, pid, sentAt);
