@@ -35,7 +35,12 @@ export async function readReloadAnswer(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // no reload answered yet
     throw error;
   }
-  const answer = JSON.parse(text) as Partial<ReloadAnswer>;
+  let answer: Partial<ReloadAnswer>;
+  try {
+    answer = JSON.parse(text) as Partial<ReloadAnswer>;
+  } catch {
+    return undefined; // not the agent's (its writes are atomic): its answer will replace it
+  }
   return answer.pid === pid && typeof answer.signalledAt === 'number' && answer.signalledAt >= sentAt
     ? (answer as ReloadAnswer)
     : undefined;

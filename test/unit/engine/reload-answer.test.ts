@@ -1,5 +1,5 @@
 // The reload answer file: `config reload` takes only the signalled agent's answer to its own signal, never an older one.
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readReloadAnswer, reloadAnswerFile, writeReloadAnswer } from '../../../main/engine/reload-answer.js';
 import { useTempDir } from '../../support/temp-dir.js';
@@ -15,8 +15,10 @@ describe('reload answer file', () => {
     if (process.platform !== 'win32') expect(statSync(reloadAnswerFile(dataDir)).mode & 0o777).toBe(0o600);
   });
 
-  it('ignores an answer to an earlier signal, an answer from another agent, and a missing file', async () => {
+  it('ignores an answer to an earlier signal, an answer from another agent, a missing file and a damaged one', async () => {
     const dataDir = tempDir();
+    expect(await readReloadAnswer(dataDir, 4242, 1_000)).toBeUndefined();
+    writeFileSync(reloadAnswerFile(dataDir), '{"pid": 42');
     expect(await readReloadAnswer(dataDir, 4242, 1_000)).toBeUndefined();
     await writeReloadAnswer(dataDir, { pid: 4242, signalledAt: 999, outcome: { kind: 'unchanged' } });
     expect(await readReloadAnswer(dataDir, 4242, 1_000)).toBeUndefined();
