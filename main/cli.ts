@@ -70,7 +70,8 @@ config
 config
   .command('reload')
   .description(
-    'make the running agent apply its edited config file now (it also notices saved edits by itself)',
+    'make the running agent apply its edited config file now (it also notices saved edits by itself) and print its answer; ' +
+      'exit codes: 0 applied or unchanged, 1 no agent, no answer or nothing to reload (the sandbox), 2 the agent refused the file (invalid config)',
   )
   .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
   .option('-d, --data-dir <dir>', 'data directory of the agent')

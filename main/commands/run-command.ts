@@ -11,8 +11,9 @@ import { NewerSchemaError } from '../outbox/migrate.js';
 import { OutboxUnavailableError } from '../outbox/open-database.js';
 import { agentVersion } from '../version.js';
 import { CliError, exitCodes } from './cli-error.js';
-import { resolveSetup, type SetupOptions } from './resolve-setup.js';
+import { resolveSetup, type Setup, type SetupOptions } from './resolve-setup.js';
 import { ConfigWatch, describeReload } from '../engine/config-watch.js';
+import { writeReloadAnswer, type ReloadAnswerOutcome } from '../engine/reload-answer.js';
 
 export interface RunOptions extends SetupOptions {
   logLevel?: LevelWithSilent;
@@ -65,7 +66,7 @@ export async function runAgent(options: RunOptions): Promise<void> {
       `SANDBOX: see them arrive at ${agent.sandbox.ingest.url}/ (a local test API; nothing leaves this machine)`,
     );
   }
-  const configWatch = watchConfigFile(agent, setup.configFile);
+  const configWatch = watchConfigFile(agent, setup);
   let lastState = '';
   agent.engine.onStatus((status) => {
     // One line per change of health or backlog, not per "last delivery N s ago" tick.
@@ -128,22 +129,35 @@ async function startWebConsole(
   };
 }
 
-/** Edits of the config file apply live; SIGHUP (`integration-agent config reload`) reloads at once. */
-function watchConfigFile(agent: HostedAgent, file: string | undefined): ConfigWatch | undefined {
-  if (!file) {
+/**
+ * Edits of the config file apply live; SIGHUP (`integration-agent config reload`) reloads at once, and each SIGHUP is
+ * answered in the data dir's reload-answer.json, which `config reload` waits for.
+ */
+function watchConfigFile(agent: HostedAgent, setup: Setup): ConfigWatch | undefined {
+  const answer = (signalledAt: number, outcome: ReloadAnswerOutcome) =>
+    writeReloadAnswer(setup.dataDir, { pid: process.pid, signalledAt, outcome }).catch((error: unknown) =>
+      agent.engine.logger.warn({ err: error }, 'config: could not write the answer for `config reload`'),
+    );
+  if (!setup.configFile) {
     // Without a handler SIGHUP would end the process: `config reload` must never stop a sandbox agent.
-    process.on('SIGHUP', () =>
+    process.on('SIGHUP', () => {
+      const signalledAt = Date.now();
       say(
         'config: nothing to reload, this agent runs without a config file (the sandbox). Hint: add connections in the UI, or start it with --config FILE',
-      ),
-    );
+      );
+      void answer(signalledAt, { kind: 'no-config-file' });
+    });
     return undefined;
   }
-  const configWatch = new ConfigWatch(agent.engine, file);
+  const configWatch = new ConfigWatch(agent.engine, setup.configFile);
   configWatch.start();
   process.on('SIGHUP', () => {
+    const signalledAt = Date.now();
     say('config: reloading the config file (SIGHUP)');
-    void configWatch.reload().then((outcome) => say(`config: ${describeReload(outcome)}`));
+    void configWatch.reload().then((outcome) => {
+      say(`config: ${describeReload(outcome)}`);
+      return answer(signalledAt, outcome);
+    });
   });
   return configWatch;
 }

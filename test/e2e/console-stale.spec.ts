@@ -85,7 +85,8 @@ test('live config reload: an edited config file adds a connection; an invalid ed
     '--data-dir',
     agent.dataDir,
   ]);
-  expect(answer).toContain('to reload its config file');
+  // The refused edit never ran, so reverting it leaves the running config as it is.
+  expect(answer).toContain('config reload: unchanged');
   await expect(page.getByText('The edited config file was not applied')).toHaveCount(0);
   await expect(row).toBeVisible();
 });

@@ -14,13 +14,14 @@ afterEach(async () => {
 });
 
 describe('config reload on a sandbox agent', () => {
-  it('does not stop the agent: it answers that there is no config file to reload', async () => {
+  it('does not stop the agent: it answers that there is no config file to reload, and the command exits non-zero', async () => {
     const dataDir = join(tempDir(), 'data');
     agent = spawnAgent(['run', '--data-dir', dataDir]);
     await agent.waitForOutput(/running \(pid/);
     const reload = await runCli(['config', 'reload', '--data-dir', dataDir]);
-    expect(reload.output).toContain('Asked the agent');
-    expect(reload.code).toBe(0);
+    expect(reload.output).toContain('nothing to reload: the agent');
+    expect(reload.output).toContain('runs without a config file (the sandbox)');
+    expect(reload.code).toBe(1);
     await agent.waitForOutput(/nothing to reload, this agent runs without a config file/);
     const status = await runCli(['status', '--data-dir', dataDir]);
     expect(status.code).toBe(0);
