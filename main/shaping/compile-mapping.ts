@@ -5,23 +5,36 @@ import { ConversionError } from './conversions.js';
 import { compileFast, needsJsonata } from './fast-expression.js';
 import { fieldConversion, mappingFunctions, registerFunctions } from './mapping-functions.js';
 
-/** What the mapping made of one record. */
+/** What the mapping made of one record; a mapped payload comes with the JSON value it serialises (never changed). */
 export type MapOutcome =
-  { kind: 'mapped'; payload: Buffer } | { kind: 'skipped' } | { kind: 'failed'; reason: string };
+  | { kind: 'mapped'; payload: Buffer; value: unknown }
+  | { kind: 'skipped' }
+  | { kind: 'failed'; reason: string };
+
+/**
+ * What is mapped: a captured change, or any payload with its content type. `parsed` is the payload's object when the
+ * source has it (CapturedChange.parsed): it is read, never changed, and `payload` is then read only when needed.
+ */
+export interface MapInput {
+  readonly payload: Buffer;
+  readonly contentType: string;
+  readonly parsed?: Readonly<Record<string, unknown>> | undefined;
+}
 
 export interface Mapper {
   readonly version: number;
   /**
-   * Maps one captured payload; never throws (a record that does not map is a `failed` outcome with its reason).
-   * Synchronous when JSONata itself is not needed (no filter, an expression the fast path runs). `parsed` is the
-   * payload's object when the source has it (CapturedChange.parsed): it is read, never changed.
+   * Maps one record; never throws (a record that does not map is a `failed` outcome with its reason). Synchronous
+   * when JSONata itself is not needed (no filter, an expression the fast path runs).
    */
-  map(
-    payload: Buffer,
-    contentType: string,
-    parsed?: Readonly<Record<string, unknown>>,
-  ): MapOutcome | Promise<MapOutcome>;
+  map(input: MapInput): MapOutcome | Promise<MapOutcome>;
 }
+
+const mappedValue = (value: unknown): MapOutcome => ({
+  kind: 'mapped',
+  payload: Buffer.from(JSON.stringify(value)),
+  value,
+});
 
 const jsonContentType = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
@@ -87,37 +100,37 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
   };
 
   /** Redacts the sensitive source values in a reason (the record itself was converted in place meanwhile). */
-  const redactIn = (payload: Buffer, message: string) =>
+  const redactIn = (input: MapInput, message: string) =>
     sensitiveFields.length === 0
       ? message
       : redact(
           message,
-          sensitiveTexts(JSON.parse(payload.toString('utf8')) as Record<string, Json>, sensitiveFields),
+          sensitiveTexts(JSON.parse(input.payload.toString('utf8')) as Record<string, Json>, sensitiveFields),
         );
 
   /** The filter, then the expression, as JSONata evaluates them (asynchronously). */
-  const evaluate = async (payload: Buffer, parsed: Json): Promise<MapOutcome> => {
+  const evaluate = async (input: MapInput, parsed: Json): Promise<MapOutcome> => {
     if (filter) {
       let keep: Json;
       try {
         keep = await filter.evaluate(parsed);
       } catch (error) {
-        return { kind: 'failed', reason: redactIn(payload, evaluationMessage(error, `${prefix}: filter`)) };
+        return { kind: 'failed', reason: redactIn(input, evaluationMessage(error, `${prefix}: filter`)) };
       }
       if (keep === false) return { kind: 'skipped' };
       if (keep !== true)
         return {
           kind: 'failed',
           reason: redactIn(
-            payload,
+            input,
             `${prefix}: the filter gave ${keep === undefined ? 'nothing' : JSON.stringify(keep)}, not true or false`,
           ),
         };
     }
     if (fast && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
       try {
-        const text = fast(parsed as Record<string, Json>);
-        if (text !== needsJsonata) return { kind: 'mapped', payload: Buffer.from(text) };
+        const value = fast(parsed as Record<string, Json>);
+        if (value !== needsJsonata) return mappedValue(value);
       } catch {
         // The full evaluation below reports the error as JSONata words it, with its position.
       }
@@ -126,25 +139,26 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
     try {
       result = await expression.evaluate(parsed);
     } catch (error) {
-      return { kind: 'failed', reason: redactIn(payload, evaluationMessage(error, `${prefix}: expression`)) };
+      return { kind: 'failed', reason: redactIn(input, evaluationMessage(error, `${prefix}: expression`)) };
     }
     if (result === undefined)
       return { kind: 'failed', reason: `${prefix}: the expression gave nothing for this record` };
-    return { kind: 'mapped', payload: Buffer.from(JSON.stringify(result)) };
+    return mappedValue(result);
   };
 
   return {
     version: config.version,
-    map(payload, contentType, known) {
-      if (!isJsonContentType(contentType))
+    map(input) {
+      const known = input.parsed;
+      if (!isJsonContentType(input.contentType))
         return {
           kind: 'failed',
-          reason: `${prefix}: the payload is ${contentType}, not JSON: only JSON records are mapped (turn on records mode to map CSV rows, or remove the mapping)`,
+          reason: `${prefix}: the payload is ${input.contentType}, not JSON: only JSON records are mapped (turn on records mode to map CSV rows, or remove the mapping)`,
         };
       let parsed: Json;
       try {
         // A copy of the source's object: the conversions replace field values in place.
-        parsed = known ? { ...known } : JSON.parse(payload.toString('utf8'));
+        parsed = known ? { ...known } : JSON.parse(input.payload.toString('utf8'));
       } catch (error) {
         return {
           kind: 'failed',
@@ -162,13 +176,13 @@ export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
       if (!filter && fast && record) {
         // The usual case stays synchronous: no promise per record.
         try {
-          const text = fast(record);
-          if (text !== needsJsonata) return { kind: 'mapped', payload: Buffer.from(text) };
+          const value = fast(record);
+          if (value !== needsJsonata) return mappedValue(value);
         } catch {
           // The full evaluation reports the error as JSONata words it, with its position.
         }
       }
-      return evaluate(payload, parsed);
+      return evaluate(input, parsed);
     },
   };
 }

@@ -14,18 +14,22 @@ export interface ShapedBatch {
 /** The origin field that names the mapping version a record was shaped (or rejected) with. */
 import { mappingVersionField } from '../outbox/record.js';
 
-/** The change as stored after the mapping: mapped JSON, or rejected with its source payload; undefined: skipped. */
+/**
+ * The change as stored after the mapping: mapped JSON, or rejected with its source payload; undefined: skipped. The
+ * fields are named one by one: a mapped change never reads the source payload (a source may build it only on demand).
+ */
 function shaped(change: CapturedChange, outcome: MapOutcome, version: number): CapturedChange | undefined {
-  const { parsed: _source, ...stored } = change;
-  const origin = { ...stored.origin, [mappingVersionField]: version };
-  switch (outcome.kind) {
-    case 'skipped':
-      return undefined;
-    case 'failed':
-      return { ...stored, origin, rejected: { reason: outcome.reason } };
-    case 'mapped':
-      return { ...stored, contentType: 'application/json', payload: outcome.payload, origin };
-  }
+  if (outcome.kind === 'skipped') return undefined;
+  const stored: CapturedChange = {
+    idempotencyKey: change.idempotencyKey,
+    orderingKey: change.orderingKey,
+    ...(change.businessKey !== undefined ? { businessKey: change.businessKey } : {}),
+    contentType: 'application/json',
+    payload: outcome.kind === 'mapped' ? outcome.payload : change.payload,
+    origin: { ...change.origin, [mappingVersionField]: version },
+  };
+  if (outcome.kind === 'mapped') return stored;
+  return { ...stored, contentType: change.contentType, rejected: { reason: outcome.reason } };
 }
 
 /**
@@ -37,7 +41,7 @@ export async function shapeChange(
   change: CapturedChange,
 ): Promise<CapturedChange | undefined> {
   if (change.rejected) return change;
-  return shaped(change, await mapper.map(change.payload, change.contentType, change.parsed), mapper.version);
+  return shaped(change, await mapper.map(change), mapper.version);
 }
 
 export async function shapeBatch(mapper: Mapper, batch: ChangeBatch): Promise<ShapedBatch> {
@@ -48,7 +52,7 @@ export async function shapeBatch(mapper: Mapper, batch: ChangeBatch): Promise<Sh
       changes.push(change);
       continue;
     }
-    const pending = mapper.map(change.payload, change.contentType, change.parsed);
+    const pending = mapper.map(change);
     const outcome = pending instanceof Promise ? await pending : pending;
     const result = shaped(change, outcome, mapper.version);
     if (result) changes.push(result);

@@ -4,8 +4,11 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { MapOutcome, Mapper } from './compile-mapping.js';
 
-/** Checks one JSON payload; returns the problem in words (pointer, expected, found), or undefined when it conforms. */
-export type ContractCheck = (payload: Buffer) => string | undefined;
+/**
+ * Checks one JSON payload (or `value`, its parsed JSON, when the caller has it); returns the problem in words
+ * (pointer, expected, found), or undefined when it conforms.
+ */
+export type ContractCheck = (payload: Buffer, value?: unknown) => string | undefined;
 
 /** The value at a JSON pointer ('/lines/0/amount'), for saying what was found there. */
 function at(document: unknown, pointer: string): unknown {
@@ -75,13 +78,14 @@ export function contractChecker(schema: object, label: string): ContractCheck {
   const ajv = new Ajv2020({ allErrors: false, strict: false });
   addFormats.default(ajv);
   const validate = ajv.compile(schema);
-  return (payload) => {
-    let document: unknown;
-    try {
-      document = JSON.parse(payload.toString('utf8'));
-    } catch {
-      return `contract: the payload is not JSON, so it cannot satisfy ${label}`;
-    }
+  return (payload, value) => {
+    let document = value;
+    if (document === undefined)
+      try {
+        document = JSON.parse(payload.toString('utf8'));
+      } catch {
+        return `contract: the payload is not JSON, so it cannot satisfy ${label}`;
+      }
     if (validate(document)) return undefined;
     const error = reported(validate.errors ?? []);
     if (!error) return `contract: the payload does not satisfy ${label}`;
@@ -117,13 +121,13 @@ export function compileContract(schemaFile: string): ContractCheck {
 export function withContract(mapper: Mapper, check: ContractCheck): Mapper {
   const verdict = (outcome: MapOutcome): MapOutcome => {
     if (outcome.kind !== 'mapped') return outcome;
-    const problem = check(outcome.payload);
+    const problem = check(outcome.payload, outcome.value);
     return problem ? { kind: 'failed', reason: `mapping v${mapper.version}: ${problem}` } : outcome;
   };
   return {
     version: mapper.version,
-    map(payload, contentType, parsed) {
-      const outcome = mapper.map(payload, contentType, parsed);
+    map(input) {
+      const outcome = mapper.map(input);
       return outcome instanceof Promise ? outcome.then(verdict) : verdict(outcome);
     },
   };

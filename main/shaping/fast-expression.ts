@@ -62,6 +62,12 @@ function compileValue(node: Node, functions: Functions): Value | undefined {
     const args = (node.arguments ?? []).map((a) => compileValue(a, functions));
     if (!implementation || args.some((a) => a === undefined)) return undefined;
     const compiled = args as Value[];
+    const [only] = compiled;
+    if (compiled.length === 1 && only)
+      return (record) => {
+        const value = only(record);
+        return value === needsJsonata ? needsJsonata : implementation(value);
+      };
     return (record) => {
       const values = compiled.map((a) => a(record));
       return values.includes(needsJsonata) ? needsJsonata : implementation(...values);
@@ -72,14 +78,14 @@ function compileValue(node: Node, functions: Functions): Value | undefined {
 
 /**
  * The expression as a JS function when it is an object constructor whose values are fields, literals, or calls of
- * the mapping functions on those; undefined otherwise (JSONata evaluates it). The function returns the result's JSON
- * text, or `needsJsonata` for records where the shortcut would not be exactly what JSONata does; it throws what a
- * function throws.
+ * the mapping functions on those; undefined otherwise (JSONata evaluates it). The function returns the object JSONata
+ * would build (same keys in the same order), or `needsJsonata` for records where the shortcut would not be exactly
+ * what JSONata does; it throws what a function throws.
  */
 export function compileFast(
   expression: jsonata.Expression,
   functions: Functions,
-): ((record: Record<string, Json>) => string | typeof needsJsonata) | undefined {
+): ((record: Record<string, Json>) => Record<string, Json> | typeof needsJsonata) | undefined {
   const ast = expression.ast() as unknown as Node;
   if (
     ast.type !== 'unary' ||
@@ -93,21 +99,22 @@ export function compileFast(
     if (keyNode.type !== 'string' || typeof keyNode.value !== 'string' || !isPlain(keyNode)) return undefined;
     const key = keyNode.value;
     // Index-like keys ("1") come first in a JS object whatever the order written: left to JSONata.
-    if (entries.some(([k]) => k === `${JSON.stringify(key)}:`) || /^(?:0|[1-9]\d*)$/.test(key))
+    // "__proto__" would set the prototype of a plain object, not a field.
+    if (entries.some(([k]) => k === key) || /^(?:0|[1-9]\d*)$/.test(key) || key === '__proto__')
       return undefined;
     const value = compileValue(valueNode, functions);
     if (!value) return undefined;
-    entries.push([`${JSON.stringify(key)}:`, value]);
+    entries.push([key, value]);
   }
-  // The JSON text is written directly, as JSON.stringify writes the object JSONata would build (same key order).
+  const keys = entries.map(([key]) => key);
+  const values = entries.map(([, value]) => value);
   return (record) => {
-    let text = '';
-    for (const [key, value] of entries) {
-      const result = value(record);
+    const out: Record<string, Json> = {};
+    for (let i = 0; i < values.length; i++) {
+      const result = (values[i] as Value)(record);
       if (result === needsJsonata) return needsJsonata;
-      if (result === undefined) continue;
-      text += `${text === '' ? '' : ','}${key}${JSON.stringify(result)}`;
+      if (result !== undefined) out[keys[i] as string] = result;
     }
-    return `{${text}}`;
+    return out;
   };
 }

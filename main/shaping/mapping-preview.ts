@@ -158,7 +158,10 @@ async function previewOne(
     return { ...base, outcome: 'failed', reason, problems: [problemOf(reason)] };
   }
   const mapper = compileMapping(mapping);
-  const outcome = await mapper.map(Buffer.from(JSON.stringify(sample.record)), 'application/json');
+  const outcome = await mapper.map({
+    payload: Buffer.from(JSON.stringify(sample.record)),
+    contentType: 'application/json',
+  });
   if (outcome.kind === 'skipped') return { ...base, outcome: 'skipped', problems: [] };
   if (outcome.kind === 'failed')
     return { ...base, outcome: 'failed', reason: outcome.reason, problems: [problemOf(outcome.reason)] };

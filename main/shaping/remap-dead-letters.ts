@@ -45,7 +45,7 @@ export async function remapDeadLetters(
     report.skipped.push(...selection.skipped);
     const outcomes: RemapOutcome[] = [];
     for (const candidate of selection.candidates) {
-      const outcome = await mapper.map(candidate.payload, candidate.contentType);
+      const outcome = await mapper.map(candidate);
       const version = mapper.version;
       if (outcome.kind === 'mapped')
         outcomes.push({

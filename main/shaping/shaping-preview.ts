@@ -52,7 +52,7 @@ export async function compileShaping(connection: {
       const payload = Buffer.isBuffer(sample)
         ? sample
         : Buffer.from(typeof sample === 'string' ? sample : JSON.stringify(sample));
-      const outcome = await mapper.map(payload, contentType);
+      const outcome = await mapper.map({ payload, contentType });
       const mappingVersion = mapper.version;
       if (outcome.kind !== 'mapped') return { mappingVersion, mapping: outcome };
       const text = outcome.payload.toString('utf8');

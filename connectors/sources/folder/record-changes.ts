@@ -1,5 +1,6 @@
 // Records mode: turns the parser's events for one file version into outbox changes (records and rejected rows).
 import type { CapturedChange } from '../../core/change.js';
+import { withPayloadOnDemand } from '../../core/payload-on-demand.js';
 import {
   businessKeyOf,
   recordKey,
@@ -57,14 +58,17 @@ export class RecordChanges {
       });
     }
     const businessKey = businessKeyOf(record, this.format.businessKeyColumn);
-    return {
+    const change = {
       idempotencyKey,
       orderingKey: this.orderingKey(source, record),
       ...(businessKey !== undefined ? { businessKey } : {}),
       contentType: 'application/json',
-      ...this.payloadOf(record),
       origin: origin(source, record.index, record.line),
     };
+    // With a mapping the object goes along, so the mapping need not parse the text again, nor this side write it.
+    if (!Array.isArray(record.value) && this.shaped() && !this.keepsRaw(record))
+      return withPayloadOnDemand(change, record.value);
+    return { ...change, payload: this.payloadOf(record) };
   }
 
   /**
@@ -78,15 +82,15 @@ export class RecordChanges {
     return key === undefined ? positionKey(source, record.index) : `record:${key}`;
   }
 
-  /**
-   * JSON sources keep their own text (no re-serialisation); CSV and XML records are serialised as JSON objects, and
-   * with a mapping the object goes along so the mapping need not parse the text again.
-   */
-  private payloadOf(record: ParsedRecord): Pick<CapturedChange, 'payload' | 'parsed'> {
-    const keepsRaw = this.format.format === 'json-array' || this.format.format === 'ndjson';
-    if (keepsRaw && record.raw !== undefined) return { payload: Buffer.from(record.raw) };
-    const payload = Buffer.from(JSON.stringify(record.value));
-    return Array.isArray(record.value) || !this.shaped() ? { payload } : { payload, parsed: record.value };
+  /** JSON sources keep their own text (no re-serialisation). */
+  private keepsRaw(record: ParsedRecord): boolean {
+    const json = this.format.format === 'json-array' || this.format.format === 'ndjson';
+    return json && record.raw !== undefined;
+  }
+
+  /** The record's text: JSON sources' own, CSV and XML records serialised as JSON objects (or arrays of fields). */
+  private payloadOf(record: ParsedRecord): Buffer {
+    return Buffer.from(this.keepsRaw(record) ? (record.raw as string) : JSON.stringify(record.value));
   }
 
   private rejected(source: RecordSource, row: RejectedRow): CapturedChange {

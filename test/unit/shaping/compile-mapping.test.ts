@@ -33,7 +33,7 @@ describe('compileMapping', () => {
       Zeit: '01.07.2026 12:00',
       Notiz: '  ',
     };
-    expect(mapped(await mapper.map(json(record), 'application/json'))).toEqual({
+    expect(mapped(await mapper.map({ payload: json(record), contentType: 'application/json' }))).toEqual({
       amount: 1234.56,
       paid: false,
       active: true,
@@ -45,12 +45,14 @@ describe('compileMapping', () => {
 
   it('names the function, the position and the value when a function cannot convert', async () => {
     const mapper = mapperOf({ expression: `{ "amount": $number(Betrag, 'de-DE') }` });
-    expect(await mapper.map(json({ Betrag: '1.2.3' }), 'application/json')).toEqual({
-      kind: 'failed',
-      reason: expect.stringMatching(
-        /^mapping v4: expression at position \d+: '1\.2\.3' is not a number in de-DE$/,
-      ),
-    });
+    expect(await mapper.map({ payload: json({ Betrag: '1.2.3' }), contentType: 'application/json' })).toEqual(
+      {
+        kind: 'failed',
+        reason: expect.stringMatching(
+          /^mapping v4: expression at position \d+: '1\.2\.3' is not a number in de-DE$/,
+        ),
+      },
+    );
   });
 
   it('applies the convert rules before the expression; a required empty field fails, an optional one is null', async () => {
@@ -58,15 +60,19 @@ describe('compileMapping', () => {
       expression: '$',
       convert: { amount: { type: 'number', locale: 'de-DE' }, no: { type: 'text', required: true } },
     });
-    expect(mapped(await mapper.map(json({ amount: '', no: ' 7 ' }), 'application/json'))).toEqual({
+    expect(
+      mapped(await mapper.map({ payload: json({ amount: '', no: ' 7 ' }), contentType: 'application/json' })),
+    ).toEqual({
       amount: null,
       no: '7',
     });
-    expect(await mapper.map(json({ amount: '1', no: '' }), 'application/json')).toEqual({
+    expect(
+      await mapper.map({ payload: json({ amount: '1', no: '' }), contentType: 'application/json' }),
+    ).toEqual({
       kind: 'failed',
       reason: 'mapping v4: field no: is empty (required)',
     });
-    expect(await mapper.map(json({ amount: '1' }), 'application/json')).toEqual({
+    expect(await mapper.map({ payload: json({ amount: '1' }), contentType: 'application/json' })).toEqual({
       kind: 'failed',
       reason: 'mapping v4: field no: is empty (required)',
     });
@@ -74,13 +80,19 @@ describe('compileMapping', () => {
 
   it('redacts the values of sensitive fields in every reason', async () => {
     const convert = mapperOf({ expression: '$', convert: { iban: { type: 'number' } }, sensitive: ['iban'] });
-    const byRule = await convert.map(json({ iban: 'DE89370400440532013000' }), 'application/json');
+    const byRule = await convert.map({
+      payload: json({ iban: 'DE89370400440532013000' }),
+      contentType: 'application/json',
+    });
     expect(byRule).toEqual({
       kind: 'failed',
       reason: "mapping v4: field iban: '[redacted]' is not a number in en-US",
     });
     const inline = mapperOf({ expression: '{ "x": $number(iban) }', sensitive: ['iban'] });
-    const byFunction = await inline.map(json({ iban: 'DE89370400440532013000' }), 'application/json');
+    const byFunction = await inline.map({
+      payload: json({ iban: 'DE89370400440532013000' }),
+      contentType: 'application/json',
+    });
     expect(byFunction.kind).toBe('failed');
     expect(JSON.stringify(byFunction)).not.toContain('DE8937');
     expect(JSON.stringify(byFunction)).toContain('[redacted]');
@@ -88,10 +100,14 @@ describe('compileMapping', () => {
 
   it('skips records the filter refuses and fails ones for which it is not a boolean', async () => {
     const mapper = mapperOf({ expression: '$', filter: "status = 'open'" });
-    expect((await mapper.map(json({ status: 'open' }), 'application/json')).kind).toBe('mapped');
-    expect(await mapper.map(json({ status: 'void' }), 'application/json')).toEqual({ kind: 'skipped' });
+    expect(
+      (await mapper.map({ payload: json({ status: 'open' }), contentType: 'application/json' })).kind,
+    ).toBe('mapped');
+    expect(await mapper.map({ payload: json({ status: 'void' }), contentType: 'application/json' })).toEqual({
+      kind: 'skipped',
+    });
     const odd = mapperOf({ expression: '$', filter: 'status' });
-    expect(await odd.map(json({ status: 'open' }), 'application/json')).toEqual({
+    expect(await odd.map({ payload: json({ status: 'open' }), contentType: 'application/json' })).toEqual({
       kind: 'failed',
       reason: 'mapping v4: the filter gave "open", not true or false',
     });
@@ -99,21 +115,26 @@ describe('compileMapping', () => {
 
   it('refuses payloads that are not JSON, and expressions that give nothing', async () => {
     const mapper = mapperOf({ expression: 'missing' });
-    expect(await mapper.map(Buffer.from('a;b'), 'text/csv')).toEqual({
+    expect(await mapper.map({ payload: Buffer.from('a;b'), contentType: 'text/csv' })).toEqual({
       kind: 'failed',
       reason: expect.stringMatching(
         /^mapping v4: the payload is text\/csv, not JSON: only JSON records are mapped/,
       ),
     });
-    expect(await mapper.map(Buffer.from('{oops'), 'application/json')).toEqual({
+    expect(await mapper.map({ payload: Buffer.from('{oops'), contentType: 'application/json' })).toEqual({
       kind: 'failed',
       reason: expect.stringMatching(/^mapping v4: the payload is not valid JSON/),
     });
-    expect(await mapper.map(json({ a: 1 }), 'application/json')).toEqual({
+    expect(await mapper.map({ payload: json({ a: 1 }), contentType: 'application/json' })).toEqual({
       kind: 'failed',
       reason: 'mapping v4: the expression gave nothing for this record',
     });
-    expect(await mapperOf({ expression: '$nope(a)' }).map(json({ a: 1 }), 'application/vnd.x+json')).toEqual({
+    expect(
+      await mapperOf({ expression: '$nope(a)' }).map({
+        payload: json({ a: 1 }),
+        contentType: 'application/vnd.x+json',
+      }),
+    ).toEqual({
       kind: 'failed',
       reason: expect.stringMatching(
         /^mapping v4: expression at position \d+: Attempted to invoke a non-function/,
@@ -137,12 +158,12 @@ describe('the fast path', () => {
     const fast = mapperOf({ expression });
     const slow = mapperOf({ expression: `(${expression})` });
     for (const record of records) {
-      const a = await fast.map(json(record), 'application/json');
-      const b = await slow.map(json(record), 'application/json');
+      const a = await fast.map({ payload: json(record), contentType: 'application/json' });
+      const b = await slow.map({ payload: json(record), contentType: 'application/json' });
       if (a.kind === 'mapped' && b.kind === 'mapped') expect(a.payload.toString()).toBe(b.payload.toString());
       else expect(a.kind).toBe(b.kind);
     }
-    expect(mapped(await fast.map(json(records[0]), 'application/json'))).toEqual({
+    expect(mapped(await fast.map({ payload: json(records[0]), contentType: 'application/json' }))).toEqual({
       no: 'A-1',
       amount: 1234.56,
       paid: true,
@@ -189,8 +210,8 @@ describe('the source object handed along (CapturedChange.parsed)', () => {
       expression: '{ "no": Nr, "amount": Betrag }',
     });
     const row = { Nr: 'A-1', Betrag: '1.234,56' };
-    const fromObject = await mapper.map(json(row), 'application/json', row);
-    expect(fromObject).toEqual(await mapper.map(json(row), 'application/json'));
+    const fromObject = await mapper.map({ payload: json(row), contentType: 'application/json', parsed: row });
+    expect(fromObject).toEqual(await mapper.map({ payload: json(row), contentType: 'application/json' }));
     expect(mapped(fromObject)).toEqual({ no: 'A-1', amount: 1234.56 });
     expect(row).toEqual({ Nr: 'A-1', Betrag: '1.234,56' });
     const shaped = await shapeChange(mapper, {
