@@ -69,7 +69,13 @@ export interface RequestSummary {
  */
 export type Outcome =
   | { kind: 'delivered'; code: string; serverIds?: Record<number, string> }
-  | ({ kind: 'retry'; error: string; code?: string; retryAfterMs?: number; signal: 'failure' | 'throttled' } & Quoted)
+  | ({
+      kind: 'retry';
+      error: string;
+      code?: string;
+      retryAfterMs?: number;
+      signal: 'failure' | 'throttled';
+    } & Quoted)
   | ({ kind: 'dead'; error: string; code?: string; response?: ResponseExcerpt } & Quoted);
 
 /**

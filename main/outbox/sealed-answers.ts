@@ -36,7 +36,8 @@ export function answerAtRest(
   if (errorWithoutAnswer === undefined && response === undefined) return { result };
   const answer: SealedAnswer = { error: result.error, ...(response ? { response } : {}) };
   const sealedAnswer = codec.seal(connection, Buffer.from(JSON.stringify(answer))).toString('base64');
-  const error = errorWithoutAnswer === undefined ? result.error : `${errorWithoutAnswer}; ${answerSealedNote}`;
+  const error =
+    errorWithoutAnswer === undefined ? result.error : `${errorWithoutAnswer}; ${answerSealedNote}`;
   const { errorWithoutAnswer: _quoted, ...rest } = result;
   if (rest.kind === 'dead') {
     const { response: _sealed, ...withoutResponse } = rest;
@@ -60,7 +61,9 @@ function openedDetail(
         'stored encrypted, and outbox.encryption.enabled is off. Fix: turn it on again (the data keys are still in the secret store) to read it',
     };
   try {
-    const answer = JSON.parse(codec.open(connection, Buffer.from(sealed, 'base64')).toString('utf8')) as SealedAnswer;
+    const answer = JSON.parse(
+      codec.open(connection, Buffer.from(sealed, 'base64')).toString('utf8'),
+    ) as SealedAnswer;
     return { ...rest, error: answer.error, ...(answer.response ? { response: answer.response } : {}) };
   } catch (error) {
     return { ...rest, answer: `stored encrypted, and cannot be opened: ${errorMessage(error)}` };

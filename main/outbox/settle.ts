@@ -124,7 +124,13 @@ export class Settler {
     } else if (s.kind === 'retry') {
       row = this.retry.get(s.retryAt, s.error, s.id, token) as SettledRow | undefined;
       if (row) {
-        const detail = { ...attempt, error: s.error, code: s.code, retryAt: s.retryAt, sealedAnswer: s.sealedAnswer };
+        const detail = {
+          ...attempt,
+          error: s.error,
+          code: s.code,
+          retryAt: s.retryAt,
+          sealedAnswer: s.sealedAnswer,
+        };
         this.events.add(s.id, now, 'attempt', detail);
       }
     } else {

@@ -38,7 +38,10 @@ export function isTransientStatus(
 const keyReuse = /idempotency|(key|payload).{0,40}(reuse|different|mismatch)/i;
 
 /** The verdict in plain words; `quoted` ends it with the start of the server's answer when there is one. */
-function verdictOf(response: HttpResponseSummary, idempotencyKey: string): { verdict: string; quoted: boolean } {
+function verdictOf(
+  response: HttpResponseSummary,
+  idempotencyKey: string,
+): { verdict: string; quoted: boolean } {
   const quoted = response.bodyExcerpt !== '';
   if (response.status === 422 && keyReuse.test(response.bodyExcerpt)) {
     return {
