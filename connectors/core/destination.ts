@@ -69,8 +69,23 @@ export interface RequestSummary {
  */
 export type Outcome =
   | { kind: 'delivered'; code: string; serverIds?: Record<number, string> }
-  | { kind: 'retry'; error: string; code?: string; retryAfterMs?: number; signal: 'failure' | 'throttled' }
-  | { kind: 'dead'; error: string; code?: string; response?: ResponseExcerpt };
+  | ({
+      kind: 'retry';
+      error: string;
+      code?: string;
+      retryAfterMs?: number;
+      signal: 'failure' | 'throttled';
+    } & Quoted)
+  | ({ kind: 'dead'; error: string; code?: string; response?: ResponseExcerpt } & Quoted);
+
+/**
+ * Set when an outcome's `error` quotes the receiver's own words (the start of its answer body, a broker's close
+ * text), which may echo the record's data: the same error without them. With outbox encryption on, only this is
+ * kept in clear (status, log, last error); the quoting error and the response excerpt are stored encrypted.
+ */
+export interface Quoted {
+  errorWithoutAnswer?: string;
+}
 
 /** What a response announced about the API's end of life (HTTP `Deprecation` and `Sunset` headers). */
 export interface ApiNotice {

@@ -147,8 +147,9 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
       const records = found.filter((r) => connection === undefined || r.connection === connection);
       return { records: records.slice(0, limit).map(toRecordSummary) };
     },
-    recordTimeline({ id }) {
-      const timeline = engine.outbox.timeline(id);
+    recordTimeline({ id }, context) {
+      // The receiver's answers stored encrypted are opened for admins only.
+      const timeline = engine.outbox.timeline(id, { openAnswers: context.role === 'admin' });
       if (!timeline) throw notFoundRecord(id);
       return toRecordTimeline(timeline);
     },

@@ -203,7 +203,11 @@ export class Dispatcher {
 
   private async deliver(unit: Unit, signal: AbortSignal): Promise<void> {
     const { request } = unit;
-    const result = await this.destination.send(request, signal);
+    // From here on only what may be kept in clear: with encryption on, the receiver's words are sealed apart.
+    const { result, sealedAnswer } = this.outbox.answerAtRest(
+      this.connection,
+      await this.destination.send(request, signal),
+    );
     const now = Date.now();
     if (result.apiNotice !== undefined) this.noteApiNotice(result.apiNotice, now);
     const outcome = settlementsFor(request, result, {
@@ -211,6 +215,7 @@ export class Dispatcher {
       retry: this.options.retry,
       interrupted: signal.aborted,
       ...(unit.batchKey ? { batchKey: unit.batchKey } : {}),
+      ...(sealedAnswer !== undefined ? { sealedAnswer } : {}),
       ...(this.options.random ? { random: this.options.random } : {}),
     });
     const { stale, delivered } = await this.settles.settle(unit.token, outcome.settlements);

@@ -11,6 +11,8 @@ export interface SettlementContext {
   interrupted: boolean;
   /** Set for a batch request: kept in each member's receipt. */
   batchKey?: string;
+  /** The receiver's answer sealed at rest (outbox encryption on), kept with each record's attempt. */
+  sealedAnswer?: string;
   random?: () => number;
 }
 
@@ -64,6 +66,7 @@ export function settlementsFor(
   const sent = request.records.filter((r) => !rejectedIds.has(r.id));
   const classified = context.interrupted ? interrupted : withSignal(result);
   const code = classified.code === undefined ? {} : { code: classified.code };
+  const sealed = context.sealedAnswer === undefined ? {} : { sealedAnswer: context.sealedAnswer };
   if (classified.kind === 'delivered') {
     for (const record of sent) {
       const serverId = classified.serverIds?.[record.id];
@@ -82,7 +85,15 @@ export function settlementsFor(
     const backoff = context.interrupted ? 0 : backoffDelayMs(context.retry, attempts, context.random);
     const retryAt = context.now + Math.max(backoff, classified.retryAfterMs ?? 0);
     for (const record of sent)
-      settlements.push({ id: record.id, kind: 'retry', retryAt, error: classified.error, ...code, ...facts });
+      settlements.push({
+        id: record.id,
+        kind: 'retry',
+        retryAt,
+        error: classified.error,
+        ...code,
+        ...sealed,
+        ...facts,
+      });
     return { settlements, classified, retryAt };
   }
   const response = classified.response ? { response: classified.response } : {};
@@ -93,6 +104,7 @@ export function settlementsFor(
       error: classified.error,
       ...code,
       ...response,
+      ...sealed,
       ...facts,
     });
   return { settlements, classified };

@@ -1,6 +1,7 @@
 // The durable outbox: one facade over enqueue, lease, settle, dead letters, timelines, retention and counts.
 import type { Database, Statement } from 'better-sqlite3';
 import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
+import type { SendResult } from '../../connectors/core/destination.js';
 import { AuditLog } from './audit-log.js';
 import { OutboxCounters, type ConnectionCounts } from './counters.js';
 import { DeadLetters, type DeadLetterActionResult, type DeadLetterQuery } from './dead-letters.js';
@@ -11,6 +12,7 @@ import { Leaser, type Lease, type LeaseRequest, type ReadyPeek } from './lease.j
 import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './open-database.js';
 import type { OutboxRecord } from './record.js';
 import { Remaps, type RemapApplied, type RemapOutcome, type RemapSelection } from './remap.js';
+import { answerAtRest, answersFor, type AnswerAtRest } from './sealed-answers.js';
 import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
 import { Settler, type SettleGroup, type SettleResult, type Settlement } from './settle.js';
 import { Timelines, type RecordTimeline, type SearchQuery } from './timeline.js';
@@ -208,8 +210,20 @@ export class Outbox {
     return this.dead.discard(ids, actor, this.clock());
   }
 
-  timeline(id: number): RecordTimeline | undefined {
-    return this.timelines.timeline(id);
+  /**
+   * With `openAnswers` (admins) the receiver's answers stored encrypted are opened; otherwise they stay sealed and
+   * the timeline says so.
+   */
+  timeline(id: number, { openAnswers = false }: { openAnswers?: boolean } = {}): RecordTimeline | undefined {
+    const timeline = this.timelines.timeline(id);
+    if (!timeline) return undefined;
+    const events = answersFor(this.codec, timeline.record.connection, timeline.events, openAnswers);
+    return { ...timeline, events };
+  }
+
+  /** What of a send's result may be kept in clear; with encryption on, the receiver's words are sealed apart. */
+  answerAtRest(connection: string, result: SendResult): AnswerAtRest {
+    return answerAtRest(this.codec, connection, result);
   }
 
   search(query: SearchQuery) {

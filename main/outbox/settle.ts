@@ -16,9 +16,14 @@ interface AttemptFacts {
 export type Settlement = AttemptFacts &
   (
     | { id: number; kind: 'delivered'; receipt: Receipt }
-    | { id: number; kind: 'retry'; retryAt: number; error: string; code?: string }
-    | { id: number; kind: 'dead'; error: string; response?: ResponseExcerpt; code?: string }
+    | ({ id: number; kind: 'retry'; retryAt: number; error: string; code?: string } & Sealed)
+    | ({ id: number; kind: 'dead'; error: string; response?: ResponseExcerpt; code?: string } & Sealed)
   );
+
+/** The receiver's answer sealed under the connection's data key (see sealed-answers.ts), kept on the event. */
+interface Sealed {
+  sealedAnswer?: string;
+}
 
 export interface SettleResult {
   settled: number;
@@ -119,13 +124,25 @@ export class Settler {
     } else if (s.kind === 'retry') {
       row = this.retry.get(s.retryAt, s.error, s.id, token) as SettledRow | undefined;
       if (row) {
-        const detail = { ...attempt, error: s.error, code: s.code, retryAt: s.retryAt };
+        const detail = {
+          ...attempt,
+          error: s.error,
+          code: s.code,
+          retryAt: s.retryAt,
+          sealedAnswer: s.sealedAnswer,
+        };
         this.events.add(s.id, now, 'attempt', detail);
       }
     } else {
       row = this.dead.get(s.error, now, s.id, token) as SettledRow | undefined;
       if (row) {
-        const detail = { ...attempt, error: s.error, code: s.code, response: s.response };
+        const detail = {
+          ...attempt,
+          error: s.error,
+          code: s.code,
+          response: s.response,
+          sealedAnswer: s.sealedAnswer,
+        };
         this.events.add(s.id, now, 'dead', detail);
       }
     }

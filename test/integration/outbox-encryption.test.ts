@@ -1,13 +1,15 @@
 // Outbox encryption through the engine: payloads sealed at rest, delivered in clear, data keys in the secret store.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAgentHandlers } from '../../main/api/agent-handlers.js';
 import { createEngineBackend } from '../../main/api/engine-backend.js';
 import { dataKeySecretName } from '../../main/outbox/data-keys.js';
 import { isSealed, sealedKeyId } from '../../main/outbox/payload-codec.js';
+import { createLogger } from '../../main/observability/logger.js';
 import { openSecretStore } from '../../main/secrets/open-secret-store.js';
+import { logDir, outboxFile, statusFile } from '../../main/shared/data-dir.js';
 import { waitFor } from '../support/agent-process.js';
 import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine-harness.js';
 
@@ -31,7 +33,106 @@ async function oneSealedRecordWaiting(body: string) {
   return { ingest, secrets, dataDir, options };
 }
 
+/** What the API answers: a 422 whose body echoes personal data, found again by its marker. */
+const marker = 'MARKER-jane.doe-DE89370400440532013000';
+const refusal = {
+  kind: 'status' as const,
+  status: 422,
+  body: JSON.stringify({ error: 'invalid', echo: marker }),
+};
+
+/**
+ * One record sent to an API that refuses it with `refusal`, by an engine logging to its data dir, until the record is
+ * dead, status.json names the 422 and the log has the dead-letter line. Returns the engine and how to read its files.
+ */
+async function oneRecordRefused(encrypted: boolean) {
+  const { dataDir, inbox } = h.paths();
+  const keyFile = join(dataDir, '..', 'secrets.key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  const ingest = await h.ingest({ faults: () => refusal });
+  const logger = createLogger({
+    dataDir,
+    level: 'info',
+    maxFileBytes: 1_000_000,
+    maxFiles: 2,
+    stdout: false,
+  });
+  const engine = await h.engine({
+    dataDir,
+    inbox,
+    url: ingest.url,
+    logger,
+    secrets: { backend: 'file', keyFile },
+    outbox: { encryption: { enabled: encrypted } },
+  });
+  writeFileSync(join(inbox, 'invoice.json'), '{"invoice":"INV-9"}');
+  await waitFor(() => engine.outbox.counts('it').dead === 1, 15_000, 'the refused record dead-lettered');
+  const logs = () =>
+    readdirSync(logDir(dataDir))
+      .map((name) => readFileSync(join(logDir(dataDir), name)).toString('latin1'))
+      .join('\n');
+  const status = () => (existsSync(statusFile(dataDir)) ? readFileSync(statusFile(dataDir), 'utf8') : '');
+  await waitFor(() => status().includes('HTTP 422'), 15_000, 'status.json with the 422');
+  await waitFor(() => logs().includes('dead-lettered'), 15_000, 'the dead-letter line in the log');
+  const outboxBytes = () =>
+    [outboxFile(dataDir), `${outboxFile(dataDir)}-wal`]
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file).toString('latin1'))
+      .join('\n');
+  const id = engine.outbox.deadLetters({ connection: 'it', limit: 1 })[0]!.id;
+  const backend = createEngineBackend({ engine });
+  const handlers = createAgentHandlers(backend, { validateResults: true });
+  const timeline = async (role: 'admin' | 'viewer') =>
+    handlers.call('recordTimeline', { id }, { role, actor: `test ${role}` });
+  return { engine, backend, timeline, status, logs, outboxBytes };
+}
+
+const deadEvent = (timeline: { events: { kind: string; detail: Record<string, unknown> | null }[] }) =>
+  timeline.events.find((e) => e.kind === 'dead')?.detail;
+
 describe('outbox.encryption.enabled', () => {
+  it('the API answer of a refused record: only the verdict in clear (outbox file, WAL, status.json, log), the answer sealed and opened for admins', async () => {
+    const { engine, backend, timeline, status, logs, outboxBytes } = await oneRecordRefused(true);
+    const verdict =
+      'HTTP 422: the server refused the record as invalid; its answer is stored encrypted with the record (open its timeline as admin)';
+    expect(engine.outbox.deadLetters({ connection: 'it', limit: 1 })[0]?.lastError).toBe(verdict);
+    expect(status()).toContain(verdict);
+    expect(status()).not.toContain(marker);
+    expect(logs()).toContain('HTTP 422: the server refused the record as invalid');
+    expect(logs()).not.toContain(marker);
+    expect(outboxBytes()).toContain('refused the record as invalid');
+    expect(outboxBytes()).not.toContain(marker);
+
+    const viewer = await timeline('viewer');
+    expect(JSON.stringify(viewer)).not.toContain(marker);
+    expect(deadEvent(viewer)).toMatchObject({
+      error: verdict,
+      answer: expect.stringContaining('stored encrypted') as unknown,
+    });
+    const admin = await timeline('admin');
+    expect(deadEvent(admin)).toMatchObject({
+      error: `HTTP 422: the server refused the record as invalid: ${refusal.body}`,
+      response: { code: 'HTTP 422', excerpt: refusal.body },
+    });
+    backend.close();
+
+    await engine.stop(1000); // the WAL checkpointed into the file: still no answer in clear
+    expect(outboxBytes()).not.toContain(marker);
+    expect(logs()).not.toContain(marker);
+  });
+
+  it('with encryption off the refused record keeps the API answer in its last error and timeline, as before', async () => {
+    const { engine, backend, timeline, status } = await oneRecordRefused(false);
+    expect(engine.outbox.deadLetters({ connection: 'it', limit: 1 })[0]?.lastError).toBe(
+      `HTTP 422: the server refused the record as invalid: ${refusal.body}`,
+    );
+    expect(status()).toContain(marker);
+    expect(deadEvent(await timeline('viewer'))).toMatchObject({
+      response: { code: 'HTTP 422', excerpt: refusal.body },
+    });
+    backend.close();
+  });
+
   it('stores sealed payloads, delivers the plain ones, and keeps the data key in the configured secret store', async () => {
     const { dataDir, inbox } = h.paths();
     const keyFile = join(dataDir, '..', 'secrets.key');

@@ -1,7 +1,7 @@
 // Runs a real Engine in-process on a temp data dir with one folder → HTTP connection, for integration tests.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { afterEach } from 'vitest';
 import { agentConfigSchema, type AgentConfigInput } from '../../main/config/schema.js';
 import { Engine } from '../../main/engine/engine.js';
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   mapping?: Record<string, unknown>;
   /** The connection's contract section. */
   contract?: Record<string, unknown>;
+  /** Default: a silent logger. */
+  logger?: Logger;
 }
 
 export async function startEngine(options: HarnessOptions): Promise<Engine> {
@@ -59,7 +61,7 @@ export async function startEngine(options: HarnessOptions): Promise<Engine> {
   return Engine.start({
     config,
     dataDir: options.dataDir,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     version: 'test',
   });
 }

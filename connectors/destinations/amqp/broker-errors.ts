@@ -81,27 +81,39 @@ export function describeConnectError(
 }
 
 /** Reply codes of a channel close that a person must fix; the record that caused it is dead-lettered. */
-export function describeChannelError(error: unknown, exchange: string): BrokerProblem | undefined {
+/** A channel error in plain words; `problem` ends with the broker's own text, `problemWithoutText` is without it. */
+export interface ChannelProblem extends BrokerProblem {
+  problemWithoutText: string;
+}
+
+function quoting(code: string, problemWithoutText: string, text: string, fix: string): ChannelProblem {
+  return { code, problem: `${problemWithoutText}: ${text}`, problemWithoutText, fix };
+}
+
+export function describeChannelError(error: unknown, exchange: string): ChannelProblem | undefined {
   const { message, code } = asError(error);
   const text = brokerText(message);
   if (code === 404)
-    return {
-      code: '404 NOT_FOUND',
-      problem: `the broker has no exchange ${JSON.stringify(exchange)}: ${text}`,
-      fix: 'declare the exchange on the broker or correct destination.exchange, then replay',
-    };
+    return quoting(
+      '404 NOT_FOUND',
+      `the broker has no exchange ${JSON.stringify(exchange)}`,
+      text,
+      'declare the exchange on the broker or correct destination.exchange, then replay',
+    );
   if (code === 403)
-    return {
-      code: '403 ACCESS_REFUSED',
-      problem: `the broker refused publishing to exchange ${JSON.stringify(exchange)}: ${text}`,
-      fix: 'grant the user write permission on the exchange (rabbitmqctl set_permissions) or publish elsewhere, then replay',
-    };
+    return quoting(
+      '403 ACCESS_REFUSED',
+      `the broker refused publishing to exchange ${JSON.stringify(exchange)}`,
+      text,
+      'grant the user write permission on the exchange (rabbitmqctl set_permissions) or publish elsewhere, then replay',
+    );
   if (code === 406)
-    return {
-      code: '406 PRECONDITION_FAILED',
-      problem: `the broker refused the message: ${text}`,
-      fix: 'check the message properties the broker names (headers, size limits), then replay',
-    };
+    return quoting(
+      '406 PRECONDITION_FAILED',
+      'the broker refused the message',
+      text,
+      'check the message properties the broker names (headers, size limits), then replay',
+    );
   return undefined;
 }
 

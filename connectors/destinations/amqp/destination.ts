@@ -200,6 +200,7 @@ export class AmqpDestination implements Destination {
       return {
         kind: 'dead',
         error: `${known.problem}; fix: ${known.fix}`,
+        errorWithoutAnswer: `${known.problemWithoutText}; fix: ${known.fix}`,
         code: known.code,
         response: { code: known.code, details: { exchange }, excerpt: brokerText(channelError.message) },
       };
@@ -207,6 +208,7 @@ export class AmqpDestination implements Destination {
       return {
         kind: 'retry',
         error: `the broker closed the channel over another message (${brokerText(channelError.message)}); this one is sent again`,
+        errorWithoutAnswer: 'the broker closed the channel over another message; this one is sent again',
         code: 'channel-closed',
         signal: 'failure',
       };

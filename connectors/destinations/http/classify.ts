@@ -37,26 +37,47 @@ export function isTransientStatus(
 /** A 422 means key reuse only when the server says so; many APIs use 422 for validation errors. */
 const keyReuse = /idempotency|(key|payload).{0,40}(reuse|different|mismatch)/i;
 
-function describeStatus(response: HttpResponseSummary, idempotencyKey: string): string {
-  const excerpt = response.bodyExcerpt ? `: ${response.bodyExcerpt.slice(0, 200)}` : '';
+/** The verdict in plain words; `quoted` ends it with the start of the server's answer when there is one. */
+function verdictOf(
+  response: HttpResponseSummary,
+  idempotencyKey: string,
+): { verdict: string; quoted: boolean } {
+  const quoted = response.bodyExcerpt !== '';
   if (response.status === 422 && keyReuse.test(response.bodyExcerpt)) {
-    return (
-      `HTTP 422: the server already holds a different payload under Idempotency-Key ${idempotencyKey} ` +
-      `(key reused with a different payload). Replaying sends the same key and payload again${excerpt}`
-    );
+    return {
+      verdict:
+        `HTTP 422: the server already holds a different payload under Idempotency-Key ${idempotencyKey} ` +
+        `(key reused with a different payload). Replaying sends the same key and payload again`,
+      quoted,
+    };
   }
   if (response.status === 422)
-    return `HTTP 422: the server refused the record as invalid${excerpt || ' (it gave no reason)'}`;
+    return {
+      verdict: `HTTP 422: the server refused the record as invalid${quoted ? '' : ' (it gave no reason)'}`,
+      quoted,
+    };
   if (response.status === 409)
-    return `HTTP 409: a request with this Idempotency-Key is still in progress at the server`;
+    return {
+      verdict: `HTTP 409: a request with this Idempotency-Key is still in progress at the server`,
+      quoted: false,
+    };
   if (response.status >= 300 && response.status < 400) {
     const to = response.headers.location ? ` to ${response.headers.location}` : '';
-    return (
-      `HTTP ${response.status}: the server redirects${to}. The agent does not follow redirects, so records never ` +
-      `go anywhere the config does not name. Fix: put the final URL in the destination config, then replay`
-    );
+    return {
+      verdict:
+        `HTTP ${response.status}: the server redirects${to}. The agent does not follow redirects, so records never ` +
+        `go anywhere the config does not name. Fix: put the final URL in the destination config, then replay`,
+      quoted: false,
+    };
   }
-  return `HTTP ${response.status}${excerpt}`;
+  return { verdict: `HTTP ${response.status}`, quoted };
+}
+
+/** The error with up to 200 characters of the answer, and (when it quotes them) the same without the server's words. */
+function describeStatus(response: HttpResponseSummary, idempotencyKey: string) {
+  const { verdict, quoted } = verdictOf(response, idempotencyKey);
+  if (!quoted) return { error: verdict };
+  return { error: `${verdict}: ${response.bodyExcerpt.slice(0, 200)}`, errorWithoutAnswer: verdict };
 }
 
 /** 429 and 409 say the server is fine but asks us to wait; other transient answers count against its circuit. */
@@ -84,16 +105,16 @@ export function classify(
   const code = `HTTP ${status}`;
   if (status >= 200 && status < 300)
     return { kind: 'delivered', code, ...(answer.serverIds ? { serverIds: answer.serverIds } : {}) };
-  const error = describeStatus(response, idempotencyKey);
+  const described = describeStatus(response, idempotencyKey);
   if (isTransientStatus(status, policy)) {
     const after = retryAfterMs(response.headers, now);
     return {
       kind: 'retry',
-      error,
+      ...described,
       code,
       signal: signalOf(status),
       ...(after !== undefined ? { retryAfterMs: after } : {}),
     };
   }
-  return { kind: 'dead', error, code, response: excerptOf(response) };
+  return { kind: 'dead', ...described, code, response: excerptOf(response) };
 }

@@ -104,4 +104,42 @@ describe('outbox payload encryption', () => {
     outbox.useEncryption(reloaded);
     expect(outbox.lease({ connection: 'conn-a', ...bigLease }).records).toHaveLength(8);
   });
+
+  it("a receiver's answer is sealed with the attempt, opened for admins only, and re-sealed by rotation", async () => {
+    const { outbox } = h.setup();
+    const keys = new DataKeys(memoryStore());
+    await keys.ensure('conn-a');
+    outbox.useEncryption(keys);
+    outbox.enqueue('conn-a', batch([change('k1')]));
+    const lease = outbox.lease({ connection: 'conn-a', ...bigLease });
+    const body = '{"echo":"Jane Doe, DE89 3704"}';
+    const { result, sealedAnswer } = outbox.answerAtRest('conn-a', {
+      kind: 'dead',
+      error: `HTTP 422: the server refused the record as invalid: ${body}`,
+      errorWithoutAnswer: 'HTTP 422: the server refused the record as invalid',
+      code: 'HTTP 422',
+      response: { code: 'HTTP 422', details: {}, excerpt: body },
+      latencyMs: 5,
+    });
+    expect(JSON.stringify(result)).not.toContain('Jane Doe');
+    const id = lease.records[0]!.id;
+    const error = result.kind === 'dead' ? result.error : '';
+    outbox.settle(lease.token, [{ id, kind: 'dead', error, code: 'HTTP 422', sealedAnswer, latencyMs: 5 }]);
+    const dead = (open: boolean) =>
+      outbox.timeline(id, { openAnswers: open })?.events.find((e) => e.kind === 'dead');
+    expect(JSON.stringify(dead(false))).not.toContain('Jane Doe');
+    expect(dead(false)?.detail).toMatchObject({
+      answer: 'stored encrypted; an admin sees it on this timeline',
+    });
+    const before = keys.currentKeyId('conn-a');
+    await rotateDataKey(outbox.db, keys, 'conn-a');
+    expect(keys.currentKeyId('conn-a')).not.toBe(before); // the old key is gone: the answer opens under the new one
+    expect(dead(true)?.detail).toMatchObject({
+      error: `HTTP 422: the server refused the record as invalid: ${body}`,
+      response: { excerpt: body },
+    });
+    expect(outbox.db.prepare('SELECT detail FROM record_events').pluck().all().join()).not.toContain(
+      'Jane Doe',
+    );
+  });
 });

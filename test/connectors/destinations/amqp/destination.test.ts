@@ -143,6 +143,10 @@ describe('AMQP destination on a real broker', () => {
     expect(result.kind === 'dead' && result.error).toContain(
       'fix: declare the exchange on the broker or correct destination.exchange',
     );
+    // Without the broker's words (what outbox encryption keeps in clear): the problem and the fix only.
+    expect(result.kind === 'dead' && result.errorWithoutAnswer).toBe(
+      `the broker has no exchange ${JSON.stringify(missing)}; fix: declare the exchange on the broker or correct destination.exchange, then replay`,
+    );
     const next = await amqp.send(requestOf({ exchange }), live());
     expect(next).toMatchObject({ kind: 'delivered', code: 'ack' });
     expect(await messagesIn(queue)).toHaveLength(1);

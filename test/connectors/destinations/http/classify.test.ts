@@ -67,6 +67,7 @@ describe('classify', () => {
       code: `HTTP ${status}`,
       response: { code: `HTTP ${status}`, details: res.headers, excerpt: res.bodyExcerpt },
       error: `HTTP ${status}: {"error":"nope"}`,
+      errorWithoutAnswer: `HTTP ${status}`,
     });
   });
 
@@ -98,6 +99,25 @@ describe('classify', () => {
     expect(classify(answered(422), key, now)).toMatchObject({
       error: 'HTTP 422: the server refused the record as invalid (it gave no reason)',
     });
+  });
+
+  it("keeps the verdict without the server's words apart, for outbox encryption; an answer without a body quotes nothing", () => {
+    const body = '{"errors":{"iban":"DE89 3704 is not valid for Jane Doe"}}';
+    expect(classify(answered(422, {}, body), key, now)).toMatchObject({
+      error: `HTTP 422: the server refused the record as invalid: ${body}`,
+      errorWithoutAnswer: 'HTTP 422: the server refused the record as invalid',
+    });
+    const reuse = classify(answered(422, {}, '{"detail":"Idempotency-Key reused"}'), key, now);
+    expect(reuse.kind === 'dead' && reuse.errorWithoutAnswer).toMatch(
+      /key reused with a different payload\)\. Replaying sends the same key and payload again$/,
+    );
+    expect(classify(answered(503, {}, body), key, now)).toMatchObject({
+      kind: 'retry',
+      error: `HTTP 503: ${body}`,
+      errorWithoutAnswer: 'HTTP 503',
+    });
+    expect(classify(answered(422), key, now)).not.toHaveProperty('errorWithoutAnswer');
+    expect(classify(answered(409, {}, body), key, now)).not.toHaveProperty('errorWithoutAnswer');
   });
 
   it('retries network failures as a failure of the destination, adding the code when the message lacks it', () => {
