@@ -3,7 +3,8 @@ import { configJsonSchema } from '../config/json-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { migrateConfigFile } from '../config/save-config.js';
 import { runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
-import { CliError, exitCodes, withConfigErrors } from './cli-error.js';
+import { CliError, exitCodes } from './cli-error.js';
+import { withConfigErrors } from './with-config-errors.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
 import { plural } from '../engine/plain-words.js';
 
