@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { MapOutcome, Mapper } from './compile-mapping.js';
 
 /** Checks one JSON payload; returns the problem in words (pointer, expected, found), or undefined when it conforms. */
 export type ContractCheck = (payload: Buffer) => string | undefined;
@@ -111,20 +110,4 @@ export function compileContract(schemaFile: string): ContractCheck {
       cause: error,
     });
   }
-}
-
-/** The mapper with the contract checked on what it maps: a payload that fails is rejected (with its source data). */
-export function withContract(mapper: Mapper, check: ContractCheck): Mapper {
-  const verdict = (outcome: MapOutcome): MapOutcome => {
-    if (outcome.kind !== 'mapped') return outcome;
-    const problem = check(outcome.payload);
-    return problem ? { kind: 'failed', reason: `mapping v${mapper.version}: ${problem}` } : outcome;
-  };
-  return {
-    version: mapper.version,
-    map(payload, contentType, parsed) {
-      const outcome = mapper.map(payload, contentType, parsed);
-      return outcome instanceof Promise ? outcome.then(verdict) : verdict(outcome);
-    },
-  };
 }
