@@ -169,6 +169,27 @@ module.exports = {
       to: { pathNot: ['^preload/contract/', '(^|/)node_modules/'] },
     },
     {
+      name: 'cli-declarations-load-commands-lazily',
+      comment:
+        "main/cli.ts and main/commands/*-declaration.ts only declare commands (names, options, help): a command's " +
+        'code is imported in its action with lazyAction(() => import(…)), so --help, short commands and the running ' +
+        'agent do not load every other command. Statically they import commander, each other, lazy-action.ts, ' +
+        'cli-error.ts, version.ts and small constant modules only.',
+      severity: 'error',
+      from: { path: '^main/(cli\\.ts|commands/([^/]+-declaration|lazy-action|cli-error)\\.ts)$' },
+      to: {
+        dynamic: false,
+        dependencyTypesNot: ['type-only', 'core'],
+        pathNot: [
+          '^main/commands/([^/]+-declaration|lazy-action|cli-error)\\.ts$',
+          '^main/version\\.ts$',
+          '^main/diagnostics/bundle/bundle-limits\\.ts$',
+          '^connectors/core/connector\\.ts$',
+          '(^|/)node_modules/commander/',
+        ],
+      },
+    },
+    {
       name: 'electron-only-in-shell',
       comment: "Only main/electron and preload (index.ts, ipc-channels.ts) may import 'electron'.",
       severity: 'error',

@@ -1,26 +1,19 @@
 #!/usr/bin/env node
-// The integration-agent command line (commander): run, status, config, secrets, capture. Errors print one clear line and exit non-zero.
+// The integration-agent command line (commander): run, status, config, secrets, capture. Each command's code loads only when it runs. Errors print one clear line and exit non-zero.
 import { Command, Option } from 'commander';
-import { registerAdminCommand } from './commands/admin-command.js';
-import { registerCaptureCommand } from './commands/capture-triggers-command.js';
+import { registerAdminCommand } from './commands/admin-declaration.js';
+import { registerCaptureCommand } from './commands/capture-declaration.js';
 import { CliError, exitCodes } from './commands/cli-error.js';
-import { registerConsoleUrlCommand } from './commands/console-url-command.js';
-import { registerConnectionsCommand } from './commands/connections-command.js';
-import { registerContractCommand } from './commands/contract-check-command.js';
-import { registerDiagnosticsCommand } from './commands/diagnostics-command.js';
-import { registerDlqCommand } from './commands/dlq-command.js';
-import { registerDoctorCommand } from './commands/doctor-command.js';
-import { registerOutboxCommand } from './commands/outbox-command.js';
-import {
-  migrateConfigCommand,
-  printSchemaCommand,
-  reloadConfigCommand,
-  validateConfigCommand,
-} from './commands/config-command.js';
-import { registerRecordsCommand } from './commands/records-command.js';
-import { runAgent } from './commands/run-command.js';
-import { registerSecretsCommand } from './commands/secrets-command.js';
-import { printStatus } from './commands/status-command.js';
+import { registerConsoleUrlCommand } from './commands/console-url-declaration.js';
+import { registerConnectionsCommand } from './commands/connections-declaration.js';
+import { registerContractCommand } from './commands/contract-declaration.js';
+import { registerDiagnosticsCommand } from './commands/diagnostics-declaration.js';
+import { registerDlqCommand } from './commands/dlq-declaration.js';
+import { registerDoctorCommand } from './commands/doctor-declaration.js';
+import { lazyAction } from './commands/lazy-action.js';
+import { registerOutboxCommand } from './commands/outbox-declaration.js';
+import { registerRecordsCommand } from './commands/records-declaration.js';
+import { registerSecretsCommand } from './commands/secrets-declaration.js';
 import { agentVersion } from './version.js';
 
 const program = new Command()
@@ -49,24 +42,24 @@ program
     ]),
   )
   .option('--json-logs', 'also write JSON logs to stdout (for journald and the like)')
-  .action(runAgent);
+  .action(lazyAction(async () => (await import('./commands/run-command.js')).runAgent));
 
 program
   .command('status')
   .description("show the running agent's state of every connection, or the outbox contents when stopped")
   .option('-d, --data-dir <dir>', 'the data directory of the agent')
   .option('--json', 'machine-readable output')
-  .action(printStatus);
+  .action(lazyAction(async () => (await import('./commands/status-command.js')).printStatus));
 
 const config = program.command('config').description('validate, migrate and describe config files');
 config
   .command('validate <file>')
   .description('check a config file and explain every problem')
-  .action(validateConfigCommand);
+  .action(lazyAction(async () => (await import('./commands/config-command.js')).validateConfigCommand));
 config
   .command('migrate <file>')
   .description('upgrade a config file written for an older agent (keeps a .bak)')
-  .action(migrateConfigCommand);
+  .action(lazyAction(async () => (await import('./commands/config-command.js')).migrateConfigCommand));
 config
   .command('reload')
   .description(
@@ -75,11 +68,11 @@ config
   )
   .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
   .option('-d, --data-dir <dir>', 'data directory of the agent')
-  .action(reloadConfigCommand);
+  .action(lazyAction(async () => (await import('./commands/config-command.js')).reloadConfigCommand));
 config
   .command('print-schema')
   .description('print the JSON Schema of the config file (for editors)')
-  .action(printSchemaCommand);
+  .action(lazyAction(async () => (await import('./commands/config-command.js')).printSchemaCommand));
 
 registerSecretsCommand(program);
 registerDoctorCommand(program);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AgentEventName } from '../../preload/contract/events.js';
 import { validateConfig } from '../config/load-config.js';
 import { currentConfigVersion } from '../config/schema.js';
-import { buildDiagnosticBundle, bundleFileName } from '../diagnostics/bundle/index.js';
+import { bundleFileName } from '../diagnostics/bundle/bundle-file-name.js';
 import { createRedactor } from '../diagnostics/redaction.js';
 import { checkDestination } from '../../connectors/registry.js';
 import { ConfigStore } from '../engine/config-store.js';
@@ -71,9 +71,10 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
   const notFoundRecord = (id: number) =>
     new ContractError('not-found', `there is no record #${id}`, 'search the records to find its id');
 
-  /** The preview stays off the network; the exported bundle includes the doctor's report. */
-  const bundle = async (withDoctor: boolean) =>
-    buildDiagnosticBundle({
+  /** The preview stays off the network; the exported bundle includes the doctor's report. Its code (zip writer) loads on use. */
+  const bundle = async (withDoctor: boolean) => {
+    const { buildDiagnosticBundle } = await import('../diagnostics/bundle/index.js');
+    return buildDiagnosticBundle({
       dataDir: engine.dataDir,
       config: engine.currentConfig(),
       outbox: engine.outbox,
@@ -94,6 +95,7 @@ export function createEngineBackend(options: EngineBackendOptions): AgentBackend
           }
         : {}),
     });
+  };
 
   return {
     ...createMappingEditor(control, audit),

@@ -1,13 +1,13 @@
 // The mapping editor's backend methods: source samples, the live preview, a suggested mapping and saving a new version.
+// The preview, the suggestion and the contract compiler load on first use: a running agent seldom needs them.
 import { maxPreviewSamples } from '../../preload/contract/mapping.js';
 import { mappingSchema, type MappingConfig } from '../config/mapping-config.js';
 import type { ConnectionConfig } from '../config/schema.js';
 import { rawConnections } from '../engine/config-store.js';
 import type { EngineControl } from '../engine/engine-control.js';
-import { compileContract, type ContractCheck } from '../shaping/contract-check.js';
+import type { ContractCheck } from '../shaping/contract-check.js';
 import { readContractProperties } from '../shaping/contract-properties.js';
-import { previewMapping, type MappingDraft, type PreviewSample } from '../shaping/mapping-preview.js';
-import { suggestMapping } from '../shaping/mapping-suggestion.js';
+import type { MappingDraft, PreviewSample } from '../shaping/mapping-preview.js';
 import { parseSampleText, SampleError } from '../shaping/sample-text.js';
 import { recentSourceSamples, sourceSamplesByIds } from '../shaping/source-samples.js';
 import type { BackendMethods, CallContext } from './agent-backend.js';
@@ -80,15 +80,16 @@ export function createMappingEditor(control: EngineControl, audit: Audit): Metho
   };
 
   /** The contract to check against, and where it comes from; a contractFile is compiled for this call. */
-  const contractOf = (
+  const contractOf = async (
     connection: ConnectionConfig | undefined,
     contractFile: string | undefined,
-  ): { check?: ContractCheck; file?: string } => {
+  ): Promise<{ check?: ContractCheck; file?: string }> => {
     const file = contractFile ?? connection?.contract?.schemaFile;
     if (file === undefined) return {};
     const running =
       contractFile === undefined && connection ? engine.contractCheck(connection.id) : undefined;
     if (running) return { check: running, file };
+    const { compileContract } = await import('../shaping/contract-check.js');
     try {
       return { check: compileContract(file), file };
     } catch (error) {
@@ -103,8 +104,9 @@ export function createMappingEditor(control: EngineControl, audit: Audit): Metho
     },
     async previewMapping({ connection, contractFile, mapping, sample }) {
       const config = connection === undefined ? undefined : control.connection(connection);
-      const contract = contractOf(config, contractFile);
-      const report = await previewMapping(draftOf(mapping), samplesOf(sample, connection), {
+      const contract = await contractOf(config, contractFile);
+      const preview = await import('../shaping/mapping-preview.js');
+      const report = await preview.previewMapping(draftOf(mapping), samplesOf(sample, connection), {
         version: latestVersion(config?.mapping) + 1,
         ...(contract.check ? { contract: contract.check } : {}),
       });
@@ -125,6 +127,7 @@ export function createMappingEditor(control: EngineControl, audit: Audit): Metho
       const first = samples[0]?.record ?? {};
       const columns = Object.keys(first);
       const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const { suggestMapping } = await import('../shaping/mapping-suggestion.js');
       const suggestion = suggestMapping(columns, properties, first, zone);
       return {
         columns,

@@ -1,5 +1,4 @@
 // `integration-agent admin set-passphrase`: sets the passphrase that unlocks admin mode in the UI; read hidden from stdin.
-import type { Command } from 'commander';
 import {
   adminPassphraseFile,
   hasAdminPassphrase,
@@ -39,19 +38,4 @@ export async function setPassphraseCommand(options: SetupOptions): Promise<void>
   process.stdout.write(
     `Admin passphrase set (stored as a scrypt hash in ${adminPassphraseFile(dataDir)}); unlock admin mode in the UI with it.\n`,
   );
-}
-
-/** Adds the `admin` command group to the CLI. */
-export function registerAdminCommand(program: Command): void {
-  const admin = program
-    .command('admin')
-    .description('manage admin access to the desktop app and web console');
-  admin
-    .command('set-passphrase')
-    .description(
-      'set the passphrase that unlocks admin mode (config changes, replay, secrets); read from stdin, never from the command line',
-    )
-    .option('-c, --config <file>', 'config file naming the data directory')
-    .option('-d, --data-dir <dir>', 'data directory of the agent')
-    .action(setPassphraseCommand);
 }

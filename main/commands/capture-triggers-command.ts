@@ -1,5 +1,4 @@
 // `integration-agent capture install-triggers|uninstall-triggers <connection>`: the delete trigger of trigger mode.
-import type { Command } from 'commander';
 import type { DatabaseSourceConfig } from '../../connectors/sources/database/config.js';
 import { databaseTarget } from '../../connectors/sources/database/create-source.js';
 import {
@@ -14,7 +13,6 @@ import {
 } from '../../connectors/sources/database/trigger-installer.js';
 import type { Dialect } from '../../connectors/sources/database/identifiers.js';
 import type { TriggerTarget } from '../../connectors/sources/database/trigger-sql.js';
-import { captureSetupCommand } from './capture-setup-command.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { configuredConnection, connectionSecretsOf } from './configured-connection.js';
 import type { SetupOptions } from './resolve-setup.js';
@@ -180,38 +178,4 @@ export async function uninstallTriggersCommand(
         ? 'the log table was dropped.\n'
         : "the log table stays: the agent's triggers on other tables still write to it.\n"),
   );
-}
-
-/** Adds the `capture` command group to the CLI. */
-export function registerCaptureCommand(program: Command): void {
-  const capture = program.command('capture').description('set up database capture');
-  const withOptions = (command: Command) =>
-    command
-      .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
-      .option('-d, --data-dir <dir>', 'data directory of the agent')
-      .option('--print-sql', 'print the SQL for a database administrator instead of running it')
-      .option(
-        '--user <login>',
-        "run it as this login instead of the connection's own (which may be read-only)",
-      )
-      .option('--password-from-env <var>', 'with --user: the environment variable holding its password');
-  withOptions(
-    capture
-      .command('install-triggers <connection>')
-      .description(
-        "create the delete-log table and the AFTER DELETE trigger for a connection's table (deletes.mode trigger)",
-      ),
-  ).action(installTriggersCommand);
-  withOptions(
-    capture
-      .command('uninstall-triggers <connection>')
-      .description('remove the delete trigger (and the log table once no other table uses it)'),
-  ).action(uninstallTriggersCommand);
-  withOptions(
-    capture
-      .command('setup <connection>')
-      .description(
-        'logical decoding (mode logical): check wal_level, the REPLICATION privilege and replica identities, then create the publication and the replication slot',
-      ),
-  ).action(captureSetupCommand);
 }

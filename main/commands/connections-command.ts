@@ -1,5 +1,4 @@
 // `integration-agent connections list`: each connection's source → destination, state, pending and dead counts.
-import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AgentStatus } from '../../preload/contract/status.js';
@@ -160,22 +159,4 @@ export async function connectionsListCommand(options: SetupOptions & { json?: bo
       ]),
     ),
   );
-}
-
-/** Adds the `connections` command group to the CLI. */
-export function registerConnectionsCommand(program: Command): void {
-  const connections = program
-    .command('connections')
-    .description(
-      'list the connections with their state and outbox counts (works with the agent running or not)',
-    );
-  connections
-    .command('list')
-    .description(
-      'id, source → destination, state, pending and dead records; exit codes: 0 ok, 1 failure, 2 invalid config, 4 data directory or outbox unusable',
-    )
-    .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
-    .option('-d, --data-dir <dir>', 'data directory of the agent')
-    .option('--json', 'machine-readable output')
-    .action(connectionsListCommand);
 }

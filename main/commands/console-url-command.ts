@@ -1,5 +1,4 @@
 // `integration-agent console-url`: prints the link that signs a browser in to the running web console (token in the URL fragment).
-import type { Command } from 'commander';
 import { readConsoleAddress, consoleUrl } from '../console/console-address.js';
 import { ConsoleError } from '../console/console-error.js';
 import { readConsoleToken } from '../console/console-token.js';
@@ -56,13 +55,4 @@ export async function printConsoleUrl(options: SetupOptions): Promise<void> {
         'Before accepting a self-signed certificate, check that the browser shows this same fingerprint.\n',
     );
   }
-}
-
-export function registerConsoleUrlCommand(program: Command): void {
-  program
-    .command('console-url')
-    .description('print the link that signs a browser in to the web console (keep it private)')
-    .option('-c, --config <file>', 'config file (to find its dataDir)')
-    .option('-d, --data-dir <dir>', 'the data directory of the agent')
-    .action(printConsoleUrl);
 }

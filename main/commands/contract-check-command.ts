@@ -1,5 +1,4 @@
 // `integration-agent contract check <connection> [--sample N]`: the latest records through mapping and contract, as a table.
-import type { Command } from 'commander';
 import { openOutboxReadOnly } from '../diagnostics/bundle/open-outbox.js';
 import { latestRecords } from '../outbox/latest-records.js';
 import { mappingVersionField, type OutboxRecord } from '../outbox/record.js';
@@ -124,23 +123,11 @@ export async function contractCheck(
   return { rows, summary };
 }
 
-async function contractCheckCommand(connectionId: string, options: ContractCheckOptions): Promise<void> {
+export async function contractCheckCommand(
+  connectionId: string,
+  options: ContractCheckOptions,
+): Promise<void> {
   const { rows, summary } = await contractCheck(connectionId, options);
   process.stdout.write(`${contractCheckTable(rows)}\n\n${summary}\n`);
   if (rows.some((r) => r.result === 'fail')) process.exitCode = exitCodes.failure;
-}
-
-/** Adds `contract check` to the CLI. */
-export function registerContractCommand(program: Command): void {
-  program
-    .command('contract')
-    .description("the API contract of a connection's payloads")
-    .command('check <connection>')
-    .description(
-      'run the latest captured records through the mapping and the contract and print passes and failures; exit 1 when any fails',
-    )
-    .option('--sample <n>', 'how many of the latest records to check', '20')
-    .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
-    .option('-d, --data-dir <dir>', 'data directory')
-    .action(contractCheckCommand);
 }

@@ -1,15 +1,10 @@
 // `integration-agent diagnostics --out FILE [--preview]`: the redacted support bundle, with a preview before saving.
-import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pino from 'pino';
 import type { AgentConfig } from '../config/schema.js';
-import {
-  buildDiagnosticBundle,
-  defaultBundleMaxBytes,
-  defaultBundleTimeoutMs,
-  type DiagnosticBundle,
-} from '../diagnostics/bundle/index.js';
+import { buildDiagnosticBundle, type DiagnosticBundle } from '../diagnostics/bundle/index.js';
+import { defaultBundleMaxBytes, defaultBundleTimeoutMs } from '../diagnostics/bundle/bundle-limits.js';
 import { runPart } from '../diagnostics/bundle/deadline.js';
 import { collectSecretValues } from '../diagnostics/bundle/secret-values.js';
 import { defaultCheckTimeoutMs } from '../../connectors/core/connector.js';
@@ -133,28 +128,4 @@ export async function diagnosticsCommand(options: DiagnosticsOptions): Promise<v
     );
   }
   for (const note of notes) process.stderr.write(`note: ${note}\n`);
-}
-
-/** Adds the `diagnostics` command to the CLI. */
-export function registerDiagnosticsCommand(program: Command): void {
-  program
-    .command('diagnostics')
-    .description(
-      'build the redacted support bundle (zip): status, outbox statistics, dead letters, record timelines, logs, system info; ' +
-        'never secrets or payloads. Exit codes: 0 ok, 1 failure, 2 invalid config, 4 data directory unusable.',
-    )
-    .option('-o, --out <file>', 'write the zip here (0600, atomically)')
-    .option('--preview', 'list the files with their size and a redacted sample of each')
-    .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
-    .option('-d, --data-dir <dir>', 'data directory of the agent (it may be running)')
-    .option(
-      '--max-mb <n>',
-      `size limit in MiB; logs are trimmed first (default ${defaultBundleMaxBytes / 1024 / 1024})`,
-    )
-    .option(
-      '--timeout-s <n>',
-      `time limit in seconds; a slow part is skipped (default ${defaultBundleTimeoutMs / 1000})`,
-    )
-    .option('--doctor', "also run the network doctor against every connection's destination")
-    .action(diagnosticsCommand);
 }

@@ -1,5 +1,4 @@
 // `integration-agent dlq list|replay|discard`: the dead-letter queue from the command line, beside a running agent or not.
-import type { Command } from 'commander';
 import type { DeadLetterActionResult } from '../outbox/dead-letters.js';
 import type { OutboxRecord } from '../outbox/record.js';
 import { keyHash } from '../diagnostics/bundle/outbox-report.js';
@@ -11,7 +10,6 @@ import {
 import { createRedactor } from '../diagnostics/redaction.js';
 import { cliActor, parseIds } from './dlq-arguments.js';
 import { CliError, exitCodes } from './cli-error.js';
-import { registerDlqRemap } from './dlq-remap-command.js';
 import { formatTable, supportDataDir, withOutboxErrors } from './connections-command.js';
 import { plural } from '../engine/plain-words.js';
 
@@ -33,9 +31,6 @@ export interface DlqReplayOptions extends DataDirOptions {
 export interface DlqDiscardOptions extends DataDirOptions {
   yes?: boolean;
 }
-
-const exitCodeHelp =
-  'Exit codes: 0 done, 1 nothing done (no such dead letters, or not confirmed), 4 data directory or outbox unusable.';
 
 function parseLimit(value: string | undefined): number {
   const limit = Number(value ?? '100');
@@ -195,34 +190,4 @@ export function dlqDiscardCommand(ids: string[], options: DlqDiscardOptions): vo
     }
   });
   report('Discarded', result, dataDir);
-}
-
-/** Adds the `dlq` command group to the CLI. */
-export function registerDlqCommand(program: Command): void {
-  const dlq = program
-    .command('dlq')
-    .description('list, replay or discard dead letters (records the destination refused for good)');
-  const dataDirOption = (command: Command) =>
-    command.option('-d, --data-dir <dir>', 'data directory of the agent (it may be running)');
-  dataDirOption(dlq.command('list').description(`list dead letters, oldest first. ${exitCodeHelp}`))
-    .option('--connection <id>', 'only this connection')
-    .option('--limit <n>', 'at most this many per connection (default 100)')
-    .option('--json', 'machine-readable output')
-    .action(dlqListCommand);
-  dataDirOption(
-    dlq
-      .command('replay [ids...]')
-      .description(`send dead letters again with their original Idempotency-Key. ${exitCodeHelp}`),
-  )
-    .option('--all', 'every dead letter of --connection')
-    .option('--connection <id>', 'with --all: the connection')
-    .action(dlqReplayCommand);
-  dataDirOption(
-    dlq
-      .command('discard <ids...>')
-      .description(`give up on dead letters for good (kept for search until retention). ${exitCodeHelp}`),
-  )
-    .option('--yes', 'confirm: the records are never sent')
-    .action(dlqDiscardCommand);
-  registerDlqRemap(dataDirOption(dlq.command('remap [ids...]')));
 }

@@ -1,5 +1,4 @@
 // `integration-agent dlq remap [ids...] --connection C`: the current mapping again on the dead letters it rejected.
-import type { Command } from 'commander';
 import { loadContract } from '../shaping/openapi-contract.js';
 import { declaredApiVersion } from '../shaping/api-version-stamp.js';
 import { remapDeadLetters, type RemapReport } from '../shaping/remap-dead-letters.js';
@@ -75,16 +74,4 @@ export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): 
       'nothing was re-mapped. Hint: `integration-agent dlq list --connection ID` shows the dead letters',
       exitCodes.failure,
     );
-}
-
-/** The `dlq remap` subcommand's options and action. */
-export function registerDlqRemap(command: Command): void {
-  command
-    .description(
-      "run the connection's current mapping again on dead letters it rejected (all of them without ids); records " +
-        'that now map are queued with the new payload, records sent before are refused',
-    )
-    .requiredOption('--connection <id>', 'the connection whose mapping to run')
-    .option('-c, --config <file>', 'config file; default: config.yaml in the data directory')
-    .action(dlqRemapCommand);
 }

@@ -1,7 +1,6 @@
 // `integration-agent outbox salvage <file>`: re-enqueues what a damaged or moved outbox file still holds into this agent's outbox.
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { Outbox } from '../outbox/outbox.js';
 import { salvageOutbox, type SalvageReport } from '../outbox/salvage.js';
 import { outboxFile } from '../shared/data-dir.js';
@@ -70,19 +69,4 @@ export function outboxSalvageCommand(file: string, options: OutboxSalvageOptions
     return read;
   });
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatSalvage(report));
-}
-
-/** Adds the `outbox` command group to the CLI. */
-export function registerOutboxCommand(program: Command): void {
-  program
-    .command('outbox')
-    .description('work with outbox files')
-    .command('salvage <file>')
-    .description(
-      "re-enqueue the pending records and dead letters a damaged, quarantined or copied outbox file still holds into this agent's outbox (once per key). " +
-        'Exit codes: 0 done, 1 file unreadable, 4 data directory or outbox unusable.',
-    )
-    .option('-d, --data-dir <dir>', 'data directory of the agent to salvage into (it may be running)')
-    .option('--json', 'machine-readable report')
-    .action(outboxSalvageCommand);
 }

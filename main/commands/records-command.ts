@@ -1,5 +1,4 @@
 // `integration-agent records find <key>`: where a record is and why: its state and timeline, found by business or idempotency key.
-import type { Command } from 'commander';
 import { keyHash } from '../diagnostics/bundle/outbox-report.js';
 import { openOutboxReadOnly } from '../diagnostics/bundle/open-outbox.js';
 import { createRedactor, redactJson } from '../diagnostics/redaction.js';
@@ -99,21 +98,4 @@ export function recordsFindCommand(key: string, options: RecordsFindOptions): vo
     );
   }
   process.stdout.write(options.json ? `${JSON.stringify(found, null, 2)}\n` : formatFound(found));
-}
-
-/** Adds the `records` command group to the CLI. */
-export function registerRecordsCommand(program: Command): void {
-  const records = program
-    .command('records')
-    .description('find records in the outbox and show their timeline');
-  records
-    .command('find <key>')
-    .description(
-      'a record by business key (exact or prefix: invoice number, file name…) or idempotency key, with its timeline. ' +
-        'Exit codes: 0 found, 1 not found, 4 data directory or outbox unusable.',
-    )
-    .option('-d, --data-dir <dir>', 'data directory of the agent (it may be running)')
-    .option('--limit <n>', 'at most this many records (default 20)')
-    .option('--json', 'machine-readable output')
-    .action(recordsFindCommand);
 }

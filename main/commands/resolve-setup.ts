@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { loadConfigFile } from '../config/load-config.js';
 import type { AgentConfig } from '../config/schema.js';
 import { defaultConfigFile, defaultDataDir } from '../shared/data-dir.js';
-import { withConfigErrors } from './cli-error.js';
+import { withConfigErrors } from './with-config-errors.js';
 
 export interface SetupOptions {
   config?: string;

@@ -1,5 +1,4 @@
 // `integration-agent secrets set|delete|list`: manage the secrets configs reference with { secretRef }; never prints values.
-import type { Command } from 'commander';
 import { SecretStoreError } from '../secrets/errors.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
 import { readHiddenLine, readPipedValue } from '../secrets/read-secret-value.js';
@@ -96,33 +95,4 @@ export async function secretsListCommand(options: SetupOptions): Promise<void> {
   const names = await withSecretErrors(() => store.list(), hint);
   if (names.length === 0) process.stderr.write(`No secrets in the ${store.description}.\n`);
   for (const name of names) process.stdout.write(`${name}\n`);
-}
-
-/** Adds the `secrets` command group to the CLI. */
-export function registerSecretsCommand(program: Command): void {
-  const secrets = program
-    .command('secrets')
-    .description('store, list and delete the secrets that configs reference with { secretRef: NAME }');
-  const withSetupOptions = (command: Command) =>
-    command
-      .option(
-        '-c, --config <file>',
-        'config file that chooses the secret store; default: config.yaml in the data directory',
-      )
-      .option('-d, --data-dir <dir>', 'data directory of the agent');
-  withSetupOptions(
-    secrets
-      .command('set <name>')
-      .description(
-        'store a secret; the value is read from stdin (hidden when typed), never from the command line',
-      ),
-  )
-    .option('--from-env <var>', 'take the value from this environment variable instead of stdin')
-    .action(secretsSetCommand);
-  withSetupOptions(secrets.command('delete <name>').description('remove a secret')).action(
-    secretsDeleteCommand,
-  );
-  withSetupOptions(
-    secrets.command('list').description('print the names of the stored secrets (never their values)'),
-  ).action(secretsListCommand);
 }

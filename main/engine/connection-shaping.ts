@@ -5,7 +5,6 @@ import type { Outbox } from '../outbox/outbox.js';
 import { ConnectionShaper } from '../shaping/connection-shaper.js';
 import type { ContractCheck } from '../shaping/contract-check.js';
 import { mappingVersionProblem } from '../shaping/mapping-fingerprint.js';
-import { loadContract } from '../shaping/openapi-contract.js';
 
 export class ConnectionShaping {
   private readonly shapers = new Map<string, ConnectionShaper>();
@@ -35,6 +34,8 @@ export class ConnectionShaping {
     if (problem) return new Error(problem);
     if (!connection.contract) return secrets;
     try {
+      // The OpenAPI parser and the schema compiler load only for connections that name a contract.
+      const { loadContract } = await import('../shaping/openapi-contract.js');
       this.contracts.set(connection.id, await loadContract(connection.contract));
       return secrets;
     } catch (error) {

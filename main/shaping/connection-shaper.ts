@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { CapturedChange, ChangeBatch } from '../../connectors/core/change.js';
 import type { MappingConfig } from '../config/mapping-config.js';
 import { compileMapping, type MapOutcome, type Mapper } from './compile-mapping.js';
-import { withContract, type ContractCheck } from './contract-check.js';
+import type { ContractCheck } from './contract-check.js';
+import { withContract } from './contracted-mapper.js';
 
 /** What shaping made of a batch: the changes to store, and how many the filter skipped. */
 export interface ShapedBatch {

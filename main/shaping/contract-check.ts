@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { MapOutcome, Mapper } from './compile-mapping.js';
 
 /**
  * Checks one JSON payload (or `value`, its parsed JSON, when the caller has it); returns the problem in words
@@ -115,20 +114,4 @@ export function compileContract(schemaFile: string): ContractCheck {
       cause: error,
     });
   }
-}
-
-/** The mapper with the contract checked on what it maps: a payload that fails is rejected (with its source data). */
-export function withContract(mapper: Mapper, check: ContractCheck): Mapper {
-  const verdict = (outcome: MapOutcome): MapOutcome => {
-    if (outcome.kind !== 'mapped') return outcome;
-    const problem = check(outcome.payload, outcome.value);
-    return problem ? { kind: 'failed', reason: `mapping v${mapper.version}: ${problem}` } : outcome;
-  };
-  return {
-    version: mapper.version,
-    map(input) {
-      const outcome = mapper.map(input);
-      return outcome instanceof Promise ? outcome.then(verdict) : verdict(outcome);
-    },
-  };
 }

@@ -2,7 +2,8 @@
 import type { MappingConfig } from '../config/mapping-config.js';
 import type { RemapApplied, RemapOutcome, RemapRefusal, RemapSelection } from '../outbox/remap.js';
 import { compileMapping } from './compile-mapping.js';
-import { withContract, type ContractCheck } from './contract-check.js';
+import type { ContractCheck } from './contract-check.js';
+import { withContract } from './contracted-mapper.js';
 
 /** The outbox side of a re-map (the Outbox, or the CLI's dead-letter writer beside a running agent). */
 export interface RemapStore {

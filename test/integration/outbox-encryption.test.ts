@@ -83,12 +83,15 @@ async function oneRecordRefused(encrypted: boolean) {
   const backend = createEngineBackend({ engine });
   const handlers = createAgentHandlers(backend, { validateResults: true });
   const timeline = async (role: 'admin' | 'viewer') =>
-    handlers.call('recordTimeline', { id }, { role, actor: `test ${role}` });
+    (await handlers.call('recordTimeline', { id }, { role, actor: `test ${role}` })) as RecordTimeline;
   return { engine, backend, timeline, status, logs, outboxBytes };
 }
 
-const deadEvent = (timeline: { events: { kind: string; detail: Record<string, unknown> | null }[] }) =>
-  timeline.events.find((e) => e.kind === 'dead')?.detail;
+interface RecordTimeline {
+  events: { kind: string; detail: Record<string, unknown> | null }[];
+}
+
+const deadEvent = (timeline: RecordTimeline) => timeline.events.find((e) => e.kind === 'dead')?.detail;
 
 describe('outbox.encryption.enabled', () => {
   it('the API answer of a refused record: only the verdict in clear (outbox file, WAL, status.json, log), the answer sealed and opened for admins', async () => {

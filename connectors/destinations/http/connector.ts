@@ -2,7 +2,7 @@
 import { defineDestination } from '../../core/connector.js';
 import { httpDestinationSchema } from './config.js';
 import { createHttpDestination } from './create-destination.js';
-import { httpCertificates, runHttpDoctor } from './doctor/index.js';
+import { httpCertificates } from './doctor/certificates.js';
 import { httpNetworkSettings } from './network-settings.js';
 
 export const httpConnector = defineDestination({
@@ -13,7 +13,8 @@ export const httpConnector = defineDestination({
   capabilities: { batching: true },
   label: (config) => `${config.method} ${config.url}`,
   create: (config, { secrets }) => createHttpDestination(config, secrets),
-  check: runHttpDoctor,
+  // The network doctor loads when a check runs (doctor, connection test), not with every agent.
+  check: async (config, options) => (await import('./doctor/index.js')).runHttpDoctor(config, options),
   certificates: httpCertificates,
   network: httpNetworkSettings,
 });

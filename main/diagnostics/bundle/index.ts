@@ -20,6 +20,7 @@ import {
   type ConnectionStatistics,
   type RecordSummary,
 } from './outbox-report.js';
+import { defaultBundleMaxBytes, defaultBundleTimeoutMs } from './bundle-limits.js';
 import { bundleSummary } from './summary.js';
 import { machineIdHash, systemInfo } from './system-info.js';
 import { zipFiles } from './zip.js';
@@ -68,13 +69,6 @@ export interface DiagnosticBundle {
   writeTo(path: string): Promise<void>;
 }
 
-/** A bundle's file name: which machine (the first 12 hex of its hashed id, as in manifest.json) and when, in UTC. */
-export function bundleFileName(at = new Date()): string {
-  return `diagnostics-${machineIdHash().slice(0, 12)}-${at.toISOString().replace(/[:.]/g, '-')}.zip`;
-}
-
-export const defaultBundleMaxBytes = 25 * 1024 * 1024;
-export const defaultBundleTimeoutMs = 30_000;
 const sampleChars = 600;
 /** Room kept for manifest.json and summary.txt, which are written last. */
 const reservedBytes = 64 * 1024;
