@@ -23,6 +23,7 @@ export function settingsOf(config: AgentConfig, dataDir: string, configFile: str
     dataDir,
     configFile,
     sandbox: config.sandbox,
+    encryptedAtRest: config.outbox.encryption?.enabled ?? false,
     logLevel: config.logging.level,
     limits: {
       maxPendingRecords: config.outbox.maxPendingRecords,

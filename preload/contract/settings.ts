@@ -42,6 +42,8 @@ export const settingsSchema = z.object({
   /** Read-only: the config file changes are saved to (created in the data dir when the agent ran without one). */
   configFile: z.string(),
   sandbox: z.boolean(),
+  /** Read-only: outbox.encryption.enabled (payloads and stored server answers encrypted at rest). */
+  encryptedAtRest: z.boolean(),
   logLevel: logLevelSchema,
   limits: limitsSettingsSchema,
   /** Network settings shared by the HTTP destinations; null when there are none yet. */

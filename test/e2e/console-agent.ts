@@ -35,6 +35,8 @@ export interface ConsoleAgentOptions {
   console?: string;
   /** The config's connections list (JSON) for these places; none by default. */
   connections?: (places: AgentPlaces) => unknown[];
+  /** Extra top-level YAML lines of the config (e.g. `outbox: { encryption: { enabled: true } }`). */
+  extraConfig?: (places: AgentPlaces) => string[];
   /** Start with no config file at all, as after installing: the agent runs its built-in sandbox. */
   sandbox?: boolean;
   /** Leave the console port unset, so the agent wants its default port (and falls back when that is taken). */
@@ -108,7 +110,9 @@ export async function startConsoleAgent(options: ConsoleAgentOptions = {}): Prom
   mkdirSync(inbox);
   mkdirSync(dataDir);
   const ingest = await startIngestServer();
-  const connections = options.connections?.({ inbox, ingestUrl: ingest.url, dir }) ?? [];
+  const places = { inbox, ingestUrl: ingest.url, dir };
+  const connections = options.connections?.(places) ?? [];
+  const extraLines = options.extraConfig?.(places) ?? [];
   // The sandbox has no config file until the first connection is saved: the agent writes it into its data dir.
   const config = options.sandbox ? join(dataDir, 'config.yaml') : join(dir, 'config.yaml');
   const consoleKeys = (port: number) =>
@@ -122,6 +126,7 @@ export async function startConsoleAgent(options: ConsoleAgentOptions = {}): Prom
         'configVersion: 1',
         `console: { ${consoleKeys(port)} }`,
         'logging: { level: debug }',
+        ...extraLines,
         ...(lines === undefined
           ? [`connections: ${JSON.stringify(connections)}`]
           : lines.length === 0

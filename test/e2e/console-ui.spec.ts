@@ -125,6 +125,7 @@ test('add a folder → HTTP connection in the wizard, drop files, watch them arr
   await shot(page, 'activity');
   await openPage(page, 'Settings');
   await expect(page.getByLabel('Data directory')).toHaveValue(agent.dataDir);
+  await expect(page.getByTestId('at-rest-state')).toContainText('stored unencrypted');
   await shot(page, 'settings');
   await openPage(page, 'Diagnostics');
   // The bundle comes down into the browser as a zip named after the machine and the time.

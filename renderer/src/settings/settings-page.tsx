@@ -1,4 +1,4 @@
-// Settings: data dir (read-only), log level, outbox limits, network (proxy, extra CA, sending windows), secrets.
+// Settings: data dir (read-only), log level, outbox limits, network (proxy, extra CA, sending windows), data at rest, secrets.
 import { useState, type FormEvent } from 'react';
 import type { LogLevel, Settings } from '../agent-api.js';
 import { AdminButton, AdminHint } from '../common/admin-button.js';
@@ -7,6 +7,7 @@ import { FormField } from '../common/form-field.js';
 import { bytes } from '../common/format.js';
 import { useAction, useLoad } from '../common/use-action.js';
 import { useAgent } from '../shell/agent-store.js';
+import { DataAtRest } from './data-at-rest.js';
 import { NetworkSettings } from './network-settings.js';
 import { SecretsSection } from './secrets-section.js';
 
@@ -105,6 +106,7 @@ export function SettingsPage() {
           <section>
             <NetworkSettings settings={settings} onSaved={setSaved} />
           </section>
+          <DataAtRest encrypted={settings.encryptedAtRest} />
         </>
       )}
       <SecretsSection />
