@@ -1,9 +1,10 @@
 // Browser end to end: with outbox encryption on, Settings says so and an admin rotates a connection's data key.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { fileSecrets } from '../support/file-secrets.js';
-import { adminPassphrase, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { signInAsAdmin } from './console-sign-in.js';
 
 let agent: ConsoleAgent;
 
@@ -28,22 +29,13 @@ test.afterAll(async () => {
   await agent?.stop();
 });
 
-async function signInAsAdmin(page: Page): Promise<void> {
-  await page.goto(agent.signInUrl);
-  await expect(page.getByTestId('role')).toHaveText('Role: viewer');
-  await page.getByRole('button', { name: 'Unlock admin' }).click();
-  await page.getByLabel('Admin passphrase').fill(adminPassphrase);
-  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-  await expect(page.getByTestId('role')).toHaveText('Role: admin');
-}
-
 test('Settings says payloads are encrypted; an admin rotates the data key and the audit log records start and end', async ({
   page,
 }) => {
   writeFileSync(join(agent.inbox, 'a.json'), '{"invoice":1}\n');
   await expect.poll(() => agent.ingest.applied().length, { timeout: 20_000 }).toBe(1);
 
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, agent);
   await page.goto(`${agent.origin}/#/settings`);
   await expect(page.getByTestId('at-rest-state')).toContainText('encrypted with AES-256-GCM');
   await page.getByRole('button', { name: 'Rotate data key' }).click();

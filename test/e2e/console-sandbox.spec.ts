@@ -2,8 +2,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { adminPassphrase, runCli, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { expect, test } from '@playwright/test';
+import { runCli, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { signInAsAdmin } from './console-sign-in.js';
 
 const defaultPort = 4517;
 let agent: ConsoleAgent;
@@ -30,15 +31,6 @@ test.afterAll(async () => {
   await new Promise((resolve) => (squatter ? squatter.close(resolve) : resolve(undefined)));
 });
 
-async function signInAsAdmin(page: Page): Promise<void> {
-  await page.goto(agent.signInUrl);
-  await expect(page.getByTestId('role')).toHaveText('Role: viewer');
-  await page.getByRole('button', { name: 'Unlock admin' }).click();
-  await page.getByLabel('Admin passphrase').fill(adminPassphrase);
-  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-  await expect(page.getByTestId('role')).toHaveText('Role: admin');
-}
-
 test('a taken default port: the console falls back to a free one and says where, in the output, status, console-url and the page', async ({
   page,
 }) => {
@@ -56,7 +48,7 @@ test('a taken default port: the console falls back to a free one and says where,
 test('the first connection saved in the wizard replaces the sandbox, says so before saving, and leaves no trace of it running', async ({
   page,
 }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, agent);
   await expect(page.locator('header .badge', { hasText: 'sandbox' })).toBeVisible();
   await expect(page.getByText(/SANDBOX: no config found/).first()).toBeVisible();
 

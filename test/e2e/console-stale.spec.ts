@@ -1,6 +1,7 @@
 // Browser end to end: a console page open while the agent restarts says disconnected, then "sign in again"; an admin role lapses in the header without a reload.
 import { expect, test, type Page } from '@playwright/test';
-import { adminPassphrase, runCli, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { runCli, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { signIn, unlockAdmin } from './console-sign-in.js';
 
 let agent: ConsoleAgent;
 
@@ -18,20 +19,11 @@ test.afterAll(async () => {
 const role = (page: Page) => page.getByTestId('role');
 const linkState = (page: Page) => page.getByTestId('link-state');
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(agent.signInUrl);
-  await expect(page.getByRole('status', { name: 'Overall health' })).toBeVisible();
-  await expect(role(page)).toHaveText('Role: viewer');
-}
-
 test('the header shows the admin time left and drops to viewer when the role lapses, without a reload', async ({
   page,
 }) => {
-  await signIn(page);
-  await page.getByRole('button', { name: 'Unlock admin' }).click();
-  await page.getByLabel('Admin passphrase').fill(adminPassphrase);
-  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-  await expect(role(page)).toHaveText('Role: admin');
+  await signIn(page, agent);
+  await unlockAdmin(page);
   await expect(page.getByTestId('role-time-left')).toHaveText(/^admin for \d s more$/);
   await expect(role(page)).toHaveText('Role: viewer');
   await expect(page.getByTestId('role-time-left')).toHaveCount(0);
@@ -41,7 +33,7 @@ test('the header shows the admin time left and drops to viewer when the role lap
 test('an agent restart under an open page: disconnected and reconnecting, then sign in again; the link signs in anew', async ({
   page,
 }) => {
-  await signIn(page);
+  await signIn(page, agent);
   await expect(linkState(page)).toHaveCount(0);
   const restarted = agent.restart();
   await expect(linkState(page)).toHaveAttribute('data-link', 'reconnecting');
@@ -53,14 +45,14 @@ test('an agent restart under an open page: disconnected and reconnecting, then s
   await expect(linkState(page)).toContainText('Sign in again');
   await expect(linkState(page)).toContainText('integration-agent console-url');
   await expect(role(page)).toHaveText('Not signed in');
-  await signIn(page);
+  await signIn(page, agent);
   await expect(linkState(page)).toHaveCount(0);
 });
 
 test('live config reload: an edited config file adds a connection; an invalid edit is refused on the page and the running one stays', async ({
   page,
 }) => {
-  await signIn(page);
+  await signIn(page, agent);
   const connection = [
     '  - id: live-added',
     '    name: Added by editing the file',

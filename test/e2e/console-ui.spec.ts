@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { adminPassphrase, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { signIn, unlockAdmin } from './console-sign-in.js';
 
 const screenshots = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const rejected = {
@@ -37,19 +38,6 @@ function dropFiles(count: number): void {
   }
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(agent.signInUrl);
-  await expect(banner(page)).toBeVisible();
-  await expect(page.getByTestId('role')).toHaveText('Role: viewer');
-}
-
-async function unlockAdmin(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Unlock admin' }).click();
-  await page.getByLabel('Admin passphrase').fill(adminPassphrase);
-  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-  await expect(page.getByTestId('role')).toHaveText('Role: admin');
-}
-
 async function openPage(page: Page, title: string): Promise<void> {
   await page
     .getByRole('navigation', { name: 'Pages' })
@@ -61,7 +49,7 @@ async function openPage(page: Page, title: string): Promise<void> {
 test('add a folder → HTTP connection in the wizard, drop files, watch them arrive and the overview turn green', async ({
   page,
 }) => {
-  await signIn(page);
+  await signIn(page, agent);
   await unlockAdmin(page);
   await openPage(page, 'Connections');
   await page.getByRole('link', { name: 'Add a connection' }).click();
@@ -160,7 +148,7 @@ test('add a folder → HTTP connection in the wizard, drop files, watch them arr
 test('a server that refuses records fills the dead-letter queue; after the fix an admin replays them from the UI', async ({
   page,
 }) => {
-  await signIn(page);
+  await signIn(page, agent);
   agent.ingest.setFaults(() => rejected);
   dropFiles(2);
   await expect(card(page).getByTestId('dead')).toHaveText('2', { timeout: 20_000 });
@@ -186,7 +174,7 @@ test('a viewer sees replay disabled, and the console refuses the replay call its
   page,
   request,
 }) => {
-  await signIn(page);
+  await signIn(page, agent);
   agent.ingest.setFaults(() => rejected);
   dropFiles(1);
   await expect(card(page).getByTestId('dead')).toHaveText('1', { timeout: 20_000 });
@@ -265,7 +253,7 @@ test('requests without the token, with a foreign Host or a foreign Origin are re
 test('the audit log lists a change made through the UI, with actor and target, to viewers too', async ({
   page,
 }) => {
-  await signIn(page);
+  await signIn(page, agent);
   await unlockAdmin(page);
   await openPage(page, 'Connections');
   await page.getByRole('button', { name: 'Pause' }).click();

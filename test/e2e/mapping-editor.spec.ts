@@ -2,8 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
-import { adminPassphrase, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { expect, test } from '@playwright/test';
+import { startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { signInAsAdmin } from './console-sign-in.js';
 
 const screenshots = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 let agent: ConsoleAgent;
@@ -53,22 +54,13 @@ async function deadLetters(): Promise<number> {
   return ((await answer.json()) as { records: unknown[] }).records.length;
 }
 
-async function signInAsAdmin(page: Page): Promise<void> {
-  await page.goto(agent.signInUrl);
-  await expect(page.getByTestId('role')).toHaveText('Role: viewer');
-  await page.getByRole('button', { name: 'Unlock admin' }).click();
-  await page.getByLabel('Admin passphrase').fill(adminPassphrase);
-  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-  await expect(page.getByTestId('role')).toHaveText('Role: admin');
-}
-
 test('an admin edits a mapping, sees the preview change and the contract pass, then saves it as v2', async ({
   page,
 }) => {
   writeFileSync(join(agent.inbox, 'export-1.csv'), 'Rechnungsnr;Kunde;Betrag\nA-1;Müller GmbH;1.234,56\n');
   await expect.poll(deadLetters, { timeout: 20_000 }).toBe(1);
 
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, agent);
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Connections' }).click();
   await page.getByTestId('connection-row-invoices').getByRole('link', { name: 'Mapping' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Mapping of invoices' })).toBeVisible();

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { adminPassphrase, startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { startConsoleAgent, type ConsoleAgent } from './console-agent.js';
+import { signInAsAdmin } from './console-sign-in.js';
 
 const screenshots = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 /** A German export: semicolons, decimal commas, and one short row that capture rejects. */
@@ -26,21 +27,12 @@ test.afterAll(async () => {
   await agent?.stop();
 });
 
-async function signInAsAdmin(page: Page): Promise<void> {
-  await page.goto(agent.signInUrl);
-  await expect(page.getByTestId('role')).toHaveText('Role: viewer');
-  await page.getByRole('button', { name: 'Unlock admin' }).click();
-  await page.getByLabel('Admin passphrase').fill(adminPassphrase);
-  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-  await expect(page.getByTestId('role')).toHaveText('Role: admin');
-}
-
 const columnHeaders = (page: Page) => page.getByTestId('records-preview-table').getByRole('columnheader');
 
 test('records mode in the wizard: the preview follows the options, shows the rejected row, and the saved connection sends each row', async ({
   page,
 }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, agent);
   await page.goto(`${agent.origin}/#/connections/new`);
   await page.getByLabel('Folder', { exact: true }).fill(agent.inbox);
   await page.getByLabel('Files to pick up').fill('*.csv');
