@@ -41,7 +41,11 @@ function print(report: RemapReport, running: boolean): void {
  * With outbox.encryption on, the connection's data keys: stored payloads are opened to be mapped and new ones sealed,
  * as the engine does. A key or secret store that cannot be used stops the command before it changes anything.
  */
-async function dataKeysFor(config: AgentConfig, dataDir: string, connection: string): Promise<DataKeys | undefined> {
+async function dataKeysFor(
+  config: AgentConfig,
+  dataDir: string,
+  connection: string,
+): Promise<DataKeys | undefined> {
   try {
     return await loadConnectionDataKeys(config, dataDir, connection);
   } catch (error) {
