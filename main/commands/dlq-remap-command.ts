@@ -8,6 +8,11 @@ import { CliError, exitCodes } from './cli-error.js';
 import { withOutboxErrors } from './connections-command.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
 import { plural } from '../engine/plain-words.js';
+import { loadConnectionDataKeys } from '../engine/outbox-encryption.js';
+import type { AgentConfig } from '../config/schema.js';
+import type { DataKeys } from '../outbox/data-keys.js';
+import { PayloadKeyError } from '../outbox/payload-codec.js';
+import { SecretStoreError } from '../secrets/errors.js';
 
 export interface DlqRemapOptions extends SetupOptions {
   connection?: string;
@@ -32,6 +37,27 @@ function print(report: RemapReport, running: boolean): void {
     );
 }
 
+/**
+ * With outbox.encryption on, the connection's data keys: stored payloads are opened to be mapped and new ones sealed,
+ * as the engine does. A key or secret store that cannot be used stops the command before it changes anything.
+ */
+async function dataKeysFor(
+  config: AgentConfig,
+  dataDir: string,
+  connection: string,
+): Promise<DataKeys | undefined> {
+  try {
+    return await loadConnectionDataKeys(config, dataDir, connection);
+  } catch (error) {
+    if (!(error instanceof PayloadKeyError || error instanceof SecretStoreError)) throw error;
+    throw new CliError(
+      `nothing was re-mapped or changed: outbox.encryption is on, and the dead letters of ${connection} cannot be ` +
+        `opened or re-sealed without its data key: ${error.message}`,
+      exitCodes.failure,
+    );
+  }
+}
+
 export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): Promise<void> {
   if (!options.connection)
     throw new CliError(
@@ -41,7 +67,7 @@ export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): 
   const list = ids.length > 0 ? parseIds(ids) : undefined;
   const setup = await resolveSetup(options);
   const connection = setup.config?.connections.find((c) => c.id === options.connection);
-  if (!connection)
+  if (!connection || !setup.config)
     throw new CliError(
       `no connection "${options.connection}" in ${setup.configFile ?? 'the config'}. Hint: pass --config FILE`,
       exitCodes.badConfig,
@@ -52,7 +78,8 @@ export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): 
       exitCodes.failure,
     );
   const mapping = connection.mapping;
-  const writer = withOutboxErrors(() => openDeadLetterWriter(setup.dataDir));
+  const keys = await dataKeysFor(setup.config, setup.dataDir, connection.id);
+  const writer = withOutboxErrors(() => openDeadLetterWriter(setup.dataDir, keys));
   let report: RemapReport;
   try {
     const contract = connection.contract ? await loadContract(connection.contract) : undefined;

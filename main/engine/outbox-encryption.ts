@@ -1,4 +1,5 @@
-// Turns outbox encryption at rest on for a starting engine: data keys from the secret store for every connection.
+// Outbox encryption at rest for a starting engine (data keys from the secret store for every connection) and for
+// support commands (one connection's existing keys).
 import type { AgentConfig } from '../config/schema.js';
 import { DataKeys } from '../outbox/data-keys.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -22,5 +23,21 @@ export async function enableOutboxEncryption(
   const ids = new Set([...config.connections.map((c) => c.id), ...outbox.counters.connections()]);
   for (const id of ids) await keys.ensure(id);
   outbox.useEncryption(keys);
+  return keys;
+}
+
+/**
+ * For a support command beside the agent (`dlq remap`): with `outbox.encryption.enabled`, the data keys of
+ * `connection` the agent keeps in the secret store, never a new one; undefined when encryption is off. A store that
+ * cannot be opened throws its SecretStoreError, a missing or unreadable key a PayloadKeyError naming the secret.
+ */
+export async function loadConnectionDataKeys(
+  config: AgentConfig,
+  dataDir: string,
+  connection: string,
+): Promise<DataKeys | undefined> {
+  if (config.outbox.encryption?.enabled !== true) return undefined;
+  const keys = new DataKeys(await openSecretStore(config.secrets, dataDir));
+  await keys.load(connection);
   return keys;
 }

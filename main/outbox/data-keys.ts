@@ -65,6 +65,33 @@ export class DataKeys implements PayloadCodec {
     this.loaded.set(connection, keys);
   }
 
+  /**
+   * Loads the connection's existing keys, never creating one (support commands beside the agent): a missing or
+   * unreadable secret throws a PayloadKeyError naming the secret and the fix.
+   */
+  async load(connection: string): Promise<void> {
+    const name = dataKeySecretName(connection);
+    const text = await this.store.get(name);
+    const restore =
+      `Fix: restore it from its backup (\`integration-agent secrets set ${name} < backup\`); if this connection ` +
+      'never ran with outbox.encryption on, start the agent once with it on, so it creates the key';
+    if (text === undefined)
+      throw new PayloadKeyError(
+        connection,
+        undefined,
+        `the outbox data key of connection ${connection} (secret ${name}) is not in the ${this.store.description}. ${restore}`,
+      );
+    try {
+      this.loaded.set(connection, parse(name, text));
+    } catch {
+      throw new PayloadKeyError(
+        connection,
+        undefined,
+        `the secret ${name} in the ${this.store.description} is not a set of outbox data keys of connection ${connection}. ${restore}`,
+      );
+    }
+  }
+
   /** Adds a new current key (old ones stay readable until `retire`); returns its id. */
   async rotate(connection: string): Promise<string> {
     const keys = this.keysOf(connection);

@@ -7,7 +7,7 @@ import { OutboxCounters, type ConnectionCounts } from './counters.js';
 import { DeadLetters, type DeadLetterActionResult, type DeadLetterQuery } from './dead-letters.js';
 import type { PayloadCodec } from './data-keys.js';
 import { Enqueuer } from './enqueue.js';
-import { openLease, sealBatch } from './encryption-seam.js';
+import { openLease, openRemapSelection, sealBatch, sealRemapOutcomes } from './encryption-seam.js';
 import { Leaser, type Lease, type LeaseRequest, type ReadyPeek } from './lease.js';
 import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './open-database.js';
 import type { OutboxRecord } from './record.js';
@@ -191,17 +191,18 @@ export class Outbox {
     return result;
   }
 
-  /** Dead letters the mapping rejected that may be mapped again (see main/outbox/remap.ts). */
+  /** Dead letters the mapping rejected that may be mapped again (see main/outbox/remap.ts), their payloads opened. */
   remapSelection(
     connection: string,
     request: { ids: number[] } | { afterId: number; limit: number },
   ): RemapSelection {
-    return this.remaps.select(connection, request);
+    return openRemapSelection(this.codec, connection, this.remaps.select(connection, request));
   }
 
-  /** Stores what the current mapping made of selected dead letters: the mapped ones are queued again. */
+  /** Stores what the current mapping made of selected dead letters: the mapped ones are queued again, sealed. */
   applyRemap(connection: string, outcomes: RemapOutcome[], actor: string): RemapApplied {
-    const applied = this.remaps.apply(connection, outcomes, actor, this.clock());
+    const sealed = sealRemapOutcomes(this.codec, connection, outcomes);
+    const applied = this.remaps.apply(connection, sealed, actor, this.clock());
     if (applied.remapped.length > 0) this.notify(connection);
     return applied;
   }

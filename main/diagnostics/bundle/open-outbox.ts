@@ -4,7 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditLog } from '../../outbox/audit-log.js';
 import { OutboxCounters } from '../../outbox/counters.js';
+import type { PayloadCodec } from '../../outbox/data-keys.js';
 import { DeadLetters, type DeadLetterActionResult } from '../../outbox/dead-letters.js';
+import { openRemapSelection, sealRemapOutcomes } from '../../outbox/encryption-seam.js';
 import { Remaps, type RemapApplied, type RemapOutcome } from '../../outbox/remap.js';
 import { schemaVersion } from '../../outbox/migrate.js';
 import { outboxMigrations } from '../../outbox/migrations/index.js';
@@ -74,10 +76,12 @@ export interface DeadLetterWriter {
 }
 
 /**
- * Replay and discard through a second SQLite connection. Unlike Outbox.open it neither migrates nor releases leases:
- * the running agent owns its leases. Each action is one IMMEDIATE transaction that waits out the agent's writes.
+ * Replay, discard and re-map through a second SQLite connection. Unlike Outbox.open it neither migrates nor releases
+ * leases: the running agent owns its leases. Each action is one IMMEDIATE transaction that waits out the agent's
+ * writes. With `codec` (outbox.encryption on) re-map candidates are opened and their new payloads sealed, as the
+ * engine does; replay and discard never touch payloads.
  */
-export function openDeadLetterWriter(dataDir: string): DeadLetterWriter {
+export function openDeadLetterWriter(dataDir: string, codec?: PayloadCodec): DeadLetterWriter {
   const file = requireOutbox(dataDir);
   const db = new Database(file, { fileMustExist: true, timeout: supportBusyTimeoutMs });
   try {
@@ -98,8 +102,10 @@ export function openDeadLetterWriter(dataDir: string): DeadLetterWriter {
     const remaps = new Remaps(db, counters, new AuditLog(db));
     return {
       replay: (list, actor) => dead.replay(list, actor, Date.now()),
-      remapSelection: (connection, request) => remaps.select(connection, request),
-      applyRemap: (connection, outcomes, actor) => remaps.apply(connection, outcomes, actor, Date.now()),
+      remapSelection: (connection, request) =>
+        openRemapSelection(codec, connection, remaps.select(connection, request)),
+      applyRemap: (connection, outcomes, actor) =>
+        remaps.apply(connection, sealRemapOutcomes(codec, connection, outcomes), actor, Date.now()),
       discard: (list, actor) => dead.discard(list, actor, Date.now()),
       deadIds: (connection) => ids.all(connection) as number[],
       close: () => db.close(),

@@ -142,4 +142,69 @@ describe('outbox payload encryption', () => {
       'Jane Doe',
     );
   });
+
+  it('re-mapping a sealed dead letter: the mapping gets the opened source row, the new payload is stored sealed; a key lost or encryption off refuses it, unchanged', async () => {
+    const { outbox } = h.setup();
+    const store = memoryStore();
+    const keys = new DataKeys(store);
+    await keys.ensure('conn-a');
+    outbox.useEncryption(keys);
+    const source = '{"Nr":"A-1","Betrag":"1.234,56"}';
+    const rejected = change('k1', {
+      payload: Buffer.from(source),
+      origin: { mappingVersion: 1 },
+      rejected: { reason: 'mapping v1: Betrag is not a number' },
+    });
+    outbox.enqueue('conn-a', batch([rejected]));
+    const [stored] = storedPayloads(outbox);
+    const select = (o: typeof outbox) => o.remapSelection('conn-a', { afterId: 0, limit: 10 });
+
+    const withoutCodec = h.open(h.file());
+    expect(select(withoutCodec)).toMatchObject({
+      candidates: [],
+      refused: [{ reason: expect.stringContaining('set outbox.encryption.enabled: true again') as unknown }],
+    });
+    const lostKey = h.open(h.file());
+    const fresh = new DataKeys(memoryStore());
+    await fresh.ensure('conn-a');
+    lostKey.useEncryption(fresh);
+    expect(select(lostKey).refused[0]?.reason).toMatch(
+      /^record \d+: records of connection conn-a are encrypted with data key k[0-9a-f]{8}, which is not in the secret store\. .*restore the secret outbox-key\.conn-a/,
+    );
+    expect(storedPayloads(outbox)).toEqual([stored]);
+
+    const selection = select(outbox);
+    expect(selection.candidates.map((c) => c.payload.toString())).toEqual([source]);
+    const mapped = '{"no":"A-1","amount":1234.56}';
+    const id = selection.candidates[0]!.id;
+    expect(
+      outbox.applyRemap('conn-a', [{ id, kind: 'mapped', payload: Buffer.from(mapped), version: 2 }], 'test'),
+    ).toMatchObject({ remapped: [id] });
+    const [resealed] = storedPayloads(outbox);
+    expect(isSealed(resealed!)).toBe(true);
+    expect(resealed!.toString('latin1')).not.toContain('amount');
+    expect(
+      outbox.lease({ connection: 'conn-a', ...bigLease }).records.map((r) => r.payload.toString()),
+    ).toEqual([mapped]);
+  });
+
+  it('DataKeys.load reads an existing key and never creates one: a missing or unreadable secret names it and the fix', async () => {
+    const store = memoryStore();
+    const missing = new DataKeys(store).load('conn-a');
+    await expect(missing).rejects.toThrow(PayloadKeyError);
+    await expect(missing).rejects.toThrow(
+      'the outbox data key of connection conn-a (secret outbox-key.conn-a) is not in the memory store. Fix: restore it from its backup (`integration-agent secrets set outbox-key.conn-a < backup`)',
+    );
+    expect(store.values.size).toBe(0);
+    store.values.set(dataKeySecretName('conn-a'), 'not json');
+    await expect(new DataKeys(store).load('conn-a')).rejects.toThrow(
+      'the secret outbox-key.conn-a in the memory store is not a set of outbox data keys of connection conn-a. Fix:',
+    );
+    const created = new DataKeys(store);
+    store.values.delete(dataKeySecretName('conn-a'));
+    await created.ensure('conn-a');
+    const loaded = new DataKeys(store);
+    await loaded.load('conn-a');
+    expect(loaded.open('conn-a', created.seal('conn-a', Buffer.from('x'))).toString()).toBe('x');
+  });
 });
