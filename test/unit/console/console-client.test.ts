@@ -72,8 +72,48 @@ afterEach(() => {
 });
 
 describe('console client', () => {
-  it('has exactly the contract methods plus on', () => {
-    expect(Object.keys(setUp().client).sort()).toEqual([...agentMethodNames, 'on'].sort());
+  it('has exactly the contract methods plus on and the bundle download', () => {
+    expect(Object.keys(setUp().client).sort()).toEqual([...agentMethodNames, 'downloadBundle', 'on'].sort());
+  });
+
+  it('downloads a bundle with the session header: the zip, its file name and where the agent keeps a copy', async () => {
+    const zip = new Uint8Array([0x50, 0x4b, 3, 4]);
+    const { client, sent } = setUp('#token=t', (url) =>
+      url === '/api/session'
+        ? Response.json({ role: 'viewer', sessionToken: 's-1' })
+        : new Response(zip, {
+            headers: {
+              'Content-Type': 'application/zip',
+              'Content-Disposition':
+                'attachment; filename="diagnostics-0123456789ab-2026-12-03T09-00-00-000Z.zip"',
+              'X-Bundle-Saved-To': encodeURIComponent('/data/diagnostics/x y.zip'),
+            },
+          }),
+    );
+    const bundle = await client.downloadBundle();
+    expect(sent.at(-1)).toEqual({ url: '/api/download/diagnostics', body: '{}', session: 's-1' });
+    expect(bundle.fileName).toBe('diagnostics-0123456789ab-2026-12-03T09-00-00-000Z.zip');
+    expect(bundle.savedTo).toBe('/data/diagnostics/x y.zip');
+    expect(new Uint8Array(await bundle.blob.arrayBuffer())).toEqual(zip);
+  });
+
+  it('a refused bundle download rejects with the contract error; a lost session signs the page out', async () => {
+    const link = new LinkState();
+    const refusal = {
+      code: 'forbidden',
+      message: 'exportDiagnostics changes the agent and needs the admin role',
+    };
+    const { client } = setUp('', () => Response.json({ error: refusal }, { status: 403 }), new Map(), link);
+    await expect(client.downloadBundle()).rejects.toEqual(refusal);
+    expect(link.current).not.toBe('signed-out');
+    const gone = setUp(
+      '',
+      () => Response.json({ error: { code: 'unauthorized', message: 'sign in' } }, { status: 401 }),
+      new Map(),
+      link,
+    );
+    await expect(gone.client.downloadBundle()).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(link.current).toBe('signed-out');
   });
 
   it('takes the token out of the address bar, signs in, then sends the header token with every call and the event stream', async () => {
