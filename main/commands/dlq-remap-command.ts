@@ -2,7 +2,8 @@
 import { loadContract } from '../shaping/openapi-contract.js';
 import { declaredApiVersion } from '../shaping/api-version-stamp.js';
 import { remapDeadLetters, type RemapReport } from '../shaping/remap-dead-letters.js';
-import { openDeadLetterWriter, runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
+import { openDeadLetterWriter, readAuditMark, runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
+import { RotationRaced } from '../outbox/rotation-guard.js';
 import { cliActor, parseIds } from './dlq-arguments.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { withOutboxErrors } from './connections-command.js';
@@ -78,8 +79,12 @@ export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): 
       exitCodes.failure,
     );
   const mapping = connection.mapping;
+  // Taken before the key is loaded: a rotation in the agent after this point stops the write (rotation-guard.ts).
+  const mark = withOutboxErrors(() => readAuditMark(setup.dataDir));
   const keys = await dataKeysFor(setup.config, setup.dataDir, connection.id);
-  const writer = withOutboxErrors(() => openDeadLetterWriter(setup.dataDir, keys));
+  const writer = withOutboxErrors(() =>
+    openDeadLetterWriter(setup.dataDir, keys && { codec: keys, auditMark: mark }),
+  );
   let report: RemapReport;
   try {
     const contract = connection.contract ? await loadContract(connection.contract) : undefined;
@@ -91,6 +96,12 @@ export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): 
       cliActor(),
       contract,
       declaredApiVersion(connection.destination),
+    );
+  } catch (error) {
+    if (!(error instanceof RotationRaced)) throw error;
+    throw new CliError(
+      `stopped: ${error.message}. Dead letters of earlier steps may be re-mapped already; \`integration-agent dlq list --connection ${connection.id}\` shows what is left`,
+      exitCodes.failure,
     );
   } finally {
     writer.close();

@@ -89,6 +89,7 @@ export class Remaps {
     outcomes: RemapOutcome[],
     actor: string,
     now: number,
+    guard?: () => void,
   ) => { applied: RemapApplied; sizes: number[] };
 
   constructor(
@@ -118,7 +119,8 @@ export class Remaps {
       WHERE id = @id AND connection = @connection AND state = 'dead' AND attempts = 0 RETURNING id`);
     this.events = new RecordEvents(db);
     const apply = db.transaction(
-      (connection: string, outcomes: RemapOutcome[], actor: string, now: number) => {
+      (connection: string, outcomes: RemapOutcome[], actor: string, now: number, guard?: () => void) => {
+        guard?.();
         const applied: RemapApplied = { remapped: [], stillFailing: [], skipped: [] };
         const sizes: number[] = [];
         const origins = this.originsOf(outcomes.map((o) => o.id));
@@ -195,8 +197,15 @@ export class Remaps {
   }
 
   /** Stores the outcomes in one transaction: mapped records become pending, the others stay dead with the new reason. */
-  apply(connection: string, outcomes: RemapOutcome[], actor: string, now: number): RemapApplied {
-    const { applied, sizes } = this.applyTx(connection, outcomes, actor, now);
+  apply(
+    connection: string,
+    outcomes: RemapOutcome[],
+    actor: string,
+    now: number,
+    /** Runs first inside the write transaction; what it throws leaves everything as it was. */
+    guard?: () => void,
+  ): RemapApplied {
+    const { applied, sizes } = this.applyTx(connection, outcomes, actor, now, guard);
     for (const size of sizes) {
       this.counters.addDead(connection, -1);
       this.counters.addPending(connection, 1, size);

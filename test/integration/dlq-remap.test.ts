@@ -157,8 +157,26 @@ describe('dlq remap', () => {
     expect(after).toEqual(rejected);
     expect(after.events).toBe(rejected.events);
 
-    // The key restored: both rows map (so the mapping saw the source rows, not ciphertext), queued sealed.
+    // The key restored, but a rotation of it is under way in an agent: payloads sealed now would outlive their key.
     await store.set(name, backup);
+    const audit = (action: string) => {
+      const db = new Database(outboxFile(dataDir));
+      try {
+        db.prepare(
+          "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, 'admin (console)', ?, 'it', NULL)",
+        ).run(Date.now(), action);
+      } finally {
+        db.close();
+      }
+    };
+    audit('data-key.rotate');
+    const raced = remap([], { connection: 'it', config: configFile });
+    await expect(raced).rejects.toThrow(/^stopped: a rotation of it's data key is under way since /);
+    await expect(raced).rejects.toThrow('once the audit log shows data-key.rotated for it');
+    expect(rows()).toEqual(rejected);
+    audit('data-key.rotated');
+
+    // The rotation over: both rows map (so the mapping saw the source rows, not ciphertext), queued sealed.
     const printed = await remap([], { connection: 'it', config: configFile });
     expect(printed.out).toMatch(/^Re-mapped 2 records, now queued with the new payload/);
     const queued = rows();

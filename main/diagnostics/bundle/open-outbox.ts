@@ -7,6 +7,7 @@ import { OutboxCounters } from '../../outbox/counters.js';
 import type { PayloadCodec } from '../../outbox/data-keys.js';
 import { DeadLetters, type DeadLetterActionResult } from '../../outbox/dead-letters.js';
 import { openRemapSelection, sealRemapOutcomes } from '../../outbox/encryption-seam.js';
+import { assertNoRotationSince, auditMark } from '../../outbox/rotation-guard.js';
 import { Remaps, type RemapApplied, type RemapOutcome } from '../../outbox/remap.js';
 import { schemaVersion } from '../../outbox/migrate.js';
 import { outboxMigrations } from '../../outbox/migrations/index.js';
@@ -65,6 +66,20 @@ export function openOutboxReadOnly(dataDir: string): Outbox {
   });
 }
 
+/** The outbox's newest audit entry (see rotation-guard.ts), read before a command loads a data key. */
+export function readAuditMark(dataDir: string): number {
+  const db = new Database(requireOutbox(dataDir), {
+    readonly: true,
+    fileMustExist: true,
+    timeout: supportBusyTimeoutMs,
+  });
+  try {
+    return auditMark(db);
+  } finally {
+    db.close();
+  }
+}
+
 export interface DeadLetterWriter {
   replay(ids: number[], actor: string): DeadLetterActionResult;
   discard(ids: number[], actor: string): DeadLetterActionResult;
@@ -81,7 +96,11 @@ export interface DeadLetterWriter {
  * writes. With `codec` (outbox.encryption on) re-map candidates are opened and their new payloads sealed, as the
  * engine does; replay and discard never touch payloads.
  */
-export function openDeadLetterWriter(dataDir: string, codec?: PayloadCodec): DeadLetterWriter {
+export function openDeadLetterWriter(
+  dataDir: string,
+  sealing?: { codec: PayloadCodec; auditMark: number },
+): DeadLetterWriter {
+  const codec = sealing?.codec;
   const file = requireOutbox(dataDir);
   const db = new Database(file, { fileMustExist: true, timeout: supportBusyTimeoutMs });
   try {
@@ -105,7 +124,13 @@ export function openDeadLetterWriter(dataDir: string, codec?: PayloadCodec): Dea
       remapSelection: (connection, request) =>
         openRemapSelection(codec, connection, remaps.select(connection, request)),
       applyRemap: (connection, outcomes, actor) =>
-        remaps.apply(connection, sealRemapOutcomes(codec, connection, outcomes), actor, Date.now()),
+        remaps.apply(
+          connection,
+          sealRemapOutcomes(codec, connection, outcomes),
+          actor,
+          Date.now(),
+          sealing && (() => assertNoRotationSince(db, connection, sealing.auditMark)),
+        ),
       discard: (list, actor) => dead.discard(list, actor, Date.now()),
       deadIds: (connection) => ids.all(connection) as number[],
       close: () => db.close(),
