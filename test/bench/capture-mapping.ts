@@ -1,4 +1,4 @@
-// Mapping cost in records mode: one German 10-field CSV captured by an in-process folder source, plain and mapped.
+// Mapping cost in records mode: one German 10-field CSV captured by an in-process folder source, plain and mapped + contract-checked.
 import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -7,6 +7,7 @@ import { folderSourceSchema } from '../../connectors/sources/folder/config.js';
 import { FolderSource } from '../../connectors/sources/folder/source.js';
 import { mappingSchema } from '../../main/config/mapping-config.js';
 import { ConnectionShaper } from '../../main/shaping/connection-shaper.js';
+import { contractChecker } from '../../main/shaping/contract-check.js';
 import { nowMs } from './measure.js';
 import { CONNECTION, openBenchOutbox } from './outbox-driver.js';
 import type { TempArea } from './temp-area.js';
@@ -34,6 +35,25 @@ export const benchMapping = mappingSchema.parse({
     "note": $text(Notiz)
   }`,
 });
+
+/** The receiving API's contract for the mapped invoice: types, formats, an enum, required fields (checked by ajv). */
+export const benchContract = {
+  type: 'object',
+  required: ['invoiceNo', 'customerNo', 'issued', 'currency', 'amount', 'paid'],
+  additionalProperties: false,
+  properties: {
+    invoiceNo: { type: 'string', minLength: 1 },
+    customerNo: { type: 'string' },
+    customer: { type: 'string' },
+    issued: { type: 'string', format: 'date' },
+    due: { type: 'string', format: 'date' },
+    recordedAt: { type: 'string', format: 'date-time' },
+    currency: { enum: ['EUR', 'USD', 'CHF'] },
+    amount: { type: 'number', minimum: 0 },
+    paid: { type: 'boolean' },
+    note: { type: ['string', 'null'] },
+  },
+};
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -74,7 +94,8 @@ async function captureOnce(
   const outbox = openBenchOutbox(join(area.dir(`${name}-outbox`), 'outbox.db'));
   const closeOutbox = area.track(() => outbox.close());
   const logger = pino({ level: 'silent' });
-  const shaper = mapped ? new ConnectionShaper(benchMapping, logger, () => undefined) : undefined;
+  const contract = contractChecker(benchContract, 'the bench invoice schema');
+  const shaper = mapped ? new ConnectionShaper(benchMapping, logger, () => undefined, contract) : undefined;
   let firstAt = 0;
   let stored = 0;
   let done: (at: number) => void = () => undefined;
@@ -121,6 +142,8 @@ async function captureOnce(
       .get() as Buffer;
     if (!/"amount":\d/.test(sample.toString()) || !sample.toString().includes('"issued":"2024-01-01"'))
       throw new Error(`${name}: the mapped payload is not typed: ${sample.toString()}`);
+    const refused = outbox.db.prepare("SELECT count(*) FROM records WHERE state = 'dead'").pluck().get();
+    if (refused !== 0) throw new Error(`${name}: ${String(refused)} rows failed the mapping or the contract`);
   }
   closeOutbox();
   return (rows / (endAt - firstAt)) * 1000;
