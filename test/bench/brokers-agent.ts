@@ -25,7 +25,8 @@ function memoryStore(values: Record<string, string>): SecretStore {
 
 /**
  * Seeds `changes` into a fresh outbox in `dir`, starts the engine with `destination` and returns records/s from the
- * moment it started until every record was acknowledged by the broker and settled.
+ * first record acknowledged by the broker and settled until the last one, as the raw loop counts from its first
+ * publish on a connected client: the engine's start and the broker connect are left out of both (and printed).
  */
 export async function agentRate(
   dir: string,
@@ -47,6 +48,8 @@ export async function agentRate(
     connections: [{ id: CONNECTION, source: { type: 'folder', path: inbox }, destination }],
   });
   const started = performance.now();
+  let firstAt = 0;
+  let counted = 0;
   const engine = await Engine.start({
     config,
     dataDir,
@@ -59,6 +62,13 @@ export async function agentRate(
     let lastChange = Date.now();
     for (;;) {
       const { pending } = engine.outbox.counts(CONNECTION);
+      if (firstAt === 0 && pending < changes.length) {
+        firstAt = performance.now();
+        counted = pending;
+        console.log(
+          `  (engine start and broker connect: ${((firstAt - started) / 1000).toFixed(2)} s, not counted)`,
+        );
+      }
       if (pending === 0) break;
       if (pending !== last) [last, lastChange] = [pending, Date.now()];
       else if (Date.now() - lastChange > 30_000)
@@ -67,11 +77,11 @@ export async function agentRate(
         );
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    const elapsedS = (performance.now() - started) / 1000;
+    const elapsedS = (performance.now() - firstAt) / 1000;
     const dead = engine.outbox.counts(CONNECTION).dead;
     if (dead > 0)
       throw new Error(`${dead} records were dead-lettered: the benchmark's broker setup is wrong`);
-    return changes.length / elapsedS;
+    return counted / elapsedS;
   } finally {
     await engine.stop(5000);
   }
