@@ -124,6 +124,11 @@ export interface Destination {
   /** Human label for status, without secrets (e.g. "POST https://api.example.com/invoices"). */
   readonly label: string;
   readonly batching?: BatchLimits;
+  /**
+   * How many sends the dispatcher runs at once, when the destination keeps its own window of messages in flight
+   * (a broker batch publishes its members pipelined): absent, the destination's `concurrency`.
+   */
+  readonly sendConcurrency?: number;
   /** Set when the config is allowed but unsafe (e.g. plain http to another host). */
   readonly warning?: string;
   describe?(): ConnectionFacts;

@@ -56,3 +56,12 @@ export function foldMemberResults(request: OutgoingRequest, results: SendResult[
   if (delivered?.kind === 'delivered') return { kind: 'delivered', code: delivered.code, ...extra };
   return { kind: 'not-sent', ...extra };
 }
+
+/**
+ * Sends at once that keep a window of `window` publishes full when each send leases a batch of `batch` members: one
+ * more than the batches the window holds, so one batch is leased and settled while the others publish. More sends
+ * only lease records that wait for a slot, holding their ordering keys.
+ */
+export function pipelinedSends(window: number, batch: number): number {
+  return Math.min(window, Math.ceil(window / batch) + 1);
+}

@@ -64,7 +64,7 @@ export function buildConnection(
       outbox,
       destination,
       {
-        concurrency: Math.min(d.concurrency, maxConcurrency ?? d.concurrency),
+        concurrency: destination.sendConcurrency ?? Math.min(d.concurrency, maxConcurrency ?? d.concurrency),
         leaseMs: d.leaseMs,
         maxLeaseBytes: 16 * 1024 * 1024,
         retry: d.retry,

@@ -1,6 +1,6 @@
 // MQTT destination: publishes each record as one message and counts it delivered on the broker's PUBACK or PUBCOMP.
 import type { IClientPublishOptions, MqttClient, Packet } from 'mqtt';
-import { foldMemberResults, memberRequests } from '../../core/message-batch.js';
+import { foldMemberResults, memberRequests, pipelinedSends } from '../../core/message-batch.js';
 import type {
   BatchLimits,
   ConnectionFacts,
@@ -51,6 +51,8 @@ export class MqttDestination implements Destination {
   readonly label: string;
   readonly warning: string | undefined;
   readonly batching: BatchLimits | undefined;
+  /** With batches, a few sends keep the in-flight window full (see pipelinedSends). */
+  readonly sendConcurrency: number | undefined;
   /** Publishes awaiting their acknowledgement, to settle at once when the destination closes. */
   private readonly pending = new Set<(error: Error) => void>();
 
@@ -58,6 +60,9 @@ export class MqttDestination implements Destination {
     this.label = options.label;
     this.warning = options.warning;
     this.batching = options.batching;
+    this.sendConcurrency = options.batching
+      ? pipelinedSends(options.concurrency, options.batching.maxRecords)
+      : undefined;
   }
 
   private publishOptions(record: OutgoingRecord, traceparent: string | undefined): IClientPublishOptions {
