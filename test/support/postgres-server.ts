@@ -146,6 +146,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []) {
       const c = client();
+      // A server restart terminates the session: the query rejects; without a listener pg also throws it uncaught.
+      c.on('error', () => undefined);
       await c.connect();
       try {
         return (await c.query<R>(sql, params)).rows;
