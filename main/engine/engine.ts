@@ -28,6 +28,7 @@ import { PausedConnections } from './paused-connections.js';
 import { enableOutboxEncryption } from './outbox-encryption.js';
 import { buildSnapshot } from './status-snapshot.js';
 import { OutboxForecaster } from './outbox-forecast.js';
+import { watchOutboxIntegrity } from './integrity-notices.js';
 
 export interface EngineOptions {
   config: AgentConfig;
@@ -126,6 +127,7 @@ export class Engine {
     });
     outbox.useSiteId(config.agent?.siteId);
     const engine = new Engine(options, outbox);
+    watchOutboxIntegrity(outbox, engine, options.logger);
     engine.dataKeys = await enableOutboxEncryption(config, outbox, dataDir, options.secretStore);
     await engine.startConnections();
     engine.every(backpressureIntervalMs, () => engine.checkBackpressure(true));
