@@ -11,7 +11,7 @@ export type IntegrityOutcome =
   { kind: 'healthy' } | { kind: 'damaged'; reason: string } | { kind: 'not-run'; reason: string };
 
 function summarise(lines: readonly string[]): IntegrityFinding {
-  const problems = lines.filter((line) => line !== 'ok');
+  const problems = lines.filter((line) => line !== 'ok').map((line) => line.replace(/\s*\n\s*/g, ' '));
   return problems.length > 0 ? problems.slice(0, 3).join('; ') : undefined;
 }
 
