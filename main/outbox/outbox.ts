@@ -10,6 +10,7 @@ import { Enqueuer } from './enqueue.js';
 import { openLease, sealBatch } from './encryption-seam.js';
 import { Leaser, type Lease, type LeaseRequest, type ReadyPeek } from './lease.js';
 import {
+  checkIntegrity,
   checkIntegrityInBackground,
   type BackgroundCheck,
   type IntegrityOutcome,
@@ -154,22 +155,25 @@ export class Outbox {
   private checkInBackground(file: string): void {
     const check = checkIntegrityInBackground(file);
     this.backgroundCheck = check;
-    this.integrityCheck = check.finding.then(
-      (damage): IntegrityOutcome => {
-        this.backgroundCheck = undefined;
-        if (!damage) return { kind: 'healthy' };
-        if (this.db.open) {
-          const at = this.clock();
-          markDamaged(file, damage, at);
-          this.audit.record(at, 'agent', 'outbox.damaged', file, { reason: damage, at });
-        }
-        return { kind: 'damaged', reason: damage };
-      },
-      (error: unknown): IntegrityOutcome => ({
-        kind: 'not-run',
-        reason: error instanceof Error ? error.message : String(error),
-      }),
-    );
+    this.integrityCheck = check.finding
+      // A worker that cannot start or open the file (a packaging without worker threads): the check runs here, once.
+      .catch(() => checkIntegrity(this.db))
+      .then(
+        (damage): IntegrityOutcome => {
+          this.backgroundCheck = undefined;
+          if (!damage) return { kind: 'healthy' };
+          if (this.db.open) {
+            const at = this.clock();
+            markDamaged(file, damage, at);
+            this.audit.record(at, 'agent', 'outbox.damaged', file, { reason: damage, at });
+          }
+          return { kind: 'damaged', reason: damage };
+        },
+        (error: unknown): IntegrityOutcome => ({
+          kind: 'not-run',
+          reason: error instanceof Error ? error.message : String(error),
+        }),
+      );
   }
 
   /** Quarantine events, newest first: shown in status so nobody misses that an old outbox was set aside. */

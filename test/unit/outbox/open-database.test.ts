@@ -178,6 +178,16 @@ describe('opening the outbox database', () => {
     expect(fs.existsSync(damagedMarkerOf(file))).toBe(false);
   });
 
+  it('when the worker cannot run the check, it runs on the outbox connection instead', async () => {
+    const file = h.file();
+    const first = h.open(file);
+    first.enqueue('conn-a', batch([change('k1')]));
+    first.close();
+    const outbox = h.open(file, { ...defaultOptions, inlineCheckMaxBytes: 0 });
+    fs.renameSync(file, `${file}.elsewhere`); // the worker's own connection finds no file; the open one still reads it
+    expect(await outbox.integrityCheck).toEqual({ kind: 'healthy' });
+  });
+
   it('a big file too damaged to open is marked and set aside at once (no crash loop)', () => {
     const file = h.file();
     const clock = testClock(T0);
