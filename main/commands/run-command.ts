@@ -33,6 +33,7 @@ async function start(
       ...(setup.configFile ? { configFile: setup.configFile } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       jsonLogs: options.jsonLogs ?? false,
+      holdDelivery: true, // started once the console listens and "running" is said (see runAgent)
     });
   } catch (error) {
     if (error instanceof AlreadyRunningError) throw new CliError(error.message, exitCodes.alreadyRunning);
@@ -66,6 +67,7 @@ export async function runAgent(options: RunOptions): Promise<void> {
       `SANDBOX: see them arrive at ${agent.sandbox.ingest.url}/ (a local test API; nothing leaves this machine)`,
     );
   }
+  agent.engine.startDelivery(); // a backlog drains from now on, after start-up had the event loop to itself
   const configWatch = watchConfigFile(agent, setup);
   let lastState = '';
   agent.engine.onStatus((status) => {

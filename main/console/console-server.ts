@@ -20,7 +20,7 @@ import {
 import { readJsonBody } from './read-json-body.js';
 import { checkHost, checkJsonPost, checkOrigin, isLoopbackAddress } from './request-guards.js';
 import { requestUrl } from './request-url.js';
-import { serveStatic } from './static-files.js';
+import { serveStatic, type StaticSite } from './static-files.js';
 import type { StreamRegistry } from './stream-registry.js';
 import { UnlockPaused, type UnlockLimiter } from './unlock-limiter.js';
 
@@ -41,7 +41,8 @@ export interface ConsoleContext {
   hostNames: ReadonlySet<string>;
   /** The port the server really listens on (known after listen). */
   port: () => number;
-  staticDir: string;
+  /** The renderer folder and its page (read at start). */
+  site: StaticSite;
   metrics?: MetricsSource;
   openMetricsOnLoopback: boolean;
   heartbeatMs: number;
@@ -71,7 +72,7 @@ async function route(ctx: ConsoleContext, req: IncomingMessage, res: ServerRespo
   if (path === '/api' || path.startsWith('/api/')) {
     throw new HttpError(404, 'not-found', `no API at ${path}`, 'call POST /api/call/<method>');
   }
-  return serveStatic(req, res, ctx.staticDir, path);
+  return serveStatic(req, res, ctx.site, path);
 }
 
 async function exchangeToken(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -15,7 +15,7 @@ import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js
 import { defaultBodyLimitBytes } from './read-json-body.js';
 import { allowedHostNames, isLoopbackHost } from './request-guards.js';
 import { certificateNames, loadOrCreateSelfSignedTls } from './self-signed-tls.js';
-import { defaultStaticDir } from './static-files.js';
+import { defaultStaticDir, staticSite } from './static-files.js';
 import { StreamRegistry } from './stream-registry.js';
 import { UnlockLimiter } from './unlock-limiter.js';
 
@@ -128,6 +128,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const idleSocketMs = Math.max(options.idleSocketMs ?? 30_000, heartbeatMs * 2);
   let port = options.port ?? 4517;
+  const site = staticSite(options.staticDir ?? defaultStaticDir());
+  await site.page.current(); // read now, while start-up has the event loop: the first visitor costs one stat
   const handler = createRequestHandler({
     handlers: options.handlers,
     auth: new ConsoleAuth({ token, sessions, limiter, logger: options.logger }),
@@ -136,7 +138,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     logger: options.logger,
     hostNames: allowedHostNames(host, options.allowRemote ? (options.allowedHosts ?? []) : []),
     port: () => port,
-    staticDir: options.staticDir ?? defaultStaticDir(),
+    site,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     openMetricsOnLoopback: options.openMetricsOnLoopback ?? false,
     heartbeatMs,

@@ -6,6 +6,7 @@ import { dirname, extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HttpError } from './http-response.js';
 import { rendererContentType } from './content-types.js';
+import { ConsolePage } from './console-page.js';
 
 /** dist/renderer, from the compiled dist/main/console or from the sources under main/console. */
 export function defaultStaticDir(): string {
@@ -38,33 +39,54 @@ async function resolveInside(root: string, urlPath: string): Promise<string | un
   return info.isFile() ? file : info.isDirectory() ? resolveInside(root, `${urlPath}/index.html`) : undefined;
 }
 
+/** The renderer folder, and its page held in memory (see console-page.ts). */
+export interface StaticSite {
+  root: string;
+  page: ConsolePage;
+}
+
+export function staticSite(root: string): StaticSite {
+  return { root, page: new ConsolePage(() => resolveInside(root, '/index.html')) };
+}
+
 export async function serveStatic(
   req: IncomingMessage,
   res: ServerResponse,
-  root: string,
+  site: StaticSite,
   urlPath: string,
 ): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     throw new HttpError(405, 'invalid-argument', 'pages are read-only', 'use GET', { Allow: 'GET, HEAD' });
   }
-  let file = await resolveInside(root, urlPath).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  });
-  // App routes (no file extension) get the page itself; missing assets stay 404.
-  if (file === undefined && extname(urlPath) === '')
-    file = await resolveInside(root, '/index.html').catch(() => undefined);
-  if (file === undefined) {
-    if (urlPath === '/') {
-      throw new HttpError(
-        503,
-        'unavailable',
-        `the console page is not built (no index.html in ${root})`,
-        'run `npm run build`',
-      );
-    }
-    throw notFound();
+  const file =
+    urlPath === '/'
+      ? undefined
+      : await resolveInside(site.root, urlPath).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw error;
+        });
+  if (file !== undefined) return sendFile(req, res, file);
+  // The page itself, and app routes (no file extension) get it too; missing assets stay 404.
+  if (urlPath !== '/' && extname(urlPath) !== '') throw notFound();
+  const page = await site.page.current();
+  if (page === undefined) {
+    if (urlPath !== '/') throw notFound();
+    throw new HttpError(
+      503,
+      'unavailable',
+      `the console page is not built (no index.html in ${site.root})`,
+      'run `npm run build`',
+    );
   }
+  res.writeHead(200, {
+    'Content-Type': rendererContentType('index.html'),
+    'Content-Length': page.length,
+    'Cache-Control': 'no-cache',
+  });
+  res.end(req.method === 'HEAD' ? undefined : page);
+}
+
+async function sendFile(req: IncomingMessage, res: ServerResponse, file: string): Promise<void> {
   const info = await stat(file);
   res.writeHead(200, {
     'Content-Type': rendererContentType(file),

@@ -87,9 +87,6 @@ export async function startObservability(
 ): Promise<AgentObservability> {
   const metrics = new AgentMetrics();
   const history = new ThroughputHistory();
-  // The charts keep the last hour across a restart: the outbox has it.
-  const ids = engine.currentConfig().connections.map((c) => c.id);
-  seedThroughput(history, engine.outbox.db, ids, Date.now());
   const alerts = new AlertMonitor(
     new AlertEngine(
       alertThresholdsFrom(config.alerts, diskFloorFor(dataDir, config.outbox.minFreeDiskBytes).floor),
@@ -115,6 +112,13 @@ export async function startObservability(
       onError: (err) => logger.warn({ err }, 'observability update failed'),
     },
   );
+  // The charts keep the last hour across a restart: the outbox has it. Seeded after start, in steps, from the moment
+  // the live events above are bound (nothing is counted twice or missed in between: no await since binding).
+  let stopped = false;
+  const ids = engine.currentConfig().connections.map((c) => c.id);
+  const seeded = seedThroughput(history, engine.outbox.db, ids, Date.now(), { stopped: () => stopped }).catch(
+    (err: unknown) => logger.warn({ err }, 'the throughput charts could not be filled from the outbox'),
+  );
   const stopCertificateWatch = config.alerts.enabled
     ? watchCertificates(engine, alerts, logger)
     : () => undefined;
@@ -123,6 +127,8 @@ export async function startObservability(
     history,
     alerts,
     async stop() {
+      stopped = true;
+      await seeded;
       stopCertificateWatch();
       unbind();
       await webhook?.close();

@@ -20,12 +20,24 @@ export interface ConnectionSetDeps {
   sourceContext: (connection: string, logger: Logger) => SourceContext;
   /** The reason capture is held back for the whole agent (backpressure), if it is. */
   backpressureReason: () => string | undefined;
+  /** Dispatchers wait for startDelivery() (the host starts them once it is up); otherwise they start with their connection. */
+  holdDelivery?: boolean;
 }
 
 export class ConnectionSet {
   private readonly runtimes: ConnectionRuntime[] = [];
+  private deliveryHeld: boolean;
 
-  constructor(private readonly deps: ConnectionSetDeps) {}
+  constructor(private readonly deps: ConnectionSetDeps) {
+    this.deliveryHeld = deps.holdDelivery ?? false;
+  }
+
+  /** Starts the dispatchers held back at start; connections started from now on deliver at once. */
+  startDelivery(): void {
+    if (!this.deliveryHeld) return;
+    this.deliveryHeld = false;
+    for (const runtime of this.runtimes) runtime.dispatcher?.start();
+  }
 
   list(): readonly ConnectionRuntime[] {
     return this.runtimes;
@@ -57,7 +69,7 @@ export class ConnectionSet {
     const pausedReason = this.isPaused(config.id) ? adminPauseReason : this.deps.backpressureReason();
     if (pausedReason !== undefined) runtime.source?.pause(pausedReason);
     if (this.isPaused(config.id)) runtime.dispatcher?.pause(adminPauseReason);
-    runtime.dispatcher?.start();
+    if (!this.deliveryHeld) runtime.dispatcher?.start();
     await runtime.source?.start(this.deps.sourceContext(config.id, log));
     this.deps.onChange();
     return runtime;

@@ -28,6 +28,7 @@ import { PausedConnections } from './paused-connections.js';
 import { enableOutboxEncryption } from './outbox-encryption.js';
 import { buildSnapshot } from './status-snapshot.js';
 import { OutboxForecaster } from './outbox-forecast.js';
+import { watchOutboxIntegrity } from './integrity-notices.js';
 
 export interface EngineOptions {
   config: AgentConfig;
@@ -42,6 +43,11 @@ export interface EngineOptions {
   notices?: Notice[];
   /** Notices about the sandbox: dropped once a real config replaces it (the first saved connection). */
   sandboxNotices?: Notice[];
+  /**
+   * Delivery waits for startDelivery(): a host that has more to start (the web console) gets the event loop to itself
+   * first, instead of sharing it with the drain of a backlog. Capture starts as usual.
+   */
+  holdDelivery?: boolean;
 }
 
 const day = 24 * 60 * 60 * 1000;
@@ -96,6 +102,7 @@ export class Engine {
       onChange: () => this.queueStatus(),
       sourceContext: (connection, logger) => this.sourceContext(connection, logger),
       backpressureReason: () => (this.backpressure.paused ? this.backpressure.reason : undefined),
+      ...(options.holdDelivery ? { holdDelivery: true } : {}),
     });
     this.forecaster = new OutboxForecaster(outbox);
     const { warning } = diskFloorFor(options.dataDir, options.config.outbox.minFreeDiskBytes);
@@ -120,6 +127,7 @@ export class Engine {
     });
     outbox.useSiteId(config.agent?.siteId);
     const engine = new Engine(options, outbox);
+    watchOutboxIntegrity(outbox, engine, options.logger);
     engine.dataKeys = await enableOutboxEncryption(config, outbox, dataDir, options.secretStore);
     await engine.startConnections();
     engine.every(backpressureIntervalMs, () => engine.checkBackpressure(true));
@@ -133,6 +141,11 @@ export class Engine {
     engine.publishStatus();
     await engine.statusWritten;
     return engine;
+  }
+
+  /** Starts the delivery held back by `holdDelivery` (a no-op otherwise, or when it runs already). */
+  startDelivery(): void {
+    if (this.state === 'running') this.connections.startDelivery();
   }
 
   /** A notice shown in status from now on (e.g. the console had to take another port). */

@@ -17,6 +17,8 @@ export interface HostOptions {
   jsonLogs?: boolean;
   /** The config file the config came from: named in hints such as the `secrets set` command. */
   configFile?: string;
+  /** Delivery waits for `engine.startDelivery()`, called once the host is up (see EngineOptions.holdDelivery). */
+  holdDelivery?: boolean;
 }
 
 export interface HostedAgent {
@@ -64,6 +66,7 @@ export async function hostAgent(options: HostOptions): Promise<HostedAgent> {
       logger,
       version: agentVersion,
       ...(options.configFile ? { configFile: options.configFile } : {}),
+      ...(options.holdDelivery ? { holdDelivery: true } : {}),
       sandboxNotices: sandbox
         ? [
             {

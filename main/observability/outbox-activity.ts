@@ -22,34 +22,66 @@ export function lastCaptures(db: Database, connections: readonly string[]): Map<
   return result;
 }
 
+/** Records looked at per step of the seeding; each step is one short statement, then the event loop has its turn. */
+const seedChunk = 20_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Fills the throughput history with the last `minutes` minutes the outbox recorded: records captured (newest
- * first by id, stopping at the window), delivered (the settled_at index) and dead-lettered. Retries leave no row
- * of their own, so a restart keeps failures that ended in the dead-letter queue only.
+ * Fills the throughput history with the last `minutes` minutes the outbox recorded before `now`: records captured
+ * (newest first by id, in chunks, until a chunk reaches back past the window), delivered and dead-lettered (the
+ * settled_at indexes), counted per minute by SQLite. Runs in steps after start (a backlog of a million records
+ * captured within the hour must not hold up start-up); the activity after `now` is the live history's own, so the
+ * caller binds the live events first and seeds right after. Retries leave no row of their own, so a restart keeps
+ * failures that ended in the dead-letter queue only. Stops early once `stopped()` says so.
  */
-export function seedThroughput(
+export async function seedThroughput(
   history: ThroughputHistory,
   db: Database,
   connections: readonly string[],
   now: number,
-  minutes = 60,
-): void {
+  { minutes = 60, stopped = () => false }: { minutes?: number; stopped?: () => boolean } = {},
+): Promise<void> {
   const since = (Math.floor(now / minuteMs) - (minutes - 1)) * minuteMs;
-  const captured = db.prepare('SELECT connection, created_at AS at FROM records ORDER BY id DESC');
-  for (const row of captured.iterate() as Iterable<{ connection: string; at: number }>) {
-    if (row.at < since) break;
-    history.record(row.connection, 'captured', 1, row.at);
+  const goOn = () => !stopped() && db.open;
+  const newestId = db.prepare('SELECT max(id) FROM records').pluck().get() as number | null;
+  const captured = db.prepare(
+    `SELECT connection, created_at / ${minuteMs} AS minute, count(*) AS n, min(created_at) < @since AS older
+     FROM records WHERE id > @low AND id <= @high GROUP BY connection, minute`,
+  );
+  const settledBy = (state: 'delivered' | 'dead') =>
+    db.prepare(
+      state === 'delivered'
+        ? `SELECT connection, settled_at / ${minuteMs} AS minute, count(*) AS n FROM records
+           WHERE state IN ('delivered', 'discarded') AND settled_at >= @since AND settled_at < @now AND +state = 'delivered'
+           GROUP BY connection, minute`
+        : `SELECT connection, settled_at / ${minuteMs} AS minute, count(*) AS n FROM records
+           WHERE connection = @connection AND state = 'dead' AND settled_at >= @since AND settled_at < @now
+           GROUP BY minute`,
+    );
+  type MinuteCount = { connection: string; minute: number; n: number };
+  const add = (kind: 'captured' | 'delivered' | 'failed', rows: MinuteCount[]) => {
+    for (const row of rows)
+      if (row.minute * minuteMs >= since) history.record(row.connection, kind, row.n, row.minute * minuteMs);
+  };
+  for (let high = newestId ?? 0; high > 0 && goOn(); high -= seedChunk) {
+    const rows = captured.all({ low: high - seedChunk, high, since }) as (MinuteCount & { older: number })[];
+    add('captured', rows);
+    if (rows.some((r) => r.older === 1)) break; // this chunk reaches back past the window: older ids are older still
+    await nextTurn();
   }
-  const settled = db.prepare(
-    `SELECT connection, settled_at AS at FROM records
-     WHERE state IN ('delivered', 'discarded') AND settled_at >= ? AND +state = 'delivered'`,
-  );
-  for (const row of settled.iterate(since) as Iterable<{ connection: string; at: number }>)
-    history.record(row.connection, 'delivered', 1, row.at);
-  const dead = db.prepare(
-    `SELECT settled_at FROM records WHERE connection = ? AND state = 'dead' AND settled_at >= ?`,
-  );
-  for (const connection of connections)
-    for (const at of dead.pluck().iterate(connection, since) as Iterable<number>)
-      history.record(connection, 'failed', 1, at);
+  if (!goOn()) return;
+  add('delivered', settledBy('delivered').all({ since, now }) as MinuteCount[]);
+  const dead = settledBy('dead');
+  for (const connection of connections) {
+    await nextTurn();
+    if (!goOn()) return;
+    add(
+      'failed',
+      (dead.all({ connection, since, now }) as Omit<MinuteCount, 'connection'>[]).map((r) => ({
+        ...r,
+        connection,
+      })),
+    );
+  }
 }

@@ -1,8 +1,18 @@
 // Opens the outbox SQLite file: pragmas, integrity check, quarantine of corrupt files, migrations.
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
+import { checkIntegrity } from './integrity-check.js';
 import { migrate, NewerSchemaError, schemaVersion } from './migrate.js';
 import { outboxMigrations } from './migrations/index.js';
 
@@ -17,6 +27,11 @@ export interface OpenOptions {
    */
   maxDatabaseBytes?: number;
   readonly?: boolean;
+  /**
+   * A file up to this size is integrity-checked before it is used (default 32 MiB, about 80 ms); a bigger one after
+   * open, on a worker thread, while the agent runs (see Outbox.integrityCheck). Read-only views always check first.
+   */
+  inlineCheckMaxBytes?: number;
 }
 
 export interface QuarantineNotice {
@@ -28,6 +43,17 @@ export interface QuarantineNotice {
 export interface OpenedDatabase {
   db: SqliteDatabase;
   quarantined?: QuarantineNotice;
+  /** The file was not checked before use: too big to check on the way to "running" (the caller checks it after). */
+  checkDeferred?: boolean;
+}
+
+const defaultInlineCheckMaxBytes = 32 * 1024 * 1024;
+
+/** Left by a check that found damage while the agent ran: the next open checks first, and sets the file aside. */
+export const damagedMarkerOf = (file: string) => `${file}.damaged`;
+
+export function markDamaged(file: string, reason: string, now: number): void {
+  writeFileSync(damagedMarkerOf(file), `${JSON.stringify({ reason, at: now })}\n`, { mode: 0o600 });
 }
 
 /** The data directory or database file cannot be used at all; the message says why and what to do. */
@@ -43,6 +69,9 @@ const corruptionCodes = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_IOER
 function sqliteCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
+
+/** SQLite says the file is damaged (not merely busy or unwritable). */
+export const isCorruption = (error: unknown) => corruptionCodes.has(sqliteCode(error) ?? '');
 
 function describeAccessProblem(file: string, error: unknown): OutboxUnavailableError | undefined {
   const code = sqliteCode(error);
@@ -101,13 +130,6 @@ export function pageLimits(maxDatabaseBytes: number, pageSize: number): { captur
   return { capture, drain: capture + Math.max(16, Math.ceil(capture / 10)) };
 }
 
-/** Returns a description of the damage, or undefined when the file is healthy. */
-function checkIntegrity(db: SqliteDatabase): string | undefined {
-  const rows = db.pragma('quick_check') as { quick_check: string }[];
-  const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
-  return problems.length > 0 ? problems.slice(0, 3).join('; ') : undefined;
-}
-
 function quarantine(file: string, reason: string, now: number): QuarantineNotice {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
   const movedTo = `${file}.corrupt-${stamp}`;
@@ -115,12 +137,17 @@ function quarantine(file: string, reason: string, now: number): QuarantineNotice
   for (const suffix of ['-wal', '-shm']) {
     if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
   }
+  rmSync(damagedMarkerOf(file), { force: true });
   return { movedTo, reason, at: now };
 }
 
-function openChecked(file: string, options: OpenOptions): SqliteDatabase {
+function openChecked(file: string, options: OpenOptions): { db: SqliteDatabase; checkDeferred: boolean } {
   // An empty file (created but never written, e.g. after a crash) is as fresh as a missing one.
-  const fresh = !existsSync(file) || statSync(file).size === 0;
+  const size = existsSync(file) ? statSync(file).size : 0;
+  const fresh = size === 0;
+  const suspect = existsSync(damagedMarkerOf(file));
+  const checkDeferred =
+    !options.readonly && !suspect && size > (options.inlineCheckMaxBytes ?? defaultInlineCheckMaxBytes);
   const db = new Database(file, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
@@ -130,11 +157,12 @@ function openChecked(file: string, options: OpenOptions): SqliteDatabase {
     const found = schemaVersion(db);
     if (found > outboxMigrations.length) throw new NewerSchemaError(file, found, outboxMigrations.length);
     applyPragmas(db, options, fresh);
-    const damage = checkIntegrity(db);
+    const damage = checkDeferred ? undefined : checkIntegrity(db);
     if (damage)
       throw Object.assign(new Error(`integrity check failed: ${damage}`), { code: 'SQLITE_CORRUPT' });
+    if (suspect && !options.readonly) rmSync(damagedMarkerOf(file)); // checked again now, and found healthy
     if (!options.readonly) migrate(db, outboxMigrations);
-    return db;
+    return { db, checkDeferred };
   } catch (error) {
     db.close();
     throw error;
@@ -143,7 +171,8 @@ function openChecked(file: string, options: OpenOptions): SqliteDatabase {
 
 /**
  * Opens (creating if needed) the outbox. A file that is not SQLite or fails its integrity check is moved aside to a
- * timestamped quarantine file and a fresh outbox is created, so the agent never crash-loops on a bad file.
+ * timestamped quarantine file and a fresh outbox is created, so the agent never crash-loops on a bad file. A big file
+ * is checked after open instead (`checkDeferred`); damage found then is marked, and set aside by the next open.
  */
 export function openOutboxDatabase(file: string, options: OpenOptions, now = Date.now()): OpenedDatabase {
   try {
@@ -156,14 +185,14 @@ export function openOutboxDatabase(file: string, options: OpenOptions, now = Dat
     throw describeAccessProblem(file, error) ?? error;
   }
   try {
-    return { db: openChecked(file, options) };
+    const { db, checkDeferred } = openChecked(file, options);
+    return { db, ...(checkDeferred ? { checkDeferred } : {}) };
   } catch (error) {
     if (error instanceof NewerSchemaError) throw error;
     const access = describeAccessProblem(file, error);
     if (access) throw access;
-    const code = sqliteCode(error);
-    if (!code || !corruptionCodes.has(code) || options.readonly) throw error;
+    if (!isCorruption(error) || options.readonly) throw error;
     const notice = quarantine(file, error instanceof Error ? error.message : String(error), now);
-    return { db: openChecked(file, options), quarantined: notice };
+    return { db: openChecked(file, options).db, quarantined: notice };
   }
 }

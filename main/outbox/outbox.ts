@@ -9,7 +9,19 @@ import type { PayloadCodec } from './data-keys.js';
 import { Enqueuer } from './enqueue.js';
 import { openLease, openRemapSelection, sealBatch, sealRemapOutcomes } from './encryption-seam.js';
 import { Leaser, type Lease, type LeaseRequest, type ReadyPeek } from './lease.js';
-import { openOutboxDatabase, type OpenOptions, type QuarantineNotice } from './open-database.js';
+import {
+  checkIntegrity,
+  checkIntegrityInBackground,
+  type BackgroundCheck,
+  type IntegrityOutcome,
+} from './integrity-check.js';
+import {
+  isCorruption,
+  markDamaged,
+  openOutboxDatabase,
+  type OpenOptions,
+  type QuarantineNotice,
+} from './open-database.js';
 import type { OutboxRecord } from './record.js';
 import { Remaps, type RemapApplied, type RemapOutcome, type RemapSelection } from './remap.js';
 import { answerAtRest, answersFor, type AnswerAtRest } from './sealed-answers.js';
@@ -40,6 +52,12 @@ export class Outbox {
   private keySite: string | null = null;
   /** Set by useEncryption: payloads are sealed at rest (AES-256-GCM, per-connection data keys). */
   private codec: PayloadCodec | undefined;
+  private backgroundCheck: BackgroundCheck | undefined;
+  /**
+   * The integrity check of a big file, running on a worker thread since open (undefined: the file was checked before
+   * use). Damage it finds is recorded in the audit log ('outbox.damaged') and marked, so the next open sets the file aside.
+   */
+  integrityCheck: Promise<IntegrityOutcome> | undefined;
 
   private constructor(
     readonly db: Database,
@@ -116,12 +134,46 @@ export class Outbox {
 
   /** Opens the outbox file; a corrupt file is quarantined (recorded in the audit log) and a fresh one created. */
   static open(file: string, options: OpenOptions, clock: Clock = Date.now): Outbox {
-    const { db, quarantined } = openOutboxDatabase(file, options, clock());
-    const outbox = new Outbox(db, clock, options.maxDatabaseBytes);
+    const { db, quarantined, checkDeferred } = openOutboxDatabase(file, options, clock());
+    let outbox: Outbox;
+    try {
+      outbox = new Outbox(db, clock, options.maxDatabaseBytes);
+      if (!options.readonly) outbox.leaser.releaseOrphanedLeases(outbox.counters.connections()); // a read-only view (CLI status) must not write
+    } catch (error) {
+      db.close();
+      if (!checkDeferred || !isCorruption(error)) throw error;
+      // Damage the deferred check had not found yet: marked, so this second open checks first and sets the file aside.
+      markDamaged(file, error instanceof Error ? error.message : String(error), clock());
+      return Outbox.open(file, options, clock);
+    }
     if (quarantined)
       outbox.audit.record(quarantined.at, 'agent', 'outbox.quarantined', quarantined.movedTo, quarantined);
-    if (!options.readonly) outbox.leaser.releaseOrphanedLeases(outbox.counters.connections()); // a read-only view (CLI status) must not write
+    if (checkDeferred) outbox.checkInBackground(file);
     return outbox;
+  }
+
+  private checkInBackground(file: string): void {
+    const check = checkIntegrityInBackground(file);
+    this.backgroundCheck = check;
+    this.integrityCheck = check.finding
+      // A worker that cannot start or open the file (a packaging without worker threads): the check runs here, once.
+      .catch(() => checkIntegrity(this.db))
+      .then(
+        (damage): IntegrityOutcome => {
+          this.backgroundCheck = undefined;
+          if (!damage) return { kind: 'healthy' };
+          if (this.db.open) {
+            const at = this.clock();
+            markDamaged(file, damage, at);
+            this.audit.record(at, 'agent', 'outbox.damaged', file, { reason: damage, at });
+          }
+          return { kind: 'damaged', reason: damage };
+        },
+        (error: unknown): IntegrityOutcome => ({
+          kind: 'not-run',
+          reason: error instanceof Error ? error.message : String(error),
+        }),
+      );
   }
 
   /** Quarantine events, newest first: shown in status so nobody misses that an old outbox was set aside. */
@@ -265,6 +317,7 @@ export class Outbox {
   }
 
   close(): void {
+    void this.backgroundCheck?.stop();
     if (this.db.open) this.db.close();
   }
 }

@@ -36,7 +36,7 @@ describe('activity across a restart', () => {
     expect(after.lastDeliveredAt).toBeDefined();
 
     const history = new ThroughputHistory();
-    seedThroughput(history, second.outbox.db, ['it'], Date.now());
+    await seedThroughput(history, second.outbox.db, ['it'], Date.now());
     const [series] = history.series();
     expect(series?.connection).toBe('it');
     const totals = series!.minutes.reduce(

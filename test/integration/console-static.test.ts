@@ -1,4 +1,6 @@
 // The web console's pages and plumbing: renderer files with CSP and no escapes, metrics access, the address file behind console-url, refusals at start.
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { consoleSignInUrl } from '../../main/commands/console-url-command.js';
@@ -61,6 +63,21 @@ describe('web console: pages', () => {
       expect(answer.status, path).toBe(404);
       expect(answer.text, path).not.toMatch(/outside the static folder|HIDDEN/);
     }
+  });
+
+  it('serves the page held since start until it is rebuilt, then the new one; a removed page is 503 again', async () => {
+    const c = await start();
+    const index = join(c.staticDir, 'index.html');
+    expect((await c.send('/')).text).toContain('assets/app.js');
+    writeFileSync(index, '<!doctype html><script type="module" src="./assets/app-2.js"></script>');
+    utimesSync(index, new Date(), new Date(Date.now() + 5000)); // a rebuild: another mtime (and here another size)
+    const rebuilt = await c.send('/');
+    expect(rebuilt.text).toContain('assets/app-2.js');
+    expect(rebuilt.headers['content-length']).toBe(String(Buffer.byteLength(rebuilt.text)));
+    expect((await c.send('/records')).text).toContain('assets/app-2.js');
+    rmSync(index);
+    expect((await c.send('/')).status).toBe(503);
+    expect((await c.send('/records')).status).toBe(404);
   });
 
   it('says how to build the page when the renderer is missing', async () => {

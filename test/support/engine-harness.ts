@@ -33,6 +33,8 @@ export interface HarnessOptions {
   contract?: Record<string, unknown>;
   /** Default: a silent logger. */
   logger?: Logger;
+  /** Delivery waits for engine.startDelivery() (as `run` does until its console listens). */
+  holdDelivery?: boolean;
 }
 
 export async function startEngine(options: HarnessOptions): Promise<Engine> {
@@ -63,6 +65,7 @@ export async function startEngine(options: HarnessOptions): Promise<Engine> {
     dataDir: options.dataDir,
     logger: options.logger ?? pino({ level: 'silent' }),
     version: 'test',
+    ...(options.holdDelivery ? { holdDelivery: true } : {}),
   });
 }
 

@@ -20,6 +20,12 @@ const isFileLink = (path: string) =>
     () => false,
   );
 
+/**
+ * Entries read per directory call (Node's default is 32): a folder of 5,000 files is 5 calls instead of 157, each of
+ * which waits for its turn on the event loop when the agent is busy.
+ */
+const entriesPerRead = 1024;
+
 /** A cap on the folder entries looked at, shared by the scans it is passed to (a preview must answer quickly). */
 export interface EntryBudget {
   left: number;
@@ -38,7 +44,7 @@ export async function scanFolder(
   const result: ScanResult = { files: [], unreadable: [] };
   const walk = async (rel: string): Promise<void> => {
     const dirPath = rel === '' ? root.dir : join(root.dir, ...rel.split('/'));
-    const dir = await opendir(dirPath);
+    const dir = await opendir(dirPath, { bufferSize: entriesPerRead });
     for await (const entry of dir) {
       if (budget && --budget.left < 0) break;
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;

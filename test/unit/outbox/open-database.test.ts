@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { currentSchemaVersion } from '../../../main/outbox/migrations/index.js';
 import { describe, expect, it } from 'vitest';
-import { OutboxUnavailableError } from '../../../main/outbox/open-database.js';
+import { damagedMarkerOf, OutboxUnavailableError } from '../../../main/outbox/open-database.js';
 import { Outbox } from '../../../main/outbox/outbox.js';
 import {
   batch,
@@ -124,6 +124,87 @@ describe('opening the outbox database', () => {
     );
     expect(fs.readFileSync(notices[0]!.movedTo).equals(bytes)).toBe(true);
     expect(outbox.counts('conn-a').pending).toBe(0);
+    expect(outbox.enqueue('conn-a', batch([change('k1')])).inserted).toBe(1);
+  });
+
+  it('a big file is checked after open, on a worker: damage found is recorded and marked, and the next open sets the file aside', async () => {
+    const file = h.file();
+    const clock = testClock(T0);
+    const original = h.open(file, defaultOptions, clock);
+    original.enqueue(
+      'conn-a',
+      batch(Array.from({ length: 50 }, (_, i) => change(`k${i}`, { businessKey: `order-${i}` }))),
+    );
+    const indexPage = original.db
+      .prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'records_by_business_key'`)
+      .pluck()
+      .get() as number;
+    original.close();
+    // Damage only the business-key index: nothing on the way to "running" reads it, quick_check does.
+    const bytes = fs.readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    bytes.fill(0x5a, (indexPage - 1) * pageSize, indexPage * pageSize);
+    fs.writeFileSync(file, bytes);
+
+    const deferred = { ...defaultOptions, inlineCheckMaxBytes: 0 }; // any file counts as big
+    clock.advance(1000);
+    const running = h.open(file, deferred, clock);
+    expect(running.counts('conn-a').pending).toBe(50); // open did not wait for the check
+    const outcome = await running.integrityCheck;
+    expect(outcome?.kind).toBe('damaged');
+    expect(running.audit.recent('outbox.damaged')).toHaveLength(1);
+    expect(fs.existsSync(damagedMarkerOf(file))).toBe(true);
+    running.close();
+
+    clock.advance(1000);
+    const next = h.open(file, deferred, clock);
+    expect(next.integrityCheck).toBeUndefined(); // a marked file is checked before use
+    const notices = next.quarantineNotices();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.reason).toMatch(/integrity check failed/);
+    expect(fs.existsSync(notices[0]!.movedTo)).toBe(true);
+    expect(fs.existsSync(damagedMarkerOf(file))).toBe(false);
+    expect(next.counts('conn-a').pending).toBe(0);
+  });
+
+  it('a healthy big file passes the check after open and is not marked', async () => {
+    const file = h.file();
+    const first = h.open(file);
+    first.enqueue('conn-a', batch([change('k1')]));
+    first.close();
+    const outbox = h.open(file, { ...defaultOptions, inlineCheckMaxBytes: 0 });
+    expect(await outbox.integrityCheck).toEqual({ kind: 'healthy' });
+    expect(outbox.audit.recent('outbox.damaged')).toEqual([]);
+    expect(fs.existsSync(damagedMarkerOf(file))).toBe(false);
+  });
+
+  it('when the worker cannot run the check, it runs on the outbox connection instead', async () => {
+    const file = h.file();
+    const first = h.open(file);
+    first.enqueue('conn-a', batch([change('k1')]));
+    first.close();
+    const outbox = h.open(file, { ...defaultOptions, inlineCheckMaxBytes: 0 });
+    fs.renameSync(file, `${file}.elsewhere`); // the worker's own connection finds no file; the open one still reads it
+    expect(await outbox.integrityCheck).toEqual({ kind: 'healthy' });
+  });
+
+  it('a big file too damaged to open is marked and set aside at once (no crash loop)', () => {
+    const file = h.file();
+    const clock = testClock(T0);
+    const original = h.open(file, defaultOptions, clock);
+    original.enqueue(
+      'conn-a',
+      batch(Array.from({ length: 200 }, (_, i) => change(`k${i}`, { payload: Buffer.alloc(300, i) }))),
+    );
+    original.close();
+    const bytes = fs.readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    for (let i = pageSize; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
+    fs.writeFileSync(file, bytes);
+
+    const outbox = h.open(file, { ...defaultOptions, inlineCheckMaxBytes: 0 }, clock);
+    expect(outbox.quarantineNotices()).toHaveLength(1);
+    expect(fs.existsSync(damagedMarkerOf(file))).toBe(false);
     expect(outbox.enqueue('conn-a', batch([change('k1')])).inserted).toBe(1);
   });
 
