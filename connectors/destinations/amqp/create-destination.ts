@@ -1,5 +1,4 @@
 // Builds an AMQP destination from its config: broker address, login from the secret store, TLS files read now.
-import { InFlightLimit } from '../../core/in-flight-limit.js';
 import { batchLimitsOf } from '../../core/message-batch.js';
 import type { SecretResolver } from '../../core/secret-ref.js';
 import { amqpLabel, brokerAddress, isLoopbackHost, type AmqpDestinationConfig } from './config.js';
@@ -28,7 +27,6 @@ export function createAmqpDestination(
     mandatory: config.mandatory,
     headers: config.headers,
     ...(config.batch ? { batching: batchLimitsOf(config.batch) } : {}),
-    window: new InFlightLimit(config.concurrency),
     ...(insecure
       ? {
           warning: `INSECURE: records and the password to ${address.hostname} travel unencrypted (allowInsecure is set)`,

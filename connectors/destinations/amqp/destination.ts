@@ -1,6 +1,5 @@
 // AMQP destination: publishes each record on a confirm channel and counts it delivered only once the broker acks it.
-import type { InFlightLimit } from '../../core/in-flight-limit.js';
-import { foldMemberResults, memberRequests, pipelinedSends } from '../../core/message-batch.js';
+import { foldMemberResults, memberRequests } from '../../core/message-batch.js';
 import type {
   BatchLimits,
   ConnectionFacts,
@@ -27,8 +26,6 @@ export interface AmqpDestinationOptions {
   warning?: string;
   /** Lease several records per send (config `batch`); each is still its own message. */
   batching?: BatchLimits;
-  /** Publishes awaiting their confirm at once (config `concurrency`), across the sends of batches. */
-  window: InFlightLimit;
 }
 
 /** "the broker blocked publishing: …": RabbitMQ names the alarm in the reason ("low on memory", "low on disk"). */
@@ -45,17 +42,12 @@ export class AmqpDestination implements Destination {
   readonly label: string;
   readonly warning: string | undefined;
   readonly batching: BatchLimits | undefined;
-  /** With batches, a few sends keep the confirm window full (see pipelinedSends). */
-  readonly sendConcurrency: number | undefined;
   private readonly link: BrokerLink;
 
   constructor(private readonly options: AmqpDestinationOptions) {
     this.label = options.label;
     this.warning = options.warning;
     this.batching = options.batching;
-    this.sendConcurrency = options.batching
-      ? pipelinedSends(options.window.size, options.batching.maxRecords)
-      : undefined;
     this.link = new BrokerLink(options.link);
   }
 
@@ -87,15 +79,7 @@ export class AmqpDestination implements Destination {
       records: 1,
     };
     const started = performance.now();
-    const { window } = this.options;
-    let outcome: Outcome;
-    if (!(await window.acquire(signal))) outcome = this.abandoned();
-    else
-      try {
-        outcome = await this.publish(request, record, exchange, routingKey, signal);
-      } finally {
-        window.release();
-      }
+    const outcome = await this.publish(request, record, exchange, routingKey, signal);
     return { ...outcome, request: summary, latencyMs: Math.round(performance.now() - started) };
   }
 

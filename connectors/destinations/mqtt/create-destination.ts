@@ -5,7 +5,7 @@ import { BrokerConnection } from './broker-connection.js';
 import { brokerTarget, clientOptions, defaultClientId } from './client-options.js';
 import { isLoopbackHost, type MqttDestinationConfig } from './config.js';
 import { MqttDestination } from './destination.js';
-import { InFlightLimit } from '../../core/in-flight-limit.js';
+import { InFlightLimit } from './in-flight-limit.js';
 
 /** How often the connection is tried again in the background while the broker is away. */
 export const reconnectPeriodMs = 1000;

@@ -11,7 +11,7 @@ import type {
 } from '../../core/destination.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { reasonCodeOf, refusedPublishOutcome } from './broker-errors.js';
-import type { InFlightLimit } from '../../core/in-flight-limit.js';
+import type { InFlightLimit } from './in-flight-limit.js';
 import { publishPacketBytes } from './packet-size.js';
 import { renderTopic, TopicError } from './topic.js';
 

@@ -1,15 +1,10 @@
-// A counting limit on messages awaiting their acknowledgement (MQTT: lowered to the broker's Receive Maximum when smaller).
+// A counting limit on publishes awaiting their acknowledgement, lowered to the broker's Receive Maximum when smaller.
 
 export class InFlightLimit {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(private limit: number) {}
-
-  /** The most in flight at once now. */
-  get size(): number {
-    return this.limit;
-  }
 
   /** Sets the most publishes in flight (the broker's Receive Maximum may change with each connect). */
   setLimit(limit: number): void {
