@@ -1,6 +1,6 @@
 // Wraps the outbox a dispatcher settles through, so every settle becomes 'settled' and 'dead-letter' activity events.
 import type { Outbox } from '../outbox/outbox.js';
-import type { SettleResult, Settlement } from '../outbox/settle.js';
+import type { SettleGroup, SettleResult, Settlement } from '../outbox/settle.js';
 import type { ActivityHub } from './engine-activity.js';
 
 /** Summarises one committed settle: stale settlements were ignored by the outbox and are not counted. */
@@ -34,7 +34,7 @@ function report(
   }
 }
 
-/** The same outbox, with `settle` reporting what it committed; every other member is the outbox's own. */
+/** The same outbox, with `settle` and `settleGroups` reporting what they committed; every other member is the outbox's own. */
 export function observeSettlements(
   outbox: Outbox,
   connection: string,
@@ -46,9 +46,19 @@ export function observeSettlements(
     report(connection, destination, settlements, result, hub);
     return result;
   };
+  // The dispatcher group-commits the settles of one tick (GroupSettle): each group is reported like a settle.
+  const settleGroups = (groups: readonly SettleGroup[]): SettleResult[] => {
+    const results = outbox.settleGroups(groups);
+    groups.forEach((group, index) => {
+      const result = results[index];
+      if (result) report(connection, destination, group.settlements, result, hub);
+    });
+    return results;
+  };
   return new Proxy(outbox, {
     get(target, property) {
       if (property === 'settle') return settle;
+      if (property === 'settleGroups') return settleGroups;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

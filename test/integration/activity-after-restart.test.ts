@@ -1,7 +1,8 @@
-// After a restart the status and the charts still know the last capture and the last hour's throughput: the outbox has them.
+// The charts count live what is captured, delivered and dead-lettered; after a restart they still know the last hour (the outbox has it).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createEngineBackend } from '../../main/api/engine-backend.js';
 import { seedThroughput } from '../../main/observability/outbox-activity.js';
 import { ThroughputHistory } from '../../main/observability/throughput-history.js';
 import { waitFor } from '../support/agent-process.js';
@@ -9,7 +10,45 @@ import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine
 
 const h = useEngineHarness('activity-restart-');
 
+type Minute = { captured: number; delivered: number; failed: number };
+const totalsOf = (minutes: Minute[]) =>
+  minutes.reduce(
+    (sum, m) => ({
+      captured: sum.captured + m.captured,
+      delivered: sum.delivered + m.delivered,
+      failed: sum.failed + m.failed,
+    }),
+    { captured: 0, delivered: 0, failed: 0 },
+  );
+
 describe('activity across a restart', () => {
+  it('counts deliveries and dead letters live, as the dispatcher group-commits its settles', async () => {
+    const { dataDir, inbox } = h.paths();
+    let refuse = false;
+    const ingest = await h.ingest({
+      faults: () => (refuse ? { kind: 'status', status: 400, body: '{"error":"no"}' } : undefined),
+    });
+    const engine = await h.engine({ dataDir, inbox, url: ingest.url });
+    const backend = createEngineBackend({ engine });
+    try {
+      writeFileSync(join(inbox, 'a.json'), '{"a":1}');
+      writeFileSync(join(inbox, 'b.json'), '{"b":2}');
+      await waitFor(() => ingest.applied().length === 2, 10_000, 'two deliveries');
+      await waitForStatus(engine, (s) => s.outbox.pending === 0, 'both settled');
+      refuse = true;
+      writeFileSync(join(inbox, 'c.json'), '{"c":3}');
+      await waitForStatus(engine, (s) => connectionOf(s).dead === 1, 'a dead letter');
+      const { series } = await backend.throughput({}, { role: 'viewer', actor: 'test' });
+      expect(totalsOf(series.find((s) => s.connection === 'it')!.minutes)).toEqual({
+        captured: 3,
+        delivered: 2,
+        failed: 1,
+      });
+    } finally {
+      backend.close();
+    }
+  });
+
   it('keeps last capture, last delivery and the per-minute counts captured / delivered / dead-lettered', async () => {
     const { dataDir, inbox } = h.paths();
     let refuse = false;
@@ -39,15 +78,7 @@ describe('activity across a restart', () => {
     await seedThroughput(history, second.outbox.db, ['it'], Date.now());
     const [series] = history.series();
     expect(series?.connection).toBe('it');
-    const totals = series!.minutes.reduce(
-      (sum, m) => ({
-        captured: sum.captured + m.captured,
-        delivered: sum.delivered + m.delivered,
-        failed: sum.failed + m.failed,
-      }),
-      { captured: 0, delivered: 0, failed: 0 },
-    );
-    expect(totals).toEqual({ captured: 3, delivered: 2, failed: 1 });
+    expect(totalsOf(series!.minutes)).toEqual({ captured: 3, delivered: 2, failed: 1 });
     expect(series!.minutes).toHaveLength(60);
   });
 });
