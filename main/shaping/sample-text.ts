@@ -1,4 +1,5 @@
-// A pasted sample for the mapping preview: a JSON object or array of objects, or CSV lines under a header line.
+// A pasted sample for the mapping preview: a JSON object or array of objects, or CSV lines under a header line (read by capture's CSV tokenizer).
+import { CsvTokenizer } from '../../connectors/sources/folder/records/csv-tokenizer.js';
 
 export interface ParsedSample {
   format: 'json' | 'csv';
@@ -17,34 +18,35 @@ export class SampleError extends Error {
 
 const delimiters = [';', ',', '\t', '|'];
 
-/** The delimiter that splits the header line into the most fields (outside quotes). */
-function delimiterOf(header: string): string {
-  const counts = delimiters.map((d) => splitLine(header, d).length);
-  const best = Math.max(...counts);
-  return delimiters[counts.indexOf(best)] ?? ',';
+/** The rows of a CSV text as capture's tokenizer reads them (RFC 4180 quoting); a bad row throws its reason. */
+function csvRows(text: string, delimiter: string): string[][] {
+  const rows: string[][] = [];
+  const tokenizer = new CsvTokenizer(
+    { delimiter, quote: '"', escape: '"', skipEmptyLines: true, maxRecordBytes: 1024 * 1024 },
+    {
+      row: (fields) => void rows.push(fields),
+      bad: (line, reason) => {
+        throw new SampleError(`line ${line} of the sample: ${reason}`);
+      },
+      done: false,
+    },
+  );
+  tokenizer.write(text);
+  tokenizer.end();
+  return rows;
 }
 
-/** One CSV line into its fields: "double quotes" may hold the delimiter, and "" is a quote. */
-export function splitLine(line: string, delimiter: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line.charAt(i);
-    if (quoted) {
-      if (char === '"' && line.charAt(i + 1) === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"' && field === '') quoted = true;
-    else if (char === delimiter) {
-      fields.push(field);
-      field = '';
-    } else field += char;
-  }
-  fields.push(field);
-  return fields;
+/** The delimiter that splits the header line into the most fields (outside quotes). */
+function delimiterOf(header: string): string {
+  const counts = delimiters.map((d) => {
+    try {
+      return csvRows(header, d)[0]?.length ?? 0;
+    } catch {
+      return 0;
+    }
+  });
+  const best = Math.max(...counts);
+  return delimiters[counts.indexOf(best)] ?? ',';
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -68,18 +70,17 @@ function parseJson(text: string, maxRecords: number): ParsedSample {
 }
 
 function parseCsv(text: string, maxRecords: number): ParsedSample {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  const [header, ...rows] = lines;
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = delimiterOf(firstLine);
+  const [header, ...rows] = csvRows(text, delimiter).filter((fields) => fields.some((f) => f.trim() !== ''));
   if (header === undefined || rows.length === 0)
     throw new SampleError(
       'a CSV sample needs a header line and at least one row under it (or paste a JSON object instead)',
     );
   if (rows.length > maxRecords)
     throw new SampleError(`the sample holds ${rows.length} rows; paste at most ${maxRecords}`);
-  const delimiter = delimiterOf(header);
-  const columns = splitLine(header, delimiter).map((c) => c.trim());
-  const records = rows.map((row, index) => {
-    const values = splitLine(row, delimiter);
+  const columns = header.map((c) => c.trim());
+  const records = rows.map((values, index) => {
     if (values.length !== columns.length)
       throw new SampleError(
         `row ${index + 1} of the sample has ${values.length} fields, the header has ${columns.length} (delimiter "${delimiter === '\t' ? '\\t' : delimiter}")`,

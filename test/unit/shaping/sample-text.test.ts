@@ -1,6 +1,6 @@
 // Pasted preview samples: JSON objects and arrays, CSV lines under a header (delimiter found, quotes), and bad input.
 import { describe, expect, it } from 'vitest';
-import { parseSampleText, SampleError, splitLine } from '../../../main/shaping/sample-text.js';
+import { parseSampleText, SampleError } from '../../../main/shaping/sample-text.js';
 
 describe('parseSampleText', () => {
   it('reads a JSON object or an array of objects', () => {
@@ -24,7 +24,7 @@ describe('parseSampleText', () => {
       { Rechnungsnr: 'A-2', Kunde: 'Say "hi"', Betrag: '9' },
     ]);
     expect(parseSampleText('a\tb\n1\t2', 5).records).toEqual([{ a: '1', b: '2' }]);
-    expect(splitLine('x,,"y"', ',')).toEqual(['x', '', 'y']);
+    expect(parseSampleText('x,y,z\nx,,"y"', 5).records).toEqual([{ x: 'x', y: '', z: 'y' }]);
   });
 
   it('keeps a column named __proto__ as a plain field', () => {
@@ -50,5 +50,7 @@ describe('parseSampleText', () => {
     expect(problem('a,b')).toMatch(/needs a header line and at least one row/);
     expect(problem('a,b\n1,2\n3,4\n5,6')).toBe('the sample holds 3 rows; paste at most 2');
     expect(problem('a,b\n1')).toBe('row 1 of the sample has 1 fields, the header has 2 (delimiter ",")');
+    // A quoting error is named with its line, as capture would reject that row.
+    expect(problem('a,b\n"1,2')).toMatch(/^line 2 of the sample: /);
   });
 });
