@@ -21,6 +21,8 @@ import {
 import { useEngineHarness } from '../support/engine-harness.js';
 
 export const adminPassphrase = 'correct horse battery staple';
+/** What the harness's exportDiagnostics saves as the bundle. */
+export const bundleStandIn = 'PK stand-in bundle';
 
 export interface Answer {
   status: number;
@@ -88,6 +90,14 @@ export function useConsole(prefix: string) {
       replayDeadLetters: ({ ids }) => {
         replayed.push(ids);
         return { done: ids, skipped: [] };
+      },
+      // A stand-in bundle file where the real backend writes its zips: the console streams whatever the backend saved.
+      exportDiagnostics: () => {
+        const folder = join(dataDir, 'diagnostics');
+        mkdirSync(folder, { recursive: true });
+        const path = join(folder, 'diagnostics-test.zip');
+        writeFileSync(path, bundleStandIn);
+        return { path, fileName: 'diagnostics-test.zip', totalBytes: bundleStandIn.length };
       },
       adminPassphraseSet: () => hasAdminPassphrase(dataDir),
       verifyAdminPassphrase: (passphrase) => verifyAdminPassphrase(dataDir, passphrase),

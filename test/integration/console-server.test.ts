@@ -1,10 +1,17 @@
 // The web console over a real Engine: token sign-in and its limit, Host/Origin guards, roles and admin unlock, SSE events.
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/agent-process.js';
 import { UnlockLimiter } from '../../main/console/unlock-limiter.js';
-import { adminPassphrase, sessionHeaders, useConsole, type ConsoleUnderTest } from './console-harness.js';
+import {
+  adminPassphrase,
+  bundleStandIn,
+  sessionHeaders,
+  useConsole,
+  type ConsoleUnderTest,
+} from './console-harness.js';
 
 const start = useConsole('console-');
 
@@ -199,6 +206,29 @@ describe('web console: roles', () => {
     expect((await c.post('/api/call/lockAdmin', {}, cookie)).json()).toEqual({ role: 'viewer' });
     expect((await replay(c, cookie)).status).toBe(403);
     expect(c.replayed).toEqual([[7]]);
+  });
+
+  it('streams a support bundle as an attachment to an admin session only', async () => {
+    const c = await start();
+    const path = '/api/download/diagnostics';
+    const json = { 'content-type': 'application/json', origin: c.origin };
+    expect((await c.send(path, { method: 'POST', headers: json, body: '{}' })).status).toBe(401);
+    const bearer = { authorization: `Bearer ${c.token}` };
+    expect((await c.send(path, { method: 'GET', headers: bearer })).status).toBe(405);
+    const cookie = await c.signIn();
+    const viewer = await c.post(path, {}, cookie);
+    expect(viewer.status).toBe(403);
+    expect(errorOf(viewer).message).toBe('exportDiagnostics changes the agent and needs the admin role');
+    await c.post('/api/call/unlockAdmin', { passphrase: adminPassphrase }, cookie);
+    const answer = await c.post(path, {}, cookie);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toBe('application/zip');
+    expect(answer.headers['content-disposition']).toBe('attachment; filename="diagnostics-test.zip"');
+    expect(answer.headers['cache-control']).toBe('no-store');
+    expect(answer.text).toBe(bundleStandIn);
+    expect(decodeURIComponent(String(answer.headers['x-bundle-saved-to']))).toBe(
+      join(c.dataDir, 'diagnostics', 'diagnostics-test.zip'),
+    );
   });
 
   it('the session call says when the admin role lapses, so the page can show the time left', async () => {
