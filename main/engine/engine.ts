@@ -54,6 +54,8 @@ const day = 24 * 60 * 60 * 1000;
 const backpressureIntervalMs = 1000;
 const retentionIntervalMs = 60 * 60 * 1000;
 const statusIntervalMs = 2000;
+/** An unchanged status is still written this often: `status` calls a snapshot older than 15 s stale. */
+const statusHeartbeatMs = 10_000;
 
 export class Engine {
   readonly connections: ConnectionSet;
@@ -74,6 +76,8 @@ export class Engine {
   private statusQueued = false;
   /** status.json writes run one after another, so an older status never lands over a newer one. */
   private statusWritten: Promise<void> = Promise.resolve();
+  /** The last published status without its time, and when: an idle agent does not rewrite the same file every 2 s. */
+  private lastPublished = { content: '', at: 0 };
   private readonly startedAt = Date.now();
   /** Contracts, shapers and filter counts of the running connections. */
   private readonly shaping: ConnectionShaping;
@@ -134,7 +138,7 @@ export class Engine {
     engine.every(retentionIntervalMs, () => engine.applyRetention());
     engine.every(statusIntervalMs, () => {
       engine.outbox.syncExternalWrites(); // e.g. `integration-agent dlq replay` from another process
-      engine.publishStatus();
+      engine.publishStatus({ unlessUnchanged: true });
     });
     engine.checkBackpressure(true);
     engine.applyRetention();
@@ -373,8 +377,19 @@ export class Engine {
     }, 250).unref();
   }
 
-  private publishStatus(): void {
+  /** Writes status.json and tells the listeners; periodic calls skip a status that only aged (see statusHeartbeatMs). */
+  private publishStatus(options: { unlessUnchanged?: boolean } = {}): void {
     const status = this.status();
+    const { updatedAt, ...rest } = status;
+    const content = JSON.stringify(rest);
+    const { lastPublished } = this;
+    if (
+      options.unlessUnchanged &&
+      content === lastPublished.content &&
+      updatedAt - lastPublished.at < statusHeartbeatMs
+    )
+      return;
+    this.lastPublished = { content, at: updatedAt };
     const file = statusFile(this.options.dataDir);
     const text = JSON.stringify(status, null, 2);
     this.statusWritten = this.statusWritten
