@@ -5,15 +5,11 @@ import { remapDeadLetters, type RemapReport } from '../shaping/remap-dead-letter
 import { openDeadLetterWriter, readAuditMark, runningAgentPid } from '../diagnostics/bundle/open-outbox.js';
 import { RotationRaced } from '../outbox/rotation-guard.js';
 import { cliActor, parseIds } from './dlq-arguments.js';
+import { cliDataKeys } from './cli-data-keys.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { withOutboxErrors } from './connections-command.js';
 import { resolveSetup, type SetupOptions } from './resolve-setup.js';
 import { plural } from '../engine/plain-words.js';
-import { loadConnectionDataKeys } from '../engine/outbox-encryption.js';
-import type { AgentConfig } from '../config/schema.js';
-import type { DataKeys } from '../outbox/data-keys.js';
-import { PayloadKeyError } from '../outbox/payload-codec.js';
-import { SecretStoreError } from '../secrets/errors.js';
 
 export interface DlqRemapOptions extends SetupOptions {
   connection?: string;
@@ -38,27 +34,6 @@ function print(report: RemapReport, running: boolean): void {
     );
 }
 
-/**
- * With outbox.encryption on, the connection's data keys: stored payloads are opened to be mapped and new ones sealed,
- * as the engine does. A key or secret store that cannot be used stops the command before it changes anything.
- */
-async function dataKeysFor(
-  config: AgentConfig,
-  dataDir: string,
-  connection: string,
-): Promise<DataKeys | undefined> {
-  try {
-    return await loadConnectionDataKeys(config, dataDir, connection);
-  } catch (error) {
-    if (!(error instanceof PayloadKeyError || error instanceof SecretStoreError)) throw error;
-    throw new CliError(
-      `nothing was re-mapped or changed: outbox.encryption is on, and the dead letters of ${connection} cannot be ` +
-        `opened or re-sealed without its data key: ${error.message}`,
-      exitCodes.failure,
-    );
-  }
-}
-
 export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): Promise<void> {
   if (!options.connection)
     throw new CliError(
@@ -81,7 +56,12 @@ export async function dlqRemapCommand(ids: string[], options: DlqRemapOptions): 
   const mapping = connection.mapping;
   // Taken before the key is loaded: a rotation in the agent after this point stops the write (rotation-guard.ts).
   const mark = withOutboxErrors(() => readAuditMark(setup.dataDir));
-  const keys = await dataKeysFor(setup.config, setup.dataDir, connection.id);
+  const keys = await cliDataKeys(
+    setup.config,
+    setup.dataDir,
+    connection.id,
+    `nothing was re-mapped or changed: outbox.encryption is on, and the dead letters of ${connection.id} cannot be opened or re-sealed without its data key`,
+  );
   const writer = withOutboxErrors(() =>
     openDeadLetterWriter(setup.dataDir, keys && { codec: keys, auditMark: mark }),
   );

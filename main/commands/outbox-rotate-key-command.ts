@@ -1,13 +1,11 @@
 // `integration-agent outbox rotate-key <connection>`: a new data key, every stored payload re-sealed, the old key removed (agent stopped).
 import { rotateDataKey } from '../outbox/reencrypt.js';
 import { Outbox } from '../outbox/outbox.js';
-import { PayloadKeyError } from '../outbox/payload-codec.js';
-import { SecretStoreError } from '../secrets/errors.js';
-import { loadConnectionDataKeys } from '../engine/outbox-encryption.js';
 import type { AgentConfig } from '../config/schema.js';
 import { acquireInstanceLock, AlreadyRunningError, type InstanceLock } from '../engine/instance-lock.js';
 import { outboxFile } from '../shared/data-dir.js';
 import { plural } from '../engine/plain-words.js';
+import { cliDataKeys } from './cli-data-keys.js';
 import { CliError, exitCodes } from './cli-error.js';
 import { cliActor } from './dlq-arguments.js';
 import { withOutboxErrors } from './connections-command.js';
@@ -49,13 +47,7 @@ export async function outboxRotateKeyCommand(connection: string, options: SetupO
 }
 
 async function rotateOffline(config: AgentConfig, dataDir: string, connection: string): Promise<void> {
-  let keys;
-  try {
-    keys = await loadConnectionDataKeys(config, dataDir, connection);
-  } catch (error) {
-    if (!(error instanceof PayloadKeyError || error instanceof SecretStoreError)) throw error;
-    throw new CliError(`nothing was changed: ${error.message}`, exitCodes.failure);
-  }
+  const keys = await cliDataKeys(config, dataDir, connection, 'nothing was changed');
   if (!keys) return;
   const outbox = withOutboxErrors(() =>
     Outbox.open(outboxFile(dataDir), { synchronous: 'FULL', busyTimeoutMs: 5000 }),
