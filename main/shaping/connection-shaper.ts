@@ -5,6 +5,8 @@ import type { MappingConfig } from '../config/mapping-config.js';
 import { compileMapping, type MapOutcome, type Mapper } from './compile-mapping.js';
 import type { ContractCheck } from './contract-check.js';
 import { withContract } from './contracted-mapper.js';
+/** The origin field that names the mapping version a record was shaped (or rejected) with. */
+import type { mappingVersionField } from '../outbox/record.js';
 
 /** What shaping made of a batch: the changes to store, and how many the filter skipped. */
 export interface ShapedBatch {
@@ -12,22 +14,20 @@ export interface ShapedBatch {
   skipped: number;
 }
 
-/** The origin field that names the mapping version a record was shaped (or rejected) with. */
-import { mappingVersionField } from '../outbox/record.js';
-
 /**
  * The change as stored after the mapping: mapped JSON, or rejected with its source payload; undefined: skipped. The
  * fields are named one by one: a mapped change never reads the source payload (a source may build it only on demand).
  */
 function shaped(change: CapturedChange, outcome: MapOutcome, version: number): CapturedChange | undefined {
   if (outcome.kind === 'skipped') return undefined;
+  // One literal with every field (businessKey may be undefined): the same object shape for every record.
   const stored: CapturedChange = {
     idempotencyKey: change.idempotencyKey,
     orderingKey: change.orderingKey,
-    ...(change.businessKey !== undefined ? { businessKey: change.businessKey } : {}),
+    businessKey: change.businessKey,
     contentType: 'application/json',
     payload: outcome.kind === 'mapped' ? outcome.payload : change.payload,
-    origin: { ...change.origin, [mappingVersionField]: version },
+    origin: { ...change.origin, mappingVersion: version } satisfies Record<typeof mappingVersionField, number>,
   };
   if (outcome.kind === 'mapped') return stored;
   return { ...stored, contentType: change.contentType, rejected: { reason: outcome.reason } };
