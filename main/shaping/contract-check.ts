@@ -1,7 +1,7 @@
 // The contract check: every payload about to be stored for sending must satisfy the connection's JSON Schema (2020-12).
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { addContractFormats } from './contract-formats.js';
 
 /**
  * Checks one JSON payload (or `value`, its parsed JSON, when the caller has it); returns the problem in words
@@ -75,7 +75,7 @@ function reported(errors: readonly ErrorObject[]): ErrorObject | undefined {
  */
 export function contractChecker(schema: object, label: string): ContractCheck {
   const ajv = new Ajv2020({ allErrors: false, strict: false });
-  addFormats.default(ajv);
+  addContractFormats(ajv);
   const validate = ajv.compile(schema);
   return (payload, value) => {
     let document = value;

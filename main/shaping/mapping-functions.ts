@@ -2,37 +2,9 @@
 import type jsonata from 'jsonata';
 import type { ConversionRule } from '../config/mapping-config.js';
 import { emptyToNull, toBoolean, toDate, toDateTime, toNumber, type BooleanWords } from './conversions.js';
+import { remembered } from './remembered.js';
 
 type Json = unknown;
-
-const memoLimit = 4096;
-/** After this many lookups, a memory that hits less than a quarter of the time is dropped (unique values). */
-const memoTrial = 2048;
-
-/**
- * `convert` with its results remembered by text: office exports repeat dates, flags and codes on every row. Only
- * results are kept (a text that fails is converted, and fails, again); the memory is bounded, and given up for
- * columns whose values hardly repeat (amounts, times to the minute).
- */
-function remembered<T>(convert: (text: string) => T): (text: string) => T {
-  let results: Map<string, T> | undefined = new Map<string, T>();
-  let lookups = 0;
-  let hits = 0;
-  return (text) => {
-    if (!results) return convert(text);
-    lookups += 1;
-    const known = results.get(text);
-    if (known !== undefined || results.has(text)) {
-      hits += 1;
-      return known as T;
-    }
-    if (lookups >= memoTrial && hits * 4 < lookups) results = undefined;
-    const value = convert(text);
-    if (results && results.size >= memoLimit) results.clear();
-    results?.set(text, value);
-    return value;
-  };
-}
 
 const list = (format: Json): string[] => (Array.isArray(format) ? format.map(String) : [String(format)]);
 
