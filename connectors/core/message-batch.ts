@@ -1,23 +1,9 @@
 // Broker batches: each record of a leased batch is published as its own message, pipelined, and the answers folded into one result.
-import { setMaxListeners } from 'node:events';
 import type { BatchLimits, OutgoingRequest, RejectedRecord, SendResult } from './destination.js';
 import type { MessageBatchConfig } from './message-batch-config.js';
 
 export function batchLimitsOf(config: MessageBatchConfig | undefined): BatchLimits | undefined {
   return config && { maxRecords: config.maxRecords, maxBytes: config.maxBytes, lingerMs: config.lingerMs };
-}
-
-/**
- * The single-record request each member of `request` is published as (its own key, the batch's trace context). Every
- * member listens on the send's `signal`, so the signal is allowed that many listeners.
- */
-export function memberRequests(request: OutgoingRequest, signal: AbortSignal): OutgoingRequest[] {
-  setMaxListeners(request.records.length + 10, signal);
-  return request.records.map((record) => ({
-    idempotencyKey: record.idempotencyKey,
-    records: [record],
-    ...(request.traceparent ? { traceparent: request.traceparent } : {}),
-  }));
 }
 
 /**

@@ -14,6 +14,11 @@ export interface LinkOptions {
   tls?: AmqpTlsOptions;
 }
 
+/** Told when the broker blocks the connection (an in-flight send gives up waiting). */
+export interface BlockedListener {
+  blocked(reason: string): void;
+}
+
 /** The live connection and what happened to it: the error it closed with, and the broker's block reason. */
 export interface ConnectionState {
   model: ChannelModel;
@@ -21,8 +26,8 @@ export interface ConnectionState {
   error?: Error;
   /** connection.blocked reason while the broker holds publishers back. */
   blocked?: string;
-  /** Called when the broker blocks the connection (in-flight sends give up waiting). */
-  onBlocked: Set<(reason: string) => void>;
+  /** Told when the broker blocks the connection. */
+  onBlocked: Set<BlockedListener>;
 }
 
 /** The confirm channel in use, with the error the broker closed it with and the messages it returned. */
@@ -67,9 +72,17 @@ export async function openConnection(options: LinkOptions): Promise<ChannelModel
 export class BrokerLink {
   private connection: Promise<ConnectionState> | undefined;
   private channel: Promise<ChannelState> | undefined;
+  /** The channel last opened, for current(). */
+  private opened: ChannelState | undefined;
   private closing = false;
 
   constructor(private readonly options: LinkOptions) {}
+
+  /** The open confirm channel when there is one now (a send's fast path), else undefined: then call ready(). */
+  current(): ChannelState | undefined {
+    const state = this.opened;
+    return state && !this.closing && !state.closed && !state.connection.closed ? state : undefined;
+  }
 
   /** The open confirm channel, connecting first when needed; rejects with the connect or channel-open error. */
   async ready(): Promise<ChannelState> {
@@ -119,7 +132,7 @@ export class BrokerLink {
     });
     model.on('blocked', (reason: string) => {
       state.blocked = reason;
-      for (const listener of state.onBlocked) listener(reason);
+      for (const listener of [...state.onBlocked]) listener.blocked(reason);
     });
     model.on('unblocked', () => {
       delete state.blocked;
@@ -149,6 +162,7 @@ export class BrokerLink {
       const id = message.properties.messageId as unknown;
       if (typeof id === 'string' && state.awaiting.has(id)) state.returned.set(id, message);
     });
+    this.opened = state;
     return state;
   }
 
@@ -157,6 +171,7 @@ export class BrokerLink {
     const connection = await this.connection?.catch(() => undefined);
     this.connection = undefined;
     this.channel = undefined;
+    this.opened = undefined;
     if (connection && !connection.closed) await connection.model.close().catch(() => undefined);
   }
 }

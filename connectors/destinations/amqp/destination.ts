@@ -1,5 +1,7 @@
 // AMQP destination: publishes each record on a confirm channel and counts it delivered only once the broker acks it.
-import { foldMemberResults, memberRequests } from '../../core/message-batch.js';
+import { foldMemberResults } from '../../core/message-batch.js';
+import { templateFields } from '../../core/record-template.js';
+import { SendCancel, type Cancellable } from '../../core/send-cancel.js';
 import type {
   BatchLimits,
   ConnectionFacts,
@@ -12,7 +14,8 @@ import type {
 import { BrokerLink, type ChannelState, type LinkOptions } from './broker-link.js';
 import { brokerOf } from './config.js';
 import { brokerText, describeChannelError, describeConnectError, namesExchange } from './broker-errors.js';
-import { NameTemplateError, renderName } from './name-template.js';
+import { AwaitedConfirm, blockedOutcome } from './awaited-confirm.js';
+import { maxNameBytes, NameTemplateError, renderName } from './name-template.js';
 
 export interface AmqpDestinationOptions {
   link: LinkOptions;
@@ -28,14 +31,11 @@ export interface AmqpDestinationOptions {
   batching?: BatchLimits;
 }
 
-/** "the broker blocked publishing: …": RabbitMQ names the alarm in the reason ("low on memory", "low on disk"). */
-export function blockedError(reason: string): string {
-  return `the broker blocked publishing: low on memory/disk (${reason}); delivery waits`;
+/** A template without placeholders names every record alike: that name when AMQP takes it, else undefined. */
+function fixedName(template: string): string | undefined {
+  const fixed = templateFields(template).length === 0 && Buffer.byteLength(template) <= maxNameBytes;
+  return fixed ? template : undefined;
 }
-
-const settleSoon = (resolve: (outcome: Outcome) => void, outcome: () => Outcome) =>
-  // amqplib fails the pending confirms before it reports why the connection closed: read the state a moment later
-  setImmediate(() => resolve(outcome()));
 
 export class AmqpDestination implements Destination {
   readonly type = 'amqp';
@@ -43,129 +43,131 @@ export class AmqpDestination implements Destination {
   readonly warning: string | undefined;
   readonly batching: BatchLimits | undefined;
   private readonly link: BrokerLink;
+  /** The exchange and routing key of every record when neither has placeholders (checked once). */
+  private readonly fixed: { exchange: string; routingKey: string; target: string } | undefined;
+  /** The headers of a message without trace context (shared by all: amqplib only reads them). */
+  private readonly plainHeaders: Record<string, string>;
 
   constructor(private readonly options: AmqpDestinationOptions) {
     this.label = options.label;
     this.warning = options.warning;
     this.batching = options.batching;
     this.link = new BrokerLink(options.link);
+    const exchange = fixedName(options.exchange);
+    const routingKey = fixedName(options.routingKey);
+    this.fixed =
+      exchange !== undefined && routingKey !== undefined
+        ? { exchange, routingKey, target: this.targetOf(exchange, routingKey) }
+        : undefined;
+    this.plainHeaders = { ...options.headers };
   }
 
-  /** One record, or a batch whose members are published pipelined on the confirm channel. */
+  /** One record, or a batch whose members are published pipelined on the confirm channel (each under its own key). */
   async send(request: OutgoingRequest, signal: AbortSignal): Promise<SendResult> {
-    // Each member under its own key: a batch of one too (its request carries the batch's key).
-    const members = memberRequests(request, signal);
-    if (members.length <= 1) return this.sendOne(members[0] ?? request, signal);
-    return foldMemberResults(request, await Promise.all(members.map((m) => this.sendOne(m, signal))));
+    const sending = new SendCancel(signal);
+    try {
+      const results = request.records.map((record) => this.sendOne(record, request.traceparent, sending));
+      if (results.length === 0) throw new Error('the AMQP destination got a send without records');
+      if (results.length === 1) return await (results[0] as Promise<SendResult>);
+      return foldMemberResults(request, await Promise.all(results));
+    } finally {
+      sending.close();
+    }
   }
 
-  private async sendOne(request: OutgoingRequest, signal: AbortSignal): Promise<SendResult> {
-    const record = request.records[0];
-    if (!record) throw new Error('the AMQP destination got a send without records');
-    let exchange: string;
-    let routingKey: string;
-    try {
-      exchange = renderName(this.options.exchange, record, request.idempotencyKey, 'exchange');
-      routingKey = renderName(this.options.routingKey, record, request.idempotencyKey, 'routingKey');
-    } catch (error) {
-      if (!(error instanceof NameTemplateError)) throw error;
-      const text = `cannot name where to publish: ${error.message}. Fix: change destination.${error.field} or the record, then replay`;
-      return { kind: 'dead', error: text, code: 'unusable-name', latencyMs: 0 };
-    }
-    const summary = {
-      operation: 'publish',
-      target: `${brokerOf(this.options.link.address)}/${this.options.link.address.vhost} exchange ${exchange === '' ? '(default)' : exchange} key ${routingKey}`,
-      bytes: record.payload.length,
-      records: 1,
-    };
+  private targetOf(exchange: string, routingKey: string): string {
+    const { address } = this.options.link;
+    return `${brokerOf(address)}/${address.vhost} exchange ${exchange === '' ? '(default)' : exchange} key ${routingKey}`;
+  }
+
+  private async sendOne(
+    record: OutgoingRecord,
+    traceparent: string | undefined,
+    sending: SendCancel,
+  ): Promise<SendResult> {
+    let names = this.fixed;
+    if (!names)
+      try {
+        const key = record.idempotencyKey;
+        const exchange = renderName(this.options.exchange, record, key, 'exchange');
+        const routingKey = renderName(this.options.routingKey, record, key, 'routingKey');
+        names = { exchange, routingKey, target: this.targetOf(exchange, routingKey) };
+      } catch (error) {
+        if (!(error instanceof NameTemplateError)) throw error;
+        const text = `cannot name where to publish: ${error.message}. Fix: change destination.${error.field} or the record, then replay`;
+        return { kind: 'dead', error: text, code: 'unusable-name', latencyMs: 0 };
+      }
+    const summary = { operation: 'publish', target: names.target, bytes: record.payload.length, records: 1 };
     const started = performance.now();
-    const outcome = await this.publish(request, record, exchange, routingKey, signal);
+    const outcome = await this.publish(record, traceparent, names.exchange, names.routingKey, sending);
     return { ...outcome, request: summary, latencyMs: Math.round(performance.now() - started) };
   }
 
   private async publish(
-    request: OutgoingRequest,
     record: OutgoingRecord,
+    traceparent: string | undefined,
     exchange: string,
     routingKey: string,
-    signal: AbortSignal,
+    sending: SendCancel,
   ): Promise<Outcome> {
-    if (signal.aborted) return this.abandoned();
-    let state: ChannelState | undefined;
-    try {
-      state = await this.readyUnlessAborted(signal);
-    } catch (error) {
-      const { username, address } = this.options.link;
-      const place = { broker: brokerOf(address), vhost: address.vhost, username, tls: address.tls };
-      const { code, problem, fix } = describeConnectError(error, place);
-      return { kind: 'retry', error: `${problem}; ${fix}`, code, signal: 'failure' };
-    }
+    if (sending.aborted) return this.abandoned();
+    let state = this.link.current();
+    if (!state)
+      try {
+        state = await this.readyUnlessCancelled(sending);
+      } catch (error) {
+        const { username, address } = this.options.link;
+        const place = { broker: brokerOf(address), vhost: address.vhost, username, tls: address.tls };
+        const { code, problem, fix } = describeConnectError(error, place);
+        return { kind: 'retry', error: `${problem}; ${fix}`, code, signal: 'failure' };
+      }
     if (!state) return this.abandoned();
     const blocked = state.connection.blocked;
-    if (blocked !== undefined)
-      return { kind: 'retry', error: blockedError(blocked), code: 'blocked', signal: 'throttled' };
-    const messageId = request.idempotencyKey;
-    const headers = {
-      ...this.options.headers,
-      ...(request.traceparent ? { traceparent: request.traceparent } : {}),
-    };
-    return new Promise<Outcome>((resolve) => {
-      let settled = false;
-      const finish = (outcome: Outcome) => {
-        if (settled) return;
-        settled = true;
-        state.pending -= 1;
-        state.awaiting.delete(messageId);
-        state.returned.delete(messageId);
-        state.connection.onBlocked.delete(onBlocked);
-        signal.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      };
-      const onAbort = () => finish(this.abandoned());
-      const onBlocked = (reason: string) =>
-        finish({ kind: 'retry', error: blockedError(reason), code: 'blocked', signal: 'throttled' });
-      signal.addEventListener('abort', onAbort, { once: true });
-      state.connection.onBlocked.add(onBlocked);
-      state.pending += 1;
-      state.awaiting.add(messageId);
-      const confirmed = (error: unknown) =>
-        settleSoon(finish, () =>
-          error
-            ? this.unconfirmed(error, state, exchange)
-            : this.confirmed(state, messageId, exchange, routingKey),
-        );
-      try {
-        state.channel.publish(
-          exchange,
-          routingKey,
-          record.payload,
-          {
-            messageId,
-            contentType: record.contentType,
-            timestamp: Math.floor(Date.now() / 1000),
-            deliveryMode: this.options.persistent ? 2 : 1,
-            mandatory: this.options.mandatory,
-            headers,
-          },
-          confirmed,
-        );
-      } catch (error) {
-        confirmed(error);
-      }
-    });
+    if (blocked !== undefined) return blockedOutcome(blocked);
+    const messageId = record.idempotencyKey;
+    const open = state;
+    const awaited = new AwaitedConfirm(
+      open,
+      messageId,
+      sending,
+      (error) =>
+        error
+          ? this.unconfirmed(error, open, exchange)
+          : this.confirmed(open, messageId, exchange, routingKey),
+      () => this.abandoned(),
+    );
+    try {
+      open.channel.publish(
+        exchange,
+        routingKey,
+        record.payload,
+        {
+          messageId,
+          contentType: record.contentType,
+          timestamp: Math.floor(Date.now() / 1000),
+          deliveryMode: this.options.persistent ? 2 : 1,
+          mandatory: this.options.mandatory,
+          headers: traceparent ? { ...this.plainHeaders, traceparent } : this.plainHeaders,
+        },
+        awaited.confirmed,
+      );
+    } catch (error) {
+      awaited.confirmed(error);
+    }
+    return awaited.outcome;
   }
 
-  /** The open channel, or undefined when the send is aborted first (the connection attempt goes on for the next). */
-  private async readyUnlessAborted(signal: AbortSignal): Promise<ChannelState | undefined> {
-    let onAbort = () => undefined as void;
-    const aborted = new Promise<undefined>((resolve) => {
-      onAbort = () => resolve(undefined);
-      signal.addEventListener('abort', onAbort, { once: true });
+  /** The open channel, or undefined when the send is cancelled first (the connection attempt goes on for the next). */
+  private async readyUnlessCancelled(sending: SendCancel): Promise<ChannelState | undefined> {
+    let waiting: Cancellable | undefined;
+    const cancelled = new Promise<undefined>((resolve) => {
+      waiting = { cancel: () => resolve(undefined) };
+      sending.watch(waiting);
     });
     try {
-      return await Promise.race([this.link.ready(), aborted]);
+      return await Promise.race([this.link.ready(), cancelled]);
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      if (waiting) sending.forget(waiting);
     }
   }
 

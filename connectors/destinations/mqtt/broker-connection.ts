@@ -87,6 +87,11 @@ export class BrokerConnection {
     return { client, receiveMaximum: this.receiveMaximum, maximumPacketSize: this.maximumPacketSize };
   }
 
+  /** The session when the client is connected now (a send's fast path), else undefined. */
+  current(): Session | undefined {
+    return this.client?.connected ? this.session(this.client) : undefined;
+  }
+
   /**
    * A connected client: at once when connected, else after the next connect attempt, which either connects or fails
    * (the failure in words); gives up after `timeoutMs` or when `signal` aborts.
