@@ -58,22 +58,85 @@ export function simpleParser(format: string): LocalParser | undefined {
     }
   }
   if (!fields.includes('year') || !fields.includes('month') || !fields.includes('day')) return undefined;
-  const regex = new RegExp(`^${pattern}$`);
+  const fixed = fixedWidthReader(format);
+  const regex = fixed ? undefined : new RegExp(`^${pattern}$`);
   return (text) => {
-    const match = regex.exec(text);
-    if (!match) return undefined;
+    let parts: LocalParts | undefined;
+    if (fixed) parts = fixed(text);
+    else {
+      const match = regex?.exec(text);
+      if (!match) return undefined;
+      parts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: 0 };
+      for (let index = 0; index < fields.length; index++)
+        parts[fields[index] as Field] = Number(match[index + 1]);
+    }
+    return parts && isValid(parts) ? parts : undefined;
+  };
+}
+
+function isValid(parts: LocalParts): boolean {
+  return (
+    parts.month >= 1 &&
+    parts.month <= 12 &&
+    parts.day >= 1 &&
+    parts.day <= daysIn(parts.year, parts.month) &&
+    parts.hour <= 23 &&
+    parts.minute <= 59 &&
+    parts.second <= 59
+  );
+}
+
+/** Fixed-width tokens: their digits are read by position, with no regex match (a format's usual case). */
+const widths: Partial<Record<string, [Field, number]>> = {
+  yyyy: ['year', 4],
+  MM: ['month', 2],
+  dd: ['day', 2],
+  HH: ['hour', 2],
+  mm: ['minute', 2],
+  ss: ['second', 2],
+  SSS: ['millisecond', 3],
+};
+
+/**
+ * For a format made only of fixed-width tokens and literal characters (dd.MM.yyyy HH:mm), a reader that takes the
+ * digits by position (the text must have the format's exact length); undefined for formats with d, M or H.
+ */
+function fixedWidthReader(format: string): ((text: string) => LocalParts | undefined) | undefined {
+  const steps: ({ field: Field; at: number; width: number } | { literal: number; at: number })[] = [];
+  let at = 0;
+  let rest = format;
+  while (rest.length > 0) {
+    const token = tokens.find(([t]) => rest.startsWith(t) && rest[t.length] !== t[0]);
+    if (token) {
+      const fixed = widths[token[0]];
+      if (!fixed) return undefined;
+      steps.push({ field: fixed[0], at, width: fixed[1] });
+      at += fixed[1];
+      rest = rest.slice(token[0].length);
+    } else {
+      steps.push({ literal: rest.charCodeAt(0), at });
+      at += 1;
+      rest = rest.slice(1);
+    }
+  }
+  const length = at;
+  return (text) => {
+    if (text.length !== length) return undefined;
     const parts: LocalParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: 0 };
-    for (let index = 0; index < fields.length; index++)
-      parts[fields[index] as Field] = Number(match[index + 1]);
-    const valid =
-      parts.month >= 1 &&
-      parts.month <= 12 &&
-      parts.day >= 1 &&
-      parts.day <= daysIn(parts.year, parts.month) &&
-      parts.hour <= 23 &&
-      parts.minute <= 59 &&
-      parts.second <= 59;
-    return valid ? parts : undefined;
+    for (const step of steps) {
+      if ('literal' in step) {
+        if (text.charCodeAt(step.at) !== step.literal) return undefined;
+        continue;
+      }
+      let value = 0;
+      for (let i = step.at; i < step.at + step.width; i++) {
+        const digit = text.charCodeAt(i) - 48;
+        if (digit < 0 || digit > 9) return undefined;
+        value = value * 10 + digit;
+      }
+      parts[step.field] = value;
+    }
+    return parts;
   };
 }
 
@@ -83,7 +146,8 @@ const pad = (n: number) => twoDigits[n] ?? String(n);
 
 export const isoDate = (p: LocalParts) => `${String(p.year).padStart(4, '0')}-${pad(p.month)}-${pad(p.day)}`;
 
-const offsets = new Map<string, string>();
+/** Per zone, the offset suffix ('+02:00') of each local hour, keyed yyyymmddhh as a number (no key string per call). */
+const offsets = new Map<string, Map<number, string>>();
 const maxOffsets = 10_000;
 
 /**
@@ -91,14 +155,17 @@ const maxOffsets = 10_000;
  * zone and hour (cached); hours it shifts (the spring-forward gap) are left to luxon every time.
  */
 export function isoDateTime(p: LocalParts, zone: string): string {
-  const hour = `${isoDate(p)}T${pad(p.hour)}`;
-  const hourKey = `${zone}|${hour}`;
-  const local = `${hour}:${pad(p.minute)}:${pad(p.second)}.${String(p.millisecond).padStart(3, '0')}`;
-  const suffix = offsets.get(hourKey);
+  const local = `${isoDate(p)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}.${String(p.millisecond).padStart(3, '0')}`;
+  const hourKey = ((p.year * 100 + p.month) * 100 + p.day) * 100 + p.hour;
+  let zoneOffsets = offsets.get(zone);
+  const suffix = zoneOffsets?.get(hourKey);
   if (suffix !== undefined) return local + suffix;
   const iso = DateTime.fromObject(p, { zone }).toISO() ?? '';
   if (!iso.startsWith(local.slice(0, 14))) return iso; // shifted by a gap: not cacheable by the hour
-  if (offsets.size >= maxOffsets) offsets.clear();
-  offsets.set(hourKey, iso.slice(local.length));
+  if (!zoneOffsets || zoneOffsets.size >= maxOffsets) {
+    zoneOffsets = new Map();
+    offsets.set(zone, zoneOffsets);
+  }
+  zoneOffsets.set(hourKey, iso.slice(local.length));
   return iso;
 }

@@ -94,6 +94,35 @@ describe('the fast date formats', () => {
     // A format with a month name goes to luxon itself.
     expect(toDate('31 Mar 2026', ['dd LLL yyyy'])).toBe('2026-03-31');
   });
+
+  it('read fixed-width formats as luxon does, for 5,000 mutated texts in three formats', () => {
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const formats = ['dd.MM.yyyy HH:mm', 'yyyyMMddHHmmss', 'dd/MM/yyyy HH:mm:ss.SSS'];
+    const alphabet = '0123456789./: x';
+    let agreedValid = 0;
+    for (let i = 0; i < 5000; i++) {
+      const format = formats[i % formats.length] ?? '';
+      let text = DateTime.fromMillis(next(2 ** 31) * 1000, { zone: 'Europe/Berlin' }).toFormat(format);
+      if (next(2) === 0) {
+        const at = next(text.length);
+        text = text.slice(0, at) + (alphabet[next(alphabet.length)] ?? '') + text.slice(at + 1 + next(2));
+      }
+      const viaLuxon = DateTime.fromFormat(text, format, { zone: 'Europe/Berlin', setZone: true });
+      let ours: string | undefined;
+      try {
+        ours = toDateTime(text, [format], 'Europe/Berlin');
+      } catch (error) {
+        expect(error, text).toBeInstanceOf(ConversionError);
+      }
+      expect(ours, `${text} as ${format}`).toBe(viaLuxon.isValid ? (viaLuxon.toISO() ?? '') : undefined);
+      if (viaLuxon.isValid) agreedValid += 1;
+    }
+    expect(agreedValid).toBeGreaterThan(1000); // valid texts too, not only refusals
+  });
 });
 
 it('trims text and turns empty text into null', () => {
