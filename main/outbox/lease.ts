@@ -5,7 +5,7 @@ import { RecordEvents } from './record-events.js';
 import { commitWithoutFsync } from './relaxed-commit.js';
 import { batchIdempotencyKey } from '../../connectors/core/batch-key.js';
 import type { OutgoingRecord } from '../../connectors/core/destination.js';
-import { apiVersionField } from './record.js';
+import { apiVersionField, recordsWithPayloads } from './record.js';
 
 export interface LeaseRequest {
   connection: string;
@@ -95,11 +95,11 @@ export class Leaser {
     this.events = new RecordEvents(db);
     // Only heads (blocked = 0) are in the records_ready index, so this is an index range scan of at most `max` rows.
     this.ready = db.prepare(`
-      SELECT ${readyColumns} FROM records
+      SELECT ${readyColumns} FROM ${recordsWithPayloads}
       WHERE connection = ? AND state = 'pending' AND blocked = 0 AND next_attempt_at <= ?
       ORDER BY next_attempt_at, id LIMIT ?`);
     this.batchMembers = db.prepare(`
-      SELECT ${readyColumns} FROM records
+      SELECT ${readyColumns} FROM ${recordsWithPayloads}
       WHERE connection = ? AND batch_key = ? AND settled_at IS NULL AND state = 'pending' ORDER BY id`);
     this.take = db.prepare(`
       UPDATE records SET state = 'leased', lease_token = ?, lease_expires_at = ?, attempts = attempts + 1,
