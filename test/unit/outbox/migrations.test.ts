@@ -220,6 +220,24 @@ describe('outbox migrations', () => {
     db.close();
   });
 
+  it('migration 6 runs on an outbox filled to its size cap (the copy needs room once), and leaves the cap set', () => {
+    const db = rawDb();
+    migrate(db, outboxMigrations, 5);
+    const insert = db.prepare(insertRecord);
+    db.transaction(() => {
+      for (let i = 0; i < 200; i++) insert.run('c', `k${i}`, crypto.randomBytes(1024), 1024, 'pending');
+    })();
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`); // full: one more page would fail with SQLITE_FULL
+    expect(() => insert.run('c', 'one-more', crypto.randomBytes(4096), 4096, 'pending')).toThrow(/full/);
+
+    expect(migrate(db, outboxMigrations, 6)).toEqual([6]);
+    expect(db.prepare('SELECT count(*) FROM record_payloads').pluck().get()).toBe(200);
+    const after = db.pragma('page_count', { simple: true }) as number;
+    expect(db.pragma('max_page_count', { simple: true })).toBe(Math.max(pages, after));
+    db.close();
+  });
+
   it('an outbox migrated step by step ends with the same schema as one migrated at once, and opens with its data', () => {
     const stepwise = rawDb('stepwise.db');
     for (let v = 1; v <= currentSchemaVersion; v++) migrate(stepwise, outboxMigrations, v);
