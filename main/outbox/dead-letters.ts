@@ -3,7 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { RecordEvents } from './record-events.js';
 import type { AuditLog } from './audit-log.js';
 import type { OutboxCounters } from './counters.js';
-import { recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
+import { recordColumns, recordsWithPayloads, toRecord, type OutboxRecord, type RecordRow } from './record.js';
 
 export interface DeadLetterQuery {
   connection: string;
@@ -41,7 +41,7 @@ export class DeadLetters {
     audit: AuditLog,
   ) {
     this.list = db.prepare(
-      `SELECT ${recordColumns} FROM records WHERE connection = ? AND state = 'dead' AND id > ? ORDER BY id LIMIT ?`,
+      `SELECT ${recordColumns} FROM ${recordsWithPayloads} WHERE connection = ? AND state = 'dead' AND id > ? ORDER BY id LIMIT ?`,
     );
     // A record rejected at capture or by its mapping and never sent holds source data, not what the API expects:
     // replaying would send it as it is. It is fixed at the source, remapped (dlq remap) or discarded, never replayed.

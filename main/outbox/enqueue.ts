@@ -9,6 +9,7 @@ import { pageLimits } from './open-database.js';
 export class Enqueuer {
   private readonly insert: Statement;
   private readonly insertRejected: Statement;
+  private readonly insertPayload: Statement;
   private readonly events: RecordEvents;
   private readonly upsertCheckpoint: Statement;
   private readonly deleteCheckpoint: Statement;
@@ -31,19 +32,21 @@ export class Enqueuer {
         : pageLimits(maxDatabaseBytes, db.pragma('page_size', { simple: true }) as number);
     // `blocked` is 1 when an older record of the same ordering key is still open: only heads are leased.
     this.insert = db.prepare(`
-      INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
-                                     origin, created_at, state, blocked, next_attempt_at, key_site)
-      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @payload, @size,
+      INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, size, origin,
+                                     created_at, state, blocked, next_attempt_at, key_site)
+      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @size,
               @origin, @now, 'pending',
               EXISTS (SELECT 1 FROM records WHERE connection = @connection AND ordering_key = @orderingKey
                       AND settled_at IS NULL),
               @now, @keySite)`);
     // A change the source could not make valid: a dead letter from the start, with its reason on the timeline.
     this.insertRejected = db.prepare(`
-      INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
-                                     origin, created_at, state, blocked, next_attempt_at, last_error, settled_at, key_site)
-      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @payload, @size,
+      INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, size, origin,
+                                     created_at, state, blocked, next_attempt_at, last_error, settled_at, key_site)
+      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @size,
               @origin, @now, 'dead', 0, @now, @reason, @now, @keySite)`);
+    // Written once, next to its record: state changes rewrite the small records row only.
+    this.insertPayload = db.prepare('INSERT INTO record_payloads (record_id, payload) VALUES (?, ?)');
     this.events = new RecordEvents(db);
     this.upsertCheckpoint = db.prepare(`
       INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?)
@@ -61,18 +64,20 @@ export class Enqueuer {
             orderingKey: change.orderingKey,
             businessKey: change.businessKey ?? null,
             contentType: change.contentType,
-            payload: change.payload,
             size: change.payload.length,
             origin: change.origin ? JSON.stringify(change.origin) : null,
             now,
             keySite,
           };
+          const info = change.rejected
+            ? this.insertRejected.run({ ...row, reason: change.rejected.reason })
+            : this.insert.run(row);
+          if (info.changes === 0) continue;
+          this.insertPayload.run(info.lastInsertRowid, change.payload);
           if (change.rejected) {
-            const info = this.insertRejected.run({ ...row, reason: change.rejected.reason });
-            if (info.changes === 0) continue;
             this.events.add(info.lastInsertRowid, now, 'rejected', { reason: change.rejected.reason });
             rejected += 1;
-          } else if (this.insert.run(row).changes > 0) {
+          } else {
             inserted += 1;
             bytes += change.payload.length;
           }

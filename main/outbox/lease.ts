@@ -5,7 +5,7 @@ import { RecordEvents } from './record-events.js';
 import { commitWithoutFsync } from './relaxed-commit.js';
 import { batchIdempotencyKey } from '../../connectors/core/batch-key.js';
 import type { OutgoingRecord } from '../../connectors/core/destination.js';
-import { apiVersionField } from './record.js';
+import { apiVersionField, recordsWithPayloads } from './record.js';
 
 export interface LeaseRequest {
   connection: string;
@@ -95,16 +95,17 @@ export class Leaser {
     this.events = new RecordEvents(db);
     // Only heads (blocked = 0) are in the records_ready index, so this is an index range scan of at most `max` rows.
     this.ready = db.prepare(`
-      SELECT ${readyColumns} FROM records
+      SELECT ${readyColumns} FROM ${recordsWithPayloads}
       WHERE connection = ? AND state = 'pending' AND blocked = 0 AND next_attempt_at <= ?
       ORDER BY next_attempt_at, id LIMIT ?`);
     this.batchMembers = db.prepare(`
-      SELECT ${readyColumns} FROM records
+      SELECT ${readyColumns} FROM ${recordsWithPayloads}
       WHERE connection = ? AND batch_key = ? AND settled_at IS NULL AND state = 'pending' ORDER BY id`);
+    // One statement for the whole lease (ids as a JSON array): the same change for every record taken.
     this.take = db.prepare(`
       UPDATE records SET state = 'leased', lease_token = ?, lease_expires_at = ?, attempts = attempts + 1,
         batch_key = coalesce(batch_key, ?)
-      WHERE id = ?`);
+      WHERE id IN (SELECT value FROM json_each(?))`);
     this.nextDue = db.prepare(`
       SELECT min(next_attempt_at) AS due FROM records WHERE connection = ? AND state = 'pending' AND blocked = 0`);
     this.peek = db.prepare(`
@@ -128,7 +129,8 @@ export class Leaser {
         ? (this.batchMembers.all(request.connection, stored) as ReadyRow[])
         : this.withinBytes(request.batch ? freshOfOneVersion(ready) : ready, request.maxBytes);
       const batchKey = request.batch ? (stored ?? batchIdempotencyKey(rows.map(sentKey))) : undefined;
-      for (const row of rows) this.take.run(token, now + request.leaseMs, batchKey ?? null, row.id);
+      if (rows.length > 0)
+        this.take.run(token, now + request.leaseMs, batchKey ?? null, JSON.stringify(rows.map((r) => r.id)));
       const records = rows.map(toOutgoing);
       return batchKey && records.length > 0 ? { token, records, batchKey } : { token, records };
     });

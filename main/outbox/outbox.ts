@@ -86,10 +86,15 @@ export class Outbox {
       .pluck();
     this.lastDelivered = db
       // Latest settle time, not highest id: an old record that retried for hours may be the most recent delivery.
-      // Walks records_expirable backwards (the unary + keeps the planner off records_by_state and a sort).
+      // Walks records_compactable backwards, then records_compacted only if the connection has nothing there:
+      // compaction takes the oldest settled records first, so any uncompacted one settled after every compacted one.
+      // (The unary + keeps the planner off records_by_state and a sort.)
       .prepare(
-        `SELECT settled_at FROM records WHERE state IN ('delivered', 'discarded') AND +connection = ? AND +state = 'delivered'
-         ORDER BY settled_at DESC LIMIT 1`,
+        `SELECT coalesce(
+           (SELECT settled_at FROM records WHERE compacted_at IS NULL AND state IN ('delivered', 'discarded')
+              AND +connection = @connection AND +state = 'delivered' ORDER BY settled_at DESC LIMIT 1),
+           (SELECT settled_at FROM records WHERE compacted_at IS NOT NULL AND state IN ('delivered', 'discarded')
+              AND +connection = @connection AND +state = 'delivered' ORDER BY settled_at DESC LIMIT 1))`,
       )
       .pluck();
     // Mapping fingerprints sit beside the checkpoints, under a source name no connection id can have ('#').
@@ -309,7 +314,7 @@ export class Outbox {
   }
 
   lastDeliveredAt(connection: string): number | undefined {
-    return (this.lastDelivered.get(connection) as number | null) ?? undefined;
+    return (this.lastDelivered.get({ connection }) as number | null) ?? undefined;
   }
 
   applyRetention(policy: RetentionPolicy): RetentionResult {

@@ -59,6 +59,10 @@ export interface RecordRow {
   batch_key: string | null;
 }
 
+/** Records with their payloads (NULL once compacted): the FROM clause for `recordColumns`. */
+export const recordsWithPayloads =
+  'records LEFT JOIN record_payloads ON record_payloads.record_id = records.id';
+
 export const recordColumns = `id, connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
   origin, created_at, state, attempts, next_attempt_at, last_error, receipt, settled_at, batch_key`;
 

@@ -20,10 +20,11 @@ export function reencryptStep(
 ): { lastId: number | undefined; rewritten: number } {
   const rows = db
     .prepare(
-      'SELECT id, payload FROM records WHERE connection = ? AND id > ? AND payload IS NOT NULL ORDER BY id LIMIT ?',
+      `SELECT r.id, p.payload FROM records r JOIN record_payloads p ON p.record_id = r.id
+       WHERE r.connection = ? AND r.id > ? ORDER BY r.id LIMIT ?`,
     )
     .all(connection, afterId, limit) as { id: number; payload: Buffer }[];
-  const update = db.prepare('UPDATE records SET payload = ? WHERE id = ? AND payload = ?');
+  const update = db.prepare('UPDATE record_payloads SET payload = ? WHERE record_id = ? AND payload = ?');
   const rewrite = db.transaction(() => {
     let rewritten = 0;
     for (const row of rows) {

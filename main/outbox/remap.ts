@@ -3,7 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { AuditLog } from './audit-log.js';
 import type { OutboxCounters } from './counters.js';
 import { RecordEvents } from './record-events.js';
-import { apiVersionField, mappingVersionField } from './record.js';
+import { apiVersionField, mappingVersionField, recordsWithPayloads } from './record.js';
 
 /** A dead letter the mapping rejected, with its source payload, ready to be mapped again. */
 export interface RemapCandidate {
@@ -82,6 +82,7 @@ export class Remaps {
   private readonly byIds: Statement;
   private readonly deadIds: Statement;
   private readonly toPending: Statement;
+  private readonly replacePayload: Statement;
   private readonly stillDead: Statement;
   private readonly events: RecordEvents;
   private readonly applyTx: (
@@ -98,7 +99,7 @@ export class Remaps {
     audit: AuditLog,
   ) {
     this.byIds = db.prepare(
-      `SELECT id, connection, state, attempts, content_type, payload, origin FROM records
+      `SELECT id, connection, state, attempts, content_type, payload, origin FROM ${recordsWithPayloads}
        WHERE id IN (SELECT value FROM json_each(?))`,
     );
     this.deadIds = db
@@ -109,11 +110,15 @@ export class Remaps {
       .pluck();
     // Like a replay, the record goes behind any open record of its ordering key; it leaves no batch behind.
     this.toPending = db.prepare(`
-      UPDATE records SET payload = @payload, size = @size, content_type = 'application/json', origin = @origin,
+      UPDATE records SET size = @size, content_type = 'application/json', origin = @origin,
         state = 'pending', next_attempt_at = @now, settled_at = NULL, last_error = NULL, batch_key = NULL,
         blocked = EXISTS (SELECT 1 FROM records o WHERE o.connection = records.connection
                           AND o.ordering_key = records.ordering_key AND o.settled_at IS NULL)
       WHERE id = @id AND connection = @connection AND state = 'dead' AND attempts = 0 RETURNING size`);
+    // The one payload ever replaced: a record that never went out takes what the mapping makes of its source.
+    this.replacePayload = db.prepare(`
+      INSERT INTO record_payloads (record_id, payload) VALUES (@id, @payload)
+      ON CONFLICT (record_id) DO UPDATE SET payload = excluded.payload`);
     this.stillDead = db.prepare(`
       UPDATE records SET last_error = @reason, origin = @origin, settled_at = @now
       WHERE id = @id AND connection = @connection AND state = 'dead' AND attempts = 0 RETURNING id`);
@@ -136,15 +141,12 @@ export class Remaps {
           const from = before[mappingVersionField];
           const row = { id: outcome.id, connection, origin, now };
           if (outcome.kind === 'mapped') {
-            const done = this.toPending.get({
-              ...row,
-              payload: outcome.payload,
-              size: outcome.payload.length,
-            });
+            const done = this.toPending.get({ ...row, size: outcome.payload.length });
             if (!done) {
               applied.skipped.push(outcome.id);
               continue;
             }
+            this.replacePayload.run({ id: outcome.id, payload: outcome.payload });
             applied.remapped.push(outcome.id);
             sizes.push(outcome.payload.length);
             this.events.add(outcome.id, now, 'remapped', {

@@ -16,29 +16,47 @@ export interface RetentionResult {
 }
 
 export class Retention {
-  private readonly compact: Statement;
+  private readonly compact: (cutoff: number, limit: number, now: number) => number;
   private readonly remove: Statement;
 
   constructor(private readonly db: Database) {
-    this.compact = db.prepare(`
-      UPDATE records SET payload = NULL WHERE id IN (
-        SELECT id FROM records WHERE payload IS NOT NULL AND state IN ('delivered', 'discarded') AND settled_at < ?
-        LIMIT ?)`);
+    const compact = db
+      .prepare(
+        `UPDATE records SET compacted_at = ? WHERE id IN (
+           SELECT id FROM records WHERE compacted_at IS NULL AND state IN ('delivered', 'discarded') AND settled_at < ?
+           LIMIT ?)
+         RETURNING id`,
+      )
+      .pluck();
+    const deletePayloads = db.prepare(
+      'DELETE FROM record_payloads WHERE record_id IN (SELECT value FROM json_each(?))',
+    );
+    // The payload rows go and their records say so (what records_compactable keys on), in one transaction.
+    const compactChunk = db.transaction((cutoff: number, limit: number, now: number) => {
+      const ids = compact.all(now, cutoff, limit) as number[];
+      deletePayloads.run(JSON.stringify(ids));
+      return ids.length;
+    });
+    this.compact = (cutoff, limit, now) => compactChunk.immediate(cutoff, limit, now);
+    // Compacted records, and (when removal is due before compaction ran) ones still holding a payload: both indexed.
     this.remove = db.prepare(`
       DELETE FROM records WHERE id IN (
-        SELECT id FROM records WHERE state IN ('delivered', 'discarded') AND settled_at < ? LIMIT ?)`);
+        SELECT id FROM records WHERE compacted_at IS NOT NULL AND state IN ('delivered', 'discarded') AND settled_at < @cutoff
+        UNION ALL
+        SELECT id FROM records WHERE compacted_at IS NULL AND state IN ('delivered', 'discarded') AND settled_at < @cutoff
+        LIMIT @limit)`);
   }
 
   run(policy: RetentionPolicy, now: number): RetentionResult {
     const result: RetentionResult = { compacted: 0, removed: 0 };
-    // Remove first: compacting rows that are deleted a moment later would only rewrite them for nothing.
+    // Remove first (their payload rows cascade away): compacting rows deleted a moment later would be work for nothing.
     for (;;) {
-      const n = this.remove.run(now - policy.removeAfterMs, policy.chunk).changes;
+      const n = this.remove.run({ cutoff: now - policy.removeAfterMs, limit: policy.chunk }).changes;
       result.removed += n;
       if (n < policy.chunk) break;
     }
     for (;;) {
-      const n = this.compact.run(now - policy.compactAfterMs, policy.chunk).changes;
+      const n = this.compact(now - policy.compactAfterMs, policy.chunk, now);
       result.compacted += n;
       if (n < policy.chunk) break;
     }

@@ -104,7 +104,11 @@ export function readSalvage(file: string): SalvageRead {
     if (!columns.has('idempotency_key'))
       throw new Error(`${file} has no outbox records table (is it an outbox file?)`);
     const keySite = columns.has('key_site') ? 'key_site' : 'NULL AS key_site';
-    const select = `SELECT id, connection, idempotency_key, ordering_key, business_key, content_type, payload, origin,
+    // Schema 6 and later keep payloads in their own table; a correlated read keeps the row-by-row fallback per record.
+    const payload = columns.has('payload')
+      ? 'payload'
+      : '(SELECT p.payload FROM record_payloads p WHERE p.record_id = records.id) AS payload';
+    const select = `SELECT id, connection, idempotency_key, ordering_key, business_key, content_type, ${payload}, origin,
                            state, ${keySite}, last_error FROM records`;
     try {
       const rows = db.prepare(`${select} WHERE ${wanted} ORDER BY id`).all() as Row[];

@@ -39,6 +39,17 @@ export interface SettleGroup {
   settlements: Settlement[];
 }
 
+type Delivery = Extract<Settlement, { kind: 'delivered' }>;
+
+/** What every outcome's timeline event says about the attempt. */
+function attemptOf(s: Settlement): AttemptFacts {
+  return {
+    latencyMs: s.latencyMs,
+    ...(s.traceparent ? { traceparent: s.traceparent } : {}),
+    ...(s.request ? { request: s.request } : {}),
+  };
+}
+
 interface Closed {
   connection: string;
   size: number;
@@ -57,6 +68,7 @@ export class Settler {
   private readonly delivered: Statement;
   private readonly retry: Statement;
   private readonly dead: Statement;
+  private readonly deliveredMany: Statement;
   private readonly unblockNext: Statement;
   private readonly events: RecordEvents;
   private readonly run: (
@@ -78,16 +90,30 @@ export class Settler {
     this.dead = db.prepare(`
       UPDATE records SET state = 'dead', last_error = ?, settled_at = ?,
         lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
+    this.deliveredMany = db.prepare(`
+      UPDATE records SET state = 'delivered', receipt = j.value ->> 1, settled_at = @now, last_error = NULL,
+        lease_token = NULL, lease_expires_at = NULL
+      FROM json_each(@records) j
+      WHERE records.id = j.value ->> 0 AND records.state = 'leased' AND records.lease_token = @token
+      RETURNING id, connection, ordering_key, size, idempotency_key, origin`);
+    // For each [connection, ordering key]: the oldest open record of the key becomes its head.
     this.unblockNext = db.prepare(`
-      UPDATE records SET blocked = 0 WHERE id = (
-        SELECT id FROM records WHERE connection = ? AND ordering_key = ? AND settled_at IS NULL
-        ORDER BY id LIMIT 1) AND blocked = 1`);
+      UPDATE records SET blocked = 0 WHERE blocked = 1 AND id IN (
+        SELECT (SELECT o.id FROM records o WHERE o.connection = k.value ->> 0 AND o.ordering_key = k.value ->> 1
+                AND o.settled_at IS NULL ORDER BY o.id LIMIT 1)
+        FROM json_each(?) k)`);
     this.events = new RecordEvents(db);
     const one = (token: string, settlements: Settlement[], now: number, closed: Closed[]): SettleResult => {
+      // A lease's records are distinct, so its deliveries go in one statement; were an id settled twice, the
+      // one-by-one path below keeps the first outcome and calls the others stale.
+      const distinct = new Set(settlements.map((s) => s.id)).size === settlements.length;
+      const deliveredRows = distinct ? this.deliverAll(token, settlements, now) : undefined;
       const stale: number[] = [];
       const delivered: DeliveredRecord[] = [];
+      const heads: [connection: string, orderingKey: string][] = [];
       for (const s of settlements) {
-        const row = this.apply(token, s, now);
+        const row =
+          deliveredRows && s.kind === 'delivered' ? deliveredRows.get(s.id) : this.apply(token, s, now);
         if (!row) {
           stale.push(s.id);
           continue;
@@ -97,10 +123,12 @@ export class Settler {
           delivered.push({ idempotencyKey: row.idempotency_key, origin });
         }
         if (s.kind !== 'retry') {
-          this.unblockNext.run(row.connection, row.ordering_key);
+          heads.push([row.connection, row.ordering_key]);
           closed.push({ connection: row.connection, size: row.size, dead: s.kind === 'dead' });
         }
       }
+      // Only the head of a key is ever leased, so the next record of a closed key is in no settlement here.
+      if (heads.length > 0) this.unblockNext.run(JSON.stringify(heads));
       return { settled: settlements.length - stale.length, stale, delivered };
     };
     const transaction = db.transaction((groups: readonly SettleGroup[], now: number) => {
@@ -111,12 +139,22 @@ export class Settler {
     this.run = (...args) => transaction.immediate(...args);
   }
 
+  /** The deliveries among `settlements` (distinct ids) in one statement, with their events: the rows it changed. */
+  private deliverAll(token: string, settlements: Settlement[], now: number): Map<number, SettledRow> {
+    const deliveries = settlements.filter((s): s is Delivery => s.kind === 'delivered');
+    if (deliveries.length === 0) return new Map();
+    const records = JSON.stringify(deliveries.map((s) => [s.id, JSON.stringify(s.receipt)]));
+    const rows = this.deliveredMany.all({ now, token, records }) as (SettledRow & { id: number })[];
+    const byId = new Map<number, SettledRow>(rows.map((r) => [r.id, r]));
+    const events = deliveries
+      .filter((s) => byId.has(s.id))
+      .map((s) => ({ recordId: s.id, detail: { ...attemptOf(s), receipt: s.receipt } }));
+    this.events.addMany(now, 'delivered', events);
+    return byId;
+  }
+
   private apply(token: string, s: Settlement, now: number): SettledRow | undefined {
-    const attempt = {
-      latencyMs: s.latencyMs,
-      ...(s.traceparent ? { traceparent: s.traceparent } : {}),
-      ...(s.request ? { request: s.request } : {}),
-    };
+    const attempt = attemptOf(s);
     let row: SettledRow | undefined;
     if (s.kind === 'delivered') {
       row = this.delivered.get(JSON.stringify(s.receipt), now, s.id, token) as SettledRow | undefined;

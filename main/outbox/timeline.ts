@@ -43,7 +43,9 @@ export class Timelines {
 
   constructor(db: Database) {
     this.byId = db.prepare(`SELECT ${withoutPayload} FROM records WHERE id = ?`);
-    this.payloadKept = db.prepare('SELECT payload IS NOT NULL AS kept FROM records WHERE id = ?');
+    this.payloadKept = db.prepare(
+      'SELECT EXISTS (SELECT 1 FROM record_payloads WHERE record_id = ?) AS kept',
+    );
     this.events = db.prepare('SELECT at, kind, detail FROM record_events WHERE record_id = ? ORDER BY id');
     // Range on the business_key index: exact key and every key it prefixes.
     this.byBusinessKey = db.prepare(`

@@ -1,6 +1,6 @@
 // Recent records of a connection whose stored payload is still the captured source data, as preview samples.
 import type { Database } from 'better-sqlite3';
-import { mappingVersionField } from '../outbox/record.js';
+import { mappingVersionField, recordsWithPayloads } from '../outbox/record.js';
 import { isJsonContentType } from './compile-mapping.js';
 
 export interface SourceSample {
@@ -60,7 +60,7 @@ function toSample(row: SampleRow): SourceSample | undefined {
  */
 export function recentSourceSamples(db: Database, connection: string, limit: number): SourceSample[] {
   const statement = db.prepare(
-    `SELECT id, created_at, business_key, state, content_type, payload, origin FROM records
+    `SELECT id, created_at, business_key, state, content_type, payload, origin FROM ${recordsWithPayloads}
      WHERE connection = @connection AND state = @state AND payload IS NOT NULL AND size <= @maxBytes
        AND id > (SELECT coalesce(max(id), 0) FROM records WHERE connection = @connection) - @window
        AND (${versionOf} IS NULL OR (state = 'dead' AND attempts = 0))
@@ -89,7 +89,7 @@ export function recentSourceSamples(db: Database, connection: string, limit: num
 export function sourceSamplesByIds(db: Database, connection: string, ids: readonly number[]): SourceSample[] {
   const wanted = new Set(ids);
   const statement = db.prepare(
-    `SELECT id, created_at, business_key, state, content_type, payload, origin FROM records
+    `SELECT id, created_at, business_key, state, content_type, payload, origin FROM ${recordsWithPayloads}
      WHERE id IN (SELECT value FROM json_each(@ids)) AND connection = @connection AND payload IS NOT NULL
        AND size <= @maxBytes AND (${versionOf} IS NULL OR (state = 'dead' AND attempts = 0))`,
   );

@@ -137,7 +137,7 @@ async function captureOnce(
   if (stored !== rows) throw new Error(`${name}: ${stored} of ${rows} rows stored`);
   if (mapped) {
     const sample = outbox.db
-      .prepare('SELECT payload FROM records ORDER BY id LIMIT 1')
+      .prepare('SELECT payload FROM record_payloads ORDER BY record_id LIMIT 1')
       .pluck()
       .get() as Buffer;
     if (!/"amount":\d/.test(sample.toString()) || !sample.toString().includes('"issued":"2024-01-01"'))

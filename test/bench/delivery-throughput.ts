@@ -48,7 +48,7 @@ export interface Batch {
 function batchesSent(outbox: Outbox): Batch[] {
   const rows = outbox.db
     .prepare(
-      `SELECT id, idempotency_key, business_key, content_type, payload, batch_key FROM records
+      `SELECT id, idempotency_key, business_key, content_type, payload, batch_key FROM records LEFT JOIN record_payloads ON record_id = id
        WHERE connection = ? ORDER BY id`,
     )
     .all(BENCH_CONNECTION) as {

@@ -123,7 +123,9 @@ describe('dlq remap', () => {
       const db = new Database(outboxFile(dataDir), { readonly: true });
       try {
         const records = db
-          .prepare('SELECT id, state, payload, last_error FROM records ORDER BY id')
+          .prepare(
+            'SELECT id, state, payload, last_error FROM records LEFT JOIN record_payloads ON record_id = id ORDER BY id',
+          )
           .all() as {
           id: number;
           state: string;

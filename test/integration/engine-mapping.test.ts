@@ -45,7 +45,7 @@ const bodies = (ingest: { applied(): { body: Buffer }[] }) =>
 
 const storedPayload = (engine: Engine, businessKey: string) =>
   engine.outbox.db
-    .prepare('SELECT payload FROM records WHERE business_key = ?')
+    .prepare('SELECT payload FROM records JOIN record_payloads ON record_id = id WHERE business_key = ?')
     .pluck()
     .get(businessKey) as Buffer;
 

@@ -152,7 +152,10 @@ describe('outbox.encryption.enabled', () => {
     writeFileSync(join(inbox, 'invoice.json'), '{"invoice":"INV-42","iban":"DE89 3704"}');
     await waitFor(() => ingest.applied().length === 1, 15_000, 'delivery of the encrypted record');
     expect(ingest.applied()[0]?.body.toString()).toBe('{"invoice":"INV-42","iban":"DE89 3704"}');
-    const stored = engine.outbox.db.prepare('SELECT payload FROM records').pluck().all() as (Buffer | null)[];
+    const stored = engine.outbox.db
+      .prepare('SELECT payload FROM record_payloads')
+      .pluck()
+      .all() as (Buffer | null)[];
     expect(stored).toHaveLength(1);
     expect(isSealed(stored[0]!)).toBe(true);
     expect(stored[0]!.toString('latin1')).not.toContain('INV-42');
@@ -177,7 +180,9 @@ describe('outbox.encryption.enabled', () => {
     for (const n of [1, 2, 3]) writeFileSync(join(inbox, `r${n}.json`), `{"n":${n}}`);
     await waitFor(() => engine.outbox.counts('it').pending === 3, 15_000, 'three records captured');
     const keyIds = () =>
-      (engine.outbox.db.prepare('SELECT payload FROM records').pluck().all() as Buffer[]).map(sealedKeyId);
+      (engine.outbox.db.prepare('SELECT payload FROM record_payloads').pluck().all() as Buffer[]).map(
+        sealedKeyId,
+      );
     const before = keyIds()[0];
     const backend = createEngineBackend({ engine });
     const handlers = createAgentHandlers(backend, { validateResults: true });

@@ -64,7 +64,7 @@ describe('outbox rotate-key', () => {
     const payloads = () => {
       const db = new Database(outboxFile(dataDir), { readonly: true });
       try {
-        return db.prepare('SELECT payload FROM records ORDER BY id').pluck().all() as Buffer[];
+        return db.prepare('SELECT payload FROM record_payloads ORDER BY record_id').pluck().all() as Buffer[];
       } finally {
         db.close();
       }

@@ -9,6 +9,7 @@ import { salvageOutbox } from '../../main/outbox/salvage.js';
 import { outboxFile } from '../../main/shared/data-dir.js';
 import { runCli } from '../support/agent-process.js';
 import { useTempDir } from '../support/temp-dir.js';
+import { seedSchema4Outbox, seededState } from './schema4-seed.js';
 
 const tempDir = useTempDir({ prefix: 'outbox-salvage-' });
 const options = { synchronous: 'FULL', busyTimeoutMs: 5000 } as const;
@@ -101,6 +102,32 @@ describe('outbox salvage', () => {
         { connection: 'files', pending: 0, pendingEnqueued: 0, dead: 3, deadEnqueued: 0 },
         { connection: 'orders', pending: 293, pendingEnqueued: 0, dead: 0, deadEnqueued: 0 },
       ]);
+    } finally {
+      outbox.close();
+    }
+  });
+
+  it('reads a file of an agent from before record_payloads (payloads in the records row), byte for byte', () => {
+    const dir = tempDir();
+    const old = join(dir, 'schema4.db');
+    const total = 200;
+    seedSchema4Outbox(old, total);
+    const outbox = liveOutbox(join(dir, 'data'));
+    try {
+      const report = salvageOutbox(old, outbox);
+      expect(report.method).toBe('query');
+      const open = Array.from({ length: total }, (_, i) => i).filter((i) =>
+        ['pending', 'leased'].includes(seededState(i)),
+      );
+      const pending = report.connections.reduce((n, c) => n + c.pendingEnqueued, 0);
+      expect(pending).toBe(open.length);
+      const payloads = ['conn-a', 'conn-b'].flatMap((connection) =>
+        outbox.lease({ connection, max: 1000, maxBytes: 1e9, leaseMs: 60_000 }).records.map((r) => r.payload),
+      );
+      const seeded = open.map((i) =>
+        Buffer.from(JSON.stringify({ n: i, invoice: `INV-${i}`, amount: (i * 7) % 1000 })),
+      );
+      expect(payloads).toEqual(seeded);
     } finally {
       outbox.close();
     }

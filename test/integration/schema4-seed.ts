@@ -11,6 +11,9 @@ export function seededState(i: number): 'pending' | 'leased' | 'dead' | 'deliver
   return r <= 3 ? 'pending' : r === 4 ? 'leased' : r === 5 ? 'dead' : 'delivered';
 }
 
+/** Record i was delivered long enough ago that retention dropped its payload (a receipt only). */
+export const isCompacted = (i: number) => i % 20 === 8;
+
 export const seededConnection = (i: number, total: number) => (i < total / 2 ? 'conn-a' : 'conn-b');
 
 /** The stored batch key of record i, if it has one: leased batches, batches due for retry, delivered batches. */
@@ -50,7 +53,7 @@ export function seedSchema4Outbox(file: string, total: number): void {
         key: `key-${i}`,
         ordering: `ok-${i}`,
         business: i % 3 === 0 ? `INV-${i}` : null,
-        payload,
+        payload: isCompacted(i) ? null : payload,
         size: payload.length,
         origin: JSON.stringify({ table: 'invoices', row: i }),
         created,
@@ -90,10 +93,16 @@ export function seedSchema4Outbox(file: string, total: number): void {
  * Rows of `select` (a query over the main schema's tables) that differ between the open database and the file `other`,
  * counted both ways with EXCEPT inside SQLite: 0 means the same rows, byte for byte.
  */
-export function differingRows(db: Database.Database, other: string, select: string): number {
+export function differingRows(
+  db: Database.Database,
+  other: string,
+  select: string,
+  /** The same rows as the older schema of `other` holds them; default: `select` itself. */
+  before = select,
+): number {
   db.prepare('ATTACH DATABASE ? AS other').run(other);
   try {
-    const theirs = select.replace(/\bFROM (\w+)/, 'FROM other.$1');
+    const theirs = before.replace(/\bFROM (\w+)/, 'FROM other.$1');
     const count = (sql: string) => db.prepare(`SELECT count(*) FROM (${sql})`).pluck().get() as number;
     return count(`${select} EXCEPT ${theirs}`) + count(`${theirs} EXCEPT ${select}`);
   } finally {
@@ -101,7 +110,7 @@ export function differingRows(db: Database.Database, other: string, select: stri
   }
 }
 
-const columns = `id, connection, idempotency_key, ordering_key, business_key, content_type, payload, size, origin,
+const columns = `id, connection, idempotency_key, ordering_key, business_key, content_type, size, origin,
   created_at, blocked, attempts, next_attempt_at, last_error, receipt, settled_at, batch_key`;
 
 /** Everything a schema-4 record holds. */
@@ -111,3 +120,6 @@ export const recordsAfterRestart = `SELECT ${columns}, CASE state WHEN 'leased' 
 export const eventsAll = 'SELECT id, record_id, at, kind, detail FROM record_events';
 export const checkpointsAll = 'SELECT source, key, value, updated_at FROM checkpoints';
 export const auditAll = 'SELECT id, at, actor, action, target, detail FROM audit_log';
+/** Every kept payload (schema 6 and later: in record_payloads), and where schema 4 held it. */
+export const payloadsNow = 'SELECT record_id, payload FROM record_payloads';
+export const payloadsInSchema4 = 'SELECT id, payload FROM records WHERE payload IS NOT NULL';

@@ -86,7 +86,7 @@ export async function runCapture(
       outbox.db
         .prepare(
           `SELECT id, idempotency_key, ordering_key, business_key, content_type, payload, origin
-           FROM records WHERE connection = ? ORDER BY id`,
+           FROM records LEFT JOIN record_payloads ON record_id = id WHERE connection = ? ORDER BY id`,
         )
         .all(connectionId) as {
         id: number;

@@ -87,7 +87,7 @@ export async function runLogical(
     (
       outbox.db
         .prepare(
-          'SELECT idempotency_key, ordering_key, payload, origin FROM records WHERE connection = ? ORDER BY id',
+          'SELECT idempotency_key, ordering_key, payload, origin FROM records LEFT JOIN record_payloads ON record_id = id WHERE connection = ? ORDER BY id',
         )
         .all(connectionId) as {
         idempotency_key: string;

@@ -84,9 +84,9 @@ export function summarizeRecord(outbox: Outbox, id: number, redact: Redactor): R
   if (!timeline) return undefined;
   const { record } = timeline;
   const payload = outbox.db
-    .prepare('SELECT payload FROM records WHERE id = ?')
+    .prepare('SELECT payload FROM record_payloads WHERE record_id = ?')
     .pluck()
-    .get(id) as Buffer | null;
+    .get(id) as Buffer | undefined;
   return {
     id: record.id,
     connection: record.connection,
@@ -98,7 +98,7 @@ export function summarizeRecord(outbox: Outbox, id: number, redact: Redactor): R
     batchKeySha256: record.batchKey === null ? null : keyHash(record.batchKey),
     contentType: record.contentType,
     payload:
-      payload === null
+      payload === undefined
         ? null
         : { sha256: createHash('sha256').update(payload).digest('hex'), bytes: payload.length },
     createdAt: iso(record.createdAt),

@@ -5,6 +5,7 @@ import { timelineAndAudit } from './0002-timeline-and-audit.js';
 import { openRecordsBySettledAt } from './0003-open-records-by-settled-at.js';
 import { batchMembership } from './0004-batch-membership.js';
 import { keySite } from './0005-key-site.js';
+import { recordPayloads } from './0006-record-payloads.js';
 
 export type { Migration } from './migration.js';
 
@@ -14,6 +15,7 @@ export const outboxMigrations: readonly Migration[] = [
   openRecordsBySettledAt,
   batchMembership,
   keySite,
+  recordPayloads,
 ];
 
 export const currentSchemaVersion = outboxMigrations.length;

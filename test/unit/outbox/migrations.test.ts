@@ -39,6 +39,10 @@ function schemaSql(db: Database.Database): string[] {
 const insertRecord = `INSERT INTO records (connection, idempotency_key, ordering_key, business_key, content_type, payload, size,
   origin, created_at, state, blocked, next_attempt_at) VALUES (?, ?, 'ok-1', 'INV-1', 'application/json', ?, ?, NULL, 1000, ?, 0, 1000)`;
 
+/** Schema 6 and later: the payload goes into record_payloads. */
+const insertRecordWithoutPayload = `INSERT INTO records (connection, idempotency_key, ordering_key, business_key, content_type, size,
+  origin, created_at, state, blocked, next_attempt_at) VALUES (?, ?, 'ok-1', 'INV-1', 'application/json', ?, NULL, 1000, ?, 0, 1000)`;
+
 function sha256(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
@@ -160,6 +164,80 @@ describe('outbox migrations', () => {
     db.close();
   });
 
+  it('migration 6 moves every payload to record_payloads byte for byte and marks the compacted records', () => {
+    const db = rawDb();
+    migrate(db, outboxMigrations, 5);
+    const insert = db.prepare(insertRecord);
+    const payloads = new Map<number, Buffer>();
+    const states = ['pending', 'leased', 'dead', 'delivered', 'discarded'] as const;
+    for (const [n, state] of states.entries()) {
+      const payload = crypto.randomBytes(n === 0 ? 0 : 700 * n); // empty, and past a page with overflow
+      const id = Number(insert.run('c', `kept-${state}`, payload, payload.length, state).lastInsertRowid);
+      payloads.set(id, payload);
+    }
+    const compacted = Number(insert.run('c', 'compacted', null, 5, 'delivered').lastInsertRowid);
+    db.prepare('UPDATE records SET settled_at = 4000 WHERE id = ?').run(compacted);
+    db.prepare(
+      "UPDATE records SET settled_at = 3000 WHERE state IN ('dead', 'delivered', 'discarded') AND id != ?",
+    ).run(compacted);
+
+    expect(migrate(db, outboxMigrations, 6)).toEqual([6]);
+    expect(tables(db)).toContain('record_payloads');
+    const columns = (db.pragma('table_info(records)') as { name: string }[]).map((c) => c.name);
+    expect(columns).not.toContain('payload');
+    const moved = db.prepare('SELECT record_id, payload FROM record_payloads ORDER BY record_id').all() as {
+      record_id: number;
+      payload: Buffer;
+    }[];
+    expect(moved.map((r) => r.record_id)).toEqual([...payloads.keys()]);
+    for (const row of moved) expect(row.payload.equals(payloads.get(row.record_id)!)).toBe(true);
+    expect(db.prepare('SELECT count(*) FROM records').pluck().get()).toBe(states.length + 1);
+    expect(db.prepare('SELECT id, compacted_at FROM records WHERE compacted_at IS NOT NULL').all()).toEqual([
+      { id: compacted, compacted_at: 4000 },
+    ]);
+
+    // Compaction finds exactly the settled records whose payload is kept, through the redefined index.
+    const compactable = `SELECT id FROM records WHERE compacted_at IS NULL AND state IN ('delivered', 'discarded')
+      AND settled_at < 5000`;
+    expect(db.prepare(compactable).pluck().all()).toEqual([4, 5]);
+    const planOf = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
+    expect(planOf(compactable)).toContain('records_compactable');
+    // Removal finds the compacted ones through their own index: a settle adds to one settled-record index only.
+    const removable = `SELECT id FROM records WHERE compacted_at IS NOT NULL AND state IN ('delivered', 'discarded')
+      AND settled_at < 5000`;
+    expect(db.prepare(removable).pluck().all()).toEqual([compacted]);
+    expect(planOf(removable)).toContain('records_compacted');
+    expect(
+      db.prepare("SELECT name FROM sqlite_master WHERE name = 'records_expirable'").get(),
+    ).toBeUndefined();
+    // A removed record takes its payload row with it.
+    db.prepare('DELETE FROM records WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) FROM record_payloads WHERE record_id = 1').pluck().get()).toBe(0);
+    expect(() =>
+      db.prepare("INSERT INTO record_payloads (record_id, payload) VALUES (9999, x'00')").run(),
+    ).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('migration 6 runs on an outbox filled to its size cap (the copy needs room once), and leaves the cap set', () => {
+    const db = rawDb();
+    migrate(db, outboxMigrations, 5);
+    const insert = db.prepare(insertRecord);
+    db.transaction(() => {
+      for (let i = 0; i < 200; i++) insert.run('c', `k${i}`, crypto.randomBytes(1024), 1024, 'pending');
+    })();
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`); // full: one more page would fail with SQLITE_FULL
+    expect(() => insert.run('c', 'one-more', crypto.randomBytes(4096), 4096, 'pending')).toThrow(/full/);
+
+    expect(migrate(db, outboxMigrations, 6)).toEqual([6]);
+    expect(db.prepare('SELECT count(*) FROM record_payloads').pluck().get()).toBe(200);
+    const after = db.pragma('page_count', { simple: true }) as number;
+    expect(db.pragma('max_page_count', { simple: true })).toBe(Math.max(pages, after));
+    db.close();
+  });
+
   it('an outbox migrated step by step ends with the same schema as one migrated at once, and opens with its data', () => {
     const stepwise = rawDb('stepwise.db');
     for (let v = 1; v <= currentSchemaVersion; v++) migrate(stepwise, outboxMigrations, v);
@@ -169,7 +247,10 @@ describe('outbox migrations', () => {
     atOnce.close();
 
     const payload = Buffer.from('x'.repeat(10));
-    stepwise.prepare(insertRecord).run('c', 'k1', payload, payload.length, 'pending');
+    const id = stepwise
+      .prepare(insertRecordWithoutPayload)
+      .run('c', 'k1', payload.length, 'pending').lastInsertRowid;
+    stepwise.prepare('INSERT INTO record_payloads (record_id, payload) VALUES (?, ?)').run(id, payload);
     stepwise.close();
     const outbox = Outbox.open(path.join(tempDir(), 'stepwise.db'), defaultOptions, testClock());
     try {

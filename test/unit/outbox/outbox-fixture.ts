@@ -90,7 +90,11 @@ export function retry(id: number, retryAt: number, error = 'HTTP 503', status = 
 
 /** Raw state of one record, straight from the table. */
 export function rowOf(outbox: Outbox, id: number) {
-  return outbox.db.prepare('SELECT * FROM records WHERE id = ?').get(id) as
+  return outbox.db
+    .prepare(
+      'SELECT records.*, payload FROM records LEFT JOIN record_payloads ON record_id = id WHERE id = ?',
+    )
+    .get(id) as
     | {
         id: number;
         state: string;

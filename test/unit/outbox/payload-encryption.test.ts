@@ -21,7 +21,7 @@ function memoryStore(): SecretStore & { values: Map<string, string> } {
 
 const h = outboxHarness();
 const storedPayloads = (outbox: ReturnType<typeof h.setup>['outbox']) =>
-  (outbox.db.prepare('SELECT payload FROM records ORDER BY id').all() as { payload: Buffer }[]).map(
+  (outbox.db.prepare('SELECT payload FROM record_payloads ORDER BY record_id').all() as { payload: Buffer }[]).map(
     (r) => r.payload,
   );
 

@@ -55,6 +55,7 @@ describe('retention', () => {
     expect(outbox.applyRetention(policy)).toEqual({ compacted: 1, removed: 0 });
     const row = rowOf(outbox, record!.id)!;
     expect(row.payload).toBeNull();
+    expect(outbox.lastDeliveredAt('conn-a')).toBe(settledAt); // found among the compacted records too
     const timeline = outbox.timeline(record!.id)!;
     expect(timeline.record).toMatchObject({ state: 'delivered', receipt, size: 2000 });
     expect(timeline.events.map((e) => e.kind)).toEqual(['captured', 'queued', 'delivered', 'compacted']);
