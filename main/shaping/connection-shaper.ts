@@ -27,7 +27,10 @@ function shaped(change: CapturedChange, outcome: MapOutcome, version: number): C
     businessKey: change.businessKey,
     contentType: 'application/json',
     payload: outcome.kind === 'mapped' ? outcome.payload : change.payload,
-    origin: { ...change.origin, mappingVersion: version } satisfies Record<typeof mappingVersionField, number>,
+    origin: { ...change.origin, mappingVersion: version } satisfies Record<
+      typeof mappingVersionField,
+      number
+    >,
   };
   if (outcome.kind === 'mapped') return stored;
   return { ...stored, contentType: change.contentType, rejected: { reason: outcome.reason } };

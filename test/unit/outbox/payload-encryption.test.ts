@@ -21,9 +21,9 @@ function memoryStore(): SecretStore & { values: Map<string, string> } {
 
 const h = outboxHarness();
 const storedPayloads = (outbox: ReturnType<typeof h.setup>['outbox']) =>
-  (outbox.db.prepare('SELECT payload FROM record_payloads ORDER BY record_id').all() as { payload: Buffer }[]).map(
-    (r) => r.payload,
-  );
+  (
+    outbox.db.prepare('SELECT payload FROM record_payloads ORDER BY record_id').all() as { payload: Buffer }[]
+  ).map((r) => r.payload);
 
 describe('outbox payload encryption', () => {
   it('stores ciphertext, leases plaintext; the key lives in the secret store; older plain records stay readable', async () => {

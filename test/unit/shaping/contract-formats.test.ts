@@ -15,7 +15,8 @@ const validators = new Map([
   [library, compiled(library)],
   [ours, compiled(ours)],
 ]);
-const verdicts = (ajv: Ajv2020, text: string) => (validators.get(ajv) ?? []).map((validate) => validate(text));
+const verdicts = (ajv: Ajv2020, text: string) =>
+  (validators.get(ajv) ?? []).map((validate) => validate(text));
 
 const edgeCases = [
   '2024-02-29',
@@ -75,7 +76,8 @@ function mutated(count: number): string[] {
 
 describe('contract date formats', () => {
   it('agree with ajv-formats on edge cases (leap days, leap seconds, separators, zones)', () => {
-    for (const text of edgeCases) expect(verdicts(ours, text), JSON.stringify(text)).toEqual(verdicts(library, text));
+    for (const text of edgeCases)
+      expect(verdicts(ours, text), JSON.stringify(text)).toEqual(verdicts(library, text));
   });
 
   it('agree with ajv-formats on 20,000 mutated values, asked twice (the second time from memory)', () => {
@@ -84,6 +86,8 @@ describe('contract date formats', () => {
     expect(accepted).toBeGreaterThan(1000); // the sample holds valid values too, not only rejects
     for (const round of [1, 2])
       for (const text of values)
-        expect(verdicts(ours, text), `${JSON.stringify(text)} (round ${round})`).toEqual(verdicts(library, text));
+        expect(verdicts(ours, text), `${JSON.stringify(text)} (round ${round})`).toEqual(
+          verdicts(library, text),
+        );
   });
 });
