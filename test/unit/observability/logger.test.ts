@@ -155,8 +155,10 @@ describe('createLogger', () => {
       const text = names.map((n) => readFileSync(join(logs, n), 'utf8')).join('');
       expect(text).toContain(`line ${run}-59`);
       expect(text).not.toContain(`line ${run}-0"`); // the oldest files were removed
-      // a file ends after the write that crossed the limit: at most one burst past it
-      for (const name of names) expect(readFileSync(join(logs, name)).length).toBeLessThan(1024 + 5 * 320);
+      // a file ends soon after the write that crossed the limit: pino-roll opens the next file asynchronously, so on
+      // a loaded machine a burst or two more can land in it first (seen: 3,030 bytes), never the whole run (18 KB)
+      for (const name of names)
+        expect(readFileSync(join(logs, name)).length).toBeLessThan(1024 + 3 * 5 * 320);
     }
   });
 
