@@ -52,9 +52,17 @@ export async function seedThroughput(
   const settledBy = (state: 'delivered' | 'dead') =>
     db.prepare(
       state === 'delivered'
-        ? `SELECT connection, settled_at / ${minuteMs} AS minute, count(*) AS n FROM records
-           WHERE state IN ('delivered', 'discarded') AND settled_at >= @since AND settled_at < @now AND +state = 'delivered'
-           GROUP BY connection, minute`
+        ? // One range on each settled-record index (payload kept, payload compacted): a full scan otherwise.
+          `SELECT connection, minute, sum(n) AS n FROM (${['IS NULL', 'IS NOT NULL']
+            .map(
+              (
+                compacted,
+              ) => `SELECT connection, settled_at / ${minuteMs} AS minute, count(*) AS n FROM records
+                WHERE compacted_at ${compacted} AND state IN ('delivered', 'discarded')
+                  AND settled_at >= @since AND settled_at < @now AND +state = 'delivered'
+                GROUP BY connection, minute`,
+            )
+            .join(' UNION ALL ')}) GROUP BY connection, minute`
         : `SELECT connection, settled_at / ${minuteMs} AS minute, count(*) AS n FROM records
            WHERE connection = @connection AND state = 'dead' AND settled_at >= @since AND settled_at < @now
            GROUP BY minute`,

@@ -59,3 +59,31 @@ describe('seeding the throughput history from the outbox', () => {
     expect(captured).toBeLessThan(45_000);
   });
 });
+
+describe('the seeding statements', () => {
+  it('search indexes, never scan the records table (a million records must not hold up the first minute)', async () => {
+    const outbox = h.open(h.file());
+    enqueueMany(outbox, 'a', 0, 10);
+    const statements: string[] = [];
+    const db = new Proxy(outbox.db, {
+      get(target, key) {
+        if (key !== 'prepare') return Reflect.get(target, key) as unknown;
+        return (sql: string) => {
+          statements.push(sql);
+          return target.prepare(sql);
+        };
+      },
+    });
+    await seedThroughput(new ThroughputHistory(60, () => T0), db, ['a'], T0);
+    expect(statements.length).toBeGreaterThanOrEqual(3);
+    for (const sql of statements) {
+      const plan = outbox.db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({ since: 0, now: 1, low: 0, high: 1, connection: 'a' }) as { detail: string }[];
+      expect(
+        plan.filter((step) => /^SCAN records\b/.test(step.detail)),
+        sql,
+      ).toEqual([]);
+    }
+  });
+});
