@@ -11,6 +11,7 @@ import { registerDiagnosticsCommand } from './commands/diagnostics-declaration.j
 import { registerDlqCommand } from './commands/dlq-declaration.js';
 import { registerDoctorCommand } from './commands/doctor-declaration.js';
 import { lazyAction } from './commands/lazy-action.js';
+import { NewerSchemaError, OlderSchemaError } from './outbox/migrate.js';
 import { registerOutboxCommand } from './commands/outbox-declaration.js';
 import { registerRecordsCommand } from './commands/records-declaration.js';
 import { registerSecretsCommand } from './commands/secrets-declaration.js';
@@ -98,6 +99,11 @@ try {
   if (error instanceof CliError) {
     process.stderr.write(`error: ${error.message}\n`);
     process.exit(error.exitCode);
+  }
+  // An outbox of another agent version: the message says what to do, a stack trace would only hide it.
+  if (error instanceof OlderSchemaError || error instanceof NewerSchemaError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exit(exitCodes.dataDirUnusable);
   }
   process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(exitCodes.failure);

@@ -17,6 +17,22 @@ export class NewerSchemaError extends Error {
   }
 }
 
+/** A read-only open of an outbox this agent has not upgraded yet: reading it with this version's statements would fail. */
+export class OlderSchemaError extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly current: number,
+  ) {
+    super(
+      `The outbox ${file} has schema version ${found}; this agent version reads version ${current}, and a read-only ` +
+        `command does not upgrade it. Fix: start the agent once (integration-agent run, or its service): it upgrades ` +
+        `the file in place, in one transaction, keeping every record; then run this command again.`,
+    );
+    this.name = 'OlderSchemaError';
+  }
+}
+
 export function schemaVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

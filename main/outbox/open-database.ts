@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkIntegrity } from './integrity-check.js';
-import { migrate, NewerSchemaError, schemaVersion } from './migrate.js';
+import { migrate, NewerSchemaError, OlderSchemaError, schemaVersion } from './migrate.js';
 import { outboxMigrations } from './migrations/index.js';
 
 export type SynchronousMode = 'FULL' | 'NORMAL';
@@ -156,6 +156,8 @@ function openChecked(file: string, options: OpenOptions): { db: SqliteDatabase; 
     // Refuse a newer schema before any pragma (journal_mode = WAL) can rewrite the file's header.
     const found = schemaVersion(db);
     if (found > outboxMigrations.length) throw new NewerSchemaError(file, found, outboxMigrations.length);
+    if (options.readonly && found < outboxMigrations.length)
+      throw new OlderSchemaError(file, found, outboxMigrations.length);
     applyPragmas(db, options, fresh);
     const damage = checkDeferred ? undefined : checkIntegrity(db);
     if (damage)
@@ -188,7 +190,7 @@ export function openOutboxDatabase(file: string, options: OpenOptions, now = Dat
     const { db, checkDeferred } = openChecked(file, options);
     return { db, ...(checkDeferred ? { checkDeferred } : {}) };
   } catch (error) {
-    if (error instanceof NewerSchemaError) throw error;
+    if (error instanceof NewerSchemaError || error instanceof OlderSchemaError) throw error;
     const access = describeAccessProblem(file, error);
     if (access) throw access;
     if (!isCorruption(error) || options.readonly) throw error;

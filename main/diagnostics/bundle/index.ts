@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { AgentStatus } from '../../../preload/contract/status.js';
 import type { AgentConfig } from '../../config/schema.js';
+import { OlderSchemaError } from '../../outbox/migrate.js';
 import { Outbox } from '../../outbox/outbox.js';
 import { writeFileAtomically } from '../../shared/atomic-write.js';
 import { logDir, statusFile } from '../../shared/data-dir.js';
@@ -97,12 +98,19 @@ function readStatusFile(dataDir: string): { status: unknown; note?: string } | u
 function openOutbox(source: Outbox | string): { outbox?: Outbox; owned: boolean; note?: string } {
   if (typeof source !== 'string') return { outbox: source, owned: false };
   if (!existsSync(source)) return { owned: false, note: `no outbox at ${source}: outbox files left out` };
-  const outbox = Outbox.open(source, {
-    synchronous: 'NORMAL',
-    busyTimeoutMs: supportBusyTimeoutMs,
-    readonly: true,
-  });
-  return { outbox, owned: true };
+  try {
+    const outbox = Outbox.open(source, {
+      synchronous: 'NORMAL',
+      busyTimeoutMs: supportBusyTimeoutMs,
+      readonly: true,
+    });
+    return { outbox, owned: true };
+  } catch (error) {
+    // Support may collect a bundle before the new version ever ran: the rest of the bundle is still worth having.
+    if (error instanceof OlderSchemaError)
+      return { owned: false, note: `${error.message} (outbox files left out)` };
+    throw error;
+  }
 }
 
 /** Collects, redacts and bounds every part; nothing is written until `writeTo`. */
