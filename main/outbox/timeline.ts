@@ -39,13 +39,11 @@ export class Timelines {
   private readonly byBusinessKey: Statement;
   private readonly byIdempotencyKey: Statement;
   private readonly connections: Statement;
-  private readonly payloadKept: Statement;
+  private readonly compactedAt: Statement;
 
   constructor(db: Database) {
     this.byId = db.prepare(`SELECT ${withoutPayload} FROM records WHERE id = ?`);
-    this.payloadKept = db.prepare(
-      'SELECT EXISTS (SELECT 1 FROM record_payloads WHERE record_id = ?) AS kept',
-    );
+    this.compactedAt = db.prepare('SELECT compacted_at FROM records WHERE id = ?').pluck();
     this.events = db.prepare('SELECT at, kind, detail FROM record_events WHERE record_id = ? ORDER BY id');
     // Range on the business_key index: exact key and every key it prefixes.
     this.byBusinessKey = db.prepare(`
@@ -86,9 +84,9 @@ export class Timelines {
         detail: e.detail === null ? null : (JSON.parse(e.detail) as Record<string, unknown>),
       });
     }
-    const kept = this.payloadKept.get(id) as { kept: number };
-    if (!kept.kept && row.settled_at !== null)
-      events.push({ at: row.settled_at, kind: 'compacted', detail: null });
+    // Retention deleted the payload at that time (records compacted before schema 6: their settle time).
+    const compactedAt = this.compactedAt.get(id) as number | null;
+    if (compactedAt !== null) events.push({ at: compactedAt, kind: 'compacted', detail: null });
     return { record, events };
   }
 

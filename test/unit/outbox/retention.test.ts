@@ -52,6 +52,7 @@ describe('retention', () => {
     expect(rowOf(outbox, record!.id)!.payload).not.toBeNull();
 
     clock.advance(1);
+    const compactedAt = clock.now;
     expect(outbox.applyRetention(policy)).toEqual({ compacted: 1, removed: 0 });
     const row = rowOf(outbox, record!.id)!;
     expect(row.payload).toBeNull();
@@ -59,7 +60,7 @@ describe('retention', () => {
     const timeline = outbox.timeline(record!.id)!;
     expect(timeline.record).toMatchObject({ state: 'delivered', receipt, size: 2000 });
     expect(timeline.events.map((e) => e.kind)).toEqual(['captured', 'queued', 'delivered', 'compacted']);
-    expect(timeline.events.at(-1)!.at).toBe(settledAt);
+    expect(timeline.events.at(-1)!.at).toBe(compactedAt); // when retention took the payload, not the delivery
 
     expect(outbox.applyRetention(policy)).toEqual({ compacted: 0, removed: 0 }); // idempotent
   });
