@@ -92,7 +92,8 @@ describe('ingest server: faults', () => {
     const reply = await post(server, { key: 'k1' });
     expect(reply.status).toBe(201);
     expect(reply.ms).toBeGreaterThanOrEqual(290);
-    expect((await post(server, { key: 'k2' })).ms).toBeLessThan(200);
+    // Once only: the next request goes without the 300 ms (relative, so a loaded machine cannot fail it).
+    expect((await post(server, { key: 'k2' })).ms).toBeLessThan(reply.ms - 150);
   });
 
   it('delay past the client timeout: the server still applies, and the retry is a replay', async () => {
@@ -109,9 +110,11 @@ describe('ingest server: faults', () => {
     const reply = await post(server, { key: 'k1' });
     expect(reply.status).toBe(201);
     expect(JSON.parse(reply.body)).toEqual({ id: 'rec_1', items: 1 });
-    expect(reply.headersMs).toBeLessThan(100);
     // {"id":"rec_1","items":1} is 24 bytes: 12 chunks 40 ms apart.
     expect(reply.ms).toBeGreaterThanOrEqual(11 * 40 - 10);
+    // The headers came first and most of the body after them (a buffered reply would bring both at the end). Relative
+    // to the reply, not a fixed bound: the full suite on a loaded machine once took 142 ms to deliver the headers.
+    expect(reply.ms - reply.headersMs).toBeGreaterThanOrEqual(8 * 40);
     expect(server.applied()).toHaveLength(1);
   });
 

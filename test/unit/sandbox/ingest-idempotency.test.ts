@@ -72,8 +72,8 @@ describe('ingest server: Idempotency-Key', () => {
     await sleep(50);
     const other = await post(server, { key: 'fast' });
     expect(other.status).toBe(201);
-    expect(other.ms).toBeLessThan(250);
     await slow;
+    // Applied first although it came second: it did not wait for the slow key (no clock bound needed).
     expect(server.applied().map((a) => a.key)).toEqual(['fast', 'slow']);
   });
 
