@@ -11,7 +11,6 @@ import { registerDiagnosticsCommand } from './commands/diagnostics-declaration.j
 import { registerDlqCommand } from './commands/dlq-declaration.js';
 import { registerDoctorCommand } from './commands/doctor-declaration.js';
 import { lazyAction } from './commands/lazy-action.js';
-import { NewerSchemaError, OlderSchemaError } from './outbox/migrate.js';
 import { registerOutboxCommand } from './commands/outbox-declaration.js';
 import { registerRecordsCommand } from './commands/records-declaration.js';
 import { registerSecretsCommand } from './commands/secrets-declaration.js';
@@ -100,8 +99,9 @@ try {
     process.stderr.write(`error: ${error.message}\n`);
     process.exit(error.exitCode);
   }
-  // An outbox of another agent version: the message says what to do, a stack trace would only hide it.
-  if (error instanceof OlderSchemaError || error instanceof NewerSchemaError) {
+  // An outbox of another agent version (main/outbox/migrate.ts; by name, so this file stays free of the outbox code):
+  // the message says what to do, a stack trace would only hide it.
+  if (error instanceof Error && (error.name === 'OlderSchemaError' || error.name === 'NewerSchemaError')) {
     process.stderr.write(`error: ${error.message}\n`);
     process.exit(exitCodes.dataDirUnusable);
   }
