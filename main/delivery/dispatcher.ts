@@ -53,6 +53,8 @@ export class Dispatcher {
   private readonly inFlight = new Map<number, AbortController>();
   private readonly gate: DeliveryGate;
   private running = false;
+  /** Set when the current dispatch leased records (what clears a lease problem in status). */
+  private leasedRecords = false;
   private paused = false;
   private loop: Promise<void> | undefined;
   private nextUnitId = 1;
@@ -119,8 +121,15 @@ export class Dispatcher {
       }
       let sleepUntil: number | undefined;
       try {
+        this.leasedRecords = false;
         sleepUntil = this.dispatch(free);
-        if (this.health.detail?.startsWith(leaseProblem)) this.setState('idle');
+        // Over once a lease hands out records, or nothing is open any more; not while the records a failed lease
+        // left leased (until it expires) make the outbox look empty, or status would say idle most of the time.
+        if (
+          this.health.detail?.startsWith(leaseProblem) &&
+          (this.leasedRecords || this.outbox.counts(this.connection).pending === 0)
+        )
+          this.setState('idle');
       } catch (error) {
         this.logger.error({ err: error }, 'leasing from the outbox failed; retrying shortly');
         // Status says why nothing leaves (e.g. a payload whose data key is missing, with the fix), not only the log.
@@ -170,6 +179,7 @@ export class Dispatcher {
       batch: batching !== undefined,
     });
     if (lease.records.length === 0) return [];
+    this.leasedRecords = true;
     const units = lease.batchKey
       ? [{ key: lease.batchKey, records: lease.records, batchKey: lease.batchKey }]
       : lease.records.map((r) => ({ key: r.idempotencyKey, records: [r], batchKey: undefined }));

@@ -246,6 +246,8 @@ describe('outbox.encryption.enabled', () => {
       `restore the secret ${dataKeySecretName('it')}`,
     );
     await new Promise((r) => setTimeout(r, 1500));
+    // Still said while the record is held by the failed lease (it used to turn "idle" a second later).
+    expect(connectionOf(second.status()).destination?.detail).toContain('cannot read the stored records');
     expect(ingest.applied()).toHaveLength(0); // nothing sent in clear or as ciphertext
     expect(second.outbox.counts('it').pending).toBe(1); // and nothing lost
   });
