@@ -43,6 +43,7 @@ function daysIn(year: number, month: number): number {
 export function simpleParser(format: string): LocalParser | undefined {
   let pattern = '';
   const fields: Field[] = [];
+  const segments: Segment[] = [];
   let rest = format;
   while (rest.length > 0) {
     const token = tokens.find(([t]) => rest.startsWith(t) && rest[t.length] !== t[0]);
@@ -50,15 +51,17 @@ export function simpleParser(format: string): LocalParser | undefined {
       if (fields.includes(token[1])) return undefined;
       pattern += token[2];
       fields.push(token[1]);
+      segments.push({ token: token[0], field: token[1] });
       rest = rest.slice(token[0].length);
     } else if (/[A-Za-z']/.test(rest[0] ?? '')) return undefined;
     else {
       pattern += escape(rest[0] ?? '');
+      segments.push({ literal: rest.charCodeAt(0) });
       rest = rest.slice(1);
     }
   }
   if (!fields.includes('year') || !fields.includes('month') || !fields.includes('day')) return undefined;
-  const fixed = fixedWidthReader(format);
+  const fixed = fixedWidthReader(segments);
   const regex = fixed ? undefined : new RegExp(`^${pattern}$`);
   return (text) => {
     let parts: LocalParts | undefined;
@@ -86,38 +89,31 @@ function isValid(parts: LocalParts): boolean {
   );
 }
 
-/** Fixed-width tokens: their digits are read by position, with no regex match (a format's usual case). */
-const widths: Partial<Record<string, [Field, number]>> = {
-  yyyy: ['year', 4],
-  MM: ['month', 2],
-  dd: ['day', 2],
-  HH: ['hour', 2],
-  mm: ['minute', 2],
-  ss: ['second', 2],
-  SSS: ['millisecond', 3],
-};
+/** A format as simpleParser reads it: tokens (with the field they fill) and literal characters (UTF-16 codes). */
+type Segment = { token: string; field: Field } | { literal: number };
+
+/** Widths of the fixed-width tokens: their digits are read by position, with no regex match (a format's usual case). */
+const widths: Partial<Record<string, number>> = { yyyy: 4, MM: 2, dd: 2, HH: 2, mm: 2, ss: 2, SSS: 3 };
 
 /**
  * For a format made only of fixed-width tokens and literal characters (dd.MM.yyyy HH:mm), a reader that takes the
  * digits by position (the text must have the format's exact length); undefined for formats with d, M or H.
  */
-function fixedWidthReader(format: string): ((text: string) => LocalParts | undefined) | undefined {
+function fixedWidthReader(
+  segments: readonly Segment[],
+): ((text: string) => LocalParts | undefined) | undefined {
   const steps: ({ field: Field; at: number; width: number } | { literal: number; at: number })[] = [];
   let at = 0;
-  let rest = format;
-  while (rest.length > 0) {
-    const token = tokens.find(([t]) => rest.startsWith(t) && rest[t.length] !== t[0]);
-    if (token) {
-      const fixed = widths[token[0]];
-      if (!fixed) return undefined;
-      steps.push({ field: fixed[0], at, width: fixed[1] });
-      at += fixed[1];
-      rest = rest.slice(token[0].length);
-    } else {
-      steps.push({ literal: rest.charCodeAt(0), at });
+  for (const segment of segments) {
+    if ('literal' in segment) {
+      steps.push({ literal: segment.literal, at });
       at += 1;
-      rest = rest.slice(1);
+      continue;
     }
+    const width = widths[segment.token];
+    if (width === undefined) return undefined;
+    steps.push({ field: segment.field, at, width });
+    at += width;
   }
   const length = at;
   return (text) => {
