@@ -136,7 +136,10 @@ export class Dispatcher {
         this.setState('retrying', `${leaseProblem}${errorMessage(error)}`);
         sleepUntil = Date.now() + 1000;
       }
-      if (sleepUntil !== undefined) await this.wake.wait(Math.max(sleepUntil - Date.now(), 5));
+      // After a lease, one turn of the event loop before the next: the request just leased goes out, settles and
+      // timers run, instead of several synchronous leases back to back holding the loop.
+      if (sleepUntil === undefined) await new Promise((resolve) => setImmediate(resolve));
+      else await this.wake.wait(Math.max(sleepUntil - Date.now(), 5));
     }
   }
 

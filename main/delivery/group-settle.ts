@@ -9,12 +9,19 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+/**
+ * Settlements one commit takes before the next waits a turn of the event loop: a commit is synchronous, so merging
+ * several 500-record batches into one would hold the loop (timers, sockets, the console) for its whole length. One
+ * lease's settlements always go together, however many there are.
+ */
+export const settlementsPerCommit = 500;
+
 export class GroupSettle {
   private waiting: Waiting[] = [];
 
   constructor(private readonly outbox: Pick<Outbox, 'settleGroups'>) {}
 
-  /** Resolves once the settlements are committed together with the others of this tick; rejects if that commit fails. */
+  /** Resolves once the settlements are committed together with others of this tick; rejects if that commit fails. */
   settle(token: string, settlements: Settlement[]): Promise<SettleResult> {
     return new Promise((resolve, reject) => {
       if (this.waiting.length === 0) setImmediate(() => this.flush());
@@ -23,8 +30,8 @@ export class GroupSettle {
   }
 
   private flush(): void {
-    const group = this.waiting;
-    this.waiting = [];
+    const group = this.takeCommit();
+    if (this.waiting.length > 0) setImmediate(() => this.flush());
     let results: SettleResult[];
     try {
       results = this.outbox.settleGroups(group);
@@ -32,6 +39,19 @@ export class GroupSettle {
       for (const w of group) w.reject(error);
       return;
     }
-    group.forEach((w, i) => w.resolve(results[i] as SettleResult));
+    // The senders hear a turn later, so what they do next (the next lease) does not lengthen this commit's hold.
+    setImmediate(() => group.forEach((w, i) => w.resolve(results[i] as SettleResult)));
+  }
+
+  /** The oldest waiting leases, as many as fit in one commit (at least one). */
+  private takeCommit(): Waiting[] {
+    let count = 0;
+    let taken = 0;
+    for (const w of this.waiting) {
+      if (taken > 0 && count + w.settlements.length > settlementsPerCommit) break;
+      count += w.settlements.length;
+      taken += 1;
+    }
+    return this.waiting.splice(0, taken);
   }
 }

@@ -38,6 +38,9 @@ function printThroughput(log: Log, f: ThroughputFigures): void {
   const verdict = f.ratio >= RATIO_TARGET ? 'PASS' : 'BELOW TARGET';
   log(`  agent / raw = ${ratio(f.ratio)}   (target >= ${RATIO_TARGET.toFixed(2)}: ${verdict})`);
   log(`  event-loop delay p99 during the agent's drain: ${ms(f.loopDelayP99Ms)} (target < 20 ms)`);
+  log(
+    `  the same with engine start included (open, quick_check, connections): ${ms(f.loopDelayWithStartP99Ms)}`,
+  );
   log(`figure delivery-vs-raw = ${f.ratio.toFixed(3)}`);
   log(`figure loop-delay-p99-ms = ${f.loopDelayP99Ms.toFixed(1)}`);
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../support/seeded-random.js';
 import type { OutgoingRecord } from '../../../connectors/core/destination.js';
-import { GroupSettle } from '../../../main/delivery/group-settle.js';
+import { GroupSettle, settlementsPerCommit } from '../../../main/delivery/group-settle.js';
 import type { Outbox } from '../../../main/outbox/outbox.js';
 import {
   batch,
@@ -397,5 +397,36 @@ describe('settle', () => {
       'queued',
       'attempt',
     ]);
+  });
+});
+
+describe('group settle', () => {
+  it(`commits at most ${settlementsPerCommit} settlements at once (a bigger lease alone), oldest first`, async () => {
+    const { clock, outbox } = setup();
+    const sizes = [300, 300, 1, 1, 700, 100];
+    const changes = sizes.flatMap((n, lease) =>
+      Array.from({ length: n }, (_, i) => change(`l${lease}-${i}`, { orderingKey: `L${lease}-${i}` })),
+    );
+    outbox.enqueue('conn-a', batch(changes));
+    const leases = sizes.map((n) => leaseKeys(outbox, 'conn-a', { max: n }));
+    expect(leases.map((l) => l.records.length)).toEqual(sizes);
+    const commits: number[][] = [];
+    const settles = new GroupSettle({
+      settleGroups: (groups) => {
+        commits.push(groups.map((g) => g.settlements.length));
+        return outbox.settleGroups(groups);
+      },
+    });
+    const results = await Promise.all(
+      leases.map((l) =>
+        settles.settle(
+          l.token,
+          l.records.map((r) => delivered(r, clock())),
+        ),
+      ),
+    );
+    expect(commits).toEqual([[300], [300, 1, 1], [700], [100]]);
+    expect(results.map((r) => r.settled)).toEqual(sizes);
+    expect(outbox.counts('conn-a').pending).toBe(0);
   });
 });
