@@ -186,7 +186,9 @@ export class AlertWebhook {
         'idempotency-key': `${transition.alert.id}:${transition.kind}:${transition.at}`,
         ...(await this.signature(body)),
       };
-      const response = await this.transport.client.post(this.url, {
+      const response = await (
+        await this.transport.client()
+      ).post(this.url, {
         body,
         headers,
         signal: this.abort.signal,

@@ -14,6 +14,7 @@ import {
 import { setLogLevel } from '../observability/logger.js';
 import type { DataKeys } from '../outbox/data-keys.js';
 import { lastCaptures } from '../observability/outbox-activity.js';
+import { trimMemoryWhenIdle } from '../observability/idle-memory-trim.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { ContractCheck } from '../shaping/contract-check.js';
@@ -140,6 +141,7 @@ export class Engine {
       engine.outbox.syncExternalWrites(); // e.g. `integration-agent dlq replay` from another process
       engine.publishStatus({ unlessUnchanged: true });
     });
+    engine.timers.push(trimMemoryWhenIdle((listener) => engine.onActivity(listener)));
     engine.checkBackpressure(true);
     engine.applyRetention();
     engine.publishStatus();

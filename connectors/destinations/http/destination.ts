@@ -129,7 +129,9 @@ export class HttpDestination implements Destination {
       ...(this.options.secretHeaderValues ?? []),
       ...Object.values(credentials ?? {}),
     ]);
-    const response = await this.options.transport.client(url, {
+    const response = await (
+      await this.options.transport.client()
+    )(url, {
       method: this.options.method,
       responseType: 'buffer',
       body,

@@ -109,7 +109,9 @@ export class OAuthClientCredentials implements RequestAuth {
     const requestedAt = this.clock();
     let response;
     try {
-      response = await this.transport.client.post(this.config.tokenUrl, {
+      response = await (
+        await this.transport.client()
+      ).post(this.config.tokenUrl, {
         body: form.toString(),
         headers,
         responseType: 'buffer',

@@ -2,6 +2,7 @@
 import type { RequestAuth } from '../auth/request-auth.js';
 import { OAuthClientCredentials } from '../auth/oauth-client-credentials.js';
 import type { OAuth2ClientCredentialsConfig } from '../security-config.js';
+import type { Got } from 'got';
 import type { HttpTransport } from '../transport.js';
 import type { DoctorCheck } from '../../../../preload/contract/doctor.js';
 import { elapsed, splitFix, withDeadline } from './deadline.js';
@@ -17,31 +18,33 @@ export interface TokenFacts {
 /** Wraps the transport so the token response's public fields (never access_token) can be read after the request. */
 function observedTransport(transport: HttpTransport, tokenUrl: string, facts: TokenFacts): HttpTransport {
   const endpoint = new URL(tokenUrl);
-  const client = transport.client.extend({
-    hooks: {
-      afterResponse: [
-        (response) => {
-          if (response.url.startsWith(`${endpoint.origin}${endpoint.pathname}`)) {
-            facts.date = response.headers.date;
-            try {
-              const body = JSON.parse(Buffer.from(response.rawBody ?? '').toString('utf8')) as Record<
-                string,
-                unknown
-              >;
-              if (typeof body.token_type === 'string') facts.tokenType = body.token_type;
-              if (typeof body.expires_in === 'number' || typeof body.expires_in === 'string')
-                facts.expiresIn = Number(body.expires_in);
-              if (typeof body.scope === 'string') facts.scope = body.scope;
-            } catch {
-              // Not JSON: the token client reports that itself.
+  const observe = (client: Got): Got =>
+    client.extend({
+      hooks: {
+        afterResponse: [
+          (response) => {
+            if (response.url.startsWith(`${endpoint.origin}${endpoint.pathname}`)) {
+              facts.date = response.headers.date;
+              try {
+                const body = JSON.parse(Buffer.from(response.rawBody ?? '').toString('utf8')) as Record<
+                  string,
+                  unknown
+                >;
+                if (typeof body.token_type === 'string') facts.tokenType = body.token_type;
+                if (typeof body.expires_in === 'number' || typeof body.expires_in === 'string')
+                  facts.expiresIn = Number(body.expires_in);
+                if (typeof body.scope === 'string') facts.scope = body.scope;
+              } catch {
+                // Not JSON: the token client reports that itself.
+              }
             }
-          }
-          return response;
-        },
-      ],
-    },
-  });
-  return { ...transport, client };
+            return response;
+          },
+        ],
+      },
+    });
+  let client: Promise<Got> | undefined;
+  return { ...transport, client: () => (client ??= transport.client().then(observe)) };
 }
 
 const title = 'OAuth token request';

@@ -190,7 +190,9 @@ export async function probeDestination(
   const data: Record<string, unknown> = { method: planned.method, url: `${target.origin}${target.pathname}` };
   if (planned.dryRun) data.idempotencyKey = headers['idempotency-key'];
   try {
-    const response = await transport.client(planned.url, {
+    const response = await (
+      await transport.client()
+    )(planned.url, {
       method: planned.method as 'OPTIONS',
       headers,
       ...(planned.body.length > 0 || planned.dryRun ? { body: planned.body } : {}),

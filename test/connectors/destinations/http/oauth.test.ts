@@ -98,7 +98,7 @@ function setup(
 async function send(auth: RequestAuth, transport: HttpTransport, text = '{"invoice":1}'): Promise<number> {
   const body = Buffer.from(text);
   const headers = await auth.headers({ method: 'POST', url: apiUrl, body });
-  const response = await transport.client.post(apiUrl, { body, headers });
+  const response = await (await transport.client()).post(apiUrl, { body, headers });
   return response.statusCode;
 }
 

@@ -79,7 +79,7 @@ const connectLine = (port: number, user = '-') =>
 describe('explicit proxy', () => {
   it('tunnels an https request through squid with CONNECT', async () => {
     const t = transport(api.url, { mode: 'explicit', url: squid.url });
-    const response = await t.client.get(`${api.url}/through-proxy`, { responseType: 'json' });
+    const response = await (await t.client()).get(`${api.url}/through-proxy`, { responseType: 'json' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatchObject({ path: '/through-proxy' });
     expect(t.describe().proxy).toBe(squid.url);
@@ -90,7 +90,7 @@ describe('explicit proxy', () => {
 
   it('tunnels a plain http request too', async () => {
     const t = transport(plainUrl, { mode: 'explicit', url: squid.url });
-    const response = await t.client.get(plainUrl);
+    const response = await (await t.client()).get(plainUrl);
     expect(response.body).toBe('plain ok');
     t.close();
     await squid.waitForAccessLog(connectLine(Number(new URL(plainUrl).port)));
@@ -103,14 +103,14 @@ describe('explicit proxy', () => {
       url: `http://127.0.0.1:${port}`,
       noProxy: ['127.0.0.1'],
     });
-    expect((await t.client.get(api.url)).statusCode).toBe(200);
+    expect((await (await t.client()).get(api.url)).statusCode).toBe(200);
     expect(t.describe().proxy).toBeUndefined();
   });
 
   it('explains a tunnel the proxy refuses (squid here only allows loopback targets)', async () => {
     const target = 'https://10.255.255.1:8443/';
     const t = transport(target, { mode: 'explicit', url: squid.url });
-    const error: unknown = await t.client.get(target).then(
+    const error: unknown = await (await t.client()).get(target).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -124,13 +124,15 @@ describe('explicit proxy', () => {
   it('refuses requests after close() instead of quietly opening new connections', async () => {
     const t = transport(api.url, { mode: 'explicit', url: squid.url });
     t.close();
-    await expect(t.client.get(api.url)).rejects.toThrow('the HTTP transport of this destination is closed');
+    await expect((await t.client()).get(api.url)).rejects.toThrow(
+      'the HTTP transport of this destination is closed',
+    );
   });
 
   it('names the proxy when it cannot be reached', async () => {
     const port = await deadPort();
     const t = transport(api.url, { mode: 'explicit', url: `http://127.0.0.1:${port}` });
-    const error: unknown = await t.client.get(api.url).then(
+    const error: unknown = await (await t.client()).get(api.url).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -148,7 +150,7 @@ describe('proxy authentication', () => {
       username: login.username,
       password: { secretRef: 'proxy-password' },
     });
-    expect((await t.client.get(api.url)).statusCode).toBe(200);
+    expect((await (await t.client()).get(api.url)).statusCode).toBe(200);
     t.close();
     await authSquid.waitForAccessLog(connectLine(api.port, login.username));
   });
@@ -166,7 +168,7 @@ describe('proxy authentication', () => {
       {},
       () => wrong,
     );
-    const error: unknown = await t.client.get(api.url).then(
+    const error: unknown = await (await t.client()).get(api.url).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -185,7 +187,7 @@ describe('proxy authentication', () => {
 
   it('says a login is needed when the proxy asks for one and none is configured', async () => {
     const t = transport(api.url, { mode: 'explicit', url: authSquid.url });
-    const error: unknown = await t.client.get(api.url).then(
+    const error: unknown = await (await t.client()).get(api.url).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -198,7 +200,7 @@ describe('proxy authentication', () => {
 describe('environment proxy (mode env)', () => {
   it('uses HTTPS_PROXY from the given environment', async () => {
     const t = transport(api.url, { mode: 'env' }, { HTTPS_PROXY: squid.url });
-    expect((await t.client.get(`${api.url}/env`)).statusCode).toBe(200);
+    expect((await (await t.client()).get(`${api.url}/env`)).statusCode).toBe(200);
     expect(t.describe().proxy).toBe(squid.url);
     t.close();
     await squid.waitForAccessLog(connectLine(api.port));
@@ -209,7 +211,7 @@ describe('environment proxy (mode env)', () => {
     const pass = encodeURIComponent(login.password);
     const proxyUrl = `http://${user}:${pass}@127.0.0.1:${authSquid.port}`;
     const t = transport(api.url, { mode: 'env' }, { https_proxy: proxyUrl });
-    expect((await t.client.get(api.url)).statusCode).toBe(200);
+    expect((await (await t.client()).get(api.url)).statusCode).toBe(200);
     expect(t.describe().proxy).toBe(authSquid.url);
   });
 
@@ -220,16 +222,16 @@ describe('environment proxy (mode env)', () => {
       { mode: 'env' },
       { HTTPS_PROXY: `http://127.0.0.1:${port}`, NO_PROXY: 'localhost,127.0.0.1' },
     );
-    expect((await t.client.get(api.url)).statusCode).toBe(200);
+    expect((await (await t.client()).get(api.url)).statusCode).toBe(200);
     expect(t.describe().proxy).toBeUndefined();
   });
 
   it('connects directly when the environment names no proxy, and with mode none whatever it says', async () => {
     const port = await deadPort();
     const none = transport(api.url, { mode: 'none' }, { HTTPS_PROXY: `http://127.0.0.1:${port}` });
-    expect((await none.client.get(api.url)).statusCode).toBe(200);
+    expect((await (await none.client()).get(api.url)).statusCode).toBe(200);
     const unset = transport(api.url, { mode: 'env' }, {});
-    expect((await unset.client.get(api.url)).statusCode).toBe(200);
+    expect((await (await unset.client()).get(api.url)).statusCode).toBe(200);
     expect(unset.describe().proxy).toBeUndefined();
   });
 });

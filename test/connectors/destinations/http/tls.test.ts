@@ -59,7 +59,7 @@ function transport(
 }
 
 async function failure(t: HttpTransport, url: string): Promise<RequestError> {
-  const error: unknown = await t.client.get(url).then(
+  const error: unknown = await (await t.client()).get(url).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -71,7 +71,7 @@ describe('server certificate verification', () => {
   it('trusts a server issued by the CA in caFile, in addition to the built-in roots', async () => {
     const s = await server();
     const t = transport(s.url, { caFile: pki.rootCa.certFile });
-    const response = await t.client.get(`${s.url}/ping`);
+    const response = await (await t.client()).get(`${s.url}/ping`);
     expect(response.statusCode).toBe(200);
     expect(t.describe()).toEqual({ pinned: false, extraCa: true, clientCert: false });
   });
@@ -100,7 +100,7 @@ describe('server certificate verification', () => {
   it('keeps verification on even when a request asks to turn it off', async () => {
     const s = await server();
     const t = transport(s.url, {});
-    const error: unknown = await t.client.get(s.url, { https: { rejectUnauthorized: false } }).then(
+    const error: unknown = await (await t.client()).get(s.url, { https: { rejectUnauthorized: false } }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -111,7 +111,9 @@ describe('server certificate verification', () => {
   it('checks the host name: a certificate for 127.0.0.1/localhost does not pass for another name', async () => {
     const s = await server();
     const t = transport(s.url, { caFile: pki.rootCa.certFile });
-    const error: unknown = await t.client
+    const error: unknown = await (
+      await t.client()
+    )
       .get(s.url, { https: { serverName: 'api.example.com' }, headers: { host: 'api.example.com' } })
       .then(
         () => undefined,
@@ -127,7 +129,7 @@ describe('certificate pinning', () => {
   it('accepts the pinned leaf fingerprint (AA:BB:… form)', async () => {
     const s = await server();
     const t = transport(s.url, { caFile: pki.rootCa.certFile, pinnedSha256: [pki.server.sha256] });
-    expect((await t.client.get(s.url)).statusCode).toBe(200);
+    expect((await (await t.client()).get(s.url)).statusCode).toBe(200);
     expect(t.describe().pinned).toBe(true);
   });
 
@@ -135,7 +137,7 @@ describe('certificate pinning', () => {
     const s = await server();
     const hex = pki.rootCa.sha256.replace(/:/g, '').toLowerCase();
     const t = transport(s.url, { caFile: pki.rootCa.certFile, pinnedSha256: [hex] });
-    expect((await t.client.get(s.url)).statusCode).toBe(200);
+    expect((await (await t.client()).get(s.url)).statusCode).toBe(200);
   });
 
   it('refuses a trusted server whose chain matches no pin', async () => {
@@ -168,7 +170,7 @@ describe('mutual TLS', () => {
       clientCertFile: pki.client.certFile,
       clientKeyFile: pki.client.keyFile,
     });
-    const response = await t.client.get(s.url, { responseType: 'json' });
+    const response = await (await t.client()).get(s.url, { responseType: 'json' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatchObject({ clientCert: 'integration-agent' });
     expect(t.describe().clientCert).toBe(true);
@@ -186,7 +188,7 @@ describe('mutual TLS', () => {
       },
       (name) => (name === 'client-key-pass' ? pki.encryptedClientKey.passphrase : noSecrets(name)),
     );
-    expect((await t.client.get(s.url)).statusCode).toBe(200);
+    expect((await (await t.client()).get(s.url)).statusCode).toBe(200);
   });
 
   it('is refused without a client certificate, with a message that says so', async () => {
