@@ -1,4 +1,4 @@
-// pino JSON logs: rotated files in the data dir (pino-roll), optional stdout, an in-memory tail; secrets redacted.
+// pino JSON logs: size-rotated numbered files in the data dir, optional stdout, an in-memory tail; secrets redacted.
 import { join } from 'node:path';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { logDir } from '../shared/data-dir.js';

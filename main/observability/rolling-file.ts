@@ -1,9 +1,9 @@
-// The rotating log file as a main-thread pino destination (pino-roll's SonicBoom), taking lines before it has opened.
-import { createRequire } from 'node:module';
+// The rotating log file as a main-thread pino destination (a SonicBoom on numbered files), taking lines before it has opened.
 import { errorMessage } from '../shared/error-message.js';
+import { openNumberedLog } from './numbered-log-file.js';
 import { noteLogLineDropped, noteLogWriteFailed, noteLogWritten } from './log-file-health.js';
 
-/** The part of pino-roll's stream (a SonicBoom) this module uses. */
+/** The part of the log file's stream (a SonicBoom) this module uses. */
 interface RollStream {
   write(line: string): boolean;
   flushSync(): void;
@@ -14,11 +14,6 @@ interface RollStream {
 
 /** What SonicBoom may hold in memory while the file cannot be written (disk full); beyond it, lines are dropped. */
 const maxBufferedBytes = 4 * 1024 * 1024;
-
-type Roll = (options: Record<string, unknown>) => Promise<RollStream>;
-
-// pino-roll is CommonJS without type declarations.
-const roll = createRequire(import.meta.url)('pino-roll') as Roll;
 
 export interface RollingFileOptions {
   file: string;
@@ -41,12 +36,10 @@ export class RollingFile {
   private ended = false;
 
   constructor(options: RollingFileOptions) {
-    roll({
+    openNumberedLog({
       file: options.file,
-      size: `${Math.max(1, Math.ceil(options.maxFileBytes / 1024))}k`,
-      // removeOtherLogFiles: the cap also covers files left by earlier runs, so restarts cannot pile logs up
-      limit: { count: options.maxFiles, removeOtherLogFiles: true },
-      mkdir: true,
+      maxFileBytes: Math.max(1024, options.maxFileBytes),
+      maxFiles: options.maxFiles,
       mode: 0o600, // logs may quote records: readable by the agent's account only
       maxLength: maxBufferedBytes,
     }).then(

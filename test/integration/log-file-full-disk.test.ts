@@ -9,7 +9,7 @@ import { useSmallDisk } from '../support/small-disk.js';
 
 const disk = useSmallDisk({ size: '256k' });
 
-/** Everything pino-roll wrote so far (it numbers its files agent.1.log, agent.2.log…). */
+/** Everything the logger wrote so far (it numbers its files agent.1.log, agent.2.log…). */
 function written(dir: string): string {
   if (!existsSync(dir)) return '';
   return readdirSync(dir)

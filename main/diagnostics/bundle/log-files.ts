@@ -18,7 +18,7 @@ interface LogFile {
   mtimeMs: number;
 }
 
-/** Log files, newest first (pino-roll numbers them agent.1.log, agent.2.log…; the highest number is the newest). */
+/** Log files, newest first (numbered agent.1.log, agent.2.log…; the highest number is the newest). */
 function logFiles(dir: string): LogFile[] {
   if (!existsSync(dir)) return [];
   const number = (name: string) => Number(/\.(\d+)\.log$/.exec(name)?.[1] ?? 0);

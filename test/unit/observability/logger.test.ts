@@ -141,7 +141,7 @@ describe('createLogger', () => {
     let highest = 0;
     for (const run of [1, 2]) {
       const logger = createLogger(options);
-      // 60 lines of ~300 bytes in bursts of 5: pino-roll checks the size after each burst reached the file
+      // 60 lines of ~300 bytes in bursts of 5: the size is checked after each burst reached the file
       for (let i = 0; i < 60; i++) {
         logger.info({ run, i, filler }, `line ${run}-${i}`);
         if (i % 5 === 4) await waitForLine(logs, `line ${run}-${i}"`, 10);
@@ -155,7 +155,7 @@ describe('createLogger', () => {
       const text = names.map((n) => readFileSync(join(logs, n), 'utf8')).join('');
       expect(text).toContain(`line ${run}-59`);
       expect(text).not.toContain(`line ${run}-0"`); // the oldest files were removed
-      // a file ends soon after the write that crossed the limit: pino-roll opens the next file asynchronously, so on
+      // a file ends soon after the write that crossed the limit: the next file opens asynchronously, so on
       // a loaded machine a burst or two more can land in it first (seen: 3,030 bytes), never the whole run (18 KB)
       for (const name of names)
         expect(readFileSync(join(logs, name)).length).toBeLessThan(1024 + 3 * 5 * 320);
