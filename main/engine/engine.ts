@@ -29,7 +29,7 @@ import { PausedConnections } from './paused-connections.js';
 import { enableOutboxEncryption } from './outbox-encryption.js';
 import { buildSnapshot } from './status-snapshot.js';
 import { OutboxForecaster } from './outbox-forecast.js';
-import { watchOutboxIntegrity } from './integrity-notices.js';
+import { quarantineNotices, watchOutboxIntegrity } from './integrity-notices.js';
 
 export interface EngineOptions {
   config: AgentConfig;
@@ -112,15 +112,7 @@ export class Engine {
     this.forecaster = new OutboxForecaster(outbox);
     const { warning } = diskFloorFor(options.dataDir, options.config.outbox.minFreeDiskBytes);
     if (warning) this.notices.push({ level: 'error', at: Date.now(), message: warning });
-    for (const q of outbox.quarantineNotices()) {
-      this.notices.push({
-        level: 'error',
-        at: q.at,
-        message:
-          `The outbox file was damaged (${q.reason}) and was moved aside to ${q.movedTo}; a fresh outbox was started. ` +
-          `Records still in the damaged file were not delivered: keep that file and contact support.`,
-      });
-    }
+    this.notices.push(...quarantineNotices(outbox));
   }
 
   static async start(options: EngineOptions): Promise<Engine> {

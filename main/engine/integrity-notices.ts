@@ -1,4 +1,4 @@
-// Status notices for the outbox's integrity check after open: running, and what it found (damage says what to do).
+// Status notices about the outbox file's integrity: a damaged file set aside at open, the check after open and its finding.
 import type { Logger } from 'pino';
 import type { Notice } from '../../preload/contract/status.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -31,4 +31,15 @@ export function watchOutboxIntegrity(outbox: Outbox, board: NoticeBoard, logger:
     else logger.warn({ reason: outcome.reason }, 'the outbox integrity check did not run');
     board.addNotice({ level: outcome.kind === 'damaged' ? 'error' : 'warn', at: Date.now(), message });
   });
+}
+
+/** A damaged outbox file that open moved aside (and started afresh): one error notice each, saying what to keep. */
+export function quarantineNotices(outbox: Outbox): Notice[] {
+  return outbox.quarantineNotices().map((q) => ({
+    level: 'error',
+    at: q.at,
+    message:
+      `The outbox file was damaged (${q.reason}) and was moved aside to ${q.movedTo}; a fresh outbox was started. ` +
+      `Records still in the damaged file were not delivered: keep that file and contact support.`,
+  }));
 }

@@ -14,13 +14,17 @@ const maxCollections = 4;
 /** The young generation at or below this is as small as it gets (one semi-space page set). */
 const shrunkYoungBytes = 2 * 1024 * 1024;
 
+let collector: (() => void) | undefined;
+
 /**
  * V8's own `gc`, reached without starting Node with --expose-gc: the flag set now puts `gc` only on contexts created
- * after it, such as this one; the agent's own global stays as it was.
+ * after it, such as this one (made once per process); the agent's own global stays as it was.
  */
 function fullCollection(): () => void {
+  if (collector) return collector;
   setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  collector = runInNewContext('gc') as () => void;
+  return collector;
 }
 
 function youngGenerationBytes(): number {

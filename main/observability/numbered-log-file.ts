@@ -19,15 +19,23 @@ export interface NumberedLogOptions {
   maxLength: number;
 }
 
-/** The numbered files of `file` in its folder, oldest (lowest number) first. */
-function numberedFiles(file: string): { name: string; number: number }[] {
+/** The numbered names of `file` (agent.log → agent.7.log): the path of a number, the number of a name. */
+function numbering(file: string) {
   const extension = extname(file);
   const prefix = `${basename(file, extension)}.`;
-  const numberIn = (name: string): number => {
-    if (!name.startsWith(prefix) || !name.endsWith(extension)) return Number.NaN;
-    const digits = name.slice(prefix.length, name.length - extension.length);
-    return /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+  return {
+    pathOf: (number: number) => join(dirname(file), `${prefix}${number}${extension}`),
+    numberIn: (name: string): number => {
+      if (!name.startsWith(prefix) || !name.endsWith(extension)) return Number.NaN;
+      const digits = name.slice(prefix.length, name.length - extension.length);
+      return /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+    },
   };
+}
+
+/** The numbered files of `file` in its folder, oldest (lowest number) first. */
+function numberedFiles(file: string): { name: string; number: number }[] {
+  const { numberIn } = numbering(file);
   let names: string[];
   try {
     names = readdirSync(dirname(file));
@@ -58,9 +66,7 @@ function sizeOf(path: string): number {
  * time-based rotation the agent does not use.
  */
 export async function openNumberedLog(options: NumberedLogOptions): Promise<LogStream> {
-  const extension = extname(options.file);
-  const pathOf = (number: number) =>
-    join(dirname(options.file), `${basename(options.file, extension)}.${number}${extension}`);
+  const { pathOf } = numbering(options.file);
   let number = numberedFiles(options.file).at(-1)?.number ?? 1;
   let written = sizeOf(pathOf(number));
   const stream = new SonicBoom({
