@@ -4,6 +4,7 @@ import { RecordEvents } from './record-events.js';
 import type { AuditLog } from './audit-log.js';
 import type { OutboxCounters } from './counters.js';
 import { recordColumns, recordsWithPayloads, toRecord, type OutboxRecord, type RecordRow } from './record.js';
+import { OrderingQueues, requeueAtTail } from './ordering-queue.js';
 
 export interface DeadLetterQuery {
   connection: string;
@@ -52,27 +53,30 @@ export class DeadLetters {
     // same members gets the same derived key again.
     this.replayOne = db.prepare(`
       UPDATE records SET state = 'pending', next_attempt_at = ?, settled_at = NULL, last_error = NULL, batch_key = NULL,
-        blocked = EXISTS (SELECT 1 FROM records o WHERE o.connection = records.connection
-                          AND o.ordering_key = records.ordering_key AND o.settled_at IS NULL)
-      WHERE id = ? AND state = 'dead' AND NOT (${rejectedUnsent}) RETURNING connection, size`);
+        ${requeueAtTail}
+      WHERE id = ? AND state = 'dead' AND NOT (${rejectedUnsent}) RETURNING connection, ordering_key, size`);
     this.discardOne = db.prepare(`
       UPDATE records SET state = 'discarded', settled_at = ? WHERE id = ? AND state = 'dead' RETURNING connection, size`);
     this.events = new RecordEvents(db);
+    const queues = new OrderingQueues(db);
+    type ActedRow = { connection: string; ordering_key?: string; size: number };
     const act = (
       statement: Statement,
       kind: 'replayed' | 'discarded',
       args: (id: number, now: number) => unknown[],
+      after?: (id: number, row: ActedRow) => void,
     ) =>
       db.transaction((ids: number[], actor: string, now: number) => {
         const result: DeadLetterActionResult = { done: [], skipped: [] };
         const rows: { connection: string; size: number }[] = [];
         // Ascending ids: replaying several dead records of one ordering key must keep their capture order.
         for (const id of [...ids].sort((a, b) => a - b)) {
-          const row = statement.get(...args(id, now)) as { connection: string; size: number } | undefined;
+          const row = statement.get(...args(id, now)) as ActedRow | undefined;
           if (!row) {
             result.skipped.push(id);
             continue;
           }
+          after?.(id, row);
           rows.push(row);
           result.done.push(id);
           this.events.add(id, now, kind, { actor });
@@ -84,7 +88,12 @@ export class DeadLetters {
         }
         return { result, rows };
       });
-    const replay = act(this.replayOne, 'replayed', (id, now) => [now, id]);
+    const replay = act(
+      this.replayOne,
+      'replayed',
+      (id, now) => [now, id],
+      (id, row) => queues.opened(row.connection, row.ordering_key!, id),
+    );
     const discard = act(this.discardOne, 'discarded', (id, now) => [now, id]);
     this.replayTx = (ids, actor, now) => replay.immediate(ids, actor, now);
     this.discardTx = (ids, actor, now) => discard.immediate(ids, actor, now);

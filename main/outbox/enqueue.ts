@@ -5,8 +5,10 @@ import { commitWithoutFsync } from './relaxed-commit.js';
 import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
 import type { OutboxCounters } from './counters.js';
 import { pageLimits } from './open-database.js';
+import { OrderingQueues, openTailOf } from './ordering-queue.js';
 
 export class Enqueuer {
+  private readonly queues: OrderingQueues;
   private readonly insert: Statement;
   private readonly insertRejected: Statement;
   private readonly insertPayload: Statement;
@@ -30,21 +32,21 @@ export class Enqueuer {
       maxDatabaseBytes === undefined
         ? undefined
         : pageLimits(maxDatabaseBytes, db.pragma('page_size', { simple: true }) as number);
-    // `blocked` is 1 when an older record of the same ordering key is still open: only heads are leased.
+    // A record waits (`blocked`) for the open tail of its ordering key's queue, if there is one: only heads are
+    // leased. It then becomes the key's tail.
     this.insert = db.prepare(`
       INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, size, origin,
-                                     created_at, state, blocked, next_attempt_at, key_site)
-      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @size,
-              @origin, @now, 'pending',
-              EXISTS (SELECT 1 FROM records WHERE connection = @connection AND ordering_key = @orderingKey
-                      AND settled_at IS NULL),
-              @now, @keySite)`);
+                                     created_at, state, blocked, waits_for, next_attempt_at, key_site)
+      SELECT @connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @size, @origin, @now, 'pending',
+             tail.id IS NOT NULL, tail.id, @now, @keySite
+      FROM (SELECT ${openTailOf('@connection', '@orderingKey')} AS id) tail`);
     // A change the source could not make valid: a dead letter from the start, with its reason on the timeline.
     this.insertRejected = db.prepare(`
       INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, size, origin,
                                      created_at, state, blocked, next_attempt_at, last_error, settled_at, key_site)
       VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @size,
               @origin, @now, 'dead', 0, @now, @reason, @now, @keySite)`);
+    this.queues = new OrderingQueues(db);
     // Written once, next to its record: state changes rewrite the small records row only.
     this.insertPayload = db.prepare('INSERT INTO record_payloads (record_id, payload) VALUES (?, ?)');
     this.events = new RecordEvents(db);
@@ -73,6 +75,7 @@ export class Enqueuer {
             ? this.insertRejected.run({ ...row, reason: change.rejected.reason })
             : this.insert.run(row);
           if (info.changes === 0) continue;
+          if (!change.rejected) this.queues.opened(connection, change.orderingKey, info.lastInsertRowid);
           this.insertPayload.run(info.lastInsertRowid, change.payload);
           if (change.rejected) {
             this.events.add(info.lastInsertRowid, now, 'rejected', { reason: change.rejected.reason });

@@ -4,6 +4,7 @@ import type { AuditLog } from './audit-log.js';
 import type { OutboxCounters } from './counters.js';
 import { RecordEvents } from './record-events.js';
 import { apiVersionField, mappingVersionField, recordsWithPayloads } from './record.js';
+import { OrderingQueues, requeueAtTail } from './ordering-queue.js';
 
 /** A dead letter the mapping rejected, with its source payload, ready to be mapped again. */
 export interface RemapCandidate {
@@ -82,6 +83,7 @@ export class Remaps {
   private readonly byIds: Statement;
   private readonly deadIds: Statement;
   private readonly toPending: Statement;
+  private readonly queues: OrderingQueues;
   private readonly replacePayload: Statement;
   private readonly stillDead: Statement;
   private readonly events: RecordEvents;
@@ -112,9 +114,8 @@ export class Remaps {
     this.toPending = db.prepare(`
       UPDATE records SET size = @size, content_type = 'application/json', origin = @origin,
         state = 'pending', next_attempt_at = @now, settled_at = NULL, last_error = NULL, batch_key = NULL,
-        blocked = EXISTS (SELECT 1 FROM records o WHERE o.connection = records.connection
-                          AND o.ordering_key = records.ordering_key AND o.settled_at IS NULL)
-      WHERE id = @id AND connection = @connection AND state = 'dead' AND attempts = 0 RETURNING size`);
+        ${requeueAtTail}
+      WHERE id = @id AND connection = @connection AND state = 'dead' AND attempts = 0 RETURNING ordering_key`);
     // The one payload ever replaced: a record that never went out takes what the mapping makes of its source.
     this.replacePayload = db.prepare(`
       INSERT INTO record_payloads (record_id, payload) VALUES (@id, @payload)
@@ -123,6 +124,7 @@ export class Remaps {
       UPDATE records SET last_error = @reason, origin = @origin, settled_at = @now
       WHERE id = @id AND connection = @connection AND state = 'dead' AND attempts = 0 RETURNING id`);
     this.events = new RecordEvents(db);
+    this.queues = new OrderingQueues(db);
     const apply = db.transaction(
       (connection: string, outcomes: RemapOutcome[], actor: string, now: number, guard?: () => void) => {
         guard?.();
@@ -141,11 +143,13 @@ export class Remaps {
           const from = before[mappingVersionField];
           const row = { id: outcome.id, connection, origin, now };
           if (outcome.kind === 'mapped') {
-            const done = this.toPending.get({ ...row, size: outcome.payload.length });
+            const done = this.toPending.get({ ...row, size: outcome.payload.length }) as
+              { ordering_key: string } | undefined;
             if (!done) {
               applied.skipped.push(outcome.id);
               continue;
             }
+            this.queues.opened(connection, done.ordering_key, outcome.id);
             this.replacePayload.run({ id: outcome.id, payload: outcome.payload });
             applied.remapped.push(outcome.id);
             sizes.push(outcome.payload.length);

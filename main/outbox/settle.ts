@@ -1,6 +1,7 @@
 // Records the outcome of a send: delivered with a receipt, retry at a time, or dead with the reason.
 import type { Database, Statement } from 'better-sqlite3';
 import { RecordEvents } from './record-events.js';
+import { OrderingQueues } from './ordering-queue.js';
 import type { Receipt, RequestSummary, ResponseExcerpt } from '../../connectors/core/destination.js';
 import type { DeliveredRecord } from '../../connectors/core/source.js';
 import type { OutboxCounters } from './counters.js';
@@ -58,7 +59,6 @@ interface Closed {
 
 interface SettledRow {
   connection: string;
-  ordering_key: string;
   size: number;
   idempotency_key: string;
   origin: string | null;
@@ -69,7 +69,6 @@ export class Settler {
   private readonly retry: Statement;
   private readonly dead: Statement;
   private readonly deliveredMany: Statement;
-  private readonly unblockNext: Statement;
   private readonly events: RecordEvents;
   private readonly run: (
     groups: readonly SettleGroup[],
@@ -80,7 +79,7 @@ export class Settler {
     db: Database,
     private readonly counters: OutboxCounters,
   ) {
-    const ownLease = `WHERE id = ? AND state = 'leased' AND lease_token = ? RETURNING connection, ordering_key, size, idempotency_key, origin`;
+    const ownLease = `WHERE id = ? AND state = 'leased' AND lease_token = ? RETURNING connection, size, idempotency_key, origin`;
     this.delivered = db.prepare(`
       UPDATE records SET state = 'delivered', receipt = ?, settled_at = ?, last_error = NULL,
         lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
@@ -95,14 +94,9 @@ export class Settler {
         lease_token = NULL, lease_expires_at = NULL
       FROM json_each(@records) j
       WHERE records.id = j.value ->> 0 AND records.state = 'leased' AND records.lease_token = @token
-      RETURNING id, connection, ordering_key, size, idempotency_key, origin`);
-    // For each [connection, ordering key]: the oldest open record of the key becomes its head.
-    this.unblockNext = db.prepare(`
-      UPDATE records SET blocked = 0 WHERE blocked = 1 AND id IN (
-        SELECT (SELECT o.id FROM records o WHERE o.connection = k.value ->> 0 AND o.ordering_key = k.value ->> 1
-                AND o.settled_at IS NULL ORDER BY o.id LIMIT 1)
-        FROM json_each(?) k)`);
+      RETURNING id, connection, size, idempotency_key, origin`);
     this.events = new RecordEvents(db);
+    const queues = new OrderingQueues(db);
     const one = (token: string, settlements: Settlement[], now: number, closed: Closed[]): SettleResult => {
       // A lease's records are distinct, so its deliveries go in one statement; were an id settled twice, the
       // one-by-one path below keeps the first outcome and calls the others stale.
@@ -110,7 +104,7 @@ export class Settler {
       const deliveredRows = distinct ? this.deliverAll(token, settlements, now) : undefined;
       const stale: number[] = [];
       const delivered: DeliveredRecord[] = [];
-      const heads: [connection: string, orderingKey: string][] = [];
+      const closedIds: number[] = [];
       for (const s of settlements) {
         const row =
           deliveredRows && s.kind === 'delivered' ? deliveredRows.get(s.id) : this.apply(token, s, now);
@@ -123,12 +117,12 @@ export class Settler {
           delivered.push({ idempotencyKey: row.idempotency_key, origin });
         }
         if (s.kind !== 'retry') {
-          heads.push([row.connection, row.ordering_key]);
+          closedIds.push(s.id);
           closed.push({ connection: row.connection, size: row.size, dead: s.kind === 'dead' });
         }
       }
-      // Only the head of a key is ever leased, so the next record of a closed key is in no settlement here.
-      if (heads.length > 0) this.unblockNext.run(JSON.stringify(heads));
+      // Only heads are leased, so no record waiting for one closed here is itself in these settlements.
+      queues.closed(closedIds);
       return { settled: settlements.length - stale.length, stale, delivered };
     };
     const transaction = db.transaction((groups: readonly SettleGroup[], now: number) => {

@@ -6,6 +6,7 @@ import { openRecordsBySettledAt } from './0003-open-records-by-settled-at.js';
 import { batchMembership } from './0004-batch-membership.js';
 import { keySite } from './0005-key-site.js';
 import { recordPayloads } from './0006-record-payloads.js';
+import { orderingQueues } from './0007-ordering-queues.js';
 
 export type { Migration } from './migration.js';
 
@@ -16,6 +17,7 @@ export const outboxMigrations: readonly Migration[] = [
   batchMembership,
   keySite,
   recordPayloads,
+  orderingQueues,
 ];
 
 export const currentSchemaVersion = outboxMigrations.length;

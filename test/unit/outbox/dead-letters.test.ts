@@ -169,7 +169,7 @@ describe('dead letters', () => {
     expect(outbox.search({ idempotencyKey: 'd1', limit: 5 }).map((r) => r.state)).toEqual(['discarded']);
   });
 
-  it('a replayed record goes behind the open record of its ordering key', () => {
+  it("a replayed record goes to the end of its ordering key's queue, behind every open record of the key", () => {
     const { clock, outbox } = setup();
     outbox.enqueue(
       'conn-a',
@@ -190,8 +190,8 @@ describe('dead letters', () => {
     ]);
     clock.advance(1000);
     expect(deliverAll(outbox, clock)).toEqual(['a2']); // the head keeps its place
+    expect(deliverAll(outbox, clock)).toEqual(['a3']); // queued before the replay
     expect(deliverAll(outbox, clock)).toEqual(['a1']);
-    expect(deliverAll(outbox, clock)).toEqual(['a3']);
     expect(deliverAll(outbox, clock)).toEqual([]);
   });
 

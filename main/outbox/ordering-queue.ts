@@ -1,0 +1,52 @@
+// Per-key FIFO in SQL: the queue of open records of each ordering key, kept by pointers and a stored tail.
+import type { Database, Statement } from 'better-sqlite3';
+
+/*
+ * Each ordering key's open records form a queue: the head (`blocked = 0`) is sent, every other open record waits for
+ * the one queued right before it (`records.waits_for`, indexed while blocked), and `ordering_tails` names the last
+ * record queued for the key (outbox migration 7). Records close in queue order, so "the key's tail is open" is "some
+ * record of the key is open", and the open tail is what a record opening now waits for. Nothing here is keyed by
+ * ordering key on the settle path: a settle hands each key over by the closed records' ids.
+ */
+
+/**
+ * The SQL scalar subquery giving the open tail's id of a key, or NULL when nothing of the key is open; `connection`,
+ * `orderingKey` and `self` (a reopened record, never its own predecessor) are SQL expressions. The tail's own key is
+ * checked because retention may remove the tail record and its id be used again.
+ */
+export function openTailOf(connection: string, orderingKey: string, self?: string): string {
+  return `(SELECT o.id FROM ordering_tails t JOIN records o ON o.id = t.record_id
+    WHERE t.connection = ${connection} AND t.ordering_key = ${orderingKey}
+      AND o.connection = t.connection AND o.ordering_key = t.ordering_key AND o.settled_at IS NULL
+      ${self === undefined ? '' : `AND o.id <> ${self}`})`;
+}
+
+/** `SET` assignments that put a record being reopened (replayed, remapped) behind the open tail of its key. */
+export const requeueAtTail = `
+  waits_for = ${openTailOf('records.connection', 'records.ordering_key', 'records.id')},
+  blocked = ${openTailOf('records.connection', 'records.ordering_key', 'records.id')} IS NOT NULL`;
+
+/** The writes that keep the queues: every statement that opens or closes a record calls one of these after it. */
+export class OrderingQueues {
+  private readonly tail: Statement;
+  private readonly handOverTo: Statement;
+
+  constructor(db: Database) {
+    this.tail = db.prepare(`
+      INSERT INTO ordering_tails (connection, ordering_key, record_id) VALUES (?, ?, ?)
+      ON CONFLICT (connection, ordering_key) DO UPDATE SET record_id = excluded.record_id`);
+    this.handOverTo = db.prepare(`
+      UPDATE records SET blocked = 0, waits_for = NULL
+      WHERE blocked = 1 AND waits_for IN (SELECT value FROM json_each(?))`);
+  }
+
+  /** A record just opened (captured, replayed, remapped), waiting for the open tail if there was one: now the tail. */
+  opened(connection: string, orderingKey: string, id: number | bigint): void {
+    this.tail.run(connection, orderingKey, id);
+  }
+
+  /** Records just closed (delivered, dead): the record waiting for each becomes its key's head. */
+  closed(ids: readonly number[]): void {
+    if (ids.length > 0) this.handOverTo.run(JSON.stringify(ids));
+  }
+}
