@@ -1,6 +1,7 @@
 // Reads, parses (JSON or YAML), migrates and validates a config file; every problem becomes a ConfigError.
 import { readFile } from 'node:fs/promises';
-import { isAlias, isCollection, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yaml } from './yaml-module.js';
 import { errorMessage } from '../shared/error-message.js';
 import { configFormatOf } from './config-format.js';
 import { ConfigError, fromZodError } from './errors.js';
@@ -100,6 +101,7 @@ function parseJson(text: string, file: string): unknown {
 }
 
 function parseYaml(text: string, file: string): unknown {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -134,6 +136,7 @@ function parseYaml(text: string, file: string): unknown {
 
 /** A mapping key that is a list, mapping or tagged value (`? [a, b]: x`, `!!binary :`, an alias of one): no config key is. */
 function complexKeyIssue(doc: Document, lineCounter: LineCounter): ConfigIssue | undefined {
+  const { isAlias, isCollection, isScalar, visit } = yaml();
   let issue: ConfigIssue | undefined;
   visit(doc, {
     Pair(_, pair) {

@@ -1,5 +1,5 @@
 // Config of a connection's mapping: the JSONata expression, filter and conversions, versioned, checked when loaded.
-import jsonata from 'jsonata';
+import { jsonata } from '../shaping/jsonata-module.js';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
@@ -65,7 +65,7 @@ export const conversionRuleSchema = z.discriminatedUnion('type', [
 /** The position and message of a JSONata parse error, or undefined when the text parses. */
 export function jsonataProblem(text: string): { position: number; message: string } | undefined {
   try {
-    jsonata(text);
+    jsonata()(text);
     return undefined;
   } catch (error) {
     const e = error as { position?: number; message?: string };

@@ -1,5 +1,5 @@
 // Writes a validated config atomically in the file's own format, and migrates an old file in place with a backup.
-import { stringify } from 'yaml';
+import { yaml } from './yaml-module.js';
 import { writeFileAtomically } from '../shared/atomic-write.js';
 import { configFormatOf } from './config-format.js';
 import { parseConfigText, readConfigText, validateConfig } from './load-config.js';
@@ -34,6 +34,7 @@ export async function migrateConfigFile(file: string): Promise<ConfigMigrationRe
 }
 
 async function writeConfig(file: string, value: unknown): Promise<void> {
-  const text = configFormatOf(file) === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value);
+  const text =
+    configFormatOf(file) === 'json' ? `${JSON.stringify(value, null, 2)}\n` : yaml().stringify(value);
   await writeFileAtomically(file, text);
 }

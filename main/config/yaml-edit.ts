@@ -1,5 +1,6 @@
 // Minimal, comment-preserving YAML saves: only the nodes that changed are touched (yaml's Document API), and keys a save adds that only repeat a default are left out.
-import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yaml } from './yaml-module.js';
 
 type Plain = Record<string, unknown>;
 type Path = (string | number)[];
@@ -21,7 +22,7 @@ function byId(list: unknown[]): Map<string, number> | undefined {
 /** Writes into `doc` the difference between `before` and `after` at `path`, leaving every other node (and comment) alone. */
 export function applyChanges(doc: Document, before: unknown, after: unknown, path: Path = []): void {
   if (same(before, after)) return;
-  if (isPlain(before) && isPlain(after) && (path.length === 0 || isMap(doc.getIn(path, true)))) {
+  if (isPlain(before) && isPlain(after) && (path.length === 0 || yaml().isMap(doc.getIn(path, true)))) {
     for (const key of Object.keys(before)) if (!(key in after)) doc.deleteIn([...path, key]);
     for (const [key, value] of Object.entries(after)) {
       if (key in before) applyChanges(doc, before[key], value, [...path, key]);
@@ -31,7 +32,13 @@ export function applyChanges(doc: Document, before: unknown, after: unknown, pat
   }
   const oldIds = Array.isArray(before) ? byId(before) : undefined;
   const newIds = Array.isArray(after) ? byId(after) : undefined;
-  if (Array.isArray(before) && Array.isArray(after) && oldIds && newIds && isSeq(doc.getIn(path, true))) {
+  if (
+    Array.isArray(before) &&
+    Array.isArray(after) &&
+    oldIds &&
+    newIds &&
+    yaml().isSeq(doc.getIn(path, true))
+  ) {
     const kept = [...oldIds].filter(([id]) => newIds.has(id));
     // Order changes are rare (the UI never reorders); when they happen, rewrite the list.
     const order = kept.map(([id]) => id);
@@ -46,7 +53,7 @@ export function applyChanges(doc: Document, before: unknown, after: unknown, pat
     }
   }
   const node = doc.getIn(path, true);
-  if (isScalar(node) && (after === null || typeof after !== 'object')) {
+  if (yaml().isScalar(node) && (after === null || typeof after !== 'object')) {
     node.value = after; // in place: the comment beside the value stays
     return;
   }

@@ -7,7 +7,7 @@ import { configFormatOf } from '../config/config-format.js';
 import { saveConfigFile } from '../config/save-config.js';
 import { applyChanges, pruneDefaults } from '../config/yaml-edit.js';
 import { writeFileAtomically } from '../shared/atomic-write.js';
-import { parseDocument } from 'yaml';
+import { yaml } from '../config/yaml-module.js';
 import { currentConfigVersion, type AgentConfig, type AgentConfigInput } from '../config/schema.js';
 
 /** The config as written in the file (no defaults filled in), so a save keeps the file as the admin wrote it. */
@@ -36,7 +36,7 @@ export class ConfigStore {
       if (text !== undefined && !migrated && configFormatOf(this.file) === 'yaml') {
         // Only the changed nodes are written: comments, layout and what the admin left to defaults stay.
         pruneDefaults(before, raw, (candidate) => validateConfig(candidate, this.file).config);
-        const doc = parseDocument(text);
+        const doc = yaml().parseDocument(text);
         applyChanges(doc, before, raw);
         await writeFileAtomically(this.file, doc.toString());
       } else {

@@ -1,5 +1,5 @@
 // One mapping version made runnable: conversions, the filter and the JSONata expression applied to one JSON record.
-import jsonata from 'jsonata';
+import { jsonata } from './jsonata-module.js';
 import type { MappingConfig } from '../config/mapping-config.js';
 import { ConversionError } from './conversions.js';
 import { compileFast, needsJsonata } from './fast-expression.js';
@@ -74,10 +74,10 @@ function redact(message: string, texts: readonly string[]): string {
 /** Compiles one mapping version (the config was validated, so the expressions parse). */
 export function compileMapping(config: Omit<MappingConfig, 'history'>): Mapper {
   const prefix = `mapping v${config.version}`;
-  const expression = jsonata(config.expression);
+  const expression = jsonata()(config.expression);
   registerFunctions(expression);
   const fast = compileFast(expression, mappingFunctions);
-  const filter = config.filter === undefined ? undefined : jsonata(config.filter);
+  const filter = config.filter === undefined ? undefined : jsonata()(config.filter);
   if (filter) registerFunctions(filter);
   const rules = Object.entries(config.convert ?? {}).map(
     ([field, rule]) => [field, rule, fieldConversion(rule)] as const,

@@ -1,5 +1,5 @@
 // The mapping editor's live preview: a draft mapping run on sample records, under limits, with problems at the field.
-import jsonata from 'jsonata';
+import { jsonata } from './jsonata-module.js';
 import type { z } from 'zod';
 import { mappingSchema, type MappingConfig } from '../config/mapping-config.js';
 import { compileMapping } from './compile-mapping.js';
@@ -87,7 +87,7 @@ function draftProblems(draft: MappingDraft, version: number): FieldProblem[] | M
 
 /** A JSONata evaluation under the preview limits; rejects with its error (timeouts and depth included). */
 async function guarded(text: string, input: unknown, limits: PreviewLimits): Promise<void> {
-  const expression = jsonata(text, {
+  const expression = jsonata()(text, {
     timeout: limits.timeoutMs,
     stack: limits.stack,
     sequence: limits.sequence,

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dereference } from '@readme/openapi-parser';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../config/yaml-module.js';
 import { isContractUrl, type ContractConfig } from '../config/contract-config.js';
 import { compileContract, contractChecker, type ContractCheck } from './contract-check.js';
 import { openApi30ToJsonSchema } from './openapi-schema.js';
@@ -99,7 +99,7 @@ export function requestBodySchema(
 async function dereferenced(document: ContractDocument): Promise<Json> {
   let parsed: unknown;
   try {
-    parsed = parseYaml(document.bytes.toString('utf8'));
+    parsed = yaml().parse(document.bytes.toString('utf8'));
   } catch (error) {
     throw new Error(`contract ${document.location} is not JSON or YAML: ${(error as Error).message}`, {
       cause: error,

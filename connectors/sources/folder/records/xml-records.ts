@@ -1,9 +1,13 @@
 // XML records (saxes): every element at the record path becomes an object; a well-formedness error ends the file.
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type * as Saxes from 'saxes';
+import { loadOnFirstUse } from '../../../../main/shared/load-on-first-use.js';
 import type { ParseContext } from './parse-context.js';
 import type { XmlFormatOptions } from './record-format-schema.js';
 import type { RecordParser } from './record-parser.js';
 import { localName, XmlValueBuilder } from './xml-value-builder.js';
+
+/** saxes is required by the first XML file read, not by every agent at start. */
+const saxes = loadOnFirstUse<typeof Saxes>('saxes');
 
 const knownEntities =
   '(only &amp; &lt; &gt; &quot; &apos; and numeric references like &#160; are understood; entities declared ' +
@@ -17,7 +21,7 @@ const asciiLabels = new Set(['us-ascii', 'ascii']);
  * that record only; any other error means the document structure can no longer be trusted and ends the file.
  */
 export class XmlRecords implements RecordParser {
-  private readonly parser = new SaxesParser<{ xmlns: false; position: true }>({
+  private readonly parser = new (saxes().SaxesParser)<{ xmlns: false; position: true }>({
     xmlns: false,
     position: true,
   });
@@ -114,7 +118,7 @@ export class XmlRecords implements RecordParser {
     if (report !== undefined && !this.ctx.stopped) report();
   }
 
-  private open(tag: SaxesTagPlain): void {
+  private open(tag: Saxes.SaxesTagPlain): void {
     if (this.ctx.stopped) return;
     const name = localName(tag.name);
     this.stack.push(name);
