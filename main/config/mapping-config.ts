@@ -1,5 +1,5 @@
 // Config of a connection's mapping: the JSONata expression, filter and conversions, versioned, checked when loaded.
-import { jsonata } from '../shaping/jsonata-module.js';
+import { jsonata } from './jsonata-module.js';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 

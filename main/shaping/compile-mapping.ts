@@ -1,5 +1,5 @@
 // One mapping version made runnable: conversions, the filter and the JSONata expression applied to one JSON record.
-import { jsonata } from './jsonata-module.js';
+import { jsonata } from '../config/jsonata-module.js';
 import type { MappingConfig } from '../config/mapping-config.js';
 import { ConversionError } from './conversions.js';
 import { compileFast, needsJsonata } from './fast-expression.js';

@@ -1,5 +1,5 @@
 // The mapping editor's live preview: a draft mapping run on sample records, under limits, with problems at the field.
-import { jsonata } from './jsonata-module.js';
+import { jsonata } from '../config/jsonata-module.js';
 import type { z } from 'zod';
 import { mappingSchema, type MappingConfig } from '../config/mapping-config.js';
 import { compileMapping } from './compile-mapping.js';

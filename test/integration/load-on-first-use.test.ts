@@ -22,7 +22,7 @@ await import(${url('main/shaping/compile-mapping.ts')});
 await import(${url('connectors/sources/folder/records/xml-records.ts')});
 const atImport = loaded();
 const { yaml } = await import(${url('main/config/yaml-module.ts')});
-const { jsonata } = await import(${url('main/shaping/jsonata-module.ts')});
+const { jsonata } = await import(${url('main/config/jsonata-module.ts')});
 const parsed = yaml().parse('retries: 3');
 const mapped = await jsonata()('retries + 1').evaluate(parsed);
 process.stdout.write(JSON.stringify({ atImport, afterUse: loaded(), parsed, mapped, same: yaml() === yaml() }));
