@@ -51,6 +51,8 @@ function shortReason(classified: Classified): string {
 export class Dispatcher {
   private readonly wake = new WakeSignal();
   private readonly inFlight = new Map<number, AbortController>();
+  /** Source notifications of committed deliveries, each waiting for its commit's fsync. */
+  private readonly awaitingDisk = new Set<Promise<void>>();
   private readonly gate: DeliveryGate;
   private running = false;
   /** Set when the current dispatch leased records (what clears a lease problem in status). */
@@ -108,6 +110,7 @@ export class Dispatcher {
       await this.wake.wait(Math.min(50, deadline - Date.now()));
     for (const controller of this.inFlight.values()) controller.abort();
     while (this.inFlight.size > 0) await this.wake.wait(50);
+    await Promise.all(this.awaitingDisk);
     await this.loop;
     this.setHealth({ state: 'stopped', detail: undefined });
   }
@@ -231,10 +234,10 @@ export class Dispatcher {
       ...(sealedAnswer !== undefined ? { sealedAnswer } : {}),
       ...(this.options.random ? { random: this.options.random } : {}),
     });
-    const { stale, delivered } = await this.settles.settle(unit.token, outcome.settlements);
+    const { stale, delivered, durable } = await this.settles.settle(unit.token, outcome.settlements);
     if (stale.length > 0)
       this.logger.warn({ recordIds: stale }, 'lease had expired before the send finished; outcome ignored');
-    if (delivered.length > 0) this.notifyDelivered(delivered);
+    if (delivered.length > 0) this.notifyOnceOnDisk(durable, delivered);
     this.record(unit, outcome, signal.aborted, now);
   }
 
@@ -267,6 +270,25 @@ export class Dispatcher {
       this.logger.error({ ...where, code: classified.code, error: classified.error }, 'dead-lettered');
       this.noteFailure(classified.error, now, this.health.state);
     }
+  }
+
+  /**
+   * The source acts on deliveries (deletes a delivered file) only once their commit is on disk, while this sender's
+   * slot is already free for the next send. If the fsync fails, the source acts after the next start, when it asks
+   * the outbox which of its records were delivered.
+   */
+  private notifyOnceOnDisk(durable: Promise<void>, delivered: DeliveredRecord[]): void {
+    const notified: Promise<void> = durable
+      .then(
+        () => this.notifyDelivered(delivered),
+        (error: unknown) =>
+          this.logger.error(
+            { err: error },
+            'the outbox could not be synced to disk; the source acts on these deliveries after the next start',
+          ),
+      )
+      .finally(() => this.awaitingDisk.delete(notified));
+    this.awaitingDisk.add(notified);
   }
 
   /** A source's reaction to a delivery must never fail the delivery that already committed. */

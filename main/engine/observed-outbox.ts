@@ -47,8 +47,8 @@ export function observeSettlements(
     return result;
   };
   // The dispatcher group-commits the settles of one tick (GroupSettle): each group is reported like a settle.
-  const settleGroups = (groups: readonly SettleGroup[]): SettleResult[] => {
-    const results = outbox.settleGroups(groups);
+  const settleGroups = (groups: readonly SettleGroup[], durability?: 'now' | 'deferred'): SettleResult[] => {
+    const results = outbox.settleGroups(groups, durability);
     groups.forEach((group, index) => {
       const result = results[index];
       if (result) report(connection, destination, group.settlements, result, hub);

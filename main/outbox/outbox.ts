@@ -28,6 +28,8 @@ import { answerAtRest, answersFor, type AnswerAtRest } from './sealed-answers.js
 import { Retention, type RetentionPolicy, type RetentionResult } from './retention.js';
 import { Settler, type SettleGroup, type SettleResult, type Settlement } from './settle.js';
 import { Timelines, type RecordTimeline, type SearchQuery } from './timeline.js';
+import { WalSync } from './wal-sync.js';
+import { commitWithoutFsync } from './relaxed-commit.js';
 
 export type Clock = () => number;
 
@@ -37,6 +39,7 @@ export class Outbox {
   private readonly enqueuer: Enqueuer;
   private readonly leaser: Leaser;
   private readonly settler: Settler;
+  private readonly walSync: WalSync;
   private readonly dead: DeadLetters;
   private readonly remaps: Remaps;
   private readonly timelines: Timelines;
@@ -70,6 +73,7 @@ export class Outbox {
     this.enqueuer = new Enqueuer(db, this.counters, maxDatabaseBytes);
     this.leaser = new Leaser(db);
     this.settler = new Settler(db, this.counters);
+    this.walSync = new WalSync(`${db.name}-wal`);
     this.dead = new DeadLetters(db, this.counters, this.audit);
     this.remaps = new Remaps(db, this.counters, this.audit);
     this.timelines = new Timelines(db);
@@ -233,9 +237,19 @@ export class Outbox {
     return this.settler.settle(token, settlements, this.clock());
   }
 
-  /** The outcomes of many sends committed together (group commit): one result per group, in order. */
-  settleGroups(groups: readonly SettleGroup[]): SettleResult[] {
-    return this.settler.settleGroups(groups, this.clock());
+  /**
+   * The outcomes of many sends committed together (group commit): one result per group, in order. `deferred`: with
+   * synchronous FULL the commit does not wait for the disk on the event loop; nothing may act on these outcomes (tell
+   * a source, say delivered) before `durable()` has resolved.
+   */
+  settleGroups(groups: readonly SettleGroup[], durability: 'now' | 'deferred' = 'now'): SettleResult[] {
+    const commit = () => this.settler.settleGroups(groups, this.clock());
+    return durability === 'deferred' ? commitWithoutFsync(this.db, commit) : commit();
+  }
+
+  /** Resolves once everything committed so far is on disk (at once unless the outbox runs synchronous FULL). */
+  durable(): Promise<void> {
+    return this.db.pragma('synchronous', { simple: true }) === 2 ? this.walSync.durable() : Promise.resolve();
   }
 
   deadLetters(query: DeadLetterQuery): OutboxRecord[] {

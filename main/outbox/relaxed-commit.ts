@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3';
 
 /**
  * Runs `work` (one transaction) with synchronous = NORMAL when the outbox runs FULL. Only for writes whose loss on
- * power failure is harmless: leases (every start releases them all) and bookkeeping the agent re-derives. A crash of
+ * power failure is harmless: leases (every start releases them all), bookkeeping the agent re-derives, and group
+ * settles that nobody acts on before an fsync of the WAL (wal-sync.ts) has made them durable. A crash of
  * the process alone loses nothing (the WAL is in the OS's hands); a power cut may lose the last such commits, never a
  * synchronous commit made after them.
  */

@@ -412,10 +412,11 @@ describe('group settle', () => {
     expect(leases.map((l) => l.records.length)).toEqual(sizes);
     const commits: number[][] = [];
     const settles = new GroupSettle({
-      settleGroups: (groups) => {
+      settleGroups: (groups, durability) => {
         commits.push(groups.map((g) => g.settlements.length));
-        return outbox.settleGroups(groups);
+        return outbox.settleGroups(groups, durability);
       },
+      durable: () => outbox.durable(),
     });
     const results = await Promise.all(
       leases.map((l) =>
@@ -428,5 +429,42 @@ describe('group settle', () => {
     expect(commits).toEqual([[300], [300, 1, 1], [700], [100]]);
     expect(results.map((r) => r.settled)).toEqual(sizes);
     expect(outbox.counts('conn-a').pending).toBe(0);
+  });
+
+  it('a sender hears its outcome at commit; its durable resolves only once the commit is on disk, or rejects', async () => {
+    const { clock, outbox } = setup();
+    outbox.enqueue('conn-a', batch([change('a', { orderingKey: 'A' }), change('b', { orderingKey: 'B' })]));
+    const [first, second] = [
+      leaseKeys(outbox, 'conn-a', { max: 1 }),
+      leaseKeys(outbox, 'conn-a', { max: 1 }),
+    ];
+    let synced!: () => void;
+    let failed!: (error: Error) => void;
+    const syncs = [
+      new Promise<void>((resolve) => (synced = resolve)),
+      new Promise<void>((_resolve, reject) => (failed = reject)),
+    ];
+    const durabilities: (string | undefined)[] = [];
+    const settles = new GroupSettle({
+      settleGroups: (groups, durability) => {
+        durabilities.push(durability);
+        return outbox.settleGroups(groups, durability);
+      },
+      durable: () => syncs.shift()!,
+    });
+    const one = await settles.settle(first!.token, [delivered(first!.records[0]!, clock())]);
+    expect(one.settled).toBe(1);
+    expect(outbox.counts('conn-a').pending).toBe(1); // committed…
+    let onDisk = false;
+    const disk = one.durable.then(() => (onDisk = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(onDisk).toBe(false); // …but not yet on disk: whatever deletes the delivered file waits
+    synced();
+    await disk;
+    expect(onDisk).toBe(true);
+    const two = await settles.settle(second!.token, [delivered(second!.records[0]!, clock())]);
+    failed(new Error('EIO: i/o error, fsync'));
+    await expect(two.durable).rejects.toThrow(/EIO/);
+    expect(durabilities).toEqual(['deferred', 'deferred']);
   });
 });
