@@ -452,7 +452,7 @@ describe('group settle', () => {
       },
       durable: () => syncs.shift()!,
     });
-    const one = await settles.settle(first!.token, [delivered(first!.records[0]!, clock())]);
+    const one = await settles.settle(first.token, [delivered(first.records[0]!, clock())]);
     expect(one.settled).toBe(1);
     expect(outbox.counts('conn-a').pending).toBe(1); // committed…
     let onDisk = false;
@@ -462,7 +462,7 @@ describe('group settle', () => {
     synced();
     await disk;
     expect(onDisk).toBe(true);
-    const two = await settles.settle(second!.token, [delivered(second!.records[0]!, clock())]);
+    const two = await settles.settle(second.token, [delivered(second.records[0]!, clock())]);
     failed(new Error('EIO: i/o error, fsync'));
     await expect(two.durable).rejects.toThrow(/EIO/);
     expect(durabilities).toEqual(['deferred', 'deferred']);
