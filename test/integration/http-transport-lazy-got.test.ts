@@ -1,9 +1,9 @@
 // got (about 14 MB resident with what it pulls in) loads on an HTTP transport's first request, not when it is built.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -50,15 +50,10 @@ describe('HTTP transport', () => {
     fs.writeFileSync(log, '');
     const transport = pathToFileURL(path.join(repoRoot, 'connectors/destinations/http/transport.ts')).href;
     fs.writeFileSync(probeFile, probe(transport));
-    const child = spawn(process.execPath, ['--import', 'tsx', probeFile], {
-      cwd: repoRoot,
-      env: { ...process.env, LOADED_LOG: log, HOOKS_URL: pathToFileURL(hooksFile).href },
+    const { code, out, err } = await runScript(probeFile, {
+      LOADED_LOG: log,
+      HOOKS_URL: pathToFileURL(hooksFile).href,
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual({ built: false, used: true, extendable: 'function', same: true });

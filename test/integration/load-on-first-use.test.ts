@@ -1,9 +1,9 @@
 // yaml, JSONata and saxes load when first used, not when the modules that use them are imported (the idle agent).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../support/run-script.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -32,12 +32,7 @@ describe('packages loaded on first use', () => {
   it('importing the config, mapping and XML modules loads none of yaml, jsonata, saxes; a first call loads and caches it', async () => {
     const probeFile = path.join(dir(), 'probe.mjs');
     fs.writeFileSync(probeFile, probe);
-    const child = spawn(process.execPath, ['--import', 'tsx', probeFile], { cwd: repoRoot });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, out, err } = await runScript(probeFile);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual({
