@@ -18,6 +18,8 @@ export interface NativeWatcherOptions {
  */
 export class NativeWatcher extends EventEmitter {
   private readonly dirs = new Map<string, NodeWatcher>();
+  /** Paths whose stat (is it a new folder?) is under way; true when another event came for it meanwhile. */
+  private readonly looking = new Map<string, boolean>();
   private closed = false;
 
   constructor(
@@ -41,8 +43,8 @@ export class NativeWatcher extends EventEmitter {
   /** Watches `dir`; `announce`: a folder that appeared later, whose files may predate its watch, is walked once. */
   private async watchDir(dir: string, announce: boolean): Promise<void> {
     if (this.closed || this.dirs.has(dir)) return;
-    const watcher = watch(dir, { persistent: true }, (_event, name) => {
-      if (name !== null) this.event(dir, name.toString());
+    const watcher = watch(dir, { persistent: true }, (eventType, name) => {
+      if (name !== null) this.event(dir, name.toString(), eventType);
     });
     watcher.on('error', (error) => {
       // The folder itself went away: its parent's event (or the rescan) deals with it; anything else is reported.
@@ -62,19 +64,36 @@ export class NativeWatcher extends EventEmitter {
     }
   }
 
-  private event(dir: string, name: string): void {
+  /**
+   * A folder appears or goes away with a 'rename' event (created, moved, removed); writes into a file only give
+   * 'change'. So only a 'rename' needs a look at what the path is now; a burst of them shares one look, plus one
+   * more after it if any came while it ran (the path may have changed again meanwhile).
+   */
+  private event(dir: string, name: string, eventType: string): void {
     if (this.closed) return;
     const path = join(dir, name);
     if (this.options.ignored(path)) return;
     this.emit('add', path);
-    if (!this.options.recursive || this.dirs.has(path)) return;
-    stat(path).then(
-      (info) => {
-        if (info.isDirectory() && !this.options.ignored(path, info))
-          this.watchDir(path, true).catch((error: unknown) => this.fail(error));
-      },
-      () => this.forget(path),
-    );
+    if (eventType !== 'rename' || !this.options.recursive || this.dirs.has(path)) return;
+    if (this.looking.has(path)) this.looking.set(path, true);
+    else this.lookAt(path);
+  }
+
+  private lookAt(path: string): void {
+    this.looking.set(path, false);
+    stat(path)
+      .then(
+        (info) => {
+          if (info.isDirectory() && !this.options.ignored(path, info))
+            this.watchDir(path, true).catch((error: unknown) => this.fail(error));
+        },
+        () => this.forget(path),
+      )
+      .finally(() => {
+        const again = this.looking.get(path);
+        this.looking.delete(path);
+        if (again && !this.closed && !this.dirs.has(path)) this.lookAt(path);
+      });
   }
 
   private forget(path: string): void {

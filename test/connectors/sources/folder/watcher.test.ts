@@ -1,5 +1,5 @@
 // FolderWatcher: a full inotify table (ENOSPC) or file table (EMFILE) switches to polling; other errors restart it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { watch } from 'chokidar';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -115,6 +115,19 @@ describe('FolderWatcher', () => {
     );
     writeFileSync(join(w.dir, 'sub', 'deeper', 'later.txt'), 'later');
     await waitFor(() => w.seen.includes(join(w.dir, 'sub', 'deeper', 'later.txt')), 3000, 'later file');
+  });
+
+  it('a path that is a file, then removed and made a folder in one burst, is watched as the folder it ends as', async () => {
+    const w = await start(defaultWatcher);
+    const path = join(w.dir, 'swap');
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(path, 'file');
+      rmSync(path);
+    }
+    mkdirSync(path);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    writeFileSync(join(path, 'inside.txt'), 'inside');
+    await waitFor(() => w.seen.includes(join(path, 'inside.txt')), 3000, 'file in the folder made last');
   });
 
   it('names the inotify limit, the command and the sysctl.d file', () => {
