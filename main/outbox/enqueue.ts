@@ -6,9 +6,11 @@ import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js
 import type { OutboxCounters } from './counters.js';
 import { pageLimits } from './open-database.js';
 import { OrderingQueues, openTailOf } from './ordering-queue.js';
+import { keyHash } from './key-hash.js';
 
 export class Enqueuer {
   private readonly queues: OrderingQueues;
+  private readonly stored: Statement;
   private readonly insert: Statement;
   private readonly insertRejected: Statement;
   private readonly insertPayload: Statement;
@@ -37,16 +39,21 @@ export class Enqueuer {
     // derived table of an INSERT … SELECT: about 5 against 6 µs per record.)
     const tail = openTailOf('@connection', '@orderingKey');
     this.insert = db.prepare(`
-      INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, size, origin,
-                                     created_at, state, blocked, waits_for, next_attempt_at, key_site)
-      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @size, @origin, @now, 'pending',
-              ${tail} IS NOT NULL, ${tail}, @now, @keySite)`);
+      INSERT INTO records (connection, idempotency_key, key_hash, ordering_key, business_key, content_type, size, origin,
+                           created_at, state, blocked, waits_for, next_attempt_at, key_site)
+      VALUES (@connection, @idempotencyKey, @keyHash, @orderingKey, @businessKey, @contentType, @size, @origin, @now,
+              'pending', ${tail} IS NOT NULL, ${tail}, @now, @keySite)`);
     // A change the source could not make valid: a dead letter from the start, with its reason on the timeline.
     this.insertRejected = db.prepare(`
-      INSERT OR IGNORE INTO records (connection, idempotency_key, ordering_key, business_key, content_type, size, origin,
-                                     created_at, state, blocked, next_attempt_at, last_error, settled_at, key_site)
-      VALUES (@connection, @idempotencyKey, @orderingKey, @businessKey, @contentType, @size,
+      INSERT INTO records (connection, idempotency_key, key_hash, ordering_key, business_key, content_type, size, origin,
+                           created_at, state, blocked, next_attempt_at, last_error, settled_at, key_site)
+      VALUES (@connection, @idempotencyKey, @keyHash, @orderingKey, @businessKey, @contentType, @size,
               @origin, @now, 'dead', 0, @now, @reason, @now, @keySite)`);
+    // Dedupe: a key already stored for the connection (by hash, confirmed by text). The enqueue runs in a
+    // BEGIN IMMEDIATE transaction, so no other writer comes between this lookup and the insert.
+    this.stored = db
+      .prepare('SELECT 1 FROM records WHERE key_hash = ? AND connection = ? AND idempotency_key = ?')
+      .pluck();
     this.queues = new OrderingQueues(db);
     // Written once, next to its record: state changes rewrite the small records row only.
     this.insertPayload = db.prepare('INSERT INTO record_payloads (record_id, payload) VALUES (?, ?)');
@@ -61,9 +68,12 @@ export class Enqueuer {
         let rejected = 0;
         let bytes = 0;
         for (const change of batch.changes) {
+          const hash = keyHash(connection, change.idempotencyKey);
+          if (this.stored.get(hash, connection, change.idempotencyKey) !== undefined) continue;
           const row = {
             connection,
             idempotencyKey: change.idempotencyKey,
+            keyHash: hash,
             orderingKey: change.orderingKey,
             businessKey: change.businessKey ?? null,
             contentType: change.contentType,
@@ -75,7 +85,6 @@ export class Enqueuer {
           const info = change.rejected
             ? this.insertRejected.run({ ...row, reason: change.rejected.reason })
             : this.insert.run(row);
-          if (info.changes === 0) continue;
           if (!change.rejected) this.queues.opened(connection, change.orderingKey, info.lastInsertRowid);
           this.insertPayload.run(info.lastInsertRowid, change.payload);
           if (change.rejected) {

@@ -29,6 +29,7 @@ import { Retention, type RetentionPolicy, type RetentionResult } from './retenti
 import { Settler, type SettleGroup, type SettleResult, type Settlement } from './settle.js';
 import { Timelines, type RecordTimeline, type SearchQuery } from './timeline.js';
 import { WalSync } from './wal-sync.js';
+import { keyHash } from './key-hash.js';
 import { commitWithoutFsync } from './relaxed-commit.js';
 
 export type Clock = () => number;
@@ -105,10 +106,10 @@ export class Outbox {
     this.fingerprintInsert = db.prepare(
       `INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, key) DO NOTHING`,
     );
-    // One lookup per key through the unique (connection, idempotency_key) index.
+    // One lookup per key through records_by_key_hash ([hash, key] pairs), confirmed by the key itself.
     this.statesByKey = db.prepare(
-      `SELECT idempotency_key, state FROM records
-       WHERE connection = ? AND idempotency_key IN (SELECT value FROM json_each(?))`,
+      `SELECT r.idempotency_key, r.state FROM json_each(?) j CROSS JOIN records r
+       WHERE r.key_hash = j.value ->> 0 AND r.connection = ? AND r.idempotency_key = j.value ->> 1`,
     );
   }
 
@@ -131,8 +132,8 @@ export class Outbox {
   deliveryStates(connection: string, idempotencyKeys: readonly string[]): Map<string, string> {
     const states = new Map<string, string>();
     for (let i = 0; i < idempotencyKeys.length; i += 500) {
-      const chunk = JSON.stringify(idempotencyKeys.slice(i, i + 500));
-      for (const row of this.statesByKey.all(connection, chunk) as {
+      const chunk = JSON.stringify(idempotencyKeys.slice(i, i + 500).map((k) => [keyHash(connection, k), k]));
+      for (const row of this.statesByKey.all(chunk, connection) as {
         idempotency_key: string;
         state: string;
       }[])

@@ -1,6 +1,7 @@
 // Per-record timelines (captured → queued → attempts → delivered/dead) and search by business or idempotency key.
 import type { Database, Statement } from 'better-sqlite3';
 import { mappingVersionField, recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
+import { keyHash } from './key-hash.js';
 
 export interface TimelineEvent {
   at: number;
@@ -49,7 +50,7 @@ export class Timelines {
     this.byBusinessKey = db.prepare(`
       SELECT ${withoutPayload} FROM records WHERE business_key >= ? AND business_key < ? ORDER BY business_key, id LIMIT ?`);
     this.byIdempotencyKey = db.prepare(
-      `SELECT ${withoutPayload} FROM records WHERE connection = ? AND idempotency_key = ?`,
+      `SELECT ${withoutPayload} FROM records WHERE key_hash = ? AND connection = ? AND idempotency_key = ?`,
     );
     this.connections = db.prepare('SELECT DISTINCT connection FROM records');
   }
@@ -102,9 +103,13 @@ export class Timelines {
       );
     }
     if (query.idempotencyKey !== undefined && query.idempotencyKey !== '') {
-      // One indexed lookup per connection: the unique index is (connection, idempotency_key).
+      // One indexed lookup per connection, by the key's hash (records_by_key_hash), confirmed by the key itself.
       for (const { connection } of this.connections.all() as { connection: string }[]) {
-        const row = this.byIdempotencyKey.get(connection, query.idempotencyKey) as RecordRow | undefined;
+        const row = this.byIdempotencyKey.get(
+          keyHash(connection, query.idempotencyKey),
+          connection,
+          query.idempotencyKey,
+        ) as RecordRow | undefined;
         if (row && !rows.some((r) => r.id === row.id)) rows.push(row);
       }
     }

@@ -7,6 +7,7 @@ import { batchMembership } from './0004-batch-membership.js';
 import { keySite } from './0005-key-site.js';
 import { recordPayloads } from './0006-record-payloads.js';
 import { orderingQueues } from './0007-ordering-queues.js';
+import { keyHashIndex } from './0008-key-hash-index.js';
 
 export type { Migration } from './migration.js';
 
@@ -18,6 +19,7 @@ export const outboxMigrations: readonly Migration[] = [
   keySite,
   recordPayloads,
   orderingQueues,
+  keyHashIndex,
 ];
 
 export const currentSchemaVersion = outboxMigrations.length;

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../main/outbox/migrate.js';
-import { outboxMigrations } from '../../../main/outbox/migrations/index.js';
+import { currentSchemaVersion, outboxMigrations } from '../../../main/outbox/migrations/index.js';
 import { Outbox } from '../../../main/outbox/outbox.js';
 import {
   batch,
@@ -67,7 +67,7 @@ describe('ordering queues', () => {
 
     const clock = testClock();
     const outbox = h.open(file, defaultOptions, clock);
-    expect(outbox.db.pragma('user_version', { simple: true })).toBe(7);
+    expect(outbox.db.pragma('user_version', { simple: true })).toBe(currentSchemaVersion);
     const waits = outbox.db
       .prepare(
         'SELECT idempotency_key AS key, blocked, waits_for FROM records WHERE settled_at IS NULL ORDER BY id',
