@@ -56,10 +56,10 @@ export class DeadLetters {
         ${requeueAtTail}
       WHERE id = ? AND state = 'dead' AND NOT (${rejectedUnsent}) RETURNING connection, ordering_key, size`);
     this.discardOne = db.prepare(`
-      UPDATE records SET state = 'discarded', settled_at = ? WHERE id = ? AND state = 'dead' RETURNING connection, size`);
+      UPDATE records SET state = 'discarded', settled_at = ? WHERE id = ? AND state = 'dead' RETURNING connection, ordering_key, size`);
     this.events = new RecordEvents(db);
     const queues = new OrderingQueues(db);
-    type ActedRow = { connection: string; ordering_key?: string; size: number };
+    type ActedRow = { connection: string; ordering_key: string; size: number };
     const act = (
       statement: Statement,
       kind: 'replayed' | 'discarded',
@@ -92,7 +92,7 @@ export class DeadLetters {
       this.replayOne,
       'replayed',
       (id, now) => [now, id],
-      (id, row) => queues.opened(row.connection, row.ordering_key!, id),
+      (id, row) => queues.opened(row.connection, row.ordering_key, id),
     );
     const discard = act(this.discardOne, 'discarded', (id, now) => [now, id]);
     this.replayTx = (ids, actor, now) => replay.immediate(ids, actor, now);

@@ -6,7 +6,7 @@ import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js
 import type { OutboxCounters } from './counters.js';
 import { pageLimits } from './open-database.js';
 import { OrderingQueues, openTailOf } from './ordering-queue.js';
-import { keyHash } from './key-hash.js';
+import { holdsKey, keyHash } from './key-hash.js';
 
 export class Enqueuer {
   private readonly queues: OrderingQueues;
@@ -51,9 +51,7 @@ export class Enqueuer {
               @origin, @now, 'dead', 0, @now, @reason, @now, @keySite)`);
     // Dedupe: a key already stored for the connection (by hash, confirmed by text). The enqueue runs in a
     // BEGIN IMMEDIATE transaction, so no other writer comes between this lookup and the insert.
-    this.stored = db
-      .prepare('SELECT 1 FROM records WHERE key_hash = ? AND connection = ? AND idempotency_key = ?')
-      .pluck();
+    this.stored = db.prepare(`SELECT 1 FROM records WHERE ${holdsKey('?', '?', '?')}`).pluck();
     this.queues = new OrderingQueues(db);
     // Written once, next to its record: state changes rewrite the small records row only.
     this.insertPayload = db.prepare('INSERT INTO record_payloads (record_id, payload) VALUES (?, ?)');

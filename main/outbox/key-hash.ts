@@ -19,3 +19,11 @@ export function keyHash(connection: string, idempotencyKey: string): number {
   b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
   return 4294967296 * (0x1fffff & b) + (a >>> 0);
 }
+
+/**
+ * The SQL condition "this row holds that key" (SQL expressions; `row` an alias prefix such as `r.`): the hash finds
+ * the candidates through records_by_key_hash, connection and the key's text confirm the match.
+ */
+export function holdsKey(hash: string, connection: string, key: string, row = ''): string {
+  return `${row}key_hash = ${hash} AND ${row}connection = ${connection} AND ${row}idempotency_key = ${key}`;
+}

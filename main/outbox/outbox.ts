@@ -29,7 +29,7 @@ import { Retention, type RetentionPolicy, type RetentionResult } from './retenti
 import { Settler, type SettleGroup, type SettleResult, type Settlement } from './settle.js';
 import { Timelines, type RecordTimeline, type SearchQuery } from './timeline.js';
 import { WalSync } from './wal-sync.js';
-import { keyHash } from './key-hash.js';
+import { holdsKey, keyHash } from './key-hash.js';
 import { commitWithoutFsync } from './relaxed-commit.js';
 
 export type Clock = () => number;
@@ -109,7 +109,7 @@ export class Outbox {
     // One lookup per key through records_by_key_hash ([hash, key] pairs), confirmed by the key itself.
     this.statesByKey = db.prepare(
       `SELECT r.idempotency_key, r.state FROM json_each(?) j CROSS JOIN records r
-       WHERE r.key_hash = j.value ->> 0 AND r.connection = ? AND r.idempotency_key = j.value ->> 1`,
+       WHERE ${holdsKey('j.value ->> 0', '?', 'j.value ->> 1', 'r.')}`,
     );
   }
 

@@ -1,7 +1,7 @@
 // Per-record timelines (captured → queued → attempts → delivered/dead) and search by business or idempotency key.
 import type { Database, Statement } from 'better-sqlite3';
 import { mappingVersionField, recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
-import { keyHash } from './key-hash.js';
+import { holdsKey, keyHash } from './key-hash.js';
 
 export interface TimelineEvent {
   at: number;
@@ -50,7 +50,7 @@ export class Timelines {
     this.byBusinessKey = db.prepare(`
       SELECT ${withoutPayload} FROM records WHERE business_key >= ? AND business_key < ? ORDER BY business_key, id LIMIT ?`);
     this.byIdempotencyKey = db.prepare(
-      `SELECT ${withoutPayload} FROM records WHERE key_hash = ? AND connection = ? AND idempotency_key = ?`,
+      `SELECT ${withoutPayload} FROM records WHERE ${holdsKey('?', '?', '?')}`,
     );
     this.connections = db.prepare('SELECT DISTINCT connection FROM records');
   }
