@@ -1,5 +1,6 @@
 // Keeps the outbox file bounded: compacts old delivered records to a receipt, then removes them entirely.
 import type { Database, Statement } from 'better-sqlite3';
+import { SendOutcomes } from './send-outcomes.js';
 
 export interface RetentionPolicy {
   /** Delivered/discarded records keep their payload this long, then only the receipt stays. */
@@ -18,8 +19,10 @@ export interface RetentionResult {
 export class Retention {
   private readonly compact: (cutoff: number, limit: number, now: number) => number;
   private readonly remove: Statement;
+  private readonly outcomes: SendOutcomes;
 
   constructor(private readonly db: Database) {
+    this.outcomes = new SendOutcomes(db);
     const compact = db
       .prepare(
         `UPDATE records SET compacted_at = ? WHERE id IN (
@@ -55,6 +58,8 @@ export class Retention {
       result.removed += n;
       if (n < policy.chunk) break;
     }
+    // With every record settled before the cutoff gone, so are the records of every send outcome from before it.
+    while (this.outcomes.removeSettledBefore(now - policy.removeAfterMs, policy.chunk) === policy.chunk);
     for (;;) {
       const n = this.compact(now - policy.compactAfterMs, policy.chunk, now);
       result.compacted += n;

@@ -2,6 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { RecordEvents } from './record-events.js';
 import { OrderingQueues } from './ordering-queue.js';
+import { SendOutcomes } from './send-outcomes.js';
 import type { Receipt, RequestSummary, ResponseExcerpt } from '../../connectors/core/destination.js';
 import type { DeliveredRecord } from '../../connectors/core/source.js';
 import type { OutboxCounters } from './counters.js';
@@ -70,6 +71,7 @@ export class Settler {
   private readonly dead: Statement;
   private readonly deliveredMany: Statement;
   private readonly events: RecordEvents;
+  private readonly outcomes: SendOutcomes;
   private readonly run: (
     groups: readonly SettleGroup[],
     now: number,
@@ -90,12 +92,13 @@ export class Settler {
       UPDATE records SET state = 'dead', last_error = ?, settled_at = ?,
         lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
     this.deliveredMany = db.prepare(`
-      UPDATE records SET state = 'delivered', receipt = j.value ->> 1, settled_at = @now, last_error = NULL,
-        lease_token = NULL, lease_expires_at = NULL
+      UPDATE records SET state = 'delivered', receipt = j.value ->> 1, outcome_id = j.value ->> 2, settled_at = @now,
+        last_error = NULL, lease_token = NULL, lease_expires_at = NULL
       FROM json_each(@records) j
       WHERE records.id = j.value ->> 0 AND records.state = 'leased' AND records.lease_token = @token
       RETURNING id, connection, size, idempotency_key, origin`);
     this.events = new RecordEvents(db);
+    this.outcomes = new SendOutcomes(db);
     const queues = new OrderingQueues(db);
     const one = (token: string, settlements: Settlement[], now: number, closed: Closed[]): SettleResult => {
       // A lease's records are distinct, so its deliveries go in one statement; were an id settled twice, the
@@ -133,18 +136,24 @@ export class Settler {
     this.run = (...args) => transaction.immediate(...args);
   }
 
-  /** The deliveries among `settlements` (distinct ids) in one statement, with their events: the rows it changed. */
+  /**
+   * The deliveries among `settlements` (distinct ids) in one statement: the rows it changed. Their timeline step is one
+   * send outcome for all deliveries with the same facts (one send's deliveries share them), not an event per record.
+   */
   private deliverAll(token: string, settlements: Settlement[], now: number): Map<number, SettledRow> {
     const deliveries = settlements.filter((s): s is Delivery => s.kind === 'delivered');
     if (deliveries.length === 0) return new Map();
-    const records = JSON.stringify(deliveries.map((s) => [s.id, JSON.stringify(s.receipt)]));
+    const outcomeIds = new Map<string, number>();
+    const records = JSON.stringify(
+      deliveries.map((s) => {
+        const facts = JSON.stringify(attemptOf(s));
+        let outcome = outcomeIds.get(facts);
+        if (outcome === undefined) outcomeIds.set(facts, (outcome = this.outcomes.add(now, facts)));
+        return [s.id, JSON.stringify(s.receipt), outcome];
+      }),
+    );
     const rows = this.deliveredMany.all({ now, token, records }) as (SettledRow & { id: number })[];
-    const byId = new Map<number, SettledRow>(rows.map((r) => [r.id, r]));
-    const events = deliveries
-      .filter((s) => byId.has(s.id))
-      .map((s) => ({ recordId: s.id, detail: { ...attemptOf(s), receipt: s.receipt } }));
-    this.events.addMany(now, 'delivered', events);
-    return byId;
+    return new Map<number, SettledRow>(rows.map((r) => [r.id, r]));
   }
 
   private apply(token: string, s: Settlement, now: number): SettledRow | undefined {

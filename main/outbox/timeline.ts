@@ -2,6 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { mappingVersionField, recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
 import { holdsKey, keyHash } from './key-hash.js';
+import { SendOutcomes } from './send-outcomes.js';
 
 export interface TimelineEvent {
   at: number;
@@ -41,8 +42,10 @@ export class Timelines {
   private readonly byIdempotencyKey: Statement;
   private readonly connections: Statement;
   private readonly compactedAt: Statement;
+  private readonly outcomes: SendOutcomes;
 
   constructor(db: Database) {
+    this.outcomes = new SendOutcomes(db);
     this.byId = db.prepare(`SELECT ${withoutPayload} FROM records WHERE id = ?`);
     this.compactedAt = db.prepare('SELECT compacted_at FROM records WHERE id = ?').pluck();
     this.events = db.prepare('SELECT at, kind, detail FROM record_events WHERE record_id = ? ORDER BY id');
@@ -85,6 +88,15 @@ export class Timelines {
         detail: e.detail === null ? null : (JSON.parse(e.detail) as Record<string, unknown>),
       });
     }
+    // Delivered since schema 9: the send's outcome, shared by its records, with this record's receipt. Delivery is
+    // the last step a record takes, so it follows every stored event.
+    const delivered = this.outcomes.deliveredStep(id);
+    if (delivered)
+      events.push({
+        at: delivered.at,
+        kind: 'delivered',
+        detail: { ...delivered.detail, receipt: record.receipt },
+      });
     // Retention deleted the payload at that time (records compacted before schema 6: their settle time).
     const compactedAt = this.compactedAt.get(id) as number | null;
     if (compactedAt !== null) events.push({ at: compactedAt, kind: 'compacted', detail: null });

@@ -8,6 +8,7 @@ import { keySite } from './0005-key-site.js';
 import { recordPayloads } from './0006-record-payloads.js';
 import { orderingQueues } from './0007-ordering-queues.js';
 import { keyHashIndex } from './0008-key-hash-index.js';
+import { sendOutcomes } from './0009-send-outcomes.js';
 
 export type { Migration } from './migration.js';
 
@@ -20,6 +21,7 @@ export const outboxMigrations: readonly Migration[] = [
   recordPayloads,
   orderingQueues,
   keyHashIndex,
+  sendOutcomes,
 ];
 
 export const currentSchemaVersion = outboxMigrations.length;

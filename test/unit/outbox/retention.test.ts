@@ -39,6 +39,11 @@ function eventCount(outbox: Outbox, id: number): number {
     .get(id) as number;
 }
 
+/** The delivered sends' outcomes kept (one per send, shared by its records). */
+function outcomeCount(outbox: Outbox): number {
+  return outbox.db.prepare('SELECT count(*) FROM send_outcomes').pluck().get() as number;
+}
+
 describe('retention', () => {
   it('compacts delivered records older than compactAfter to their receipt', () => {
     const { clock, outbox } = setup();
@@ -81,7 +86,9 @@ describe('retention', () => {
     outbox.enqueue('conn-a', batch([change('young', { orderingKey: 'c' })]));
     deliverAll(outbox, clock);
     const ids = { old: idOf(outbox, 'old'), gone: idOf(outbox, 'gone'), young: idOf(outbox, 'young') };
-    expect(eventCount(outbox, ids.old)).toBeGreaterThan(0);
+    expect(eventCount(outbox, ids.gone)).toBeGreaterThan(0); // its dead and discarded steps
+    expect(outbox.timeline(ids.old)!.events.map((e) => e.kind)).toContain('delivered');
+    expect(outcomeCount(outbox)).toBe(2); // the sends of 'old' and of 'young'
 
     clock.advance(day + 1);
     const result = outbox.applyRetention(policy);
@@ -90,6 +97,8 @@ describe('retention', () => {
     expect(outbox.timeline(ids.gone)).toBeUndefined();
     expect(eventCount(outbox, ids.old)).toBe(0);
     expect(eventCount(outbox, ids.gone)).toBe(0);
+    expect(outcomeCount(outbox)).toBe(1); // the send of 'old' went with it; 'young' keeps its own
+    expect(outbox.timeline(ids.young)!.events.map((e) => e.kind)).toContain('delivered');
     expect(outbox.search({ idempotencyKey: 'old', limit: 5 })).toEqual([]);
     expect(outbox.timeline(ids.young)!.events.map((e) => e.kind)).toContain('compacted');
     expect(outbox.db.pragma('foreign_key_check')).toEqual([]);
