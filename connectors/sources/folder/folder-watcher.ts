@@ -8,25 +8,31 @@ import { NativeWatcher } from './native-watcher.js';
 /** What the folder watcher needs of a watcher: 'add'/'change'/'unlink' with a path, 'ready', 'error', close(). */
 export type PathWatcher = Pick<EventEmitter, 'on' | 'once'> & { close(): Promise<void> };
 
+/** chokidar's options, and paths surely not a folder (no look needed to see whether a folder appeared there). */
+export type WatcherOptions = ChokidarOptions & { notAFolder?: (path: string) => boolean };
+
 /** Makes a watcher; tests pass one that fails like a full inotify table. */
-export type WatcherFactory = (dir: string, options: ChokidarOptions) => PathWatcher;
+export type WatcherFactory = (dir: string, options: WatcherOptions) => PathWatcher;
 
 /**
  * The default: fs.watch events (no re-listing of the folder per event, see native-watcher.ts); chokidar only when
  * polling, where it is the well-tried choice.
  */
-export const defaultWatcher: WatcherFactory = (dir, options) =>
+export const defaultWatcher: WatcherFactory = (dir, { notAFolder, ...options }) =>
   options.usePolling
     ? watch(dir, options)
     : new NativeWatcher(dir, {
         recursive: options.depth === undefined,
         ignored: options.ignored as (path: string, stats?: Stats) => boolean,
+        ...(notAFolder ? { notAFolder } : {}),
       });
 
 export interface FolderWatcherOptions {
   recursive: boolean;
   /** Paths the watcher need not look at (stats are absent when chokidar does not know the type yet). */
   ignored: (path: string, stats?: Stats) => boolean;
+  /** Paths surely not a folder: the source's own claim files, files it just moved away. */
+  notAFolder?: (path: string) => boolean;
   /** How often each file is looked at once the watcher had to fall back to polling. */
   pollIntervalMs: number;
   factory: WatcherFactory;
@@ -94,6 +100,7 @@ export class FolderWatcher {
       ignoreInitial: true,
       depth: options.recursive ? undefined : 0,
       ignored: options.ignored,
+      ...(options.notAFolder ? { notAFolder: options.notAFolder } : {}),
       usePolling,
       interval: options.pollIntervalMs,
       binaryInterval: options.pollIntervalMs,

@@ -8,6 +8,11 @@ export interface NativeWatcherOptions {
   /** Watch subfolders too (each with its own fs.watch), found at start and whenever one appears. */
   recursive: boolean;
   ignored: (path: string, stats?: Stats) => boolean;
+  /**
+   * Paths surely not a folder, not looked at on a 'rename' event: the folder source's claim files and the files it just
+   * moved away itself (three events per file it deletes after delivery). The periodic rescan finds any folder anyway.
+   */
+  notAFolder?: (path: string) => boolean;
 }
 
 /**
@@ -75,6 +80,7 @@ export class NativeWatcher extends EventEmitter {
     if (this.options.ignored(path)) return;
     this.emit('add', path);
     if (eventType !== 'rename' || !this.options.recursive || this.dirs.has(path)) return;
+    if (this.options.notAFolder?.(path)) return;
     if (this.looking.has(path)) this.looking.set(path, true);
     else this.lookAt(path);
   }

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { DeliveredRecord, Source, SourceContext, SourceHealth } from '../../core/source.js';
 import { AfterDelivery, deliveredButNotHandled, versionOf, type FileVersionRef } from './after-delivery.js';
 import type { FolderSourceConfig } from './config.js';
-import { archiveRootFor } from './file-actions.js';
+import { archiveRootFor, isClaimName } from './file-actions.js';
 import type { ReadFile } from './capture-host.js';
 import { describeReadError, FileCapture } from './file-capture.js';
 import { FileFilter } from './file-filter.js';
@@ -295,6 +295,7 @@ export class FolderSource implements Source {
         if (stats?.isFile()) return this.filter.kind(located.rel) === 'ignored';
         return this.filter.surelyIgnored(located.rel, path);
       },
+      notAFolder: (path) => isClaimName(basename(path)) || this.ownRemovals.has(path),
       onPath: (path) => this.pathEvent(path),
       ...this.watcherNotes.callbacks(root.dir),
     });

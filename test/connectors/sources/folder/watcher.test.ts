@@ -44,7 +44,7 @@ const failingFirst = (code: string, times: number): WatcherFactory => {
   };
 };
 
-async function start(factory: WatcherFactory) {
+async function start(factory: WatcherFactory, notAFolder?: (path: string) => boolean) {
   const dir = tempDir();
   const seen: string[] = [];
   const fallbacks: string[] = [];
@@ -53,6 +53,7 @@ async function start(factory: WatcherFactory) {
   const watcher = await FolderWatcher.start(dir, {
     recursive: true,
     ignored: () => false,
+    ...(notAFolder ? { notAFolder } : {}),
     pollIntervalMs: 50,
     factory,
     onPath: (p) => seen.push(p),
@@ -128,6 +129,23 @@ describe('FolderWatcher', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     writeFileSync(join(path, 'inside.txt'), 'inside');
     await waitFor(() => w.seen.includes(join(path, 'inside.txt')), 3000, 'file in the folder made last');
+  });
+
+  it('reports a path said to be no folder, but does not look at it: a folder made there is not watched', async () => {
+    const w = await start(defaultWatcher, (path) => path.endsWith('.claim'));
+    mkdirSync(join(w.dir, 'a.claim'));
+    mkdirSync(join(w.dir, 'looked-at'));
+    await waitFor(() => w.seen.includes(join(w.dir, 'a.claim')), 3000, 'the event for the path');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    writeFileSync(join(w.dir, 'a.claim', 'inside.txt'), 'x');
+    writeFileSync(join(w.dir, 'looked-at', 'inside.txt'), 'x');
+    await waitFor(
+      () => w.seen.includes(join(w.dir, 'looked-at', 'inside.txt')),
+      3000,
+      'file in the folder looked at',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(w.seen).not.toContain(join(w.dir, 'a.claim', 'inside.txt'));
   });
 
   it('names the inotify limit, the command and the sysctl.d file', () => {
