@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import type { ChangeBatch, EnqueueResult } from '../../core/change.js';
 import type { FileProblem } from './file-problems.js';
 import type { FileRead } from './file-reader.js';
+import type { ReadTurn } from './read-ahead.js';
 
-export type ReadFile = (path: string, maxBytes: number) => Promise<FileRead>;
+/** Reads a whole file; `turn` says when a big one may be read (files are read a few at a time, see read-ahead.ts). */
+export type ReadFile = (path: string, maxBytes: number, turn?: ReadTurn) => Promise<FileRead>;
 
 /** What the capture step needs from the source around it. */
 export interface CaptureHost {

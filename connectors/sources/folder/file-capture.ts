@@ -16,6 +16,7 @@ import {
   type FileState,
 } from './file-version.js';
 import type { Located } from './folder-layout.js';
+import { readAhead, type ReadTurn } from './read-ahead.js';
 import { OutboxRefused, RecordsCapture } from './records-capture.js';
 
 type CaptureOptions = Pick<
@@ -25,6 +26,9 @@ type CaptureOptions = Pick<
 
 /** Content read per outbox transaction of a group of settled files (one file over it goes alone). */
 const groupBytes = 8 * 1024 * 1024;
+
+/** Files read ahead of the one being stored; up to `smallBytes` at once, a bigger one when its turn comes. */
+const readLimits = { atOnce: 16, smallBytes: 1024 * 1024 };
 
 /** A settled file's new version, ready to store. */
 interface Version {
@@ -67,14 +71,14 @@ export class FileCapture {
   }
 
   /**
-   * Whole-file mode: reads the files one after the other and stores their new versions together, each with its own
-   * checkpoint, in one transaction per `groupBytes` of content. Throws when the outbox refuses (all are retried).
+   * Whole-file mode: reads the files a few at a time (read-ahead.ts) and stores their new versions in their order,
+   * each with its own checkpoint, in one transaction per `groupBytes` of content. Throws when the outbox refuses (all
+   * are retried).
    */
   async settleWholeFiles(files: readonly Located[]): Promise<void> {
     let versions: Version[] = [];
     let bytes = 0;
-    for (const file of files) {
-      const version = await this.readVersion(file);
+    for await (const version of readAhead(files, readLimits, (file, turn) => this.readVersion(file, turn))) {
       if (!version) continue;
       versions.push(version);
       bytes += version.size;
@@ -127,10 +131,10 @@ export class FileCapture {
   }
 
   /** Reads one settled file: its new version, or undefined when there is nothing to store (problem, gone, same). */
-  private async readVersion(file: Located): Promise<Version | undefined> {
+  private async readVersion(file: Located, turn: ReadTurn): Promise<Version | undefined> {
     let read: FileRead;
     try {
-      read = await this.host.readFile(file.abs, this.options.maxFileBytes);
+      read = await this.host.readFile(file.abs, this.options.maxFileBytes, turn);
     } catch (error) {
       this.host.problem(file.abs, { file: file.identity, ...describeReadError(error) });
       return undefined;

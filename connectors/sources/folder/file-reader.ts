@@ -1,6 +1,7 @@
 // File system reads of the folder source: what a path looks like now, and one whole-file read with its limits.
 import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { ReadTurn } from './read-ahead.js';
 
 /** What a path looks like at one moment. */
 export type Observation =
@@ -73,13 +74,17 @@ export async function openForCapture(path: string): Promise<OpenedFile> {
   return { kind: 'not-a-file' };
 }
 
-/** Reads a whole regular file, refusing it (without reading) when it is over `maxBytes`. */
-export async function readWholeFile(path: string, maxBytes: number): Promise<FileRead> {
+/**
+ * Reads a whole regular file, refusing it (without reading) when it is over `maxBytes`; `turn` may hold a big file's
+ * read back until its turn comes.
+ */
+export async function readWholeFile(path: string, maxBytes: number, turn?: ReadTurn): Promise<FileRead> {
   const opened = await openForCapture(path);
   if (opened.kind !== 'open') return opened;
   const { handle, size, mtimeMs } = opened;
   try {
     if (size > maxBytes) return { kind: 'too-large', size, mtimeMs };
+    await turn?.mayRead(size);
     const bytes = await handle.readFile();
     if (bytes.length > maxBytes) return { kind: 'too-large', size: bytes.length, mtimeMs };
     return { kind: 'read', bytes, size, mtimeMs };
