@@ -1,8 +1,9 @@
 // After-delivery file actions: move a delivered file into the archive without ever overwriting, or delete it.
 import { createHash } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, mkdir, open, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, resolve } from 'node:path';
+import { readKnownSize } from './file-reader.js';
 
 const claimSuffix = '.agent-claim';
 
@@ -19,14 +20,26 @@ export const isClaimName = (name: string) =>
 export const originalOfClaim = (claim: string) =>
   join(dirname(claim), basename(claim).slice(1, -claimSuffix.length));
 
+/** Up to this size a file is hashed from one read, a bigger one streamed. */
+const hashInOneReadBytes = 1024 * 1024;
+
 /** SHA-256 of a file as it is on disk now, or undefined when it is gone. */
 export async function hashFileOnDisk(path: string): Promise<string | undefined> {
   const hash = createHash('sha256');
+  let handle;
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    handle = await open(path, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size <= hashInOneReadBytes) hash.update(await readKnownSize(handle, size));
+    else
+      for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+  } finally {
+    await handle.close();
   }
   return hash.digest('hex');
 }

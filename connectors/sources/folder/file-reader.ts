@@ -85,10 +85,26 @@ export async function readWholeFile(path: string, maxBytes: number, turn?: ReadT
   try {
     if (size > maxBytes) return { kind: 'too-large', size, mtimeMs };
     await turn?.mayRead(size);
-    const bytes = await handle.readFile();
+    const bytes = await readKnownSize(handle, size);
     if (bytes.length > maxBytes) return { kind: 'too-large', size: bytes.length, mtimeMs };
     return { kind: 'read', bytes, size, mtimeMs };
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The whole content of an open file whose stat said `size`: one positional read when it did not grow meanwhile
+ * (`handle.readFile()` would stat it again and read until an empty read: two more trips to the thread pool). A file
+ * that grew is read again whole; the caller's check after the read sees that it changed.
+ */
+export async function readKnownSize(handle: FileHandle, size: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(size + 1);
+  let filled = 0;
+  while (filled <= size) {
+    const { bytesRead } = await handle.read(buffer, filled, size + 1 - filled, filled);
+    if (bytesRead === 0) return buffer.subarray(0, filled);
+    filled += bytesRead;
+  }
+  return handle.readFile();
 }

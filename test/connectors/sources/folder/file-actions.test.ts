@@ -88,6 +88,20 @@ describe('claims, deletes and hashes', () => {
     expect(existsSync(join(dir, 'f'))).toBe(false);
   });
 
+  it('hashes an empty file, a small one from one read and a big one streamed, all as their bytes', async () => {
+    const dir = tempDir();
+    const big = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
+    big.write('start');
+    for (const [name, bytes] of [
+      ['empty', Buffer.alloc(0)],
+      ['small', Buffer.from('x'.repeat(4097))],
+      ['big', big],
+    ] as const) {
+      writeFileSync(join(dir, name), bytes);
+      expect(await hashFileOnDisk(join(dir, name))).toBe(contentHash(bytes));
+    }
+  });
+
   it('puts a relative archive folder inside each watched folder', () => {
     expect(archiveRootFor('/in', 'archive')).toBe(join('/in', 'archive'));
     expect(archiveRootFor('/in', '/srv/archive')).toBe('/srv/archive');
