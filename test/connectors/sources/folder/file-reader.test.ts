@@ -21,27 +21,22 @@ describe('file reads', () => {
     }
   });
 
-  it('a file that grew after its size was taken is read whole, as it is now', async () => {
-    const path = join(tempDir(), 'growing.csv');
-    writeFileSync(path, 'first line\n');
+  it.each([
+    [
+      'grew',
+      'first line\n',
+      (path: string) => appendFileSync(path, 'second line\n'),
+      'first line\nsecond line\n',
+    ],
+    ['shrank', 'a long first version\n', (path: string) => writeFileSync(path, 'short\n'), 'short\n'],
+  ])('a file that %s after its size was taken gives what it holds now', async (_, before, change, now) => {
+    const path = join(tempDir(), 'export.csv');
+    writeFileSync(path, before);
     const handle = await open(path, 'r');
     try {
       const { size } = await handle.stat();
-      appendFileSync(path, 'second line\n');
-      expect((await readKnownSize(handle, size)).toString()).toBe('first line\nsecond line\n');
-    } finally {
-      await handle.close();
-    }
-  });
-
-  it('a file that shrank after its size was taken gives what it holds now', async () => {
-    const path = join(tempDir(), 'shrunk.csv');
-    writeFileSync(path, 'a long first version\n');
-    const handle = await open(path, 'r');
-    try {
-      const { size } = await handle.stat();
-      writeFileSync(path, 'short\n');
-      expect((await readKnownSize(handle, size)).toString()).toBe('short\n');
+      change(path);
+      expect((await readKnownSize(handle, size)).toString()).toBe(now);
     } finally {
       await handle.close();
     }
