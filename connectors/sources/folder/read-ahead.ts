@@ -30,7 +30,9 @@ export async function* readAhead<T, R>(
       let open!: () => void;
       const turn = new Promise<void>((resolve) => (open = resolve));
       const mayRead = (size: number) => (size <= limits.smallBytes ? Promise.resolve() : turn);
-      pending.push({ result: read(items[next++] as T, { mayRead }), open });
+      const result = read(items[next++] as T, { mayRead });
+      result.catch(() => undefined); // a later read that fails is rethrown when its turn comes, never left unhandled
+      pending.push({ result, open });
     }
   };
   try {

@@ -65,4 +65,28 @@ describe('readAhead', () => {
     ).rejects.toThrow('the outbox refused');
     expect(stats.log).toEqual(expect.arrayContaining(['done 1', 'done 2']));
   });
+
+  it('a read that fails while an earlier one is still under way is thrown at its turn, not left unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', note);
+    try {
+      const read = async (i: number) => {
+        await tick(i === 0 ? 40 : 1);
+        if (i === 2) throw new Error('disk I/O error');
+        return i;
+      };
+      const got: number[] = [];
+      await expect(
+        (async () => {
+          for await (const i of readAhead([0, 1, 2, 3], { atOnce: 4, smallBytes: 1000 }, read)) got.push(i);
+        })(),
+      ).rejects.toThrow('disk I/O error');
+      expect(got).toEqual([0, 1]);
+      await tick(10);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', note);
+    }
+  });
 });
