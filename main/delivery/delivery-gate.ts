@@ -83,6 +83,11 @@ export class DeliveryGate {
     return { granted: 0, retryAt };
   }
 
+  /** Whether permits are rate-limited: a permit taken and handed back unused is then a token spent for nothing. */
+  get limitsRate(): boolean {
+    return this.parts.rateLimit !== undefined;
+  }
+
   /** Permits taken but not used (fewer records were due than permits). */
   release(unused: number): void {
     for (let i = 0; i < unused; i++) this.parts.circuit?.onAbandon();

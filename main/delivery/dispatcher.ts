@@ -155,24 +155,35 @@ export class Dispatcher {
       return Math.min(closed.until, now + this.options.idlePollMs);
     }
     const batching = this.destination.batching;
+    // One record per request and no rate limit: a permit handed back costs nothing, so lease without counting first
+    // (the count was a query per request).
+    if (!batching && !this.gate.limitsRate) return this.startSends(free, now, true);
     const peek = this.outbox.peekReady(this.connection, batching ? batching.maxRecords : free);
-    if (peek.count === 0) {
-      if (this.inFlight.size === 0 && this.health.state !== 'retrying') this.setState('idle');
-      const due = this.outbox.nextDueAt(this.connection);
-      return Math.min(due ?? Number.POSITIVE_INFINITY, now + this.options.idlePollMs);
-    }
+    if (peek.count === 0) return this.nothingDue(now);
     if (batching && !peek.storedBatch && peek.count < batching.maxRecords) {
       const lingerEnds = (peek.firstDueAt ?? now) + batching.lingerMs;
       if (lingerEnds > now) return lingerEnds; // an enqueue wakes us earlier to count again
     }
-    const wanted = batching ? 1 : Math.min(free, peek.count);
+    return this.startSends(batching ? 1 : Math.min(free, peek.count), now, false);
+  }
+
+  /** Leases and sends up to `wanted` requests' worth; `uncounted`: nothing was counted as due before. */
+  private startSends(wanted: number, now: number, uncounted: boolean): number | undefined {
     const { granted, retryAt } = this.gate.acquire(wanted, now);
     if (granted === 0) return retryAt;
     const units = this.leaseUnits(granted);
     this.gate.release(granted - units.length);
-    if (units.length > 0 && this.health.state !== 'retrying') this.setState('sending');
+    if (units.length === 0) return uncounted ? this.nothingDue(now) : now + 50;
+    if (this.health.state !== 'retrying') this.setState('sending');
     for (const unit of units) this.sendUnit(unit);
-    return units.length === 0 ? now + 50 : undefined;
+    return undefined;
+  }
+
+  /** Nothing is due: idle unless something is in flight; look again when the next record is due, or at the poll. */
+  private nothingDue(now: number): number {
+    if (this.inFlight.size === 0 && this.health.state !== 'retrying') this.setState('idle');
+    const due = this.outbox.nextDueAt(this.connection);
+    return Math.min(due ?? Number.POSITIVE_INFINITY, now + this.options.idlePollMs);
   }
 
   private leaseUnits(count: number): Unit[] {

@@ -1,7 +1,7 @@
 // The engine against the real ingest server: batches, URL templates, trace context and the delivery gate in status.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isValidTraceparent } from '../../main/observability/traceparent.js';
 import { waitFor } from '../support/agent-process.js';
 import { connectionOf, useEngineHarness, waitForStatus } from '../support/engine-harness.js';
@@ -206,6 +206,28 @@ describe('delivery gate', () => {
     // 5 per second, burst 1: four requests span at least 600 ms. The span, not each gap, is checked: a busy machine
     // can delay one arrival and shorten the gap after it, but cannot make the bucket release tokens early.
     expect(seen.at(-1)! - seen[0]!).toBeGreaterThanOrEqual(500);
+  });
+
+  it('one record per request leases without counting what is due first, unless a rate limit needs the count', async () => {
+    for (const [rateLimit, counts] of [
+      [undefined, false],
+      [{ requestsPerSecond: 50, burst: 5 }, true],
+    ] as const) {
+      const { dataDir, inbox } = h.paths();
+      const ingest = await h.ingest();
+      const engine = await h.engine({
+        dataDir,
+        inbox,
+        url: ingest.url,
+        destination: rateLimit ? { rateLimit } : {},
+      });
+      const peek = vi.spyOn(engine.outbox, 'peekReady');
+      dropJson(inbox, 3, `p${String(counts)}`);
+      await waitFor(() => ingest.applied().length === 3, 15_000, 'three records');
+      expect(peek.mock.calls.length > 0).toBe(counts);
+      peek.mockRestore();
+      await engine.stop(2000);
+    }
   });
 
   it('warns in status when the oldest pending record passes the configured age', async () => {
