@@ -9,6 +9,7 @@ import { recordPayloads } from './0006-record-payloads.js';
 import { orderingQueues } from './0007-ordering-queues.js';
 import { keyHashIndex } from './0008-key-hash-index.js';
 import { sendOutcomes } from './0009-send-outcomes.js';
+import { stateCheckWithoutList } from './0010-state-check-without-list.js';
 
 export type { Migration } from './migration.js';
 
@@ -22,6 +23,7 @@ export const outboxMigrations: readonly Migration[] = [
   orderingQueues,
   keyHashIndex,
   sendOutcomes,
+  stateCheckWithoutList,
 ];
 
 export const currentSchemaVersion = outboxMigrations.length;
