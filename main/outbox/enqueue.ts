@@ -37,18 +37,17 @@ export class Enqueuer {
     // A record waits (`blocked`) for the open tail of its ordering key's queue, if there is one: only heads are
     // leased. It then becomes the key's tail. (Two lookups of the tail in VALUES run faster than one in a
     // derived table of an INSERT … SELECT: about 5 against 6 µs per record.)
-    const tail = openTailOf('@connection', '@orderingKey');
+    // Positional parameters: binding by name costs a property lookup per parameter and record (about 1 µs of ~20).
+    const tail = openTailOf('?', '?');
     this.insert = db.prepare(`
       INSERT INTO records (connection, idempotency_key, key_hash, ordering_key, business_key, content_type, size, origin,
-                           created_at, state, blocked, waits_for, next_attempt_at, key_site)
-      VALUES (@connection, @idempotencyKey, @keyHash, @orderingKey, @businessKey, @contentType, @size, @origin, @now,
-              'pending', ${tail} IS NOT NULL, ${tail}, @now, @keySite)`);
+                           key_site, created_at, next_attempt_at, state, blocked, waits_for)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ${tail} IS NOT NULL, ${tail})`);
     // A change the source could not make valid: a dead letter from the start, with its reason on the timeline.
     this.insertRejected = db.prepare(`
       INSERT INTO records (connection, idempotency_key, key_hash, ordering_key, business_key, content_type, size, origin,
-                           created_at, state, blocked, next_attempt_at, last_error, settled_at, key_site)
-      VALUES (@connection, @idempotencyKey, @keyHash, @orderingKey, @businessKey, @contentType, @size,
-              @origin, @now, 'dead', 0, @now, @reason, @now, @keySite)`);
+                           key_site, created_at, next_attempt_at, settled_at, last_error, state, blocked)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dead', 0)`);
     // Dedupe: a key already stored for the connection (by hash, confirmed by text). The enqueue runs in a
     // BEGIN IMMEDIATE transaction, so no other writer comes between this lookup and the insert.
     this.stored = db.prepare(`SELECT 1 FROM records WHERE ${holdsKey('?', '?', '?')}`).pluck();
@@ -68,21 +67,23 @@ export class Enqueuer {
         for (const change of batch.changes) {
           const hash = keyHash(connection, change.idempotencyKey);
           if (this.stored.get(hash, connection, change.idempotencyKey) !== undefined) continue;
-          const row = {
+          const { orderingKey } = change;
+          const columns = [
             connection,
-            idempotencyKey: change.idempotencyKey,
-            keyHash: hash,
-            orderingKey: change.orderingKey,
-            businessKey: change.businessKey ?? null,
-            contentType: change.contentType,
-            size: change.payload.length,
-            origin: change.origin ? JSON.stringify(change.origin) : null,
-            now,
+            change.idempotencyKey,
+            hash,
+            orderingKey,
+            change.businessKey ?? null,
+            change.contentType,
+            change.payload.length,
+            change.origin ? JSON.stringify(change.origin) : null,
             keySite,
-          };
+            now,
+            now,
+          ];
           const info = change.rejected
-            ? this.insertRejected.run({ ...row, reason: change.rejected.reason })
-            : this.insert.run(row);
+            ? this.insertRejected.run(...columns, now, change.rejected.reason)
+            : this.insert.run(...columns, connection, orderingKey, connection, orderingKey);
           if (!change.rejected) this.queues.opened(connection, change.orderingKey, info.lastInsertRowid);
           this.insertPayload.run(info.lastInsertRowid, change.payload);
           if (change.rejected) {
