@@ -53,6 +53,51 @@ interface ReadyRow {
 const readyColumns = `id, idempotency_key, business_key, content_type, payload, size, attempts, batch_key,
   json_extract(origin, '$.${apiVersionField}') AS api_version, key_site`;
 
+type ReadyTuple = [
+  number,
+  string,
+  string | null,
+  string,
+  Buffer,
+  number,
+  number,
+  string | null,
+  string | null,
+  string | null,
+];
+
+/**
+ * The ready queries return arrays (better-sqlite3's raw mode), made into objects here: the driver sets each column
+ * of an object row through V8's slow property path, about 40 % of the cost of reading a 10-column row.
+ */
+function readyRows(tuples: unknown[]): ReadyRow[] {
+  return (tuples as ReadyTuple[]).map(
+    ([
+      id,
+      idempotency_key,
+      business_key,
+      content_type,
+      payload,
+      size,
+      attempts,
+      batch_key,
+      api_version,
+      key_site,
+    ]) => ({
+      id,
+      idempotency_key,
+      business_key,
+      content_type,
+      payload,
+      size,
+      attempts,
+      batch_key,
+      api_version,
+      key_site,
+    }),
+  );
+}
+
 /** The key a record is sent with: prefixed by the site it was captured under (agent.siteId), if any. */
 function sentKey(row: ReadyRow): string {
   return row.key_site === null ? row.idempotency_key : `${row.key_site}:${row.idempotency_key}`;
@@ -94,13 +139,21 @@ export class Leaser {
       WHERE connection = ? AND state = 'leased' AND lease_expires_at <= ? RETURNING id`);
     this.events = new RecordEvents(db);
     // Only heads (blocked = 0) are in the records_ready index, so this is an index range scan of at most `max` rows.
-    this.ready = db.prepare(`
+    this.ready = db
+      .prepare(
+        `
       SELECT ${readyColumns} FROM ${recordsWithPayloads}
       WHERE connection = ? AND state = 'pending' AND blocked = 0 AND next_attempt_at <= ?
-      ORDER BY next_attempt_at, id LIMIT ?`);
-    this.batchMembers = db.prepare(`
+      ORDER BY next_attempt_at, id LIMIT ?`,
+      )
+      .raw();
+    this.batchMembers = db
+      .prepare(
+        `
       SELECT ${readyColumns} FROM ${recordsWithPayloads}
-      WHERE connection = ? AND batch_key = ? AND settled_at IS NULL AND state = 'pending' ORDER BY id`);
+      WHERE connection = ? AND batch_key = ? AND settled_at IS NULL AND state = 'pending' ORDER BY id`,
+      )
+      .raw();
     // One statement for the whole lease (ids as a JSON array): the same change for every record taken.
     this.take = db.prepare(`
       UPDATE records SET state = 'leased', lease_token = ?, lease_expires_at = ?, attempts = attempts + 1,
@@ -123,10 +176,10 @@ export class Leaser {
         this.events.add(id, now, 'lease-expired');
       }
       const token = randomUUID();
-      const ready = this.ready.all(request.connection, now, request.max) as ReadyRow[];
+      const ready = readyRows(this.ready.all(request.connection, now, request.max));
       const stored = request.batch ? ready[0]?.batch_key : undefined;
       const rows = stored
-        ? (this.batchMembers.all(request.connection, stored) as ReadyRow[])
+        ? readyRows(this.batchMembers.all(request.connection, stored))
         : this.withinBytes(request.batch ? freshOfOneVersion(ready) : ready, request.maxBytes);
       const batchKey = request.batch ? (stored ?? batchIdempotencyKey(rows.map(sentKey))) : undefined;
       if (rows.length > 0)

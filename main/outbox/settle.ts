@@ -91,12 +91,16 @@ export class Settler {
     this.dead = db.prepare(`
       UPDATE records SET state = 'dead', last_error = ?, settled_at = ?,
         lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
-    this.deliveredMany = db.prepare(`
+    this.deliveredMany = db
+      .prepare(
+        `
       UPDATE records SET state = 'delivered', receipt = j.value ->> 1, outcome_id = j.value ->> 2, settled_at = @now,
         last_error = NULL, lease_token = NULL, lease_expires_at = NULL
       FROM json_each(@records) j
       WHERE records.id = j.value ->> 0 AND records.state = 'leased' AND records.lease_token = @token
-      RETURNING id, connection, size, idempotency_key, origin`);
+      RETURNING id, connection, size, idempotency_key, origin`,
+      )
+      .raw(); // arrays: the driver's object rows cost a slow property set per column (see lease.ts)
     this.events = new RecordEvents(db);
     this.outcomes = new SendOutcomes(db);
     const queues = new OrderingQueues(db);
@@ -152,8 +156,19 @@ export class Settler {
         return [s.id, JSON.stringify(s.receipt), outcome];
       }),
     );
-    const rows = this.deliveredMany.all({ now, token, records }) as (SettledRow & { id: number })[];
-    return new Map<number, SettledRow>(rows.map((r) => [r.id, r]));
+    const rows = this.deliveredMany.all({ now, token, records }) as [
+      number,
+      string,
+      number,
+      string,
+      string | null,
+    ][];
+    return new Map<number, SettledRow>(
+      rows.map(([id, connection, size, idempotency_key, origin]) => [
+        id,
+        { connection, size, idempotency_key, origin },
+      ]),
+    );
   }
 
   private apply(token: string, s: Settlement, now: number): SettledRow | undefined {
