@@ -14,6 +14,7 @@ import {
 import { setLogLevel } from '../observability/logger.js';
 import type { DataKeys } from '../outbox/data-keys.js';
 import { lastCaptures } from '../observability/outbox-activity.js';
+import { limitHeapGrowth } from '../observability/heap-growth.js';
 import { trimMemoryWhenIdle } from '../observability/idle-memory-trim.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -133,6 +134,7 @@ export class Engine {
       engine.outbox.syncExternalWrites(); // e.g. `integration-agent dlq replay` from another process
       engine.publishStatus({ unlessUnchanged: true });
     });
+    limitHeapGrowth();
     engine.timers.push(trimMemoryWhenIdle((listener) => engine.onActivity(listener)));
     engine.checkBackpressure(true);
     engine.applyRetention();
