@@ -48,6 +48,8 @@ export interface OpenedDatabase {
 }
 
 const defaultInlineCheckMaxBytes = 32 * 1024 * 1024;
+/** The outbox connection's SQLite page cache (see applyPragmas). */
+export const outboxCacheSizeKiB = 8000;
 
 /** Left by a check that found damage while the agent ran: the next open checks first, and sets the file aside. */
 export const damagedMarkerOf = (file: string) => `${file}.damaged`;
@@ -117,6 +119,10 @@ function applyPragmas(db: SqliteDatabase, options: OpenOptions, fresh: boolean):
     db.pragma('wal_autocheckpoint = 10000');
     db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   }
+  // better-sqlite3 builds SQLite with a 16 MB page cache per connection: +21 MiB of resident memory while a large
+  // file is captured. 8 MB gave the same enqueue and drain rates (bench:outbox) and 145 instead of 155 MiB peak RSS
+  // for a 1,000,000-row CSV; 256 KB cost 12 % of the capture rate.
+  db.pragma(`cache_size = -${outboxCacheSizeKiB}`);
   db.pragma('foreign_keys = ON');
   if (options.maxDatabaseBytes !== undefined) {
     const pageSize = db.pragma('page_size', { simple: true }) as number;

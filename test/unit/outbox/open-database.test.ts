@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { currentSchemaVersion } from '../../../main/outbox/migrations/index.js';
 import { describe, expect, it } from 'vitest';
-import { damagedMarkerOf, OutboxUnavailableError } from '../../../main/outbox/open-database.js';
+import {
+  damagedMarkerOf,
+  outboxCacheSizeKiB,
+  OutboxUnavailableError,
+} from '../../../main/outbox/open-database.js';
 import { Outbox } from '../../../main/outbox/outbox.js';
 import {
   batch,
@@ -24,13 +28,14 @@ function pragma(outbox: Outbox, name: string): unknown {
 }
 
 describe('opening the outbox database', () => {
-  it('a fresh file gets WAL, synchronous FULL, foreign keys, incremental auto-vacuum and the busy timeout', () => {
+  it('a fresh file gets WAL, synchronous FULL, foreign keys, incremental auto-vacuum, the busy timeout and its cache size', () => {
     const outbox = h.open();
     expect(pragma(outbox, 'journal_mode')).toBe('wal');
     expect(pragma(outbox, 'synchronous')).toBe(2);
     expect(pragma(outbox, 'foreign_keys')).toBe(1);
     expect(pragma(outbox, 'auto_vacuum')).toBe(2);
     expect(pragma(outbox, 'busy_timeout')).toBe(1000);
+    expect(pragma(outbox, 'cache_size')).toBe(-outboxCacheSizeKiB); // not the driver's 16 MB default
     expect(pragma(outbox, 'user_version')).toBe(currentSchemaVersion);
     expect(fs.existsSync(h.file())).toBe(true);
   });
