@@ -173,7 +173,7 @@ describe('PostgreSQL logical decoding', () => {
     }
     await second.close();
     first.outbox.close();
-  });
+  }, 60_000); // its waits alone may take 30 s on a loaded machine: a slow run names the wait that failed
 
   it('shows the WAL the slot retains and alerts past slotAlertBytes while capture is paused', async () => {
     const { table, extra } = await setUp(workloadTable);
