@@ -119,9 +119,9 @@ function applyPragmas(db: SqliteDatabase, options: OpenOptions, fresh: boolean):
     db.pragma('wal_autocheckpoint = 10000');
     db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   }
-  // better-sqlite3 builds SQLite with a 16 MB page cache per connection: +21 MiB of resident memory while a large
-  // file is captured. 8 MB gave the same enqueue and drain rates (bench:outbox) and 145 instead of 155 MiB peak RSS
-  // for a 1,000,000-row CSV; 256 KB cost 12 % of the capture rate.
+  // better-sqlite3 builds SQLite with a 16 MB page cache per connection: the main malloc arena grew by 21 MiB while
+  // a 1,000,000-row CSV was captured (2 MiB with a 256 KB cache, which cost 12 % of the capture rate). 8 MB gave
+  // the same enqueue and drain rates in bench:outbox.
   db.pragma(`cache_size = -${outboxCacheSizeKiB}`);
   db.pragma('foreign_keys = ON');
   if (options.maxDatabaseBytes !== undefined) {
