@@ -2,19 +2,20 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { RecordEvents } from './record-events.js';
 import { commitWithoutFsync } from './relaxed-commit.js';
-import type { ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
+import type { CapturedChange, ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
 import type { OutboxCounters } from './counters.js';
 import { pageLimits } from './open-database.js';
-import { OrderingQueues, openTailOf } from './ordering-queue.js';
-import { holdsKey, keyHash } from './key-hash.js';
+import { MultiRowInsert } from './multi-row-insert.js';
+import { OrderingQueues } from './ordering-queue.js';
+import { keyHash } from './key-hash.js';
 
 export class Enqueuer {
   private readonly queues: OrderingQueues;
-  private readonly stored: Statement;
-  private readonly insert: Statement;
-  private readonly openTail: Statement;
+  private readonly storedKeys: Statement;
+  private readonly lastId: Statement;
+  private readonly insert: MultiRowInsert;
   private readonly insertRejected: Statement;
-  private readonly insertPayload: Statement;
+  private readonly insertPayloads: MultiRowInsert;
   private readonly events: RecordEvents;
   private readonly upsertCheckpoint: Statement;
   private readonly deleteCheckpoint: Statement;
@@ -35,27 +36,34 @@ export class Enqueuer {
       maxDatabaseBytes === undefined
         ? undefined
         : pageLimits(maxDatabaseBytes, db.pragma('page_size', { simple: true }) as number);
+    // A batch is written with a few statements for all its records, not five per record (about 18,000 instructions
+    // per record fewer, callgrind): its stored keys and its keys' open tails are looked up at once, ids are given
+    // here (the next after the largest, as SQLite would) so that a record can wait for one of the same batch, and
+    // rows go in 64 at a time. The transaction is BEGIN IMMEDIATE: no other writer comes between lookup and insert.
+    // Keys held under the batch's key hashes (a JSON array): the caller confirms each against the change's own key.
+    this.storedKeys = db
+      .prepare(
+        'SELECT r.idempotency_key FROM json_each(?) j CROSS JOIN records r WHERE r.key_hash = j.value AND r.connection = ?',
+      )
+      .pluck();
+    this.lastId = db.prepare('SELECT max(id) FROM records').pluck();
     // A record waits (`blocked`) for the open tail of its ordering key's queue, if there is one: only heads are
-    // leased. It then becomes the key's tail. The tail is looked up once, by its own statement in the same
-    // transaction, then bound twice: 4,900 instructions per record fewer than two lookups inside VALUES (callgrind),
-    // and an INSERT … SELECT from a derived table was slower still. Positional parameters: binding by name costs a
-    // property lookup per parameter and record (about 1 µs of ~20).
-    this.openTail = db.prepare(`SELECT ${openTailOf('?', '?')}`).pluck();
-    this.insert = db.prepare(`
-      INSERT INTO records (connection, idempotency_key, key_hash, ordering_key, business_key, content_type, size, origin,
-                           key_site, created_at, next_attempt_at, state, blocked, waits_for)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`);
+    // leased. It then becomes the key's tail.
+    this.insert = new MultiRowInsert(
+      db,
+      `records (id, idempotency_key, key_hash, ordering_key, business_key, content_type, size, origin,
+                            blocked, waits_for, connection, key_site, created_at, next_attempt_at, state)`,
+      `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, @connection, @keySite, @now, @now, 'pending')`,
+      10,
+    );
     // A change the source could not make valid: a dead letter from the start, with its reason on the timeline.
     this.insertRejected = db.prepare(`
-      INSERT INTO records (connection, idempotency_key, key_hash, ordering_key, business_key, content_type, size, origin,
-                           key_site, created_at, next_attempt_at, settled_at, last_error, state, blocked)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dead', 0)`);
-    // Dedupe: a key already stored for the connection (by hash, confirmed by text). The enqueue runs in a
-    // BEGIN IMMEDIATE transaction, so no other writer comes between this lookup and the insert.
-    this.stored = db.prepare(`SELECT 1 FROM records WHERE ${holdsKey('?', '?', '?')}`).pluck();
+      INSERT INTO records (id, connection, idempotency_key, key_hash, ordering_key, business_key, content_type, size,
+                           origin, key_site, created_at, next_attempt_at, settled_at, last_error, state, blocked)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dead', 0)`);
     this.queues = new OrderingQueues(db);
     // Written once, next to its record: state changes rewrite the small records row only.
-    this.insertPayload = db.prepare('INSERT INTO record_payloads (record_id, payload) VALUES (?, ?)');
+    this.insertPayloads = new MultiRowInsert(db, 'record_payloads (record_id, payload)', '(?, ?)', 2);
     this.events = new RecordEvents(db);
     this.upsertCheckpoint = db.prepare(`
       INSERT INTO checkpoints (source, key, value, updated_at) VALUES (?, ?, ?, ?)
@@ -63,58 +71,79 @@ export class Enqueuer {
     this.deleteCheckpoint = db.prepare('DELETE FROM checkpoints WHERE source = ? AND key = ?');
     const transaction = db.transaction(
       (connection: string, batch: ChangeBatch, now: number, keySite: string | null) => {
-        let inserted = 0;
+        const { fresh, hashes } = this.freshChanges(connection, batch.changes);
+        const tails = this.queues.openTails(connection, [
+          ...new Set(fresh.filter((c) => !c.rejected).map((c) => c.orderingKey)),
+        ]);
+        const opened = new Map<string, number>();
+        const rows: unknown[] = [];
+        const payloads: unknown[] = [];
+        let id = ((this.lastId.get() as number | null) ?? 0) + 1;
         let rejected = 0;
         let bytes = 0;
-        for (const change of batch.changes) {
-          const hash = keyHash(connection, change.idempotencyKey);
-          if (this.stored.get(hash, connection, change.idempotencyKey) !== undefined) continue;
-          const { orderingKey } = change;
+        for (const [i, change] of fresh.entries()) {
           const columns = [
-            connection,
             change.idempotencyKey,
-            hash,
-            orderingKey,
+            hashes[i],
+            change.orderingKey,
             change.businessKey ?? null,
             change.contentType,
             change.payload.length,
             change.origin ? JSON.stringify(change.origin) : null,
-            keySite,
-            now,
-            now,
           ];
-          const info = change.rejected
-            ? this.insertRejected.run(...columns, now, change.rejected.reason)
-            : this.insertOpen(columns, connection, orderingKey);
-          if (!change.rejected) this.queues.opened(connection, change.orderingKey, info.lastInsertRowid);
-          this.insertPayload.run(info.lastInsertRowid, change.payload);
+          payloads.push(id, change.payload);
           if (change.rejected) {
-            this.events.add(info.lastInsertRowid, now, 'rejected', { reason: change.rejected.reason });
+            const [key, hash, ...rest] = columns;
+            this.insertRejected.run(
+              id,
+              connection,
+              key,
+              hash,
+              ...rest,
+              keySite,
+              now,
+              now,
+              now,
+              change.rejected.reason,
+            );
+            this.events.add(id, now, 'rejected', { reason: change.rejected.reason });
             rejected += 1;
           } else {
-            inserted += 1;
+            const tail = opened.get(change.orderingKey) ?? tails.get(change.orderingKey) ?? null;
+            rows.push(id, ...columns, tail === null ? 0 : 1, tail);
+            opened.set(change.orderingKey, id);
             bytes += change.payload.length;
           }
+          id += 1;
         }
+        this.insert.run(rows, { connection, keySite, now });
+        this.insertPayloads.run(payloads);
+        this.queues.openedMany(connection, opened);
         for (const checkpoint of batch.checkpoints) {
           if (checkpoint.value === null) this.deleteCheckpoint.run(connection, checkpoint.key);
           else this.upsertCheckpoint.run(connection, checkpoint.key, checkpoint.value, now);
         }
-        return {
-          inserted: inserted + rejected,
-          rejected,
-          duplicates: batch.changes.length - inserted - rejected,
-          bytes,
-        };
+        return { inserted: fresh.length, rejected, duplicates: batch.changes.length - fresh.length, bytes };
       },
     );
     this.run = (...args) => transaction.immediate(...args);
   }
 
-  /** Inserts an open record behind the open tail of its key, if there is one. */
-  private insertOpen(columns: unknown[], connection: string, orderingKey: string) {
-    const tail = this.openTail.get(connection, orderingKey) as number | null;
-    return this.insert.run(...columns, tail === null ? 0 : 1, tail);
+  /** The changes whose key the outbox does not hold yet, each key once (the first change with it), with key hashes. */
+  private freshChanges(connection: string, changes: readonly CapturedChange[]) {
+    const all = changes.map((c) => keyHash(connection, c.idempotencyKey));
+    const seen = new Set(
+      changes.length === 0 ? [] : (this.storedKeys.all(JSON.stringify(all), connection) as string[]),
+    );
+    const fresh: CapturedChange[] = [];
+    const hashes: number[] = [];
+    for (const [i, change] of changes.entries()) {
+      if (seen.has(change.idempotencyKey)) continue;
+      seen.add(change.idempotencyKey);
+      fresh.push(change);
+      hashes.push(all[i] as number);
+    }
+    return { fresh, hashes };
   }
 
   /** `keySite`: the site id new records are sent under (agent.siteId), or null for bare keys. */

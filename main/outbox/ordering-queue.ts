@@ -1,5 +1,6 @@
 // Per-key FIFO in SQL: the queue of open records of each ordering key, kept by pointers and a stored tail.
 import type { Database, Statement } from 'better-sqlite3';
+import { MultiRowInsert } from './multi-row-insert.js';
 
 /*
  * Each ordering key's open records form a queue: the head (`blocked = 0`) is sent, every other open record waits for
@@ -29,12 +30,31 @@ export const requeueAtTail = `
 /** The writes that keep the queues: every statement that opens or closes a record calls one of these after it. */
 export class OrderingQueues {
   private readonly tail: Statement;
+  private readonly tails: MultiRowInsert;
+  private readonly openTailsOf: Statement;
   private readonly handOverTo: Statement;
 
   constructor(db: Database) {
-    this.tail = db.prepare(`
-      INSERT INTO ordering_tails (connection, ordering_key, record_id) VALUES (?, ?, ?)
-      ON CONFLICT (connection, ordering_key) DO UPDATE SET record_id = excluded.record_id`);
+    const upsert = 'ON CONFLICT (connection, ordering_key) DO UPDATE SET record_id = excluded.record_id';
+    this.tail = db.prepare(
+      `INSERT INTO ordering_tails (connection, ordering_key, record_id) VALUES (?, ?, ?) ${upsert}`,
+    );
+    this.tails = new MultiRowInsert(
+      db,
+      'ordering_tails (connection, ordering_key, record_id)',
+      '(@connection, ?, ?)',
+      2,
+      upsert,
+    );
+    // The open tail of each of several keys (a JSON array of them), as openTailOf gives it for one.
+    this.openTailsOf = db
+      .prepare(
+        `
+      SELECT t.ordering_key, o.id FROM json_each(?) j CROSS JOIN ordering_tails t CROSS JOIN records o
+      WHERE t.connection = ? AND t.ordering_key = j.value AND o.id = t.record_id
+        AND o.connection = t.connection AND o.ordering_key = t.ordering_key AND o.settled_at IS NULL`,
+      )
+      .raw();
     this.handOverTo = db.prepare(`
       UPDATE records SET blocked = 0, waits_for = NULL
       WHERE blocked = 1 AND waits_for IN (SELECT value FROM json_each(?))`);
@@ -43,6 +63,17 @@ export class OrderingQueues {
   /** A record just opened (captured, replayed, remapped), waiting for the open tail if there was one: now the tail. */
   opened(connection: string, orderingKey: string, id: number | bigint): void {
     this.tail.run(connection, orderingKey, id);
+  }
+
+  /** The open tail of each of these keys that has one: what a record of the key opening now waits for. */
+  openTails(connection: string, orderingKeys: readonly string[]): Map<string, number> {
+    const rows = this.openTailsOf.all(JSON.stringify(orderingKeys), connection) as [string, number][];
+    return new Map(rows);
+  }
+
+  /** Records just opened, each now the tail of its key (`tails`: ordering key → record id): one upsert per 64 keys. */
+  openedMany(connection: string, tails: ReadonlyMap<string, number>): void {
+    this.tails.run([...tails].flat(), { connection });
   }
 
   /** Records just closed (delivered, dead): the record waiting for each becomes its key's head. */

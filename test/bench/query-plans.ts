@@ -10,8 +10,8 @@ export interface PlanReport {
 /** The Outbox keeps its statements private; reading them (not a copy of their SQL) keeps the plans honest. */
 interface OutboxInternals {
   leaser?: { expire?: Statement; ready?: Statement; take?: Statement; releaseAll?: Statement };
-  settler?: { delivered?: Statement; unblockNext?: Statement };
-  enqueuer?: { insert?: Statement };
+  settler?: { deliveredMany?: Statement };
+  enqueuer?: { storedKeys?: Statement; queues?: { openTailsOf?: Statement } };
 }
 
 export function explain(db: Database, sql: string): string[] {
@@ -38,8 +38,9 @@ export function outboxPlans(outbox: Outbox): PlanReport[] {
     ['lease: select ready heads', internals.leaser?.ready],
     ['lease: expire old leases', internals.leaser?.expire],
     ['lease: take one record', internals.leaser?.take],
-    ['settle: unblock next of key', internals.settler?.unblockNext],
-    ['enqueue: insert (blocked check)', internals.enqueuer?.insert],
+    ['settle: delivered batch', internals.settler?.deliveredMany],
+    ['enqueue: stored keys of a batch', internals.enqueuer?.storedKeys],
+    ['enqueue: open tails of a batch', internals.enqueuer?.queues?.openTailsOf],
     ['open: release orphaned leases', internals.leaser?.releaseAll],
   ];
   return statements.map(([name, statement]) => ({
