@@ -72,61 +72,65 @@ export class Enqueuer {
     const transaction = db.transaction(
       (connection: string, batch: ChangeBatch, now: number, keySite: string | null) => {
         const { fresh, hashes } = this.freshChanges(connection, batch.changes);
-        const tails = this.queues.openTails(connection, [
-          ...new Set(fresh.filter((c) => !c.rejected).map((c) => c.orderingKey)),
-        ]);
-        const opened = new Map<string, number>();
-        const rows: unknown[] = [];
-        const payloads: unknown[] = [];
-        let id = ((this.lastId.get() as number | null) ?? 0) + 1;
-        let rejected = 0;
-        let bytes = 0;
-        for (const [i, change] of fresh.entries()) {
-          const columns = [
-            change.idempotencyKey,
-            hashes[i],
-            change.orderingKey,
-            change.businessKey ?? null,
-            change.contentType,
-            change.payload.length,
-            change.origin ? JSON.stringify(change.origin) : null,
-          ];
-          payloads.push(id, change.payload);
-          if (change.rejected) {
-            const [key, hash, ...rest] = columns;
-            this.insertRejected.run(
-              id,
-              connection,
-              key,
-              hash,
-              ...rest,
-              keySite,
-              now,
-              now,
-              now,
-              change.rejected.reason,
-            );
-            this.events.add(id, now, 'rejected', { reason: change.rejected.reason });
-            rejected += 1;
-          } else {
-            const tail = opened.get(change.orderingKey) ?? tails.get(change.orderingKey) ?? null;
-            rows.push(id, ...columns, tail === null ? 0 : 1, tail);
-            opened.set(change.orderingKey, id);
-            bytes += change.payload.length;
-          }
-          id += 1;
-        }
-        this.insert.run(rows, { connection, keySite, now });
-        this.insertPayloads.run(payloads);
-        this.queues.openedMany(connection, opened);
+        const stored = this.store(connection, fresh, hashes, now, keySite);
         for (const checkpoint of batch.checkpoints) {
           if (checkpoint.value === null) this.deleteCheckpoint.run(connection, checkpoint.key);
           else this.upsertCheckpoint.run(connection, checkpoint.key, checkpoint.value, now);
         }
-        return { inserted: fresh.length, rejected, duplicates: batch.changes.length - fresh.length, bytes };
+        return { ...stored, inserted: fresh.length, duplicates: batch.changes.length - fresh.length };
       },
     );
     this.run = (...args) => transaction.immediate(...args);
+  }
+
+  /** Writes new records (ids in capture order) and their payloads, each open one behind its key's open tail. */
+  private store(
+    connection: string,
+    changes: readonly CapturedChange[],
+    hashes: readonly number[],
+    now: number,
+    keySite: string | null,
+  ): { rejected: number; bytes: number } {
+    const tails = this.queues.openTails(connection, [
+      ...new Set(changes.filter((c) => !c.rejected).map((c) => c.orderingKey)),
+    ]);
+    const opened = new Map<string, number>();
+    const rows: unknown[] = [];
+    const payloads: unknown[] = [];
+    let id = ((this.lastId.get() as number | null) ?? 0) + 1;
+    let rejected = 0;
+    let bytes = 0;
+    for (let i = 0; i < changes.length; i++, id++) {
+      const change = changes[i] as CapturedChange;
+      const { orderingKey } = change;
+      const size = change.payload.length;
+      const origin = change.origin ? JSON.stringify(change.origin) : null;
+      const columns = [
+        change.idempotencyKey,
+        hashes[i],
+        orderingKey,
+        change.businessKey ?? null,
+        change.contentType,
+        size,
+        origin,
+      ];
+      payloads.push(id, change.payload);
+      if (change.rejected) {
+        const reason = change.rejected.reason;
+        this.insertRejected.run(id, connection, ...columns, keySite, now, now, now, reason);
+        this.events.add(id, now, 'rejected', { reason });
+        rejected += 1;
+        continue;
+      }
+      const tail = opened.get(orderingKey) ?? tails.get(orderingKey) ?? null;
+      rows.push(id, ...columns, tail === null ? 0 : 1, tail);
+      opened.set(orderingKey, id);
+      bytes += size;
+    }
+    this.insert.run(rows, { connection, keySite, now });
+    this.insertPayloads.run(payloads);
+    this.queues.openedMany(connection, opened);
+    return { rejected, bytes };
   }
 
   /** The changes whose key the outbox does not hold yet, each key once (the first change with it), with key hashes. */
