@@ -5,13 +5,13 @@ import { commitWithoutFsync } from './relaxed-commit.js';
 import type { CapturedChange, ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
 import type { OutboxCounters } from './counters.js';
 import { pageLimits } from './open-database.js';
-import { MultiRowInsert } from './multi-row-insert.js';
+import { BatchLookup, MultiRowInsert } from './chunked-statement.js';
 import { OrderingQueues } from './ordering-queue.js';
 import { keyHash } from './key-hash.js';
 
 export class Enqueuer {
   private readonly queues: OrderingQueues;
-  private readonly storedKeys: Statement;
+  private readonly storedKeys: BatchLookup;
   private readonly lastId: Statement;
   private readonly insert: MultiRowInsert;
   private readonly insertRejected: Statement;
@@ -40,12 +40,12 @@ export class Enqueuer {
     // per record fewer, callgrind): its stored keys and its keys' open tails are looked up at once, ids are given
     // here (the next after the largest, as SQLite would) so that a record can wait for one of the same batch, and
     // rows go in 64 at a time. The transaction is BEGIN IMMEDIATE: no other writer comes between lookup and insert.
-    // Keys held under the batch's key hashes (a JSON array): the caller confirms each against the change's own key.
-    this.storedKeys = db
-      .prepare(
-        'SELECT r.idempotency_key FROM json_each(?) j CROSS JOIN records r WHERE r.key_hash = j.value AND r.connection = ?',
-      )
-      .pluck();
+    // Keys held under the batch's key hashes: the caller confirms each against the change's own key.
+    this.storedKeys = new BatchLookup(
+      db,
+      (hashes) => `WITH batch (hash) AS (${hashes})
+        SELECT r.idempotency_key FROM batch CROSS JOIN records r WHERE r.key_hash = batch.hash AND r.connection = @connection`,
+    );
     this.lastId = db.prepare('SELECT max(id) FROM records').pluck();
     // A record waits (`blocked`) for the open tail of its ordering key's queue, if there is one: only heads are
     // leased. It then becomes the key's tail.
@@ -136,9 +136,7 @@ export class Enqueuer {
   /** The changes whose key the outbox does not hold yet, each key once (the first change with it), with key hashes. */
   private freshChanges(connection: string, changes: readonly CapturedChange[]) {
     const all = changes.map((c) => keyHash(connection, c.idempotencyKey));
-    const seen = new Set(
-      changes.length === 0 ? [] : (this.storedKeys.all(JSON.stringify(all), connection) as string[]),
-    );
+    const seen = new Set(this.storedKeys.all(all, { connection }).map(([key]) => key as string));
     const fresh: CapturedChange[] = [];
     const hashes: number[] = [];
     for (const [i, change] of changes.entries()) {

@@ -1,6 +1,6 @@
 // Per-key FIFO in SQL: the queue of open records of each ordering key, kept by pointers and a stored tail.
 import type { Database, Statement } from 'better-sqlite3';
-import { MultiRowInsert } from './multi-row-insert.js';
+import { BatchLookup, MultiRowInsert } from './chunked-statement.js';
 
 /*
  * Each ordering key's open records form a queue: the head (`blocked = 0`) is sent, every other open record waits for
@@ -31,7 +31,7 @@ export const requeueAtTail = `
 export class OrderingQueues {
   private readonly tail: Statement;
   private readonly tails: MultiRowInsert;
-  private readonly openTailsOf: Statement;
+  private readonly openTailsOf: BatchLookup;
   private readonly handOverTo: Statement;
 
   constructor(db: Database) {
@@ -46,15 +46,14 @@ export class OrderingQueues {
       2,
       upsert,
     );
-    // The open tail of each of several keys (a JSON array of them), as openTailOf gives it for one.
-    this.openTailsOf = db
-      .prepare(
-        `
-      SELECT t.ordering_key, o.id FROM json_each(?) j CROSS JOIN ordering_tails t CROSS JOIN records o
-      WHERE t.connection = ? AND t.ordering_key = j.value AND o.id = t.record_id
-        AND o.connection = t.connection AND o.ordering_key = t.ordering_key AND o.settled_at IS NULL`,
-      )
-      .raw();
+    // The open tail of each of several keys, as openTailOf gives it for one.
+    this.openTailsOf = new BatchLookup(
+      db,
+      (keys) => `WITH batch (ordering_key) AS (${keys})
+        SELECT t.ordering_key, o.id FROM batch CROSS JOIN ordering_tails t CROSS JOIN records o
+        WHERE t.connection = @connection AND t.ordering_key = batch.ordering_key AND o.id = t.record_id
+          AND o.connection = t.connection AND o.ordering_key = t.ordering_key AND o.settled_at IS NULL`,
+    );
     this.handOverTo = db.prepare(`
       UPDATE records SET blocked = 0, waits_for = NULL
       WHERE blocked = 1 AND waits_for IN (SELECT value FROM json_each(?))`);
@@ -67,8 +66,7 @@ export class OrderingQueues {
 
   /** The open tail of each of these keys that has one: what a record of the key opening now waits for. */
   openTails(connection: string, orderingKeys: readonly string[]): Map<string, number> {
-    const rows = this.openTailsOf.all(JSON.stringify(orderingKeys), connection) as [string, number][];
-    return new Map(rows);
+    return new Map(this.openTailsOf.all(orderingKeys, { connection }) as [string, number][]);
   }
 
   /** Records just opened, each now the tail of its key (`tails`: ordering key → record id): one upsert per 64 keys. */

@@ -1,5 +1,6 @@
 // EXPLAIN QUERY PLAN of the statements the lease/settle/enqueue/open paths really use, read from the live objects.
 import type { Database, Statement } from 'better-sqlite3';
+import type { ChunkedStatement } from '../../main/outbox/chunked-statement.js';
 import type { Outbox } from '../../main/outbox/outbox.js';
 
 export interface PlanReport {
@@ -11,7 +12,7 @@ export interface PlanReport {
 interface OutboxInternals {
   leaser?: { expire?: Statement; ready?: Statement; take?: Statement; releaseAll?: Statement };
   settler?: { deliveredMany?: Statement };
-  enqueuer?: { storedKeys?: Statement; queues?: { openTailsOf?: Statement } };
+  enqueuer?: { storedKeys?: ChunkedStatement; queues?: { openTailsOf?: ChunkedStatement } };
 }
 
 export function explain(db: Database, sql: string): string[] {
@@ -19,10 +20,9 @@ export function explain(db: Database, sql: string): string[] {
   const named = [...new Set([...sql.matchAll(/[@:$](\w+)/g)].map((m) => m[1] ?? ''))];
   const statement = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
   // Plans do not depend on the bound values here (no sqlite_stat4), so NULLs are fine.
-  const rows = (
-    named.length > 0
-      ? statement.all(Object.fromEntries(named.map((n) => [n, null])))
-      : statement.all(...new Array<null>(positional).fill(null))
+  const rows = statement.all(
+    Object.fromEntries(named.map((n) => [n, null])),
+    ...new Array<null>(positional).fill(null),
   ) as { id: number; parent: number; detail: string }[];
   const depth = new Map<number, number>([[0, 0]]);
   return rows.map((row) => {
@@ -34,13 +34,15 @@ export function explain(db: Database, sql: string): string[] {
 
 export function outboxPlans(outbox: Outbox): PlanReport[] {
   const internals = outbox as unknown as OutboxInternals;
-  const statements: [string, Statement | undefined][] = [
+  /** A batch statement as run for a full chunk of 64 rows. */
+  const chunk = (statement: ChunkedStatement | undefined) => statement && { source: statement.sqlFor(64) };
+  const statements: [string, { source: string } | undefined][] = [
     ['lease: select ready heads', internals.leaser?.ready],
     ['lease: expire old leases', internals.leaser?.expire],
     ['lease: take one record', internals.leaser?.take],
     ['settle: delivered batch', internals.settler?.deliveredMany],
-    ['enqueue: stored keys of a batch', internals.enqueuer?.storedKeys],
-    ['enqueue: open tails of a batch', internals.enqueuer?.queues?.openTailsOf],
+    ['enqueue: stored keys of a batch', chunk(internals.enqueuer?.storedKeys)],
+    ['enqueue: open tails of a batch', chunk(internals.enqueuer?.queues?.openTailsOf)],
     ['open: release orphaned leases', internals.leaser?.releaseAll],
   ];
   return statements.map(([name, statement]) => ({
