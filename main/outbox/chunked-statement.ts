@@ -83,9 +83,13 @@ export class MultiRowInsert extends ChunkedStatement {
   }
 }
 
-/** A lookup of many values per run: `sql(values)` gets the VALUES list of `rows` one-column rows to select from. */
-export class BatchLookup extends ChunkedStatement {
-  constructor(db: Database, sql: (values: string) => string) {
-    super(db, (rows) => sql(`VALUES ${tuples('(?)', rows)}`), 1);
+/**
+ * A statement over a batch given as a VALUES list (a lookup, an UPDATE … FROM): `sql(values)` puts the list, `VALUES
+ * (?, …), …` with `width` values per row, where the statement reads the batch from.
+ */
+export class BatchStatement extends ChunkedStatement {
+  constructor(db: Database, sql: (values: string) => string, width = 1) {
+    const row = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+    super(db, (rows) => sql(`VALUES ${tuples(row, rows)}`), width);
   }
 }

@@ -5,13 +5,13 @@ import { commitWithoutFsync } from './relaxed-commit.js';
 import type { CapturedChange, ChangeBatch, EnqueueResult } from '../../connectors/core/change.js';
 import type { OutboxCounters } from './counters.js';
 import { pageLimits } from './open-database.js';
-import { BatchLookup, MultiRowInsert } from './chunked-statement.js';
+import { BatchStatement, MultiRowInsert } from './chunked-statement.js';
 import { OrderingQueues } from './ordering-queue.js';
 import { keyHash } from './key-hash.js';
 
 export class Enqueuer {
   private readonly queues: OrderingQueues;
-  private readonly storedKeys: BatchLookup;
+  private readonly storedKeys: BatchStatement;
   private readonly lastId: Statement;
   private readonly insert: MultiRowInsert;
   private readonly insertRejected: Statement;
@@ -41,7 +41,7 @@ export class Enqueuer {
     // here (the next after the largest, as SQLite would) so that a record can wait for one of the same batch, and
     // rows go in 64 at a time. The transaction is BEGIN IMMEDIATE: no other writer comes between lookup and insert.
     // Keys held under the batch's key hashes: the caller confirms each against the change's own key.
-    this.storedKeys = new BatchLookup(
+    this.storedKeys = new BatchStatement(
       db,
       (hashes) => `WITH batch (hash) AS (${hashes})
         SELECT r.idempotency_key FROM batch CROSS JOIN records r WHERE r.key_hash = batch.hash AND r.connection = @connection`,

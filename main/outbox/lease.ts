@@ -1,6 +1,7 @@
 // Hands out the oldest eligible head-of-key records for sending, and takes back leases that expired.
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
+import { BatchStatement } from './chunked-statement.js';
 import { RecordEvents } from './record-events.js';
 import { commitWithoutFsync } from './relaxed-commit.js';
 import { batchIdempotencyKey } from '../../connectors/core/batch-key.js';
@@ -127,7 +128,7 @@ export class Leaser {
   private readonly events: RecordEvents;
   private readonly ready: Statement;
   private readonly batchMembers: Statement;
-  private readonly take: Statement;
+  private readonly take: BatchStatement;
   private readonly nextDue: Statement;
   private readonly peek: Statement;
   private readonly releaseAll: Statement;
@@ -154,11 +155,15 @@ export class Leaser {
       WHERE connection = ? AND batch_key = ? AND settled_at IS NULL AND state = 'pending' ORDER BY id`,
       )
       .raw();
-    // One statement for the whole lease (ids as a JSON array): the same change for every record taken.
-    this.take = db.prepare(`
-      UPDATE records SET state = 'leased', lease_token = ?, lease_expires_at = ?, attempts = attempts + 1,
-        batch_key = coalesce(batch_key, ?)
-      WHERE id IN (SELECT value FROM json_each(?))`);
+    // The same change for every record taken, 64 records per statement. OR FAIL, here and in the other batch
+    // statements: no statement journal (see chunked-statement.ts); an error rolls the whole transaction back.
+    this.take = new BatchStatement(
+      db,
+      (ids) => `
+      UPDATE OR FAIL records SET state = 'leased', lease_token = @token, lease_expires_at = @expires, attempts = attempts + 1,
+        batch_key = coalesce(batch_key, @batchKey)
+      WHERE id IN (${ids})`,
+    );
     this.nextDue = db.prepare(`
       SELECT min(next_attempt_at) AS due FROM records WHERE connection = ? AND state = 'pending' AND blocked = 0`);
     this.peek = db.prepare(`
@@ -183,7 +188,10 @@ export class Leaser {
         : this.withinBytes(request.batch ? freshOfOneVersion(ready) : ready, request.maxBytes);
       const batchKey = request.batch ? (stored ?? batchIdempotencyKey(rows.map(sentKey))) : undefined;
       if (rows.length > 0)
-        this.take.run(token, now + request.leaseMs, batchKey ?? null, JSON.stringify(rows.map((r) => r.id)));
+        this.take.run(
+          rows.map((r) => r.id),
+          { token, expires: now + request.leaseMs, batchKey: batchKey ?? null },
+        );
       const records = rows.map(toOutgoing);
       return batchKey && records.length > 0 ? { token, records, batchKey } : { token, records };
     });

@@ -1,6 +1,6 @@
 // Per-key FIFO in SQL: the queue of open records of each ordering key, kept by pointers and a stored tail.
 import type { Database, Statement } from 'better-sqlite3';
-import { BatchLookup, MultiRowInsert } from './chunked-statement.js';
+import { BatchStatement, MultiRowInsert } from './chunked-statement.js';
 
 /*
  * Each ordering key's open records form a queue: the head (`blocked = 0`) is sent, every other open record waits for
@@ -31,8 +31,8 @@ export const requeueAtTail = `
 export class OrderingQueues {
   private readonly tail: Statement;
   private readonly tails: MultiRowInsert;
-  private readonly openTailsOf: BatchLookup;
-  private readonly handOverTo: Statement;
+  private readonly openTailsOf: BatchStatement;
+  private readonly handOverTo: BatchStatement;
 
   constructor(db: Database) {
     const upsert = 'ON CONFLICT (connection, ordering_key) DO UPDATE SET record_id = excluded.record_id';
@@ -47,16 +47,18 @@ export class OrderingQueues {
       upsert,
     );
     // The open tail of each of several keys, as openTailOf gives it for one.
-    this.openTailsOf = new BatchLookup(
+    this.openTailsOf = new BatchStatement(
       db,
       (keys) => `WITH batch (ordering_key) AS (${keys})
         SELECT t.ordering_key, o.id FROM batch CROSS JOIN ordering_tails t CROSS JOIN records o
         WHERE t.connection = @connection AND t.ordering_key = batch.ordering_key AND o.id = t.record_id
           AND o.connection = t.connection AND o.ordering_key = t.ordering_key AND o.settled_at IS NULL`,
     );
-    this.handOverTo = db.prepare(`
-      UPDATE records SET blocked = 0, waits_for = NULL
-      WHERE blocked = 1 AND waits_for IN (SELECT value FROM json_each(?))`);
+    this.handOverTo = new BatchStatement(
+      db,
+      (ids) =>
+        `UPDATE OR FAIL records SET blocked = 0, waits_for = NULL WHERE blocked = 1 AND waits_for IN (${ids})`,
+    );
   }
 
   /** A record just opened (captured, replayed, remapped), waiting for the open tail if there was one: now the tail. */
@@ -76,6 +78,6 @@ export class OrderingQueues {
 
   /** Records just closed (delivered, dead): the record waiting for each becomes its key's head. */
   closed(ids: readonly number[]): void {
-    if (ids.length > 0) this.handOverTo.run(JSON.stringify(ids));
+    this.handOverTo.run(ids);
   }
 }

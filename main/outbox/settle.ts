@@ -3,6 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { RecordEvents } from './record-events.js';
 import { OrderingQueues } from './ordering-queue.js';
 import { SendOutcomes } from './send-outcomes.js';
+import { BatchStatement } from './chunked-statement.js';
 import type { Receipt, RequestSummary, ResponseExcerpt } from '../../connectors/core/destination.js';
 import type { DeliveredRecord } from '../../connectors/core/source.js';
 import type { OutboxCounters } from './counters.js';
@@ -52,6 +53,11 @@ function attemptOf(s: Settlement): AttemptFacts {
   };
 }
 
+/** The same attempt facts, by identity: a cheap check before writing them out. */
+function sameAttempt(a: Settlement, b: Settlement): boolean {
+  return a.latencyMs === b.latencyMs && a.traceparent === b.traceparent && a.request === b.request;
+}
+
 interface Closed {
   connection: string;
   size: number;
@@ -69,7 +75,7 @@ export class Settler {
   private readonly delivered: Statement;
   private readonly retry: Statement;
   private readonly dead: Statement;
-  private readonly deliveredMany: Statement;
+  private readonly deliveredMany: BatchStatement;
   private readonly events: RecordEvents;
   private readonly outcomes: SendOutcomes;
   private readonly run: (
@@ -91,16 +97,17 @@ export class Settler {
     this.dead = db.prepare(`
       UPDATE records SET state = 'dead', last_error = ?, settled_at = ?,
         lease_token = NULL, lease_expires_at = NULL ${ownLease}`);
-    this.deliveredMany = db
-      .prepare(
-        `
-      UPDATE records SET state = 'delivered', receipt = j.value ->> 1, outcome_id = j.value ->> 2, settled_at = @now,
+    this.deliveredMany = new BatchStatement(
+      db,
+      (batch) => `
+      WITH batch (id, receipt, outcome) AS (${batch})
+      UPDATE OR FAIL records SET state = 'delivered', receipt = batch.receipt, outcome_id = batch.outcome, settled_at = @now,
         last_error = NULL, lease_token = NULL, lease_expires_at = NULL
-      FROM json_each(@records) j
-      WHERE records.id = j.value ->> 0 AND records.state = 'leased' AND records.lease_token = @token
+      FROM batch
+      WHERE records.id = batch.id AND records.state = 'leased' AND records.lease_token = @token
       RETURNING id, connection, size, idempotency_key, origin`,
-      )
-      .raw(); // arrays: the driver's object rows cost a slow property set per column (see lease.ts)
+      3,
+    ); // rows as arrays: the driver's object rows cost a slow property set per column (see lease.ts)
     this.events = new RecordEvents(db);
     this.outcomes = new SendOutcomes(db);
     const queues = new OrderingQueues(db);
@@ -148,15 +155,20 @@ export class Settler {
     const deliveries = settlements.filter((s): s is Delivery => s.kind === 'delivered');
     if (deliveries.length === 0) return new Map();
     const outcomeIds = new Map<string, number>();
-    const records = JSON.stringify(
-      deliveries.map((s) => {
+    let previous: Delivery | undefined;
+    let outcome = 0;
+    const records = deliveries.flatMap((s) => {
+      // One send's deliveries carry the same facts (objects): those are written out once, not per record.
+      if (!previous || !sameAttempt(previous, s)) {
         const facts = JSON.stringify(attemptOf(s));
-        let outcome = outcomeIds.get(facts);
-        if (outcome === undefined) outcomeIds.set(facts, (outcome = this.outcomes.add(now, facts)));
-        return [s.id, JSON.stringify(s.receipt), outcome];
-      }),
-    );
-    const rows = this.deliveredMany.all({ now, token, records }) as [
+        const known = outcomeIds.get(facts);
+        outcome = known ?? this.outcomes.add(now, facts);
+        if (known === undefined) outcomeIds.set(facts, outcome);
+      }
+      previous = s;
+      return [s.id, JSON.stringify(s.receipt), outcome];
+    });
+    const rows = this.deliveredMany.all(records, { now, token }) as [
       number,
       string,
       number,
