@@ -10,8 +10,8 @@ export interface PlanReport {
 
 /** The Outbox keeps its statements private; reading them (not a copy of their SQL) keeps the plans honest. */
 interface OutboxInternals {
-  leaser?: { expire?: Statement; ready?: Statement; take?: Statement; releaseAll?: Statement };
-  settler?: { deliveredMany?: Statement };
+  leaser?: { expire?: Statement; ready?: Statement; take?: ChunkedStatement; releaseAll?: Statement };
+  settler?: { deliveredMany?: ChunkedStatement };
   enqueuer?: { storedKeys?: ChunkedStatement; queues?: { openTailsOf?: ChunkedStatement } };
 }
 
@@ -39,8 +39,8 @@ export function outboxPlans(outbox: Outbox): PlanReport[] {
   const statements: [string, { source: string } | undefined][] = [
     ['lease: select ready heads', internals.leaser?.ready],
     ['lease: expire old leases', internals.leaser?.expire],
-    ['lease: take one record', internals.leaser?.take],
-    ['settle: delivered batch', internals.settler?.deliveredMany],
+    ['lease: take the records', chunk(internals.leaser?.take)],
+    ['settle: delivered batch', chunk(internals.settler?.deliveredMany)],
     ['enqueue: stored keys of a batch', chunk(internals.enqueuer?.storedKeys)],
     ['enqueue: open tails of a batch', chunk(internals.enqueuer?.queues?.openTailsOf)],
     ['open: release orphaned leases', internals.leaser?.releaseAll],
