@@ -8,6 +8,7 @@ import { pageLimits } from './open-database.js';
 import { BatchStatement, MultiRowInsert } from './chunked-statement.js';
 import { OrderingQueues } from './ordering-queue.js';
 import { keyHash } from './key-hash.js';
+import { setPragma } from './pragma-statements.js';
 
 export class Enqueuer {
   private readonly queues: OrderingQueues;
@@ -161,11 +162,11 @@ export class Enqueuer {
   /** Capture stops at the size cap; the reserve above it is left for the writes that drain the outbox. */
   private capped<T>(write: () => T): T {
     if (!this.limits) return write();
-    this.db.pragma(`max_page_count = ${this.limits.capture}`);
+    setPragma(this.db, `max_page_count = ${this.limits.capture}`);
     try {
       return write();
     } finally {
-      this.db.pragma(`max_page_count = ${this.limits.drain}`);
+      setPragma(this.db, `max_page_count = ${this.limits.drain}`);
     }
   }
 }

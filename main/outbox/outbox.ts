@@ -31,6 +31,7 @@ import { Timelines, type RecordTimeline, type SearchQuery } from './timeline.js'
 import { WalSync } from './wal-sync.js';
 import { holdsKey, keyHash } from './key-hash.js';
 import { commitWithoutFsync } from './relaxed-commit.js';
+import { readPragma } from './pragma-statements.js';
 
 export type Clock = () => number;
 
@@ -118,7 +119,7 @@ export class Outbox {
    * the agent runs): the in-memory counts are reloaded so status stays true. Returns whether anything changed.
    */
   syncExternalWrites(): boolean {
-    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const version = readPragma(this.db, 'data_version') as number;
     if (version === this.dataVersion) return false;
     this.dataVersion = version;
     this.counters.load(this.db);
@@ -250,7 +251,7 @@ export class Outbox {
 
   /** Resolves once everything committed so far is on disk (at once unless the outbox runs synchronous FULL). */
   durable(): Promise<void> {
-    return this.db.pragma('synchronous', { simple: true }) === 2 ? this.walSync.durable() : Promise.resolve();
+    return readPragma(this.db, 'synchronous') === 2 ? this.walSync.durable() : Promise.resolve();
   }
 
   deadLetters(query: DeadLetterQuery): OutboxRecord[] {

@@ -1,5 +1,6 @@
 // Commits that need not wait for the disk: in WAL mode the next synchronous commit makes them durable along with it.
 import type { Database } from 'better-sqlite3';
+import { readPragma, setPragma } from './pragma-statements.js';
 
 /**
  * Runs `work` (one transaction) with synchronous = NORMAL when the outbox runs FULL. Only for writes whose loss on
@@ -9,12 +10,12 @@ import type { Database } from 'better-sqlite3';
  * synchronous commit made after them.
  */
 export function commitWithoutFsync<T>(db: Database, work: () => T): T {
-  const full = db.pragma('synchronous', { simple: true }) === 2;
+  const full = readPragma(db, 'synchronous') === 2;
   if (!full) return work();
-  db.pragma('synchronous = NORMAL');
+  setPragma(db, 'synchronous = NORMAL');
   try {
     return work();
   } finally {
-    db.pragma('synchronous = FULL');
+    setPragma(db, 'synchronous = FULL');
   }
 }

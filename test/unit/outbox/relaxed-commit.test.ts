@@ -27,11 +27,19 @@ describe('commits without fsync', () => {
   it('commits checkpoint-only bookkeeping without fsync, and batches with changes always with it', () => {
     const { outbox } = h.setup();
     const switches: string[] = [];
-    const pragma = outbox.db.pragma.bind(outbox.db);
-    outbox.db.pragma = (source: string, options?: { simple?: boolean }) => {
-      if (source.startsWith('synchronous =')) switches.push(source);
-      return pragma(source, options);
-    };
+    // The switches are prepared once per connection (pragma-statements.ts): record each run of them.
+    const prepare = outbox.db.prepare.bind(outbox.db);
+    outbox.db.prepare = ((source: string) => {
+      const statement = prepare(source);
+      if (source.startsWith('PRAGMA synchronous =')) {
+        const run = statement.run.bind(statement);
+        statement.run = (...args: unknown[]) => {
+          switches.push(source.slice('PRAGMA '.length));
+          return run(...args);
+        };
+      }
+      return statement;
+    }) as typeof outbox.db.prepare;
     outbox.enqueue('conn-a', { changes: [], checkpoints: [{ key: 'f', value: 'done' }], bookkeeping: true });
     expect(switches).toEqual(['synchronous = NORMAL', 'synchronous = FULL']);
     outbox.enqueue('conn-a', { ...batch([change('k2')]), bookkeeping: true });
