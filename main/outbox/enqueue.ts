@@ -37,11 +37,12 @@ export class Enqueuer {
       maxDatabaseBytes === undefined
         ? undefined
         : pageLimits(maxDatabaseBytes, db.pragma('page_size', { simple: true }) as number);
-    // A batch is written with a few statements for all its records, not five per record (about 18,000 instructions
-    // per record fewer, callgrind): its stored keys and its keys' open tails are looked up at once, ids are given
-    // here (the next after the largest, as SQLite would) so that a record can wait for one of the same batch, and
-    // rows go in 64 at a time. The transaction is BEGIN IMMEDIATE: no other writer comes between lookup and insert.
-    // Keys held under the batch's key hashes: the caller confirms each against the change's own key.
+    // A batch is written with a few statements for all its records, not five per record (110,000 → 71,000
+    // instructions per record under callgrind): its stored keys and its keys' open tails are looked up at once, ids
+    // are given here (the next after the largest, as SQLite would) so that a record can wait for one of the same
+    // batch, and rows go in 64 at a time. The transaction is BEGIN IMMEDIATE: no other writer comes between lookup
+    // and insert.
+    // The keys held under the batch's key hashes: the caller confirms each against the change's own key.
     this.storedKeys = new BatchStatement(
       db,
       (hashes) => `WITH batch (hash) AS (${hashes})
@@ -73,7 +74,8 @@ export class Enqueuer {
     const transaction = db.transaction(
       (connection: string, batch: ChangeBatch, now: number, keySite: string | null) => {
         const { fresh, hashes } = this.freshChanges(connection, batch.changes);
-        const stored = this.store(connection, fresh, hashes, now, keySite);
+        const stored =
+          fresh.length > 0 ? this.store(connection, fresh, hashes, now, keySite) : { rejected: 0, bytes: 0 };
         for (const checkpoint of batch.checkpoints) {
           if (checkpoint.value === null) this.deleteCheckpoint.run(connection, checkpoint.key);
           else this.upsertCheckpoint.run(connection, checkpoint.key, checkpoint.value, now);
