@@ -1,5 +1,6 @@
 // Append-only log of operator and agent actions (admin changes, replays, discards, quarantines…), read by action or page.
 import type { Database, Statement } from 'better-sqlite3';
+import { boundLimit } from './bound-limit.js';
 
 export interface AuditEntry {
   id: number;
@@ -20,9 +21,13 @@ export class AuditLog {
     this.insert = db.prepare(
       'INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)',
     );
-    this.byAction = db.prepare('SELECT * FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT ?');
-    this.newest = db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?');
-    this.before = db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?');
+    this.byAction = db.prepare(
+      `SELECT * FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT ${boundLimit('?')}`,
+    );
+    this.newest = db.prepare(`SELECT * FROM audit_log ORDER BY id DESC LIMIT ${boundLimit('?')}`);
+    this.before = db.prepare(
+      `SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ${boundLimit('?')}`,
+    );
   }
 
   record(at: number, actor: string, action: string, target: string | null, detail?: unknown): void {

@@ -5,6 +5,7 @@ import type { AuditLog } from './audit-log.js';
 import type { OutboxCounters } from './counters.js';
 import { recordColumns, recordsWithPayloads, toRecord, type OutboxRecord, type RecordRow } from './record.js';
 import { OrderingQueues, requeueAtTail } from './ordering-queue.js';
+import { boundLimit } from './bound-limit.js';
 
 export interface DeadLetterQuery {
   connection: string;
@@ -42,7 +43,7 @@ export class DeadLetters {
     audit: AuditLog,
   ) {
     this.list = db.prepare(
-      `SELECT ${recordColumns} FROM ${recordsWithPayloads} WHERE connection = ? AND state = 'dead' AND id > ? ORDER BY id LIMIT ?`,
+      `SELECT ${recordColumns} FROM ${recordsWithPayloads} WHERE connection = ? AND state = 'dead' AND id > ? ORDER BY id LIMIT ${boundLimit('?')}`,
     );
     // A record rejected at capture or by its mapping and never sent holds source data, not what the API expects:
     // replaying would send it as it is. It is fixed at the source, remapped (dlq remap) or discarded, never replayed.

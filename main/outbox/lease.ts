@@ -7,6 +7,7 @@ import { commitWithoutFsync } from './relaxed-commit.js';
 import { batchIdempotencyKey } from '../../connectors/core/batch-key.js';
 import type { OutgoingRecord } from '../../connectors/core/destination.js';
 import { apiVersionField, recordsWithPayloads } from './record.js';
+import { boundLimit } from './bound-limit.js';
 
 export interface LeaseRequest {
   connection: string;
@@ -145,7 +146,7 @@ export class Leaser {
         `
       SELECT ${readyColumns} FROM ${recordsWithPayloads}
       WHERE connection = ? AND state = 'pending' AND blocked = 0 AND next_attempt_at <= ?
-      ORDER BY next_attempt_at, id LIMIT ?`,
+      ORDER BY next_attempt_at, id LIMIT ${boundLimit('?')}`,
       )
       .raw();
     this.batchMembers = db
@@ -171,7 +172,7 @@ export class Leaser {
         (SELECT batch_key IS NOT NULL FROM records WHERE connection = @connection AND state = 'pending' AND blocked = 0
            AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 1) AS stored
       FROM (SELECT next_attempt_at FROM records WHERE connection = @connection AND state = 'pending' AND blocked = 0
-              AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT @limit)`);
+              AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT ${boundLimit('@limit')})`);
     // Per connection, so it is a search of records_by_state rather than a scan of the whole table.
     this.releaseAll = db.prepare(`
       UPDATE records SET state = 'pending', lease_token = NULL, lease_expires_at = NULL

@@ -5,6 +5,7 @@ import type { OutboxCounters } from './counters.js';
 import { RecordEvents } from './record-events.js';
 import { apiVersionField, mappingVersionField, recordsWithPayloads } from './record.js';
 import { OrderingQueues, requeueAtTail } from './ordering-queue.js';
+import { boundLimit } from './bound-limit.js';
 
 /** A dead letter the mapping rejected, with its source payload, ready to be mapped again. */
 export interface RemapCandidate {
@@ -107,7 +108,7 @@ export class Remaps {
     this.deadIds = db
       .prepare(
         `SELECT id FROM records WHERE connection = ? AND state = 'dead' AND attempts = 0 AND id > ?
-           AND json_extract(origin, '$.${mappingVersionField}') IS NOT NULL ORDER BY id LIMIT ?`,
+           AND json_extract(origin, '$.${mappingVersionField}') IS NOT NULL ORDER BY id LIMIT ${boundLimit('?')}`,
       )
       .pluck();
     // Like a replay, the record goes behind any open record of its ordering key; it leaves no batch behind.

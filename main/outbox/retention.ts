@@ -1,6 +1,7 @@
 // Keeps the outbox file bounded: compacts old delivered records to a receipt, then removes them entirely.
 import type { Database, Statement } from 'better-sqlite3';
 import { SendOutcomes } from './send-outcomes.js';
+import { boundLimit } from './bound-limit.js';
 
 export interface RetentionPolicy {
   /** Delivered/discarded records keep their payload this long, then only the receipt stays. */
@@ -27,7 +28,7 @@ export class Retention {
       .prepare(
         `UPDATE records SET compacted_at = ? WHERE id IN (
            SELECT id FROM records WHERE compacted_at IS NULL AND state IN ('delivered', 'discarded') AND settled_at < ?
-           LIMIT ?)
+           LIMIT ${boundLimit('?')})
          RETURNING id`,
       )
       .pluck();
@@ -47,7 +48,7 @@ export class Retention {
         SELECT id FROM records WHERE compacted_at IS NOT NULL AND state IN ('delivered', 'discarded') AND settled_at < @cutoff
         UNION ALL
         SELECT id FROM records WHERE compacted_at IS NULL AND state IN ('delivered', 'discarded') AND settled_at < @cutoff
-        LIMIT @limit)`);
+        LIMIT ${boundLimit('@limit')})`);
   }
 
   run(policy: RetentionPolicy, now: number): RetentionResult {

@@ -1,5 +1,6 @@
 // The timeline facts of a delivered send, stored once for all its records (send_outcomes, schema 9), and read back per record.
 import type { Database, Statement } from 'better-sqlite3';
+import { boundLimit } from './bound-limit.js';
 
 /** A record's `delivered` step from its send's outcome: when, and the send's facts (the receipt is the record's). */
 export interface DeliveredStep {
@@ -19,7 +20,7 @@ export class SendOutcomes {
     this.ofRecord = db.prepare(`
       SELECT o.at, o.detail FROM records r JOIN send_outcomes o ON o.id = r.outcome_id WHERE r.id = ?`);
     this.removeBefore = db.prepare(`
-      DELETE FROM send_outcomes WHERE id IN (SELECT id FROM send_outcomes WHERE at < ? LIMIT ?)`);
+      DELETE FROM send_outcomes WHERE id IN (SELECT id FROM send_outcomes WHERE at < ? LIMIT ${boundLimit('?')})`);
   }
 
   /**

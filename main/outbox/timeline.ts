@@ -3,6 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { mappingVersionField, recordColumns, toRecord, type OutboxRecord, type RecordRow } from './record.js';
 import { holdsKey, keyHash } from './key-hash.js';
 import { SendOutcomes } from './send-outcomes.js';
+import { boundLimit } from './bound-limit.js';
 
 export interface TimelineEvent {
   at: number;
@@ -51,7 +52,7 @@ export class Timelines {
     this.events = db.prepare('SELECT at, kind, detail FROM record_events WHERE record_id = ? ORDER BY id');
     // Range on the business_key index: exact key and every key it prefixes.
     this.byBusinessKey = db.prepare(`
-      SELECT ${withoutPayload} FROM records WHERE business_key >= ? AND business_key < ? ORDER BY business_key, id LIMIT ?`);
+      SELECT ${withoutPayload} FROM records WHERE business_key >= ? AND business_key < ? ORDER BY business_key, id LIMIT ${boundLimit('?')}`);
     this.byIdempotencyKey = db.prepare(
       `SELECT ${withoutPayload} FROM records WHERE ${holdsKey('?', '?', '?')}`,
     );
