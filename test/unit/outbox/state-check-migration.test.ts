@@ -6,7 +6,7 @@ import { migrate, schemaVersion } from '../../../main/outbox/migrate.js';
 import { outboxMigrations } from '../../../main/outbox/migrations/index.js';
 import { Outbox } from '../../../main/outbox/outbox.js';
 import { useTempDir } from '../../support/temp-dir.js';
-import { batch, change, defaultOptions, testClock } from './outbox-fixture.js';
+import { batch, change, defaultOptions, delivered, testClock } from './outbox-fixture.js';
 
 const tempDir = useTempDir();
 
@@ -67,12 +67,7 @@ describe('outbox migration 10 (state CHECK without a list)', () => {
       expect(lease.records.map((r) => r.idempotencyKey)).toEqual(['k1']); // one ordering key: its head only
       outbox.settle(
         lease.token,
-        lease.records.map((r) => ({
-          id: r.id,
-          kind: 'delivered',
-          receipt: { code: 'HTTP 200', at: 1 },
-          latencyMs: 5,
-        })),
+        lease.records.map((r) => delivered(r, 1)),
       );
       expect(outbox.counts('c')).toMatchObject({ pending: 1, dead: 0 });
     } finally {
