@@ -37,7 +37,7 @@ export class Enqueuer {
       maxDatabaseBytes === undefined
         ? undefined
         : pageLimits(maxDatabaseBytes, db.pragma('page_size', { simple: true }) as number);
-    // A batch is written with a few statements for all its records, not five per record (110,000 → 71,000
+    // A batch is written with a few statements for all its records, not five per record (about a fifth fewer
     // instructions per record under callgrind): its stored keys and its keys' open tails are looked up at once, ids
     // are given here (the next after the largest, as SQLite would) so that a record can wait for one of the same
     // batch, and rows go in 64 at a time. The transaction is BEGIN IMMEDIATE: no other writer comes between lookup
